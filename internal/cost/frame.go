@@ -1,0 +1,38 @@
+package cost
+
+// Column types in a Frame.
+const (
+	TypeString = "string"
+	TypeNumber = "number"
+	TypeDate   = "date" // Values are "YYYY-MM-DD" strings.
+)
+
+// Frame is a table of results: the "columns"/"rows" of every API answer. Dates are
+// "YYYY-MM-DD" strings and numbers float64, so frames encode the same from any store.
+type Frame struct {
+	Columns []string `json:"columns"`
+	Types   []string `json:"types"`
+	Rows    [][]any  `json:"rows"`
+}
+
+// Col returns the index of a column, or -1.
+func (f *Frame) Col(name string) int {
+	for i, c := range f.Columns {
+		if c == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// Result is a Frame with the exact dates it covers.
+type Result struct {
+	Frame
+	Period   DateRange  `json:"period"`
+	Previous *DateRange `json:"previous,omitempty"`
+	// Title and Unit describe a panel's figures, when the result is a panel.
+	Title string `json:"title,omitempty"`
+	Unit  string `json:"unit,omitempty"`
+	// Meta carries panel-specific extras (e.g. the budget behind a gauge).
+	Meta map[string]any `json:"meta,omitempty"`
+}

@@ -1,0 +1,100 @@
+package cost
+
+import (
+	"context"
+	"time"
+)
+
+// Store keeps cost lines, events, budgets and settings. Implemented by the duckdb
+// and clickhouse packages; costtest.StoreSuite checks that they agree.
+type Store interface {
+	// Apply writes b atomically: either all of it is visible afterwards or none.
+	// Returns CodeInvalid if a line names a partition not listed in b.Replace.
+	Apply(ctx context.Context, b *Batch) (*ApplyResult, error)
+
+	// Aggregate runs a resolved query. The caller (the query layer) has validated
+	// q and applied the principal's scope; the store only compiles and runs it.
+	Aggregate(ctx context.Context, q *AggregateQuery) (*Frame, error)
+
+	// Lines calls fn for each line matching f, ordered by date then provider.
+	Lines(ctx context.Context, f LineFilter, fn func(*LineItem) error) error
+
+	// SetBudget creates or replaces a budget.
+	SetBudget(ctx context.Context, b Budget) error
+	// Budget returns one budget. Returns CodeNotFound if none is set.
+	Budget(ctx context.Context, customerID string) (*Budget, error)
+	// Budgets returns all budgets ordered by customer id ("" = organisation first).
+	Budgets(ctx context.Context) ([]Budget, error)
+	// DeleteBudget removes a budget. Returns CodeNotFound if none is set.
+	DeleteBudget(ctx context.Context, customerID string) error
+
+	// Setting returns a stored setting. Returns CodeNotFound if unset.
+	Setting(ctx context.Context, key string) (string, error)
+	// SetSetting stores a setting.
+	SetSetting(ctx context.Context, key, value string) error
+
+	// SaveAlertRule creates (ID == "") or replaces a rule; it sets ID and timestamps.
+	SaveAlertRule(ctx context.Context, r *AlertRule) error
+	// AlertRules lists rules; customerID != "" lists only that customer's.
+	AlertRules(ctx context.Context, customerID string) ([]AlertRule, error)
+	// DeleteAlertRule removes a rule. Returns CodeNotFound if it does not exist.
+	DeleteAlertRule(ctx context.Context, id string) error
+
+	// LatestData returns, per cloud provider, the newest date with data and when
+	// that provider's data was last ingested.
+	LatestData(ctx context.Context) ([]Freshness, error)
+
+	Close() error
+}
+
+// LineFilter selects lines for export.
+type LineFilter struct {
+	From, To   time.Time // Inclusive days; zero means unbounded.
+	CustomerID *string   // Exactly this customer ("" = unattributed) when set.
+}
+
+// Budget is a monthly USD budget for one customer, or for the organisation when
+// CustomerID is "".
+type Budget struct {
+	CustomerID string    `json:"customer_id"`
+	MonthlyUSD float64   `json:"monthly_usd"`
+	UpdatedAt  time.Time `json:"updated_at,omitzero"`
+}
+
+// Validate checks a budget.
+func (b Budget) Validate() error {
+	if b.MonthlyUSD < 0 {
+		return FieldErrorf("monthly_usd", "Monthly budget must not be negative.")
+	}
+	if len(b.CustomerID) > 200 {
+		return FieldErrorf("customer_id", "Customer id is too long.")
+	}
+	return nil
+}
+
+// Freshness says how recent one provider's data is.
+type Freshness struct {
+	CloudProvider string    `json:"cloud_provider"`
+	LatestDate    time.Time `json:"latest_date"`
+	IngestedAt    time.Time `json:"ingested_at"`
+}
+
+// AlertRule is a stored alert rule. The alerts subsystem evaluates it; the chat
+// engine creates it from "alert me if…" questions.
+type AlertRule struct {
+	ID         string    `json:"id"`
+	Name       string    `json:"name"`
+	Kind       string    `json:"kind"`                  // "threshold", "anomaly", "budget", "unpriced", "freshness".
+	CustomerID string    `json:"customer_id,omitempty"` // Scope; "" = organisation.
+	Window     string    `json:"window,omitempty"`      // "day", "week", "month_to_date".
+	Threshold  float64   `json:"threshold,omitempty"`   // USD, percent or hours by kind.
+	Filters    []Filter  `json:"filters,omitempty"`
+	GroupBy    string    `json:"group_by,omitempty"` // For anomaly: "", "customer_id", "model".
+	For        string    `json:"for,omitempty"`      // Pending duration, e.g. "1h".
+	Repeat     string    `json:"repeat,omitempty"`   // Repeat interval while firing.
+	Channels   []string  `json:"channels,omitempty"`
+	Enabled    bool      `json:"enabled"`
+	CreatedBy  string    `json:"created_by,omitempty"`
+	CreatedAt  time.Time `json:"created_at,omitzero"`
+	UpdatedAt  time.Time `json:"updated_at,omitzero"`
+}
