@@ -23,6 +23,10 @@ type QueryService interface {
 	// over all time, for variables and entity resolution.
 	Values(ctx context.Context, p Principal, d Dimension) ([]string, error)
 
+	// Customers lists the customers the principal may see: all for an admin, only
+	// itself for a customer.
+	Customers(ctx context.Context, p Principal) ([]Customer, error)
+
 	// QuickStats returns the headline figures. customerID narrows an admin's view to
 	// one customer ("" = organisation); a customer principal always gets its own.
 	QuickStats(ctx context.Context, p Principal, customerID string) (*QuickStats, error)

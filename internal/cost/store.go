@@ -40,6 +40,11 @@ type Store interface {
 	// DeleteAlertRule removes a rule. Returns CodeNotFound if it does not exist.
 	DeleteAlertRule(ctx context.Context, id string) error
 
+	// SetCustomer creates or renames a customer (id → display name).
+	SetCustomer(ctx context.Context, c Customer) error
+	// Customers lists known customers ordered by id.
+	Customers(ctx context.Context) ([]Customer, error)
+
 	// LatestData returns, per cloud provider, the newest date with data and when
 	// that provider's data was last ingested.
 	LatestData(ctx context.Context) ([]Freshness, error)
@@ -97,4 +102,11 @@ type AlertRule struct {
 	CreatedBy  string    `json:"created_by,omitempty"`
 	CreatedAt  time.Time `json:"created_at,omitzero"`
 	UpdatedAt  time.Time `json:"updated_at,omitzero"`
+}
+
+// Customer is one of the company's own customers: the id costs are attributed to,
+// and a display name people use in questions ("Acme Inc" for cust_acme).
+type Customer struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
 }
