@@ -1,0 +1,79 @@
+package auth
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/llmcost/llmcost/internal/cost"
+)
+
+// TokenPrefix starts every customer token: lc1.<base64url(claims)>.<base64url(mac)>.
+const TokenPrefix = "lc1."
+
+// MaxTTL is the longest lifetime a customer token may have.
+const MaxTTL = 366 * 24 * time.Hour
+
+// claims is the signed payload of a customer token.
+type claims struct {
+	CustomerID string `json:"cid"`
+	Exp        int64  `json:"exp"` // Unix seconds.
+	Iat        int64  `json:"iat"` // Unix seconds.
+}
+
+// Mint returns a customer token for customerID that expires ttl after now.
+// Returns CodeInvalid for an empty customer id or a ttl outside (0, MaxTTL].
+func (k *Keyring) Mint(customerID string, ttl time.Duration, now time.Time) (string, time.Time, error) {
+	switch {
+	case strings.TrimSpace(customerID) == "":
+		return "", time.Time{}, cost.FieldErrorf("customer_id", "A customer id is required.")
+	case len(customerID) > 200:
+		return "", time.Time{}, cost.FieldErrorf("customer_id", "Customer id is too long.")
+	case ttl <= 0 || ttl > MaxTTL:
+		return "", time.Time{}, cost.FieldErrorf("ttl_seconds", "TTL must be between 1 second and %d seconds.", int64(MaxTTL/time.Second))
+	}
+	exp := now.Add(ttl).Truncate(time.Second)
+	payload, err := json.Marshal(claims{CustomerID: customerID, Exp: exp.Unix(), Iat: now.Unix()})
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	signed := TokenPrefix + base64.RawURLEncoding.EncodeToString(payload)
+	return signed + "." + base64.RawURLEncoding.EncodeToString(k.mac(signed)), exp.UTC(), nil
+}
+
+// verify checks a customer token's shape and signature and returns its claims.
+func (k *Keyring) verify(token string) (*claims, error) {
+	bad := cost.Errorf(cost.CodeUnauthorized, "The token is not valid.")
+	if !strings.HasPrefix(token, TokenPrefix) {
+		return nil, bad
+	}
+	dot := strings.LastIndexByte(token, '.')
+	if dot <= len(TokenPrefix) {
+		return nil, bad
+	}
+	signed, sig := token[:dot], token[dot+1:]
+	mac, err := base64.RawURLEncoding.DecodeString(sig)
+	if err != nil || !hmac.Equal(mac, k.mac(signed)) {
+		return nil, bad
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(signed[len(TokenPrefix):])
+	if err != nil {
+		return nil, bad
+	}
+	var c claims
+	if err := json.Unmarshal(payload, &c); err != nil || c.CustomerID == "" || c.Exp == 0 {
+		return nil, bad
+	}
+	return &c, nil
+}
+
+func (k *Keyring) mac(signed string) []byte {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	h := hmac.New(sha256.New, k.key)
+	h.Write([]byte(signed))
+	return h.Sum(nil)
+}
