@@ -1,0 +1,125 @@
+// Package duckdb implements cost.Store on an embedded DuckDB database: cost lines,
+// deduplicated events, budgets, settings, alert rules and customers, with the
+// schema kept by embedded, versioned migrations.
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	_ "github.com/duckdb/duckdb-go/v2" // Registers the "duckdb" driver.
+
+	"github.com/llmcost/llmcost/internal/cost"
+)
+
+//go:embed migration/*.sql
+var migrationFS embed.FS
+
+// DB is a DuckDB-backed cost.Store. It is safe for concurrent use: reads run in
+// parallel, and writes (Apply) are serialised.
+type DB struct {
+	db *sql.DB
+	// Now returns the current time, stamped on ingested lines and saved records.
+	// Defaults to time.Now.
+	Now func() time.Time
+
+	applyMu sync.Mutex
+}
+
+var _ cost.Store = (*DB)(nil)
+
+// Open opens (creating if needed) the DuckDB database at path and brings its schema
+// up to date. An empty path opens a private in-memory database.
+func Open(path string) (*DB, error) {
+	sqldb, err := sql.Open("duckdb", path)
+	if err != nil {
+		return nil, fmt.Errorf("duckdb: open: %w", err)
+	}
+	db := &DB{db: sqldb, Now: time.Now}
+	if err := db.migrate(context.Background()); err != nil {
+		sqldb.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// SQL returns the underlying handle, for benchmarks and tests that compare
+// hand-written SQL with the store's answers.
+func (db *DB) SQL() *sql.DB { return db.db }
+
+// Close closes the database.
+func (db *DB) Close() error {
+	if err := db.db.Close(); err != nil {
+		return fmt.Errorf("duckdb: close: %w", err)
+	}
+	return nil
+}
+
+// now returns the store clock's time, in UTC.
+func (db *DB) now() time.Time {
+	if db.Now == nil {
+		return time.Now().UTC()
+	}
+	return db.Now().UTC()
+}
+
+// migrate applies, in version order, each embedded migration not yet recorded in
+// schema_migrations; each runs in its own transaction.
+func (db *DB) migrate(ctx context.Context) error {
+	if _, err := db.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)`); err != nil {
+		return fmt.Errorf("duckdb: migrate: %w", err)
+	}
+	names, err := fs.Glob(migrationFS, "migration/*.sql")
+	if err != nil {
+		return fmt.Errorf("duckdb: migrate: %w", err)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if err := db.migrateFile(ctx, name); err != nil {
+			return fmt.Errorf("duckdb: migrate %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// migrateFile applies one migration unless its version is already recorded.
+func (db *DB) migrateFile(ctx context.Context, name string) error {
+	base := strings.TrimPrefix(name, "migration/")
+	version, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+	if err != nil {
+		return fmt.Errorf("migration name must start with a version number")
+	}
+	var n int
+	if err := db.db.QueryRowContext(ctx,
+		`SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
+		return err
+	} else if n > 0 {
+		return nil
+	}
+	body, err := migrationFS.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	tx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+		version, base, db.now()); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

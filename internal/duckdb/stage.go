@@ -1,0 +1,138 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/llmcost/llmcost/internal/cost"
+)
+
+// lineColumns are the cost_lines columns a LineItem fills, in the order
+// lineValues returns them. ingested_at is set by the store.
+var lineColumns = []string{
+	"date", "charge_period_start", "charge_period_end", "cloud_provider", "service", "model",
+	"model_family", "token_type", "pricing_tier", "usage_amount", "usage_unit", "cost_usd", "cost",
+	"currency", "list_cost_usd", "customer_id", "account_id", "project", "region", "tags", "source",
+	"source_partition", "cost_source", "data_status", "charge_category", "requests", "unpriced",
+}
+
+// lineValues returns l's column values in lineColumns order.
+func lineValues(l *cost.LineItem) ([]driver.Value, error) {
+	tags, err := tagsJSON(l.Tags)
+	if err != nil {
+		return nil, err
+	}
+	var list driver.Value
+	if l.ListCostUSD != nil {
+		list = *l.ListCostUSD
+	}
+	return []driver.Value{
+		cost.Day(l.Date), optTime(l.ChargePeriodStart), optTime(l.ChargePeriodEnd),
+		l.CloudProvider, l.Service, l.Model, l.ModelFamily, l.TokenType, l.PricingTier,
+		l.UsageAmount, l.UsageUnit, l.CostUSD, l.Cost, l.Currency, list,
+		l.CustomerID, l.AccountID, l.Project, l.Region, tags, l.Source,
+		l.SourcePartition, l.CostSource, l.DataStatus, l.ChargeCategory, l.Requests, l.Unpriced,
+	}, nil
+}
+
+// optTime returns nil for a zero time, so it is stored as NULL.
+func optTime(t time.Time) driver.Value {
+	if t.IsZero() {
+		return nil
+	}
+	return t
+}
+
+// tagsJSON encodes tags as a JSON object, or nil (NULL) when there are none.
+func tagsJSON(tags map[string]string) (driver.Value, error) {
+	if len(tags) == 0 {
+		return nil, nil
+	}
+	b, err := json.Marshal(tags)
+	if err != nil {
+		return nil, err
+	}
+	return string(b), nil
+}
+
+// usageColumns are the columns of the stage_usage staging table.
+const usageColumns = `event_id VARCHAR, event_time TIMESTAMP, day DATE, provider VARCHAR,
+	service VARCHAR, model VARCHAR, model_family VARCHAR, customer_id VARCHAR, project VARCHAR,
+	region VARCHAR, pricing_tier VARCHAR, token_type VARCHAR, tokens BIGINT, cost_usd DOUBLE,
+	cost_source VARCHAR, unpriced BOOLEAN, first BOOLEAN`
+
+// usageValues returns u's values in usageColumns order.
+func usageValues(u *cost.EventUsage) []driver.Value {
+	return []driver.Value{
+		u.EventID, u.Time.UTC(), cost.Day(u.Time), u.Provider, u.Service, u.Model, u.ModelFamily,
+		u.CustomerID, u.Project, u.Region, u.PricingTier, u.TokenType, u.Tokens, u.CostUSD,
+		u.CostSource, u.Unpriced, u.First,
+	}
+}
+
+// stage holds a batch in connection-local temporary tables, filled with DuckDB's
+// appender, so the transaction that publishes it only runs set-based SQL.
+type stage struct {
+	conn *sql.Conn
+}
+
+// create (re)creates the empty staging tables.
+func (s *stage) create(ctx context.Context) error {
+	stmts := []string{
+		"CREATE OR REPLACE TEMP TABLE stage_lines AS SELECT " + strings.Join(lineColumns, ", ") +
+			" FROM cost_lines LIMIT 0",
+		"CREATE OR REPLACE TEMP TABLE stage_usage (" + usageColumns + ")",
+		"CREATE OR REPLACE TEMP TABLE stage_parts (source VARCHAR, key VARCHAR)",
+	}
+	for _, q := range stmts {
+		if _, err := s.conn.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("create staging: %w", err)
+		}
+	}
+	return nil
+}
+
+// drop removes the staging tables so the pooled connection is left clean.
+func (s *stage) drop() {
+	for _, t := range []string{"stage_lines", "stage_usage", "stage_parts"} {
+		s.conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS temp.main."+t)
+	}
+}
+
+// appendRows appends n rows produced by row(i) to a staging table.
+func (s *stage) appendRows(table string, n int, row func(i int) ([]driver.Value, error)) error {
+	if n == 0 {
+		return nil
+	}
+	return s.conn.Raw(func(dc any) error {
+		conn, ok := dc.(driver.Conn)
+		if !ok {
+			return fmt.Errorf("unexpected driver connection %T", dc)
+		}
+		a, err := duckdb.NewAppender(conn, "temp", "main", table)
+		if err != nil {
+			return fmt.Errorf("appender %s: %w", table, err)
+		}
+		for i := range n {
+			vals, err := row(i)
+			if err == nil {
+				err = a.AppendRow(vals...)
+			}
+			if err != nil {
+				a.Close()
+				return fmt.Errorf("stage %s row %d: %w", table, i, err)
+			}
+		}
+		if err := a.Close(); err != nil {
+			return fmt.Errorf("stage %s: %w", table, err)
+		}
+		return nil
+	})
+}

@@ -1,0 +1,82 @@
+// Package sqlbuild compiles a resolved cost.AggregateQuery into parameterised SQL
+// for one SQL engine. Dimension and metric names map to SQL only through fixed
+// tables; every value from the query is a bound parameter.
+package sqlbuild
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Dialect is one engine's spelling of the few expressions a cost query needs.
+type Dialect struct {
+	// Name identifies the engine ("duckdb", "clickhouse").
+	Name string
+	// Table is the cost line table queries read.
+	Table string
+
+	quote     func(ident string) string
+	date      func(param string) string // A bound YYYY-MM-DD string as a date.
+	week      string                    // Monday of the row's week, as a date.
+	month     string                    // First day of the row's month, as a date.
+	sumIf     func(expr, cond string) string
+	distinct  func(expr string) string       // COUNT(DISTINCT expr).
+	distinctI func(expr, cond string) string // COUNT(DISTINCT expr) over rows matching cond.
+	toNumber  func(expr string) string       // Cast an aggregate to a double.
+	nullIf    string                         // NULLIF function name.
+	isTrue    func(col string) string
+	// prefix returns a condition "col starts with the bound value" and the value to bind.
+	prefix func(col, value string) (cond string, arg any)
+}
+
+// DuckDB is the dialect of the embedded DuckDB store.
+var DuckDB = Dialect{
+	Name:  "duckdb",
+	Table: "cost_lines",
+	quote: func(s string) string { return `"` + s + `"` },
+	date:  func(p string) string { return "CAST(" + p + " AS DATE)" },
+	week:  "CAST(date_trunc('week', date) AS DATE)",
+	month: "CAST(date_trunc('month', date) AS DATE)",
+	sumIf: func(e, c string) string { return fmt.Sprintf("SUM(CASE WHEN %s THEN %s ELSE 0 END)", c, e) },
+	distinct: func(e string) string {
+		return "COUNT(DISTINCT " + e + ")"
+	},
+	distinctI: func(e, c string) string {
+		return fmt.Sprintf("COUNT(DISTINCT CASE WHEN %s THEN %s END)", c, e)
+	},
+	toNumber: func(e string) string { return "CAST(" + e + " AS DOUBLE)" },
+	nullIf:   "NULLIF",
+	isTrue:   func(c string) string { return c },
+	prefix: func(col, v string) (string, any) {
+		return "starts_with(" + col + ", ?)", v
+	},
+}
+
+// ClickHouse is the dialect of the ClickHouse store. It sticks to functions that
+// ClickHouse 18.16 already had.
+var ClickHouse = Dialect{
+	Name:  "clickhouse",
+	Table: "cost_lines",
+	quote: func(s string) string { return "`" + s + "`" },
+	date:  func(p string) string { return "toDate(" + p + ")" },
+	week:  "toMonday(date)",
+	month: "toStartOfMonth(date)",
+	sumIf: func(e, c string) string { return fmt.Sprintf("sumIf(%s, %s)", e, c) },
+	distinct: func(e string) string {
+		return "uniqExact(" + e + ")"
+	},
+	distinctI: func(e, c string) string {
+		return fmt.Sprintf("uniqExactIf(%s, %s)", e, c)
+	},
+	toNumber: func(e string) string { return "toFloat64(" + e + ")" },
+	nullIf:   "nullIf",
+	isTrue:   func(c string) string { return c + " = 1" },
+	prefix: func(col, v string) (string, any) {
+		return col + " LIKE ?", likeEscape(v) + "%"
+	},
+}
+
+// likeEscape escapes LIKE metacharacters with backslashes.
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}

@@ -1,0 +1,157 @@
+package sqlbuild
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/llmcost/llmcost/internal/cost"
+)
+
+// where returns the WHERE conditions: the date range, then each filter.
+func (b *builder) where() (string, error) {
+	var conds []string
+	switch {
+	case !b.q.From.IsZero() && !b.q.To.IsZero():
+		conds = append(conds, fmt.Sprintf("date BETWEEN %s AND %s", b.d.date("?"), b.d.date("?")))
+		b.args = append(b.args, b.q.From.Format(cost.DateLayout), b.q.To.Format(cost.DateLayout))
+	case !b.q.From.IsZero():
+		conds = append(conds, "date >= "+b.d.date("?"))
+		b.args = append(b.args, b.q.From.Format(cost.DateLayout))
+	case !b.q.To.IsZero():
+		conds = append(conds, "date <= "+b.d.date("?"))
+		b.args = append(b.args, b.q.To.Format(cost.DateLayout))
+	}
+	for i, f := range b.q.Filters {
+		c, err := b.filter(f)
+		if err != nil {
+			return "", prefixField(fmt.Sprintf("filters[%d]", i), err)
+		}
+		conds = append(conds, c)
+	}
+	return strings.Join(conds, " AND "), nil
+}
+
+// filter compiles one filter, binding its values.
+func (b *builder) filter(f cost.Filter) (string, error) {
+	col, ok := b.d.dimensionSQL(f.Dimension)
+	if !ok {
+		return "", cost.FieldErrorf("dimension", "Unknown dimension %q.", f.Dimension)
+	}
+	param := "?"
+	if f.Dimension.IsTime() {
+		for _, v := range f.Values {
+			if _, err := cost.ParseDate(v); err != nil {
+				return "", cost.FieldErrorf("values", "%q is not a YYYY-MM-DD date.", v)
+			}
+		}
+		param = b.d.date("?")
+	}
+	switch f.Op {
+	case cost.OpEq:
+		if len(f.Values) != 1 {
+			return "", cost.FieldErrorf("values", "Operator %q takes exactly one value.", f.Op)
+		}
+		b.args = append(b.args, f.Values[0])
+		return col + " = " + param, nil
+	case cost.OpIn, cost.OpNotIn:
+		if len(f.Values) == 0 {
+			return "", cost.FieldErrorf("values", "Operator %q takes at least one value.", f.Op)
+		}
+		ps := make([]string, len(f.Values))
+		for i, v := range f.Values {
+			ps[i] = param
+			b.args = append(b.args, v)
+		}
+		op := " IN ("
+		if f.Op == cost.OpNotIn {
+			op = " NOT IN ("
+		}
+		return col + op + strings.Join(ps, ", ") + ")", nil
+	case cost.OpPrefix:
+		if len(f.Values) != 1 {
+			return "", cost.FieldErrorf("values", "Operator %q takes exactly one value.", f.Op)
+		}
+		if f.Dimension.IsTime() {
+			return "", cost.FieldErrorf("op", "Operator %q does not apply to dates.", f.Op)
+		}
+		cond, arg := b.d.prefix(col, f.Values[0])
+		b.args = append(b.args, arg)
+		return cond, nil
+	}
+	return "", cost.FieldErrorf("op", "Unknown operator %q; use eq, in, not_in or prefix.", f.Op)
+}
+
+var havingOps = map[string]string{"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
+
+// having returns the HAVING conditions, binding their thresholds.
+func (b *builder) having() string {
+	var conds []string
+	for _, h := range b.q.Having {
+		e, ok1 := b.d.metricSQL(h.Metric)
+		op, ok2 := havingOps[h.Op]
+		if !ok1 || !ok2 {
+			continue
+		}
+		conds = append(conds, e+" "+op+" ?")
+		b.args = append(b.args, h.Value)
+	}
+	return strings.Join(conds, " AND ")
+}
+
+// checkHaving reports the first malformed having clause.
+func checkHaving(q *cost.AggregateQuery) error {
+	for i, h := range q.Having {
+		field := fmt.Sprintf("having[%d]", i)
+		if !slices.Contains(cost.AllMetrics, h.Metric) {
+			return cost.FieldErrorf(field+".metric", "Unknown metric %q.", h.Metric)
+		}
+		if _, ok := havingOps[h.Op]; !ok {
+			return cost.FieldErrorf(field+".op", "Unknown operator %q; use gt, gte, lt or lte.", h.Op)
+		}
+	}
+	return nil
+}
+
+// orderBy returns the ORDER BY list: the requested orders, then every group-by
+// dimension not already named, ascending, so results are deterministic.
+func (b *builder) orderBy() (string, error) {
+	var terms []string
+	named := map[string]bool{}
+	for i, o := range b.q.OrderBy {
+		if !slices.Contains(b.q.Metrics, cost.Metric(o.By)) && !slices.Contains(b.q.GroupBy, cost.Dimension(o.By)) {
+			return "", cost.FieldErrorf(fmt.Sprintf("order_by[%d].by", i),
+				"Cannot order by %q: it is neither a requested metric nor a group-by dimension.", o.By)
+		}
+		if named[o.By] {
+			continue
+		}
+		named[o.By] = true
+		t := b.d.quote(o.By)
+		if o.Desc {
+			t += " DESC"
+		}
+		terms = append(terms, t)
+	}
+	for _, dim := range b.q.GroupBy {
+		if !named[string(dim)] {
+			terms = append(terms, b.d.quote(string(dim)))
+		}
+	}
+	return strings.Join(terms, ", "), nil
+}
+
+// prefixField qualifies the field of a *cost.Error with prefix.
+func prefixField(prefix string, err error) error {
+	e, ok := err.(*cost.Error)
+	if !ok {
+		return err
+	}
+	c := *e
+	if c.Field != "" {
+		c.Field = prefix + "." + c.Field
+	} else {
+		c.Field = prefix
+	}
+	return &c
+}
