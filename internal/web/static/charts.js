@@ -1,0 +1,356 @@
+// ECharts renderers for each panel kind. Each takes a context
+// {el, frame, unit, colors, theme, label, onFilter, onDay, date} and returns the
+// chart it created (or null for HTML-only panels).
+
+import { axis, columnUnit, format, shortDay } from './format.js';
+import { col, drillable, roles, uniq } from './frame.js';
+
+/** palette colours series consistently across light and dark themes. */
+export const palette = ['#3b6ef5', '#16a34a', '#f59e0b', '#ef4444', '#8b5cf6', '#06b6d4', '#ec4899', '#84cc16', '#f97316', '#64748b'];
+
+function init(ctx) {
+  const chart = window.echarts.init(ctx.el, ctx.theme === 'dark' ? 'dark' : null);
+  return chart;
+}
+
+function base(ctx) {
+  return {
+    backgroundColor: 'transparent',
+    color: palette,
+    animation: false,
+    textStyle: { color: ctx.colors.text, fontFamily: 'inherit' },
+  };
+}
+
+function valueAxis(ctx, unit) {
+  return {
+    type: 'value',
+    axisLabel: { color: ctx.colors.muted, formatter: (v) => axis(v, unit) },
+    splitLine: { lineStyle: { color: ctx.colors.grid } },
+  };
+}
+
+function dateAxis(ctx, dates) {
+  return {
+    type: 'category',
+    data: dates,
+    boundaryGap: false,
+    axisLabel: { color: ctx.colors.muted, formatter: shortDay },
+    axisLine: { lineStyle: { color: ctx.colors.grid } },
+  };
+}
+
+function tooltip(unitOf) {
+  return {
+    trigger: 'axis',
+    valueFormatter: undefined,
+    formatter: (items) => {
+      const list = Array.isArray(items) ? items : [items];
+      const head = list.length ? String(list[0].axisValueLabel || list[0].name) : '';
+      const lines = list
+        .filter((p) => p.value != null && !p.seriesName.startsWith('_'))
+        .map((p) => `${p.marker} ${p.seriesName}: <b>${format(Array.isArray(p.value) ? p.value[p.value.length - 1] : p.value, unitOf(p.seriesName))}</b>`);
+      return [head, ...lines].join('<br>');
+    },
+  };
+}
+
+function drillOn(chart, ctx, dim) {
+  if (!drillable.includes(dim)) return;
+  chart.on('click', (p) => {
+    const v = p.data && p.data.key != null ? p.data.key : p.seriesType === 'pie' || p.componentType === 'yAxis' ? p.name : p.name;
+    if (v) ctx.onFilter(dim, v);
+  });
+}
+
+/** pie draws the first text column's share of the first number column. */
+export function pie(ctx) {
+  const f = ctx.frame;
+  const r = roles(f);
+  const s = r.strings[0];
+  const n = r.numbers[0];
+  const dim = f.columns[s];
+  const chart = init(ctx);
+  chart.setOption({
+    ...base(ctx),
+    tooltip: { trigger: 'item', formatter: (p) => `${p.marker} ${p.name}: <b>${format(p.value, ctx.unit)}</b> (${p.percent}%)` },
+    legend: { bottom: 0, type: 'scroll', textStyle: { color: ctx.colors.text } },
+    series: [{
+      type: 'pie',
+      radius: ['42%', '70%'],
+      center: ['50%', '45%'],
+      itemStyle: { borderColor: ctx.colors.bg, borderWidth: 2 },
+      label: { color: ctx.colors.text, formatter: '{b}\n{d}%' },
+      data: f.rows.map((row) => ({ name: ctx.label(dim, row[s]), key: row[s], value: row[n] })),
+    }],
+  });
+  drillOn(chart, ctx, dim);
+  return chart;
+}
+
+/**
+ * timeseries draws one line per value of the first text column (e.g. provider),
+ * or one line per number column when there is none (two axes for two units).
+ */
+export function timeseries(ctx) {
+  const f = ctx.frame;
+  const r = roles(f);
+  const d = r.dates[0];
+  const dates = uniq(f, d).sort();
+  const at = new Map(dates.map((x, i) => [x, i]));
+  let series;
+  let yAxis;
+  const units = {};
+  const s = r.strings[0];
+  if (s !== undefined) {
+    const n = r.numbers[0];
+    const unit = columnUnit(f.columns[n], ctx.unit);
+    const byKey = new Map();
+    f.rows.forEach((row) => {
+      const key = row[s] == null ? '' : String(row[s]);
+      if (!byKey.has(key)) byKey.set(key, new Array(dates.length).fill(0));
+      byKey.get(key)[at.get(String(row[d]).slice(0, 10))] += row[n] || 0;
+    });
+    series = [...byKey.entries()].map(([key, data]) => {
+      const name = ctx.label(f.columns[s], key) || '(none)';
+      units[name] = unit;
+      return { name, key, type: 'line', showSymbol: dates.length < 40, smooth: false, data };
+    });
+    yAxis = valueAxis(ctx, unit);
+  } else {
+    const axisUnits = [...new Set(r.numbers.map((i) => columnUnit(f.columns[i], ctx.unit)))];
+    series = r.numbers.map((i) => {
+      const unit = columnUnit(f.columns[i], ctx.unit);
+      const name = ctx.colname(f.columns[i]);
+      units[name] = unit;
+      const data = new Array(dates.length).fill(null);
+      f.rows.forEach((row) => { data[at.get(String(row[d]).slice(0, 10))] = row[i]; });
+      return { name, type: 'line', showSymbol: dates.length < 40, yAxisIndex: axisUnits.indexOf(unit), data };
+    });
+    yAxis = axisUnits.map((u) => valueAxis(ctx, u));
+    if (yAxis.length > 1) yAxis[1].splitLine = { show: false };
+  }
+  const chart = init(ctx);
+  chart.setOption({
+    ...base(ctx),
+    tooltip: tooltip((name) => units[name] || ctx.unit),
+    legend: { top: 0, type: 'scroll', textStyle: { color: ctx.colors.text } },
+    grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+    xAxis: dateAxis(ctx, dates),
+    yAxis,
+    series,
+  });
+  if (s !== undefined && drillable.includes(f.columns[s])) {
+    chart.on('click', (p) => {
+      const ser = series[p.seriesIndex];
+      if (ser && ser.key) ctx.onFilter(f.columns[s], ser.key);
+    });
+  }
+  return chart;
+}
+
+/** bargauge draws horizontal bars, one per row, shaded by value. */
+export function bargauge(ctx) {
+  const f = ctx.frame;
+  const r = roles(f);
+  const s = r.strings[0];
+  const n = r.numbers[0];
+  const dim = f.columns[s];
+  const unit = columnUnit(f.columns[n], ctx.unit);
+  const max = Math.max(...f.rows.map((row) => row[n] || 0), 0);
+  const lowerIsBetter = unit === 'usd_per_1k';
+  const chart = init(ctx);
+  chart.setOption({
+    ...base(ctx),
+    tooltip: { trigger: 'item', formatter: (p) => `${p.name}: <b>${format(p.value, unit)}</b>` },
+    grid: { left: 8, right: 90, top: 8, bottom: 8, containLabel: true },
+    xAxis: { ...valueAxis(ctx, unit), max: max || 1, axisLabel: { show: false }, splitLine: { show: false } },
+    yAxis: {
+      type: 'category', inverse: true, data: f.rows.map((row) => ctx.label(dim, row[s])),
+      axisLabel: { color: ctx.colors.text }, axisLine: { show: false }, axisTick: { show: false },
+      triggerEvent: true,
+    },
+    series: [{
+      type: 'bar',
+      barMaxWidth: 22,
+      showBackground: true,
+      backgroundStyle: { color: ctx.colors.grid },
+      label: { show: true, position: 'right', color: ctx.colors.text, formatter: (p) => format(p.value, unit) },
+      data: f.rows.map((row) => {
+        const ratio = max ? (row[n] || 0) / max : 0;
+        const good = lowerIsBetter ? 1 - ratio : ratio;
+        return { value: row[n], key: row[s], itemStyle: { color: barColor(good, lowerIsBetter) } };
+      }),
+    }],
+  });
+  if (drillable.includes(dim)) {
+    chart.on('click', (p) => {
+      const row = p.componentType === 'yAxis' ? f.rows.find((x) => ctx.label(dim, x[s]) === p.value) : f.rows[p.dataIndex];
+      if (row) ctx.onFilter(dim, row[s]);
+    });
+  }
+  return chart;
+}
+
+function barColor(ratio, lowerIsBetter) {
+  if (lowerIsBetter) return ratio > 0.66 ? '#16a34a' : ratio > 0.33 ? '#f59e0b' : '#ef4444';
+  return ratio > 0.75 ? '#3b6ef5' : ratio > 0.4 ? '#5b8af7' : '#8eaefa';
+}
+
+/** barchart stacks every number column per row of the first text column. */
+export function barchart(ctx) {
+  const f = ctx.frame;
+  const r = roles(f);
+  const s = r.strings[0];
+  const dim = f.columns[s];
+  const units = {};
+  const series = r.numbers.map((i) => {
+    const name = ctx.colname(f.columns[i]);
+    units[name] = columnUnit(f.columns[i], ctx.unit);
+    return { name, type: 'bar', stack: 'total', barMaxWidth: 28, data: f.rows.map((row) => row[i]) };
+  });
+  const chart = init(ctx);
+  chart.setOption({
+    ...base(ctx),
+    tooltip: { ...tooltip((name) => units[name] || ctx.unit), axisPointer: { type: 'shadow' } },
+    legend: { top: 0, textStyle: { color: ctx.colors.text } },
+    grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+    yAxis: {
+      type: 'category', inverse: true, data: f.rows.map((row) => ctx.label(dim, row[s])),
+      axisLabel: { color: ctx.colors.text }, triggerEvent: true,
+    },
+    xAxis: valueAxis(ctx, ctx.unit),
+    series,
+  });
+  if (drillable.includes(dim)) {
+    chart.on('click', (p) => {
+      const row = p.componentType === 'yAxis' ? f.rows.find((x) => ctx.label(dim, x[s]) === p.value) : f.rows[p.dataIndex];
+      if (row) ctx.onFilter(dim, row[s]);
+    });
+  }
+  return chart;
+}
+
+/** heatmap draws a text column (rows) by a date column (columns) by a number. */
+export function heatmap(ctx) {
+  const f = ctx.frame;
+  const r = roles(f);
+  const s = r.strings[0];
+  const d = r.dates[0];
+  const n = r.numbers[0];
+  const dim = f.columns[s];
+  const totals = new Map();
+  f.rows.forEach((row) => totals.set(row[s], (totals.get(row[s]) || 0) + (row[n] || 0)));
+  const keys = [...totals.keys()].sort((a, b) => totals.get(a) - totals.get(b));
+  const weeks = uniq(f, d).sort();
+  const data = f.rows.map((row) => [weeks.indexOf(String(row[d]).slice(0, 10)), keys.indexOf(row[s]), row[n]]);
+  const max = Math.max(...data.map((x) => x[2] || 0), 1);
+  const chart = init(ctx);
+  chart.setOption({
+    ...base(ctx),
+    tooltip: { formatter: (p) => `${ctx.label(dim, keys[p.value[1]])}, week of ${shortDay(weeks[p.value[0]])}: <b>${format(p.value[2], ctx.unit)}</b>` },
+    grid: { left: 8, right: 16, top: 8, bottom: 56, containLabel: true },
+    xAxis: { type: 'category', data: weeks, axisLabel: { color: ctx.colors.muted, formatter: shortDay }, splitArea: { show: false } },
+    yAxis: { type: 'category', data: keys.map((k) => ctx.label(dim, k)), axisLabel: { color: ctx.colors.text }, triggerEvent: true },
+    visualMap: {
+      min: 0, max, calculable: true, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 160,
+      textStyle: { color: ctx.colors.muted }, formatter: (v) => axis(v, ctx.unit),
+      inRange: { color: ctx.theme === 'dark' ? ['#1e293b', '#3b6ef5', '#f59e0b', '#ef4444'] : ['#eef2ff', '#3b6ef5', '#f59e0b', '#ef4444'] },
+    },
+    series: [{ type: 'heatmap', data, itemStyle: { borderColor: ctx.colors.bg, borderWidth: 1 } }],
+  });
+  if (drillable.includes(dim)) {
+    chart.on('click', (p) => {
+      const key = p.componentType === 'yAxis' ? keys.find((k) => ctx.label(dim, k) === p.value) : keys[p.value[1]];
+      if (key) ctx.onFilter(dim, key);
+    });
+  }
+  return chart;
+}
+
+/** gauge draws percent of budget used, coloured green, amber and red. */
+export function gauge(ctx) {
+  const f = ctx.frame;
+  const row = f.rows[0] || [];
+  const pctCol = col(f, /percent/);
+  const pct = row[pctCol] || 0;
+  const max = Math.max(100, Math.ceil(pct / 25) * 25);
+  const chart = init(ctx);
+  chart.setOption({
+    ...base(ctx),
+    series: [{
+      type: 'gauge',
+      min: 0,
+      max,
+      radius: '92%',
+      center: ['50%', '58%'],
+      startAngle: 200,
+      endAngle: -20,
+      progress: { show: true, width: 14, itemStyle: { color: pct >= 100 ? '#ef4444' : pct >= 80 ? '#f59e0b' : '#16a34a' } },
+      axisLine: { lineStyle: { width: 14, color: [[80 / max, ctx.colors.grid], [100 / max, '#f59e0b55'], [1, '#ef444455']] } },
+      axisTick: { show: false },
+      splitLine: { length: 6, lineStyle: { color: ctx.colors.muted } },
+      axisLabel: { distance: 18, color: ctx.colors.muted, formatter: (v) => `${v}%` },
+      pointer: { show: false },
+      anchor: { show: false },
+      detail: { valueAnimation: false, offsetCenter: [0, '0%'], fontSize: 28, fontWeight: 600, color: ctx.colors.text, formatter: (v) => `${v.toFixed(1)}%` },
+      data: [{ value: Math.round(pct * 10) / 10 }],
+    }],
+  });
+  return chart;
+}
+
+/**
+ * threshold draws daily cost with its rolling mean and 2σ band, marks the days
+ * outside the band, and reports a clicked day to ctx.onDay.
+ */
+export function threshold(ctx) {
+  const f = ctx.frame;
+  const r = roles(f);
+  const d = r.dates[0];
+  const valueCol = col(f, /^daily_cost$|^value$|cost/);
+  const upperCol = col(f, /upper/);
+  const lowerCol = col(f, /lower/);
+  const avgCol = col(f, /avg|expected|mean/);
+  const statusCol = col(f, /status/);
+  const rows = [...f.rows].sort((a, b) => String(a[d]).localeCompare(String(b[d])));
+  const dates = rows.map((row) => String(row[d]).slice(0, 10));
+  const val = (row, i) => (i < 0 || row[i] == null ? null : row[i]);
+  const anomalous = (row) => statusCol >= 0 && row[statusCol] && !/normal/i.test(row[statusCol]);
+  const bandBase = rows.map((row) => val(row, lowerCol));
+  const bandWidth = rows.map((row) => (val(row, upperCol) == null || val(row, lowerCol) == null ? null : row[upperCol] - row[lowerCol]));
+  const marks = rows.map((row, i) => (anomalous(row) ? { value: [dates[i], row[valueCol]], status: row[statusCol] } : null)).filter(Boolean);
+  const units = {};
+  ['Daily cost', '7-day average', 'Upper (+2σ)', 'Lower (−2σ)', 'Anomaly'].forEach((n) => { units[n] = ctx.unit; });
+  const series = [
+    { name: '_lower', type: 'line', data: bandBase, stack: 'band', stackStrategy: 'all', symbol: 'none', lineStyle: { opacity: 0 }, silent: true, tooltip: { show: false } },
+    { name: '_band', type: 'line', data: bandWidth, stack: 'band', stackStrategy: 'all', symbol: 'none', lineStyle: { opacity: 0 }, areaStyle: { color: '#3b6ef5', opacity: 0.14 }, silent: true },
+    { name: 'Daily cost', type: 'line', data: rows.map((row) => val(row, valueCol)), symbolSize: 5, lineStyle: { width: 2 }, itemStyle: { color: '#3b6ef5' } },
+    { name: '7-day average', type: 'line', data: rows.map((row) => val(row, avgCol)), symbol: 'none', lineStyle: { type: 'dashed', width: 1.5 }, itemStyle: { color: ctx.colors.muted } },
+    { name: 'Upper (+2σ)', type: 'line', data: rows.map((row) => val(row, upperCol)), symbol: 'none', lineStyle: { width: 1, color: '#ef4444', opacity: 0.6 }, itemStyle: { color: '#ef4444' } },
+    { name: 'Lower (−2σ)', type: 'line', data: rows.map((row) => val(row, lowerCol)), symbol: 'none', lineStyle: { width: 1, color: '#f59e0b', opacity: 0.6 }, itemStyle: { color: '#f59e0b' } },
+    { name: 'Anomaly', type: 'scatter', data: marks, symbolSize: 14, itemStyle: { color: '#ef4444', borderColor: '#fff', borderWidth: 2 }, z: 5 },
+  ];
+  if (ctx.date && dates.includes(ctx.date)) {
+    series[2].markLine = { symbol: 'none', silent: true, label: { formatter: shortDay(ctx.date), color: ctx.colors.text }, lineStyle: { color: ctx.colors.text, type: 'solid' }, data: [{ xAxis: ctx.date }] };
+  }
+  const chart = init(ctx);
+  chart.setOption({
+    ...base(ctx),
+    tooltip: tooltip((name) => units[name] || ctx.unit),
+    legend: { top: 0, data: ['Daily cost', '7-day average', 'Upper (+2σ)', 'Lower (−2σ)', 'Anomaly'], textStyle: { color: ctx.colors.text } },
+    grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+    xAxis: { ...dateAxis(ctx, dates), boundaryGap: true },
+    yAxis: valueAxis(ctx, ctx.unit),
+    series,
+  });
+  chart.getZr().on('click', (e) => {
+    const p = [e.offsetX, e.offsetY];
+    if (!chart.containPixel('grid', p)) return;
+    const x = chart.convertFromPixel({ xAxisIndex: 0 }, p[0]);
+    const i = Array.isArray(x) ? x[0] : x;
+    if (dates[i]) ctx.onDay(dates[i]);
+  });
+  chart.getZr().setCursorStyle('pointer');
+  return chart;
+}
