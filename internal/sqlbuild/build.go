@@ -16,7 +16,7 @@ func (d Dialect) metricSQL(m cost.Metric) (string, bool) {
 	var e string
 	switch m {
 	case cost.MetricCost:
-		e = "SUM(cost_usd)"
+		e = d.sum + "(cost_usd)"
 	case cost.MetricTokens:
 		e = d.sumIf("usage_amount", tokenLine)
 	case cost.MetricCostPer1K:
@@ -27,11 +27,11 @@ func (d Dialect) metricSQL(m cost.Metric) (string, bool) {
 	case cost.MetricActiveDays:
 		e = d.distinct("date")
 	case cost.MetricRequests:
-		e = "SUM(requests)"
+		e = d.sum + "(requests)"
 	case cost.MetricUnpricedTokens:
 		e = d.sumIf("usage_amount", d.isTrue("unpriced"))
 	case cost.MetricListCost:
-		e = "SUM(list_cost_usd)"
+		e = d.sum + "(list_cost_usd)"
 	default:
 		return "", false
 	}

@@ -15,6 +15,7 @@ type Dialect struct {
 	// Table is the cost line table queries read.
 	Table string
 
+	sum       string // The SUM aggregate's spelling.
 	quote     func(ident string) string
 	date      func(param string) string // A bound YYYY-MM-DD string as a date.
 	week      string                    // Monday of the row's week, as a date.
@@ -33,6 +34,7 @@ type Dialect struct {
 var DuckDB = Dialect{
 	Name:  "duckdb",
 	Table: "cost_lines",
+	sum:   "SUM",
 	quote: func(s string) string { return `"` + s + `"` },
 	date:  func(p string) string { return "CAST(" + p + " AS DATE)" },
 	week:  "CAST(date_trunc('week', date) AS DATE)",
@@ -57,6 +59,7 @@ var DuckDB = Dialect{
 var ClickHouse = Dialect{
 	Name:  "clickhouse",
 	Table: "cost_lines",
+	sum:   "sum",
 	quote: func(s string) string { return "`" + s + "`" },
 	date:  func(p string) string { return "toDate(" + p + ")" },
 	week:  "toMonday(date)",

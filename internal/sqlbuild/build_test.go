@@ -1,0 +1,201 @@
+package sqlbuild_test
+
+import (
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/llmcost/llmcost/internal/cost"
+	"github.com/llmcost/llmcost/internal/sqlbuild"
+)
+
+var (
+	oct1 = time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	oct7 = time.Date(2026, 10, 7, 0, 0, 0, 0, time.UTC)
+)
+
+func TestBuild(t *testing.T) {
+	tests := []struct {
+		name     string
+		dialect  sqlbuild.Dialect
+		q        cost.AggregateQuery
+		wantSQL  string
+		wantArgs []any
+	}{
+		{
+			name:    "DuckDBTotal",
+			dialect: sqlbuild.DuckDB,
+			q:       cost.AggregateQuery{Metrics: []cost.Metric{cost.MetricCost}, From: oct1, To: oct7},
+			wantSQL: `SELECT m0 AS "cost_usd" FROM (SELECT CAST(SUM(cost_usd) AS DOUBLE) AS m0 FROM cost_lines` +
+				` WHERE date BETWEEN CAST(? AS DATE) AND CAST(? AS DATE))`,
+			wantArgs: []any{"2026-10-01", "2026-10-07"},
+		},
+		{
+			name:    "DuckDBTopModels",
+			dialect: sqlbuild.DuckDB,
+			q: cost.AggregateQuery{
+				Metrics: []cost.Metric{cost.MetricCost, cost.MetricTokens},
+				GroupBy: []cost.Dimension{cost.DimModel, cost.DimCloudProvider},
+				Filters: []cost.Filter{{Dimension: cost.DimCloudProvider, Op: cost.OpIn, Values: []string{"AWS", "GCP"}}},
+				From:    oct1, To: oct7,
+				OrderBy: []cost.Order{{By: "cost_usd", Desc: true}},
+				Limit:   10,
+			},
+			wantSQL: `SELECT d0 AS "model", d1 AS "cloud_provider", m0 AS "cost_usd", m1 AS "usage_amount" FROM (` +
+				`SELECT model AS d0, cloud_provider AS d1, CAST(SUM(cost_usd) AS DOUBLE) AS m0, ` +
+				`CAST(SUM(CASE WHEN token_type <> '' THEN usage_amount ELSE 0 END) AS DOUBLE) AS m1 FROM cost_lines ` +
+				`WHERE date BETWEEN CAST(? AS DATE) AND CAST(? AS DATE) AND cloud_provider IN (?, ?) ` +
+				`GROUP BY model, cloud_provider) ORDER BY "cost_usd" DESC, "model", "cloud_provider" LIMIT 10`,
+			wantArgs: []any{"2026-10-01", "2026-10-07", "AWS", "GCP"},
+		},
+		{
+			name:    "DuckDBGrainsFiltersHaving",
+			dialect: sqlbuild.DuckDB,
+			q: cost.AggregateQuery{
+				Metrics: []cost.Metric{cost.MetricCostPer1K, cost.MetricActiveCustomers},
+				GroupBy: []cost.Dimension{cost.DimWeek, cost.DimMonth, cost.DimDate},
+				Filters: []cost.Filter{
+					{Dimension: cost.DimModel, Op: cost.OpPrefix, Values: []string{"gpt_4%"}},
+					{Dimension: cost.DimCustomer, Op: cost.OpNotIn, Values: []string{""}},
+					{Dimension: cost.DimWeek, Op: cost.OpEq, Values: []string{"2026-09-28"}},
+				},
+				Having:  []cost.Having{{Metric: cost.MetricTokens, Op: "gte", Value: 100000}},
+				OrderBy: []cost.Order{{By: "cost_per_1k_tokens"}},
+			},
+			wantSQL: `SELECT d0 AS "week", d1 AS "month", d2 AS "date", m0 AS "cost_per_1k_tokens", m1 AS "active_customers" FROM (` +
+				`SELECT CAST(date_trunc('week', date) AS DATE) AS d0, CAST(date_trunc('month', date) AS DATE) AS d1, date AS d2, ` +
+				`CAST(SUM(CASE WHEN token_type <> '' THEN cost_usd ELSE 0 END) / NULLIF(SUM(CASE WHEN token_type <> '' THEN usage_amount ELSE 0 END), 0) * 1000 AS DOUBLE) AS m0, ` +
+				`CAST(COUNT(DISTINCT CASE WHEN customer_id <> '' THEN customer_id END) AS DOUBLE) AS m1 FROM cost_lines ` +
+				`WHERE starts_with(model, ?) AND customer_id NOT IN (?) AND CAST(date_trunc('week', date) AS DATE) = CAST(? AS DATE) ` +
+				`GROUP BY CAST(date_trunc('week', date) AS DATE), CAST(date_trunc('month', date) AS DATE), date ` +
+				`HAVING CAST(SUM(CASE WHEN token_type <> '' THEN usage_amount ELSE 0 END) AS DOUBLE) >= ?) ` +
+				`ORDER BY "cost_per_1k_tokens", "week", "month", "date"`,
+			wantArgs: []any{"gpt_4%", "", "2026-09-28", 100000.0},
+		},
+		{
+			name:    "DuckDBOtherMetrics",
+			dialect: sqlbuild.DuckDB,
+			q: cost.AggregateQuery{
+				Metrics: []cost.Metric{cost.MetricActiveDays, cost.MetricRequests, cost.MetricUnpricedTokens, cost.MetricListCost},
+				Filters: []cost.Filter{{Dimension: cost.DimCustomer, Op: cost.OpEq, Values: []string{"x' OR 1=1 --"}}},
+				From:    oct1,
+			},
+			wantSQL: `SELECT m0 AS "active_days", m1 AS "request_count", m2 AS "unpriced_tokens", m3 AS "list_cost_usd" FROM (` +
+				`SELECT CAST(COUNT(DISTINCT date) AS DOUBLE) AS m0, CAST(SUM(requests) AS DOUBLE) AS m1, ` +
+				`CAST(SUM(CASE WHEN unpriced THEN usage_amount ELSE 0 END) AS DOUBLE) AS m2, CAST(SUM(list_cost_usd) AS DOUBLE) AS m3 ` +
+				`FROM cost_lines WHERE date >= CAST(? AS DATE) AND customer_id = ?)`,
+			wantArgs: []any{"2026-10-01", "x' OR 1=1 --"},
+		},
+		{
+			name:    "ClickHouseEveryPart",
+			dialect: sqlbuild.ClickHouse,
+			q: cost.AggregateQuery{
+				Metrics: []cost.Metric{cost.MetricCost, cost.MetricCostPer1K, cost.MetricActiveCustomers, cost.MetricUnpricedTokens},
+				GroupBy: []cost.Dimension{cost.DimWeek, cost.DimMonth, cost.DimModelFamily},
+				Filters: []cost.Filter{
+					{Dimension: cost.DimModel, Op: cost.OpPrefix, Values: []string{`a_%\`}},
+					{Dimension: cost.DimMonth, Op: cost.OpIn, Values: []string{"2026-10-01"}},
+				},
+				Having: []cost.Having{{Metric: cost.MetricCost, Op: "lt", Value: 5}},
+				From:   oct1, To: oct7,
+				OrderBy: []cost.Order{{By: "cost_usd", Desc: true}},
+				Limit:   3,
+			},
+			wantSQL: "SELECT d0 AS `week`, d1 AS `month`, d2 AS `model_family`, m0 AS `cost_usd`, m1 AS `cost_per_1k_tokens`, " +
+				"m2 AS `active_customers`, m3 AS `unpriced_tokens` FROM (SELECT toMonday(date) AS d0, toStartOfMonth(date) AS d1, " +
+				"model_family AS d2, toFloat64(sum(cost_usd)) AS m0, " +
+				"toFloat64(sumIf(cost_usd, token_type <> '') / nullIf(sumIf(usage_amount, token_type <> ''), 0) * 1000) AS m1, " +
+				"toFloat64(uniqExactIf(customer_id, customer_id <> '')) AS m2, toFloat64(sumIf(usage_amount, unpriced = 1)) AS m3 " +
+				"FROM cost_lines WHERE date BETWEEN toDate(?) AND toDate(?) AND model LIKE ? AND toStartOfMonth(date) IN (toDate(?)) " +
+				"GROUP BY toMonday(date), toStartOfMonth(date), model_family HAVING toFloat64(sum(cost_usd)) < ?) " +
+				"ORDER BY `cost_usd` DESC, `week`, `month`, `model_family` LIMIT 3",
+			wantArgs: []any{"2026-10-01", "2026-10-07", `a\_\%\\%`, "2026-10-01", 5.0},
+		},
+		{
+			name:    "ClickHouseCounts",
+			dialect: sqlbuild.ClickHouse,
+			q: cost.AggregateQuery{
+				Metrics: []cost.Metric{cost.MetricActiveDays, cost.MetricRequests, cost.MetricListCost, cost.MetricTokens},
+				GroupBy: []cost.Dimension{cost.DimDate},
+				Filters: []cost.Filter{{Dimension: cost.DimTokenType, Op: cost.OpNotIn, Values: []string{"input", "output"}}},
+				To:      oct7,
+			},
+			wantSQL: "SELECT d0 AS `date`, m0 AS `active_days`, m1 AS `request_count`, m2 AS `list_cost_usd`, m3 AS `usage_amount` " +
+				"FROM (SELECT date AS d0, toFloat64(uniqExact(date)) AS m0, toFloat64(sum(requests)) AS m1, " +
+				"toFloat64(sum(list_cost_usd)) AS m2, toFloat64(sumIf(usage_amount, token_type <> '')) AS m3 FROM cost_lines " +
+				"WHERE date <= toDate(?) AND token_type NOT IN (?, ?) GROUP BY date) ORDER BY `date`",
+			wantArgs: []any{"2026-10-07", "input", "output"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			gotSQL, gotArgs, err := sqlbuild.Build(tt.dialect, &tt.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if gotSQL != tt.wantSQL {
+				t.Errorf("SQL:\n got %s\nwant %s", gotSQL, tt.wantSQL)
+			}
+			if !reflect.DeepEqual(gotArgs, tt.wantArgs) {
+				t.Errorf("args=%#v, want %#v", gotArgs, tt.wantArgs)
+			}
+		})
+	}
+}
+
+func TestBuildEveryDimension(t *testing.T) {
+	for _, dim := range cost.AllDimensions {
+		q := &cost.AggregateQuery{Metrics: []cost.Metric{cost.MetricCost}, GroupBy: []cost.Dimension{dim}}
+		for _, d := range []sqlbuild.Dialect{sqlbuild.DuckDB, sqlbuild.ClickHouse} {
+			if _, _, err := sqlbuild.Build(d, q); err != nil {
+				t.Errorf("%s %s: %v", d.Name, dim, err)
+			}
+		}
+	}
+}
+
+func TestBuildErrors(t *testing.T) {
+	m := []cost.Metric{cost.MetricCost}
+	tests := []struct {
+		name      string
+		q         cost.AggregateQuery
+		wantField string
+	}{
+		{"NoMetrics", cost.AggregateQuery{}, "metrics"},
+		{"UnknownMetric", cost.AggregateQuery{Metrics: []cost.Metric{"cost; DROP TABLE x"}}, "metrics[0]"},
+		{"UnknownDimension", cost.AggregateQuery{Metrics: m, GroupBy: []cost.Dimension{"1=1"}}, "group_by[0]"},
+		{"RepeatedDimension", cost.AggregateQuery{Metrics: m, GroupBy: []cost.Dimension{"model", "model"}}, "group_by[1]"},
+		{"FilterDimension", cost.AggregateQuery{Metrics: m, Filters: []cost.Filter{{Dimension: "tags", Op: "eq", Values: []string{"a"}}}}, "filters[0].dimension"},
+		{"FilterOp", cost.AggregateQuery{Metrics: m, Filters: []cost.Filter{{Dimension: "model", Op: "like", Values: []string{"a"}}}}, "filters[0].op"},
+		{"EqTwoValues", cost.AggregateQuery{Metrics: m, Filters: []cost.Filter{{Dimension: "model", Op: "eq", Values: []string{"a", "b"}}}}, "filters[0].values"},
+		{"InNoValues", cost.AggregateQuery{Metrics: m, Filters: []cost.Filter{{Dimension: "model", Op: "in"}}}, "filters[0].values"},
+		{"BadDate", cost.AggregateQuery{Metrics: m, Filters: []cost.Filter{{Dimension: "date", Op: "eq", Values: []string{"yesterday"}}}}, "filters[0].values"},
+		{"PrefixDate", cost.AggregateQuery{Metrics: m, Filters: []cost.Filter{{Dimension: "date", Op: "prefix", Values: []string{"2026-10-01"}}}}, "filters[0].op"},
+		{"HavingMetric", cost.AggregateQuery{Metrics: m, Having: []cost.Having{{Metric: "x", Op: "gt"}}}, "having[0].metric"},
+		{"HavingOp", cost.AggregateQuery{Metrics: m, Having: []cost.Having{{Metric: "cost_usd", Op: "eq"}}}, "having[0].op"},
+		{"OrderBy", cost.AggregateQuery{Metrics: m, OrderBy: []cost.Order{{By: "model"}}}, "order_by[0].by"},
+		{"Limit", cost.AggregateQuery{Metrics: m, Limit: cost.MaxLimit + 1}, "limit"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := sqlbuild.Build(sqlbuild.DuckDB, &tt.q)
+			if got, want := cost.ErrorCode(err), cost.CodeInvalid; got != want {
+				t.Fatalf("code=%q, want %q (err %v)", got, want, err)
+			}
+			if got, want := cost.ErrorField(err), tt.wantField; got != want {
+				t.Errorf("field=%q, want %q", got, want)
+			}
+		})
+	}
+}
+
+func TestColumns(t *testing.T) {
+	q := &cost.AggregateQuery{Metrics: []cost.Metric{cost.MetricCost}, GroupBy: []cost.Dimension{cost.DimMonth, cost.DimModel}}
+	names, types := sqlbuild.Columns(q)
+	if got, want := names, []string{"month", "model", "cost_usd"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("names=%v, want %v", got, want)
+	}
+	if got, want := types, []string{cost.TypeDate, cost.TypeString, cost.TypeNumber}; !reflect.DeepEqual(got, want) {
+		t.Errorf("types=%v, want %v", got, want)
+	}
+}
