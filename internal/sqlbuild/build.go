@@ -12,13 +12,16 @@ import (
 const tokenLine = "token_type <> ''"
 
 // metricSQL returns the aggregate expression of a metric, or false if unknown.
+// Sums are 0 over no rows; cost_per_1k_tokens is NULL without tokens, and
+// list_cost_usd is NULL when no line has a list cost.
 func (d Dialect) metricSQL(m cost.Metric) (string, bool) {
+	zero := func(e string) string { return d.coalesce + "(" + e + ", 0)" }
 	var e string
 	switch m {
 	case cost.MetricCost:
-		e = d.sum + "(cost_usd)"
+		e = zero(d.sum + "(cost_usd)")
 	case cost.MetricTokens:
-		e = d.sumIf("usage_amount", tokenLine)
+		e = zero(d.sumIf("usage_amount", tokenLine))
 	case cost.MetricCostPer1K:
 		e = fmt.Sprintf("%s / %s(%s, 0) * 1000",
 			d.sumIf("cost_usd", tokenLine), d.nullIf, d.sumIf("usage_amount", tokenLine))
@@ -27,9 +30,9 @@ func (d Dialect) metricSQL(m cost.Metric) (string, bool) {
 	case cost.MetricActiveDays:
 		e = d.distinct("date")
 	case cost.MetricRequests:
-		e = d.sum + "(requests)"
+		e = zero(d.sum + "(requests)")
 	case cost.MetricUnpricedTokens:
-		e = d.sumIf("usage_amount", d.isTrue("unpriced"))
+		e = zero(d.sumIf("usage_amount", d.isTrue("unpriced")))
 	case cost.MetricListCost:
 		e = d.sum + "(list_cost_usd)"
 	default:

@@ -26,7 +26,7 @@ func TestBuild(t *testing.T) {
 			name:    "DuckDBTotal",
 			dialect: sqlbuild.DuckDB,
 			q:       cost.AggregateQuery{Metrics: []cost.Metric{cost.MetricCost}, From: oct1, To: oct7},
-			wantSQL: `SELECT m0 AS "cost_usd" FROM (SELECT CAST(SUM(cost_usd) AS DOUBLE) AS m0 FROM cost_lines` +
+			wantSQL: `SELECT m0 AS "cost_usd" FROM (SELECT CAST(COALESCE(SUM(cost_usd), 0) AS DOUBLE) AS m0 FROM cost_lines` +
 				` WHERE date BETWEEN CAST(? AS DATE) AND CAST(? AS DATE))`,
 			wantArgs: []any{"2026-10-01", "2026-10-07"},
 		},
@@ -42,8 +42,8 @@ func TestBuild(t *testing.T) {
 				Limit:   10,
 			},
 			wantSQL: `SELECT d0 AS "model", d1 AS "cloud_provider", m0 AS "cost_usd", m1 AS "usage_amount" FROM (` +
-				`SELECT model AS d0, cloud_provider AS d1, CAST(SUM(cost_usd) AS DOUBLE) AS m0, ` +
-				`CAST(SUM(CASE WHEN token_type <> '' THEN usage_amount ELSE 0 END) AS DOUBLE) AS m1 FROM cost_lines ` +
+				`SELECT model AS d0, cloud_provider AS d1, CAST(COALESCE(SUM(cost_usd), 0) AS DOUBLE) AS m0, ` +
+				`CAST(COALESCE(SUM(CASE WHEN token_type <> '' THEN usage_amount ELSE 0 END), 0) AS DOUBLE) AS m1 FROM cost_lines ` +
 				`WHERE date BETWEEN CAST(? AS DATE) AND CAST(? AS DATE) AND cloud_provider IN (?, ?) ` +
 				`GROUP BY model, cloud_provider) ORDER BY "cost_usd" DESC, "model", "cloud_provider" LIMIT 10`,
 			wantArgs: []any{"2026-10-01", "2026-10-07", "AWS", "GCP"},
@@ -68,7 +68,7 @@ func TestBuild(t *testing.T) {
 				`CAST(COUNT(DISTINCT CASE WHEN customer_id <> '' THEN customer_id END) AS DOUBLE) AS m1 FROM cost_lines ` +
 				`WHERE starts_with(model, ?) AND customer_id NOT IN (?) AND CAST(date_trunc('week', date) AS DATE) = CAST(? AS DATE) ` +
 				`GROUP BY CAST(date_trunc('week', date) AS DATE), CAST(date_trunc('month', date) AS DATE), date ` +
-				`HAVING CAST(SUM(CASE WHEN token_type <> '' THEN usage_amount ELSE 0 END) AS DOUBLE) >= ?) ` +
+				`HAVING CAST(COALESCE(SUM(CASE WHEN token_type <> '' THEN usage_amount ELSE 0 END), 0) AS DOUBLE) >= ?) ` +
 				`ORDER BY "cost_per_1k_tokens", "week", "month", "date"`,
 			wantArgs: []any{"gpt_4%", "", "2026-09-28", 100000.0},
 		},
@@ -81,8 +81,8 @@ func TestBuild(t *testing.T) {
 				From:    oct1,
 			},
 			wantSQL: `SELECT m0 AS "active_days", m1 AS "request_count", m2 AS "unpriced_tokens", m3 AS "list_cost_usd" FROM (` +
-				`SELECT CAST(COUNT(DISTINCT date) AS DOUBLE) AS m0, CAST(SUM(requests) AS DOUBLE) AS m1, ` +
-				`CAST(SUM(CASE WHEN unpriced THEN usage_amount ELSE 0 END) AS DOUBLE) AS m2, CAST(SUM(list_cost_usd) AS DOUBLE) AS m3 ` +
+				`SELECT CAST(COUNT(DISTINCT date) AS DOUBLE) AS m0, CAST(COALESCE(SUM(requests), 0) AS DOUBLE) AS m1, ` +
+				`CAST(COALESCE(SUM(CASE WHEN unpriced THEN usage_amount ELSE 0 END), 0) AS DOUBLE) AS m2, CAST(SUM(list_cost_usd) AS DOUBLE) AS m3 ` +
 				`FROM cost_lines WHERE date >= CAST(? AS DATE) AND customer_id = ?)`,
 			wantArgs: []any{"2026-10-01", "x' OR 1=1 --"},
 		},
@@ -103,11 +103,11 @@ func TestBuild(t *testing.T) {
 			},
 			wantSQL: "SELECT d0 AS `week`, d1 AS `month`, d2 AS `model_family`, m0 AS `cost_usd`, m1 AS `cost_per_1k_tokens`, " +
 				"m2 AS `active_customers`, m3 AS `unpriced_tokens` FROM (SELECT toMonday(date) AS d0, toStartOfMonth(date) AS d1, " +
-				"model_family AS d2, toFloat64(sum(cost_usd)) AS m0, " +
+				"model_family AS d2, toFloat64(coalesce(sum(cost_usd), 0)) AS m0, " +
 				"toFloat64(sumIf(cost_usd, token_type <> '') / nullIf(sumIf(usage_amount, token_type <> ''), 0) * 1000) AS m1, " +
-				"toFloat64(uniqExactIf(customer_id, customer_id <> '')) AS m2, toFloat64(sumIf(usage_amount, unpriced = 1)) AS m3 " +
+				"toFloat64(uniqExactIf(customer_id, customer_id <> '')) AS m2, toFloat64(coalesce(sumIf(usage_amount, unpriced = 1), 0)) AS m3 " +
 				"FROM cost_lines WHERE date BETWEEN toDate(?) AND toDate(?) AND model LIKE ? AND toStartOfMonth(date) IN (toDate(?)) " +
-				"GROUP BY toMonday(date), toStartOfMonth(date), model_family HAVING toFloat64(sum(cost_usd)) < ?) " +
+				"GROUP BY toMonday(date), toStartOfMonth(date), model_family HAVING toFloat64(coalesce(sum(cost_usd), 0)) < ?) " +
 				"ORDER BY `cost_usd` DESC, `week`, `month`, `model_family` LIMIT 3",
 			wantArgs: []any{"2026-10-01", "2026-10-07", `a\_\%\\%`, "2026-10-01", 5.0},
 		},
@@ -121,8 +121,8 @@ func TestBuild(t *testing.T) {
 				To:      oct7,
 			},
 			wantSQL: "SELECT d0 AS `date`, m0 AS `active_days`, m1 AS `request_count`, m2 AS `list_cost_usd`, m3 AS `usage_amount` " +
-				"FROM (SELECT date AS d0, toFloat64(uniqExact(date)) AS m0, toFloat64(sum(requests)) AS m1, " +
-				"toFloat64(sum(list_cost_usd)) AS m2, toFloat64(sumIf(usage_amount, token_type <> '')) AS m3 FROM cost_lines " +
+				"FROM (SELECT date AS d0, toFloat64(uniqExact(date)) AS m0, toFloat64(coalesce(sum(requests), 0)) AS m1, " +
+				"toFloat64(sum(list_cost_usd)) AS m2, toFloat64(coalesce(sumIf(usage_amount, token_type <> ''), 0)) AS m3 FROM cost_lines " +
 				"WHERE date <= toDate(?) AND token_type NOT IN (?, ?) GROUP BY date) ORDER BY `date`",
 			wantArgs: []any{"2026-10-07", "input", "output"},
 		},

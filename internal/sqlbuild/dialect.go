@@ -25,6 +25,7 @@ type Dialect struct {
 	distinctI func(expr, cond string) string // COUNT(DISTINCT expr) over rows matching cond.
 	toNumber  func(expr string) string       // Cast an aggregate to a double.
 	nullIf    string                         // NULLIF function name.
+	coalesce  string                         // COALESCE function name.
 	isTrue    func(col string) string
 	// prefix returns a condition "col starts with the bound value" and the value to bind.
 	prefix func(col, value string) (cond string, arg any)
@@ -48,6 +49,7 @@ var DuckDB = Dialect{
 	},
 	toNumber: func(e string) string { return "CAST(" + e + " AS DOUBLE)" },
 	nullIf:   "NULLIF",
+	coalesce: "COALESCE",
 	isTrue:   func(c string) string { return c },
 	prefix: func(col, v string) (string, any) {
 		return "starts_with(" + col + ", ?)", v
@@ -73,6 +75,7 @@ var ClickHouse = Dialect{
 	},
 	toNumber: func(e string) string { return "toFloat64(" + e + ")" },
 	nullIf:   "nullIf",
+	coalesce: "coalesce",
 	isTrue:   func(c string) string { return c + " = 1" },
 	prefix: func(col, v string) (string, any) {
 		return col + " LIKE ?", likeEscape(v) + "%"
