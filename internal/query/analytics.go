@@ -1,0 +1,193 @@
+package query
+
+import (
+	"cmp"
+	"context"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/llmcost/llmcost/internal/analysis"
+	"github.com/llmcost/llmcost/internal/cost"
+)
+
+// anomalyHistoryWeeks is how far before the range Anomalies reads, so the
+// detectors have history on the range's first days.
+const anomalyHistoryWeeks = 6
+
+// Anomalies runs both detectors (the seed's rolling 2σ and the weekday-aware
+// median/MAD) over daily cost per series — the total, or one series per customer
+// or model with req.By — and reports the days flagged within req.Range (default
+// the last 30 days), ordered by date then score. Each series is dense (no spend =
+// 0) from its first day with spend, reading six weeks of history before the
+// range. Series carries the total with the rolling bands over the range.
+func (s *Service) Anomalies(ctx context.Context, p cost.Principal, req cost.AnomalyRequest) (*cost.AnomalyReport, error) {
+	r := req.Range
+	if r.From.IsZero() || r.To.IsZero() {
+		today := s.today()
+		r = cost.DateRange{From: today.AddDate(0, 0, -DefaultPanelDays), To: today}
+	}
+	if r.From.After(r.To) {
+		return nil, cost.FieldErrorf("from", "From is after to.")
+	}
+	if req.By != "" && req.By != cost.DimCustomer && req.By != cost.DimModel {
+		return nil, cost.FieldErrorf("by", "Anomalies split by %q; use customer_id or model.", req.By)
+	}
+	filters, err := customerFilters(p, req.CustomerID, req.Filters)
+	if err != nil {
+		return nil, err
+	}
+	read := cost.DateRange{From: r.From.AddDate(0, 0, -7*anomalyHistoryWeeks), To: r.To}
+	group := dims(cost.DimDate)
+	if req.By != "" {
+		group = append(group, req.By)
+	}
+	f, err := s.aggregate(ctx, read, cost.AggregateQuery{Metrics: metrics(cost.MetricCost), GroupBy: group, Filters: filters})
+	if err != nil {
+		return nil, err
+	}
+	total, byKey, keys := splitSeries(f, req.By != "")
+	rep := &cost.AnomalyReport{Range: r, Series: []cost.SeriesPoint{}, Anomalies: []cost.Anomaly{}}
+	for _, sp := range analysis.RollingBands(denseFromFirst(total, r.To)) {
+		if r.Contains(sp.Date) {
+			rep.Series = append(rep.Series, sp)
+		}
+	}
+	if req.By == "" {
+		rep.Anomalies = detect(total, r, "", "")
+	}
+	for _, k := range keys {
+		rep.Anomalies = append(rep.Anomalies, detect(byKey[k], r, req.By, k)...)
+	}
+	slices.SortStableFunc(rep.Anomalies, func(a, b cost.Anomaly) int {
+		return cmp.Or(a.Date.Compare(b.Date), cmp.Compare(math.Abs(b.Score), math.Abs(a.Score)))
+	})
+	return rep, nil
+}
+
+func splitSeries(f *cost.Frame, keyed bool) (total analysis.Series, byKey map[string]analysis.Series, keys []string) {
+	byKey = map[string]analysis.Series{}
+	sums := map[time.Time]float64{}
+	var days []time.Time
+	for _, row := range f.Rows {
+		d, err := cost.ParseDate(str(row[0]))
+		if err != nil {
+			continue
+		}
+		v := num(row[len(row)-1])
+		if _, ok := sums[d]; !ok {
+			days = append(days, d)
+		}
+		sums[d] += v
+		if keyed {
+			k := str(row[1])
+			if _, ok := byKey[k]; !ok {
+				keys = append(keys, k)
+			}
+			byKey[k] = append(byKey[k], analysis.Point{Date: d, Value: v})
+		}
+	}
+	slices.SortFunc(days, func(a, b time.Time) int { return a.Compare(b) })
+	for _, d := range days {
+		total = append(total, analysis.Point{Date: d, Value: sums[d]})
+	}
+	slices.Sort(keys)
+	return total, byKey, keys
+}
+
+func denseFromFirst(s analysis.Series, to time.Time) analysis.Series {
+	if len(s) == 0 {
+		return nil
+	}
+	first := s[0].Date
+	for _, p := range s {
+		if p.Date.Before(first) {
+			first = p.Date
+		}
+	}
+	return analysis.Dense(s, first, to)
+}
+
+func detect(s analysis.Series, r cost.DateRange, d cost.Dimension, key string) []cost.Anomaly {
+	dense := denseFromFirst(s, r.To)
+	found := append(analysis.RollingAnomalies(dense), analysis.WeekdayAnomalies(dense, analysis.WeekdayOptions{})...)
+	var out []cost.Anomaly
+	for _, a := range found {
+		if r.Contains(a.Date) {
+			a.Dimension, a.Key = d, key
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// DefaultBaselineDays is Explain's baseline when the request gives none.
+const DefaultBaselineDays = 30
+
+// explainDims are the dimensions Explain attributes a change to.
+var explainDims = []cost.Dimension{cost.DimCustomer, cost.DimModel, cost.DimCloudProvider, cost.DimTokenType}
+
+// Explain attributes the spend of req.Range (default yesterday) against the
+// daily average of the BaselineDays before it, per customer, model, provider and
+// token type, and names the leading customer × model (analysis.Explain).
+func (s *Service) Explain(ctx context.Context, p cost.Principal, req cost.ExplainRequest) (*cost.Explanation, error) {
+	r := req.Range
+	if r.From.IsZero() || r.To.IsZero() {
+		y := s.today().AddDate(0, 0, -1)
+		r = cost.DateRange{From: y, To: y}
+	}
+	if r.From.After(r.To) {
+		return nil, cost.FieldErrorf("from", "From is after to.")
+	}
+	n := req.BaselineDays
+	if n == 0 {
+		n = DefaultBaselineDays
+	}
+	if n < 1 || n > 366 {
+		return nil, cost.FieldErrorf("baseline_days", "Baseline days must be between 1 and 366.")
+	}
+	filters, err := customerFilters(p, req.CustomerID, req.Filters)
+	if err != nil {
+		return nil, err
+	}
+	base := cost.DateRange{From: r.From.AddDate(0, 0, -n), To: r.From.AddDate(0, 0, -1)}
+	q := cost.AggregateQuery{Metrics: metrics(cost.MetricCost), GroupBy: explainDims, Filters: filters}
+	cur, err := s.aggregate(ctx, r, q)
+	if err != nil {
+		return nil, err
+	}
+	old, err := s.aggregate(ctx, base, q)
+	if err != nil {
+		return nil, err
+	}
+	in := analysis.ExplainInput{Range: r, BaselineRange: base,
+		Combo: &analysis.Combo{Dimensions: [2]cost.Dimension{cost.DimCustomer, cost.DimModel},
+			Current: map[[2]string]float64{}, Baseline: map[[2]string]float64{}}}
+	for _, d := range explainDims {
+		in.Breakdowns = append(in.Breakdowns, analysis.Breakdown{Dimension: d,
+			Current: map[string]float64{}, Baseline: map[string]float64{}})
+	}
+	in.Total = rollUp(cur, in.Breakdowns, in.Combo.Current, true)
+	in.BaselineTotal = rollUp(old, in.Breakdowns, in.Combo.Baseline, false)
+	e := analysis.Explain(in)
+	return &e, nil
+}
+
+// rollUp adds a (customer, model, provider, token type, cost) frame into the
+// breakdowns and the customer × model combo, and returns the total.
+func rollUp(f *cost.Frame, bs []analysis.Breakdown, combo map[[2]string]float64, current bool) float64 {
+	var total float64
+	for _, row := range f.Rows {
+		v := num(row[len(explainDims)])
+		total += v
+		for i := range bs {
+			m := bs[i].Baseline
+			if current {
+				m = bs[i].Current
+			}
+			m[str(row[i])] += v
+		}
+		combo[[2]string{str(row[0]), str(row[1])}] += v
+	}
+	return total
+}

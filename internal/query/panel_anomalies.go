@@ -1,0 +1,129 @@
+package query
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"time"
+
+	"github.com/llmcost/llmcost/internal/analysis"
+	"github.com/llmcost/llmcost/internal/cost"
+)
+
+// Seed status labels of the anomaly panels.
+var (
+	rollingStatus = map[string]string{"high": "High Anomaly", "low": "Low Anomaly", "normal": "Normal"}
+)
+
+// Alert levels of the unusual-customers panel, as the seed writes them.
+const (
+	AlertHigh    = "🔴 High Alert"
+	AlertWarning = "🟡 Warning"
+)
+
+// costAnomalies: daily cost over the range with the seed's 7-row rolling mean and
+// ±2σ thresholds (days with data only, as the seed's window runs over rows). The
+// first row has no σ: its thresholds are null and it is Normal.
+func costAnomalies(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
+	f, err := pc.s.aggregate(ctx, pc.r, cost.AggregateQuery{Metrics: metrics(cost.MetricCost),
+		GroupBy: dims(cost.DimDate), Filters: pc.filters})
+	if err != nil {
+		return nil, err
+	}
+	s, err := toSeries(f)
+	if err != nil {
+		return nil, err
+	}
+	out := cost.Frame{Columns: []string{"date", "daily_cost", "avg_7day", "upper_threshold", "lower_threshold", "status"},
+		Types: []string{cost.TypeDate, cost.TypeNumber, cost.TypeNumber, cost.TypeNumber, cost.TypeNumber, cost.TypeString},
+		Rows:  [][]any{}}
+	for i, sp := range analysis.RollingBands(s) {
+		var upper, lower any = sp.Upper, sp.Lower
+		if i == 0 {
+			upper, lower = nil, nil
+		}
+		out.Rows = append(out.Rows, []any{sp.Date.Format(cost.DateLayout), sp.Value, sp.Expected,
+			upper, lower, rollingStatus[sp.Status]})
+	}
+	return &cost.Result{Frame: out, Period: pc.r}, nil
+}
+
+// toSeries reads a (date, value) frame.
+func toSeries(f *cost.Frame) (analysis.Series, error) {
+	s := make(analysis.Series, 0, len(f.Rows))
+	for _, row := range f.Rows {
+		d, err := cost.ParseDate(str(row[0]))
+		if err != nil {
+			return nil, err
+		}
+		s = append(s, analysis.Point{Date: d, Value: num(row[1])})
+	}
+	return s, nil
+}
+
+// UnusualBaselineDays is the unusual-customers panel's baseline window.
+const UnusualBaselineDays = 30
+
+// unusualCustomers: attributed customers whose spend yesterday (the day before the
+// range's end, or the request's Date) exceeds their daily average + 1σ over the
+// days they had spend in [day+1 − 30, day+1]; High Alert beyond 2σ. Customers with
+// fewer than two days of spend have no σ and are not listed.
+func unusualCustomers(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
+	yesterday := pc.today.AddDate(0, 0, -1)
+	if !pc.req.Date.IsZero() {
+		yesterday = cost.Day(pc.req.Date)
+	}
+	today := yesterday.AddDate(0, 0, 1)
+	base := cost.DateRange{From: today.AddDate(0, 0, -UnusualBaselineDays), To: today}
+	f, err := pc.s.aggregate(ctx, base, cost.AggregateQuery{Metrics: metrics(cost.MetricCost),
+		GroupBy: dims(cost.DimCustomer, cost.DimDate), Filters: pc.with(attributed)})
+	if err != nil {
+		return nil, err
+	}
+	rows, err := unusualRows(f, yesterday)
+	if err != nil {
+		return nil, err
+	}
+	out := cost.Frame{Columns: []string{"customer_id", "cost_yesterday", "avg_daily", "percent_change", "alert_level"},
+		Types: []string{cost.TypeString, cost.TypeNumber, cost.TypeNumber, cost.TypeNumber, cost.TypeString}, Rows: rows}
+	return &cost.Result{Frame: out, Period: base, Meta: map[string]any{
+		"day": yesterday.Format(cost.DateLayout), "baseline_range": base}}, nil
+}
+
+func unusualRows(f *cost.Frame, yesterday time.Time) ([][]any, error) {
+	daily := map[string][]float64{}
+	onDay := map[string]float64{}
+	var ids []string
+	day := yesterday.Format(cost.DateLayout)
+	for _, row := range f.Rows {
+		id, d, v := str(row[0]), str(row[1]), num(row[2])
+		if _, ok := daily[id]; !ok {
+			ids = append(ids, id)
+		}
+		daily[id] = append(daily[id], v)
+		if d == day {
+			onDay[id] = v
+		}
+	}
+	rows := [][]any{}
+	for _, id := range ids {
+		y, ok := onDay[id]
+		xs := daily[id]
+		if !ok || len(xs) < 2 {
+			continue
+		}
+		avg, sd := analysis.Mean(xs), analysis.StdDev(xs)
+		if !(y > avg+sd) || avg == 0 {
+			continue
+		}
+		level := AlertWarning
+		if y > avg+2*sd {
+			level = AlertHigh
+		}
+		rows = append(rows, []any{id, y, avg, (y - avg) / avg * 100, level})
+	}
+	slices.SortStableFunc(rows, func(a, b []any) int {
+		return cmp.Or(cmp.Compare(b[3].(float64), a[3].(float64)), cmp.Compare(a[0].(string), b[0].(string)))
+	})
+	return rows, nil
+}

@@ -1,0 +1,88 @@
+package query
+
+import (
+	"context"
+	"errors"
+
+	"github.com/llmcost/llmcost/internal/cost"
+)
+
+// totalCostThisMonth: SUM(cost_usd) WHERE date >= DATE_TRUNC(today, MONTH).
+func totalCostThisMonth(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
+	r := pc.monthToDate()
+	v, err := pc.s.total(ctx, r, cost.MetricCost, pc.filters)
+	if err != nil {
+		return nil, err
+	}
+	return &cost.Result{Frame: cost.Frame{Columns: []string{"total_cost"}, Types: []string{cost.TypeNumber},
+		Rows: [][]any{{v}}}, Period: r}, nil
+}
+
+// costByProvider: cloud_provider, SUM(cost_usd) over the range, largest first.
+func costByProvider(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
+	return pc.run(ctx, pc.r, cost.AggregateQuery{Metrics: metrics(cost.MetricCost),
+		GroupBy: dims(cost.DimCloudProvider), Filters: pc.filters, OrderBy: desc(string(cost.MetricCost))},
+		"cloud_provider", "cost")
+}
+
+// dailyCostTrend: date, cloud_provider, SUM(cost_usd) over the range by date.
+func dailyCostTrend(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
+	return pc.run(ctx, pc.r, cost.AggregateQuery{Metrics: metrics(cost.MetricCost),
+		GroupBy: dims(cost.DimDate, cost.DimCloudProvider), Filters: pc.filters},
+		"date", "cloud_provider", "daily_cost")
+}
+
+// topCustomers: the 10 attributed customers with the most spend over the range.
+func topCustomers(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
+	return pc.run(ctx, pc.r, cost.AggregateQuery{Metrics: metrics(cost.MetricCost),
+		GroupBy: dims(cost.DimCustomer), Filters: pc.with(attributed),
+		OrderBy: desc(string(cost.MetricCost)), Limit: 10},
+		"customer_id", "total_spend")
+}
+
+// budgetVsActual: month-to-date spend against the selected customer's monthly
+// budget (the organisation's when no customer is selected).
+func budgetVsActual(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
+	r := pc.monthToDate()
+	actual, err := pc.s.total(ctx, r, cost.MetricCost, pc.filters)
+	if err != nil {
+		return nil, err
+	}
+	budget, err := pc.s.budget(ctx, pc.customer)
+	if err != nil {
+		return nil, err
+	}
+	owner := pc.customer
+	if owner == "" {
+		owner = orgBudgetID
+	}
+	row := []any{actual, nil, nil}
+	meta := map[string]any{"budget_customer_id": owner, "has_budget": budget != nil}
+	if budget != nil {
+		row[1] = *budget
+		if *budget > 0 {
+			row[2] = 100 * actual / *budget
+		}
+	} else {
+		meta["note"] = "No monthly budget is set for " + owner + "."
+	}
+	return &cost.Result{Frame: cost.Frame{Columns: []string{"actual", "budget", "percent_used"},
+		Types: []string{cost.TypeNumber, cost.TypeNumber, cost.TypeNumber}, Rows: [][]any{row}},
+		Period: r, Meta: meta}, nil
+}
+
+// budget returns the monthly budget of a customer ("" or "_org" = organisation),
+// or nil when none is set.
+func (s *Service) budget(ctx context.Context, customerID string) (*float64, error) {
+	if customerID == orgBudgetID {
+		customerID = ""
+	}
+	b, err := s.store.Budget(ctx, customerID)
+	var e *cost.Error
+	if errors.As(err, &e) && e.Code == cost.CodeNotFound {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	return &b.MonthlyUSD, nil
+}
