@@ -1,0 +1,291 @@
+package billing
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/llmcost/llmcost/internal/cost"
+)
+
+// SourceFOCUS is the source of lines read from FOCUS files.
+const SourceFOCUS = "focus"
+
+// focusCols are the FOCUS columns the mapping reads, by role; each lists the
+// accepted names (FOCUS 1.0–1.2 and common x_ extensions), first match wins.
+var focusCols = map[string][]string{
+	"cost":          {"BilledCost"},
+	"currency":      {"BillingCurrency"},
+	"cost_usd":      {"x_BilledCostInUsd", "x_BilledCostUSD", "BilledCostInUsd"},
+	"list_cost":     {"ListCost"},
+	"start":         {"ChargePeriodStart"},
+	"end":           {"ChargePeriodEnd"},
+	"provider":      {"ProviderName", "ServiceProviderName", "x_ProviderName"},
+	"service":       {"ServiceName"},
+	"category":      {"ServiceCategory"},
+	"account":       {"SubAccountId"},
+	"account_name":  {"SubAccountName"},
+	"billing_acct":  {"BillingAccountId"},
+	"period_start":  {"BillingPeriodStart"},
+	"region":        {"RegionId", "Region", "RegionName"},
+	"tags":          {"Tags"},
+	"charge_cat":    {"ChargeCategory"},
+	"consumed_qty":  {"ConsumedQuantity"},
+	"consumed_unit": {"ConsumedUnit"},
+	"pricing_qty":   {"PricingQuantity", "UsageQuantity"},
+	"pricing_unit":  {"PricingUnit", "UsageUnit"},
+	"product":       {"x_SkuProductName", "x_ProductName", "ResourceName"},
+}
+
+// focusMeterCols are the columns that may reveal an LLM token line, in order.
+var focusMeterCols = []string{"SkuMeter", "x_SkuMeterName", "x_SkuMeterSubcategory", "x_UsageType",
+	"x_SkuDescription", "SkuId", "ChargeDescription"}
+
+// aiServiceWords mark services that sell LLM tokens.
+var aiServiceWords = []string{"bedrock", "vertex", "openai", "gemini", "anthropic", "foundry",
+	"ai services", "cognitive"}
+
+// focusMap is a FOCUS header resolved to column indexes.
+type focusMap struct {
+	col   map[string]int
+	meters []int
+}
+
+func newFocusMap(r *record) (*focusMap, error) {
+	m := &focusMap{col: map[string]int{}}
+	for role, names := range focusCols {
+		m.col[role] = r.index(names...)
+	}
+	for _, c := range focusMeterCols {
+		if i := r.index(c); i >= 0 {
+			m.meters = append(m.meters, i)
+		}
+	}
+	for _, role := range []string{"cost", "start", "provider"} {
+		if m.col[role] < 0 {
+			return nil, lineError(r.file, 1, focusCols[role][0], "required FOCUS column is missing from the header")
+		}
+	}
+	return m, nil
+}
+
+// ReadFOCUS streams a FOCUS 1.0–1.2 CSV file.
+func ReadFOCUS(file string, r io.Reader, fn LineFunc, warn WarnFunc) error {
+	f, err := openCSV(file, r)
+	if err != nil {
+		return err
+	}
+	m, err := newFocusMap(&f.rec)
+	if err != nil {
+		return err
+	}
+	for {
+		more, err := f.next()
+		if err != nil || !more {
+			return err
+		}
+		l, err := m.line(&f.rec, warn)
+		if err != nil {
+			return err
+		}
+		if err := fn(l); err != nil {
+			return err
+		}
+	}
+}
+
+// line maps one FOCUS record to a cost line.
+func (m *focusMap) line(r *record, warn WarnFunc) (*cost.LineItem, error) {
+	c := func(role string) string { return r.str(m.col[role]) }
+	l := &cost.LineItem{Source: SourceFOCUS, CostSource: cost.SourceBillingExport}
+	var err error
+	if l.ChargePeriodStart, err = r.time(m.col["start"], true); err != nil {
+		return nil, err
+	}
+	if l.ChargePeriodEnd, err = r.time(m.col["end"], false); err != nil {
+		return nil, err
+	}
+	l.Date = cost.Day(l.ChargePeriodStart)
+	if l.CloudProvider = NormalizeProvider(c("provider")); l.CloudProvider == "" {
+		return nil, r.errorf(m.col["provider"], "value is empty; a provider is required")
+	}
+	l.Service, l.Region, l.ChargeCategory = c("service"), c("region"), c("charge_cat")
+	l.AccountID, l.Project = c("account"), c("account_name")
+	if l.AccountID == "" {
+		l.AccountID = c("billing_acct")
+	}
+	if err := m.costs(r, l, warn); err != nil {
+		return nil, err
+	}
+	if err := m.usage(r, l); err != nil {
+		return nil, err
+	}
+	l.Tags = parseTags(c("tags"), func(e error) {
+		warn(fmt.Sprintf("%s: column %q is not a JSON object on some lines; those lines keep no tags",
+			r.file, r.name[m.col["tags"]]))
+	})
+	period := l.Date
+	if ps, err := r.time(m.col["period_start"], false); err != nil {
+		return nil, err
+	} else if !ps.IsZero() {
+		period = ps
+	}
+	l.SourcePartition = FOCUSPartition(l.CloudProvider, c("billing_acct"), period)
+	return l, nil
+}
+
+// FOCUSPartition returns the partition of a FOCUS line: provider, billing account
+// and billing-period month ("AWS/1234567890123/2024-09").
+func FOCUSPartition(provider, billingAccount string, periodStart time.Time) string {
+	return provider + "/" + billingAccount + "/" + periodStart.Format("2006-01")
+}
+
+// costs sets the cost fields: cost_usd is BilledCost when billed in USD, else a
+// USD conversion column when the file has one.
+func (m *focusMap) costs(r *record, l *cost.LineItem, warn WarnFunc) error {
+	billed, err := r.float(m.col["cost"], true)
+	if err != nil {
+		return err
+	}
+	l.Cost, l.Currency = billed, strings.ToUpper(r.str(m.col["currency"]))
+	list, err := r.optFloat(m.col["list_cost"])
+	if err != nil {
+		return err
+	}
+	if l.Currency == "" || l.Currency == "USD" {
+		l.Currency, l.CostUSD, l.ListCostUSD = "USD", billed, list
+		return nil
+	}
+	usd, err := r.optFloat(m.col["cost_usd"])
+	if err != nil {
+		return err
+	}
+	if usd == nil {
+		warn(fmt.Sprintf("%s: costs billed in %s have no USD conversion column (x_BilledCostInUsd); their cost_usd is 0",
+			r.file, l.Currency))
+		return nil
+	}
+	l.CostUSD = *usd
+	return nil
+}
+
+// usage sets usage and, for LLM token lines, the model, token type and tier.
+func (m *focusMap) usage(r *record, l *cost.LineItem) error {
+	qty, err := r.float(m.col["consumed_qty"], false)
+	if err != nil {
+		return err
+	}
+	unit := r.str(m.col["consumed_unit"])
+	if r.str(m.col["consumed_qty"]) == "" {
+		if qty, err = r.float(m.col["pricing_qty"], false); err != nil {
+			return err
+		}
+		unit = r.str(m.col["pricing_unit"])
+	}
+	l.UsageAmount, l.UsageUnit = qty, unit
+	meter, ok := m.meter(r, l)
+	if !ok {
+		return nil
+	}
+	l.Model, l.ModelFamily, l.TokenType = meter.Model, cost.ModelFamily(meter.Model), meter.TokenType
+	l.PricingTier = meter.Tier
+	if l.PricingTier == "" {
+		l.PricingTier = "standard"
+	}
+	l.UsageAmount, l.UsageUnit = qty*tokenBlock(unit), "tokens"
+	return nil
+}
+
+// meter finds a token meter with a known model in the record's meter columns.
+func (m *focusMap) meter(r *record, l *cost.LineItem) (Meter, bool) {
+	if !m.looksAI(r, l) {
+		return Meter{}, false
+	}
+	var direction Meter
+	for _, i := range m.meters {
+		meter, ok := ParseMeter(r.str(i))
+		if !ok {
+			continue
+		}
+		if meter.Model != "" {
+			return meter, true
+		}
+		if direction.TokenType == "" {
+			direction = meter
+		}
+	}
+	if direction.TokenType == "" {
+		return Meter{}, false
+	}
+	for _, text := range []string{l.Service, r.str(m.col["product"])} {
+		if direction.Model = FindModel(text); direction.Model != "" {
+			return direction, true
+		}
+	}
+	return Meter{}, false
+}
+
+// looksAI reports whether a line may be an LLM token line: an AI service, or a
+// meter text or unit that mentions tokens.
+func (m *focusMap) looksAI(r *record, l *cost.LineItem) bool {
+	if strings.EqualFold(r.str(m.col["category"]), "AI and Machine Learning") {
+		return true
+	}
+	svc := strings.ToLower(l.Service)
+	for _, w := range aiServiceWords {
+		if strings.Contains(svc, w) {
+			return true
+		}
+	}
+	if strings.Contains(strings.ToLower(l.UsageUnit), "token") {
+		return true
+	}
+	for _, i := range m.meters {
+		if strings.Contains(strings.ToLower(r.str(i)), "token") {
+			return true
+		}
+	}
+	return false
+}
+
+// tokenBlock returns how many tokens one unit of a token quantity is: 1000 for
+// "1K tokens", 1e6 for "1M tokens", else 1.
+func tokenBlock(unit string) float64 {
+	u := strings.ToLower(strings.ReplaceAll(unit, " ", ""))
+	switch {
+	case strings.HasPrefix(u, "1k"), strings.HasPrefix(u, "1000"), strings.Contains(u, "thousand"):
+		return 1e3
+	case strings.HasPrefix(u, "1m"), strings.HasPrefix(u, "1000000"), strings.Contains(u, "million"):
+		return 1e6
+	}
+	return 1
+}
+
+// parseTags reads a JSON object of tags (values of any type become strings).
+// Azure EA tags without braces are accepted. Bad JSON is reported to bad.
+func parseTags(s string, bad func(error)) map[string]string {
+	if s == "" || s == "{}" {
+		return nil
+	}
+	if !strings.HasPrefix(s, "{") {
+		s = "{" + s + "}"
+	}
+	var raw map[string]any
+	if err := json.Unmarshal([]byte(s), &raw); err != nil {
+		bad(err)
+		return nil
+	}
+	tags := make(map[string]string, len(raw))
+	for k, v := range raw {
+		k = strings.TrimSpace(k)
+		if str, ok := v.(string); ok {
+			tags[k] = str
+		} else if v != nil {
+			b, _ := json.Marshal(v)
+			tags[k] = string(b)
+		}
+	}
+	return tags
+}

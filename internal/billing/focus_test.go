@@ -1,0 +1,173 @@
+package billing_test
+
+import (
+	"encoding/csv"
+	"errors"
+	"math"
+	"os"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/llmcost/llmcost/internal/billing"
+	"github.com/llmcost/llmcost/internal/cost"
+)
+
+const focusSample = "../../../shared/data/focus-sample-data/focus_sample.csv"
+
+// sampleTotals sums BilledCost by normalised provider and charge day straight
+// from the CSV, independently of the reader under test.
+func sampleTotals(t *testing.T, path string) (map[string]float64, int) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[h] = i
+	}
+	names := map[string]string{"AWS": "AWS", "Microsoft": "Azure", "Oracle": "Oracle"}
+	totals := map[string]float64{}
+	for _, r := range recs[1:] {
+		c, err := strconv.ParseFloat(r[col["BilledCost"]], 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		totals[names[r[col["ProviderName"]]]+" "+r[col["ChargePeriodStart"]][:10]] += c
+	}
+	return totals, len(recs) - 1
+}
+
+func TestReadFOCUSSample(t *testing.T) {
+	want, rows := sampleTotals(t, focusSample)
+	f, err := os.Open(focusSample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var warnings []string
+	lines := collect(t, func(fn billing.LineFunc) error {
+		return billing.ReadFOCUS("focus_sample.csv", f, fn, func(m string) { warnings = append(warnings, m) })
+	})
+	if len(lines) != rows {
+		t.Fatalf("lines = %d, want %d", len(lines), rows)
+	}
+	got := map[string]float64{}
+	partitions := map[string]int{}
+	negative := 0
+	for _, l := range lines {
+		got[l.CloudProvider+" "+l.Date.Format(cost.DateLayout)] += l.CostUSD
+		partitions[l.SourcePartition]++
+		if l.UsageAmount < 0 {
+			negative++
+		}
+		if l.TokenType != "" {
+			t.Errorf("line %+v taken as a token line", l)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d provider-days, want %d", len(got), len(want))
+	}
+	for k, w := range want {
+		if math.Abs(got[k]-w) > 1e-9 {
+			t.Errorf("%s: cost %.11f, want %.11f", k, got[k], w)
+		}
+	}
+	wantParts := map[string]int{
+		"AWS/1234567890123/2024-09": 942, "Azure//providers/Microsoft.Billing/billingAccounts/8611537/2024-09": 51,
+		"Oracle/20209880/2024-09": 6, "Oracle/20209880/2024-10": 1,
+	}
+	if !reflect.DeepEqual(partitions, wantParts) {
+		t.Errorf("partitions = %v, want %v", partitions, wantParts)
+	}
+	if negative == 0 {
+		t.Error("negative usage rows were lost")
+	}
+	if len(warnings) != 0 {
+		t.Errorf("warnings = %v", warnings)
+	}
+	l := lines[1] // The second data row: tags and a NULL region-free line.
+	if l.Tags["application"] != "BrightLensMatrix" || l.Service != "Elastic Load Balancing" ||
+		l.AccountID != "43883916739" || l.Region != "us-west-2" || l.UsageUnit != "LCU-Hours" ||
+		l.ChargePeriodStart.Format("2006-01-02 15:04") != "2024-09-30 22:00" || l.Source != "focus" {
+		t.Errorf("second line mapped as %+v", l)
+	}
+}
+
+func TestReadFOCUS12TokenLines(t *testing.T) {
+	f, err := os.Open("testdata/focus12.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	lines := collect(t, func(fn billing.LineFunc) error {
+		return billing.ReadFOCUS("focus12.csv", f, fn, func(string) {})
+	})
+	type row struct {
+		provider, service, model, tokenType, tier, unit, partition string
+		usage, costUSD                                             float64
+	}
+	var got []row
+	for _, l := range lines {
+		got = append(got, row{l.CloudProvider, l.Service, l.Model, l.TokenType, l.PricingTier, l.UsageUnit,
+			l.SourcePartition, l.UsageAmount, l.CostUSD})
+	}
+	want := []row{
+		{"Azure", "Azure OpenAI", "gpt-4o-mini", "input", "standard", "tokens", "Azure/sub-billing/2026-10", 1e6, 1.5},
+		{"Azure", "Azure OpenAI", "gpt-4o-mini", "output", "standard", "tokens", "Azure/sub-billing/2026-10", 4e6, 2.4},
+		{"AWS", "Amazon Bedrock", "claude-3-5-sonnet", "output", "standard", "tokens", "AWS/111122223333/2026-10", 4e5, 6},
+		{"GCP", "Vertex AI", "gemini-1.5-pro", "input", "standard", "tokens", "GCP/billing-gcp/2026-10", 2.8e6, 3.5},
+		{"AWS", "Amazon Simple Storage Service", "", "", "", "GB-Mo", "AWS/111122223333/2026-10", 10, 0.23},
+		{"AWS", "Amazon Bedrock", "", "", "", "", "AWS/111122223333/2026-10", 0, -0.1},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got\n%+v\nwant\n%+v", got, want)
+	}
+	if lines[0].Tags["customer_id"] != "cust_acme" || lines[2].Tags["tenant"] != "cust_beta" || lines[0].ModelFamily != "gpt" {
+		t.Errorf("tags or family lost: %+v / %+v", lines[0], lines[2])
+	}
+}
+
+func TestReadFOCUSCurrency(t *testing.T) {
+	f, err := os.Open("testdata/focus_eur.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var warnings []string
+	lines := collect(t, func(fn billing.LineFunc) error {
+		return billing.ReadFOCUS("focus_eur.csv", f, fn, func(m string) { warnings = append(warnings, m) })
+	})
+	if lines[0].Cost != 10 || lines[0].Currency != "EUR" || lines[0].CostUSD != 11.5 {
+		t.Errorf("converted line = %+v", lines[0])
+	}
+	if lines[1].Cost != 20 || lines[1].CostUSD != 0 || len(warnings) != 1 || !strings.Contains(warnings[0], "EUR") {
+		t.Errorf("unconverted line = %+v, warnings %q", lines[1], warnings)
+	}
+}
+
+func TestReadFOCUSErrors(t *testing.T) {
+	tests := []struct{ name, body, want string }{
+		{"no BilledCost", "ChargePeriodStart,ProviderName\n2026-10-01,AWS\n", `f.csv: line 1, column "BilledCost": required FOCUS column`},
+		{"bad cost on last line", "BilledCost,ChargePeriodStart,ProviderName\n1,2026-10-01,AWS\nabc,2026-10-01,AWS\n",
+			`f.csv: line 3, column "BilledCost": "abc" is not a number`},
+		{"bad timestamp", "BilledCost,ChargePeriodStart,ProviderName\n1,yesterday,AWS\n", `f.csv: line 2, column "ChargePeriodStart": "yesterday"`},
+		{"NULL provider", "BilledCost,ChargePeriodStart,ProviderName\n1,2026-10-01,NULL\n", `f.csv: line 2, column "ProviderName": value is empty`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := billing.ReadFOCUS("f.csv", strings.NewReader(tt.body), func(*cost.LineItem) error { return nil }, func(string) {})
+			var ce *cost.Error
+			if !errors.As(err, &ce) || ce.Code != cost.CodeInvalid || !strings.HasPrefix(ce.Message, tt.want) {
+				t.Errorf("err = %v, want message prefix %q", err, tt.want)
+			}
+		})
+	}
+}
