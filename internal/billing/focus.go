@@ -49,7 +49,7 @@ var aiServiceWords = []string{"bedrock", "vertex", "openai", "gemini", "anthropi
 
 // focusMap is a FOCUS header resolved to column indexes.
 type focusMap struct {
-	col   map[string]int
+	col    map[string]int
 	meters []int
 }
 

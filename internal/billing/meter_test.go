@@ -55,9 +55,9 @@ func TestParseMeter(t *testing.T) {
 func TestFindModel(t *testing.T) {
 	for text, want := range map[string]string{
 		"Claude 3 Haiku (Amazon Bedrock Edition)": "claude-3-haiku",
-		"Amazon Bedrock":                          "",
-		"Azure OpenAI":                            "",
-		"Llama 3.1 70B Instruct":                  "llama-3.1-70b",
+		"Amazon Bedrock":         "",
+		"Azure OpenAI":           "",
+		"Llama 3.1 70B Instruct": "llama-3.1-70b",
 	} {
 		if got := billing.FindModel(text); got != want {
 			t.Errorf("FindModel(%q) = %q, want %q", text, got, want)
