@@ -1,0 +1,55 @@
+package httpapi
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// metrics are the Prometheus metrics for operating llmcost itself. Each Server
+// has its own registry, so several servers can run in one process (tests).
+type metrics struct {
+	reg        *prometheus.Registry
+	requests   *prometheus.CounterVec
+	latency    *prometheus.HistogramVec
+	ingestRows *prometheus.CounterVec
+	ingests    *prometheus.CounterVec
+}
+
+func newMetrics() *metrics {
+	m := &metrics{
+		reg: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "llmcost_http_requests_total",
+			Help: "HTTP requests by route pattern, method and status code.",
+		}, []string{"route", "method", "code"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "llmcost_http_request_duration_seconds",
+			Help:    "HTTP request latency by route pattern.",
+			Buckets: []float64{.001, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 120},
+		}, []string{"route"}),
+		ingestRows: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "llmcost_ingest_rows_total",
+			Help: "Rows read by successful ingests, by format.",
+		}, []string{"format"}),
+		ingests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "llmcost_ingests_total",
+			Help: "Ingest requests by format and result (ok or the error code).",
+		}, []string{"format", "result"}),
+	}
+	m.reg.MustRegister(m.requests, m.latency, m.ingestRows, m.ingests,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+func (m *metrics) handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
+}
+
+func (m *metrics) observe(route, method string, status int, seconds float64) {
+	m.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
+	m.latency.WithLabelValues(route).Observe(seconds)
+}

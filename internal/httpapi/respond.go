@@ -1,0 +1,120 @@
+package httpapi
+
+import (
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/llmcost/llmcost/internal/cost"
+)
+
+// gzipMinBytes is the smallest JSON body worth compressing.
+const gzipMinBytes = 1024
+
+// writeJSON encodes v with status, gzip-compressed when the client accepts it
+// and the body is large enough to benefit.
+func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		s.log.Error("encode response", append(logAttrs(r), "err", err)...)
+		status = http.StatusInternalServerError
+		b = []byte(`{"error":{"code":"internal","message":"Internal error."}}`)
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Cache-Control", "no-store")
+	h.Add("Vary", "Accept-Encoding")
+	if len(b) < gzipMinBytes || !acceptsGzip(r) {
+		w.WriteHeader(status)
+		w.Write(b)
+		w.Write([]byte("\n"))
+		return
+	}
+	h.Set("Content-Encoding", "gzip")
+	w.WriteHeader(status)
+	zw := gzip.NewWriter(w)
+	zw.Write(b)
+	zw.Write([]byte("\n"))
+	zw.Close()
+}
+
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		enc, q, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(enc), "gzip") && strings.ReplaceAll(q, " ", "") != "q=0" {
+			return true
+		}
+	}
+	return false
+}
+
+// decodeJSON reads a JSON request body of at most MaxJSONBytes into v, rejecting
+// unknown fields and trailing data. Errors are CodeInvalid and name the field.
+func (s *Server) decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	body := http.MaxBytesReader(w, r.Body, s.cfg.MaxJSONBytes)
+	dec := json.NewDecoder(body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonError(err, s.cfg.MaxJSONBytes)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return cost.Errorf(cost.CodeInvalid, "The request body must hold a single JSON value.")
+	}
+	return nil
+}
+
+// jsonError turns a decoding error into a CodeInvalid error naming the field.
+func jsonError(err error, limit int64) error {
+	var (
+		ce     *cost.Error
+		syntax *json.SyntaxError
+		typ    *json.UnmarshalTypeError
+		tooBig *http.MaxBytesError
+	)
+	switch {
+	case errors.As(err, &ce):
+		return ce
+	case errors.Is(err, io.EOF):
+		return cost.Errorf(cost.CodeInvalid, "The request body is empty; a JSON object is required.")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return cost.Errorf(cost.CodeInvalid, "The request body is truncated JSON.")
+	case errors.As(err, &syntax):
+		return cost.Errorf(cost.CodeInvalid, "Malformed JSON at byte %d: %s.", syntax.Offset, syntax.Error())
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			field = "body"
+		}
+		return cost.FieldErrorf(field, "Field %q must be a JSON %s, not %s.", field, jsonKind(typ), typ.Value)
+	case errors.As(err, &tooBig):
+		return cost.Errorf(cost.CodeInvalid, "The request body is larger than %d bytes.", limit)
+	}
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
+		name = strings.Trim(name, `"`)
+		return cost.FieldErrorf(name, "Unknown field %q.", name)
+	}
+	return cost.Errorf(cost.CodeInvalid, "Invalid JSON: %s.", msg)
+}
+
+func jsonKind(e *json.UnmarshalTypeError) string {
+	if e.Type == nil {
+		return "value"
+	}
+	switch k := e.Type.Kind().String(); k {
+	case "float32", "float64", "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64":
+		return "number"
+	case "slice", "array":
+		return "array"
+	case "struct", "map":
+		return "object"
+	case "bool":
+		return "boolean"
+	default:
+		return fmt.Sprint(k)
+	}
+}
