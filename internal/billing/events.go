@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/llmcost/llmcost/internal/cost"
@@ -151,6 +152,7 @@ func eventError(file, where string, err error) error {
 func eventDecodeError(file, where string, err error) error {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
+		te.Field = strings.TrimPrefix(te.Field, "Event.")
 		return &cost.Error{Code: cost.CodeInvalid, Field: te.Field,
 			Message: fmt.Sprintf("%s: %s, field %q: a %s is not allowed here (want %s)", file, where, te.Field, te.Value, te.Type)}
 	}
