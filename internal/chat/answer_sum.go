@@ -1,0 +1,173 @@
+package chat
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/llmcost/llmcost/internal/cost"
+)
+
+// figure returns the formatter and verb phrase of a metric.
+func figure(m cost.Metric) (func(float64) string, string) {
+	switch m {
+	case cost.MetricTokens:
+		return count, "used %s tokens"
+	case cost.MetricRequests:
+		return count, "made %s requests"
+	}
+	return money, "spent %s"
+}
+
+func totalMetric(pl *plan) cost.Metric {
+	switch pl.Intent {
+	case intentTokens:
+		return cost.MetricTokens
+	case intentRequests:
+		return cost.MetricRequests
+	}
+	if pl.Metric == cost.MetricCostPer1K {
+		return cost.MetricCost
+	}
+	return pl.Metric
+}
+
+// first returns the value of column col in the first row of res.
+func first(res *cost.Result, col string) float64 {
+	i := res.Col(col)
+	if i < 0 || len(res.Rows) == 0 {
+		return 0
+	}
+	return num(res.Rows[0][i])
+}
+
+func (e *Engine) total(ctx context.Context, p cost.Principal, pl *plan, v *vocab) (*cost.ChatAnswer, error) {
+	m := totalMetric(pl)
+	res, err := e.runQuery(ctx, p, pl, pl.When.Range, cost.Query{Metrics: []cost.Metric{m}, Compare: true})
+	if err != nil {
+		return nil, err
+	}
+	format, verb := figure(m)
+	cur, prev := first(res, string(m)), first(res, string(m)+"_previous")
+	text := fmt.Sprintf("%s "+verb+"%s %s.", subject(p, pl, v), format(cur), scopeText(pl), periodText(pl.When))
+	if res.Previous != nil {
+		text += fmt.Sprintf(" That's %s %s.", change(cur, prev, format), inRange(*res.Previous))
+	}
+	return &cost.ChatAnswer{Answer: text, Data: &res.Frame}, nil
+}
+
+func (e *Engine) per1K(ctx context.Context, p cost.Principal, pl *plan, _ *vocab) (*cost.ChatAnswer, error) {
+	ms := []cost.Metric{cost.MetricCostPer1K, cost.MetricCost, cost.MetricTokens}
+	res, err := e.runQuery(ctx, p, pl, pl.When.Range, cost.Query{Metrics: ms, Compare: true})
+	if err != nil {
+		return nil, err
+	}
+	tokens := first(res, string(cost.MetricTokens))
+	if tokens == 0 {
+		return &cost.ChatAnswer{Answer: fmt.Sprintf("There was no token usage%s %s, so there is no cost per 1K tokens.",
+			scopeText(pl), periodText(pl.When)), Data: &res.Frame}, nil
+	}
+	unit := first(res, string(cost.MetricCostPer1K))
+	text := fmt.Sprintf("Cost per 1K tokens%s %s was %s (%s for %s tokens).", scopeText(pl), periodText(pl.When),
+		money(unit), money(tokenCost(res)), count(tokens))
+	if prev := first(res, string(cost.MetricCostPer1K)+"_previous"); res.Previous != nil && prev > 0 {
+		text += fmt.Sprintf(" That's %s %s.", change(unit, prev, money), inRange(*res.Previous))
+	}
+	return &cost.ChatAnswer{Answer: text, Data: &res.Frame}, nil
+}
+
+// tokenCost is the cost of the token lines behind a cost-per-1K figure.
+func tokenCost(res *cost.Result) float64 {
+	return first(res, string(cost.MetricCostPer1K)) * first(res, string(cost.MetricTokens)) / 1000
+}
+
+func (e *Engine) average(ctx context.Context, p cost.Principal, pl *plan, _ *vocab) (*cost.ChatAnswer, error) {
+	m := totalMetric(pl)
+	res, err := e.runQuery(ctx, p, pl, pl.When.Range, cost.Query{Metrics: []cost.Metric{m}, Compare: true})
+	if err != nil {
+		return nil, err
+	}
+	format, _ := figure(m)
+	days := float64(pl.When.Range.Days())
+	total := first(res, string(m))
+	what := "spend"
+	if m != cost.MetricCost {
+		what = string(m)
+		if m == cost.MetricTokens {
+			what = "token usage"
+		}
+	}
+	text := fmt.Sprintf("Average daily %s%s %s was %s (%s over %d days).", what, scopeText(pl), periodText(pl.When),
+		format(total/days), format(total), int(days))
+	if res.Previous != nil {
+		prev := first(res, string(m)+"_previous") / float64(res.Previous.Days())
+		text += fmt.Sprintf(" That's %s a day %s.", change(total/days, prev, format), inRange(*res.Previous))
+	}
+	return &cost.ChatAnswer{Answer: text, Data: &res.Frame}, nil
+}
+
+func (e *Engine) topDay(ctx context.Context, p cost.Principal, pl *plan, _ *vocab) (*cost.ChatAnswer, error) {
+	m := totalMetric(pl)
+	res, err := e.runQuery(ctx, p, pl, pl.When.Range, cost.Query{Metrics: []cost.Metric{m},
+		GroupBy: []cost.Dimension{cost.DimDate}, OrderBy: []cost.Order{{By: string(cost.DimDate)}}, Limit: cost.MaxLimit})
+	if err != nil {
+		return nil, err
+	}
+	format, _ := figure(m)
+	best, bestV, total := "", 0.0, 0.0
+	for _, row := range res.Rows {
+		x := num(row[1])
+		total += x
+		if best == "" || x > bestV {
+			best, bestV = str(row[0]), x
+		}
+	}
+	if best == "" {
+		return &cost.ChatAnswer{Answer: fmt.Sprintf("There were no costs%s %s.", scopeText(pl), periodText(pl.When)),
+			Data: &res.Frame}, nil
+	}
+	avg := total / float64(pl.When.Range.Days())
+	d, _ := cost.ParseDate(best)
+	text := fmt.Sprintf("The most expensive day%s %s was %s at %s", scopeText(pl), periodText(pl.When), dayLabel(d), format(bestV))
+	if avg > 0 {
+		text += fmt.Sprintf(", %s the daily average of %s", ratioText(bestV/avg), format(avg))
+	}
+	return &cost.ChatAnswer{Answer: text + ".", Data: &res.Frame, Chart: "line"}, nil
+}
+
+func (e *Engine) compare(ctx context.Context, p cost.Principal, pl *plan, v *vocab) (*cost.ChatAnswer, error) {
+	m := totalMetric(pl)
+	against := pl.Against
+	if against == nil {
+		against = &when{cost.PreviousRange(pl.When.Range), ""}
+	}
+	q := cost.Query{Metrics: []cost.Metric{m}}
+	cur, err := e.runQuery(ctx, p, pl, pl.When.Range, q)
+	if err != nil {
+		return nil, err
+	}
+	prev, err := e.runQuery(ctx, p, pl, against.Range, q)
+	if err != nil {
+		return nil, err
+	}
+	format, verb := figure(m)
+	a, b := first(cur, string(m)), first(prev, string(m))
+	text := fmt.Sprintf("%s "+verb+"%s %s, %s %s.", subject(p, pl, v), format(a), scopeText(pl), periodText(pl.When),
+		change(a, b, format), periodText(*against))
+	if b != 0 {
+		text += fmt.Sprintf(" The difference is %s.", signed(a-b, format))
+	}
+	f := &cost.Frame{Columns: []string{"from", "to", string(m)}, Types: []string{cost.TypeDate, cost.TypeDate, cost.TypeNumber},
+		Rows: [][]any{
+			{against.Range.From.Format(cost.DateLayout), against.Range.To.Format(cost.DateLayout), b},
+			{pl.When.Range.From.Format(cost.DateLayout), pl.When.Range.To.Format(cost.DateLayout), a},
+		}}
+	return &cost.ChatAnswer{Answer: text, Data: f, Chart: "bar"}, nil
+}
+
+// signed formats a change with its sign: "+$12.00", "-$3.50".
+func signed(x float64, format func(float64) string) string {
+	if x >= 0 {
+		return "+" + format(x)
+	}
+	return format(x)
+}

@@ -1,0 +1,181 @@
+// Package chat answers plain-English cost questions. A built-in parser turns a
+// question into a typed plan (intent, period, entities, grouping); the plan runs
+// through cost.QueryService in the asker's scope, so an answer can only ever hold
+// figures the principal may see. It never writes SQL.
+package chat
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/llmcost/llmcost/internal/cost"
+)
+
+// Config configures an Engine.
+type Config struct {
+	// Query answers every question; required.
+	Query cost.QueryService
+	// Store saves the alert rules that "alert me if…" creates; nil disables alerts.
+	Store cost.Store
+	// GrafanaURL, when set, makes dashboard links point at Grafana
+	// (GrafanaURL/d/<uid>?from=<ms>&to=<ms>&var-…) instead of the built-in UI.
+	GrafanaURL string
+	// Logger logs failed questions; nil discards.
+	Logger *slog.Logger
+	// MaxConversations bounds the remembered conversations (default 10000).
+	MaxConversations int
+	// ConversationTTL is how long a conversation is remembered (default 30 minutes).
+	ConversationTTL time.Duration
+	// VocabularyTTL is how long the names a principal can mention are cached
+	// (default 1 minute).
+	VocabularyTTL time.Duration
+}
+
+// Engine is the built-in conversational engine. It implements cost.ChatService
+// and is safe for concurrent use.
+type Engine struct {
+	query      cost.QueryService
+	store      cost.Store
+	grafanaURL string
+	logger     *slog.Logger
+	convs      *conversations
+	vocabTTL   time.Duration
+
+	mu     sync.Mutex
+	vocabs map[string]cachedVocab
+}
+
+type cachedVocab struct {
+	v  *vocab
+	at time.Time
+}
+
+var _ cost.ChatService = (*Engine)(nil)
+
+// New returns an engine answering through c.Query.
+func New(c Config) *Engine {
+	if c.MaxConversations <= 0 {
+		c.MaxConversations = 10000
+	}
+	if c.ConversationTTL <= 0 {
+		c.ConversationTTL = 30 * time.Minute
+	}
+	if c.VocabularyTTL <= 0 {
+		c.VocabularyTTL = time.Minute
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Engine{query: c.Query, store: c.Store, grafanaURL: c.GrafanaURL, logger: c.Logger,
+		convs: newConversations(c.MaxConversations, c.ConversationTTL), vocabTTL: c.VocabularyTTL,
+		vocabs: map[string]cachedVocab{}}
+}
+
+// Ask answers one question in p's scope. A question it does not understand gets an
+// answer with Understood false and suggestions, never a guessed figure.
+func (e *Engine) Ask(ctx context.Context, p cost.Principal, req cost.ChatRequest) (*cost.ChatAnswer, error) {
+	if p.IsCustomer() && p.CustomerID == "" {
+		return nil, cost.Errorf(cost.CodeForbidden, "A customer token must name its customer.")
+	}
+	if strings.TrimSpace(req.Message) == "" {
+		return nil, cost.FieldErrorf("message", "Ask a question, e.g. “How much did we spend yesterday?”.")
+	}
+	now := e.query.Now()
+	today := cost.Day(now)
+	v, err := e.vocab(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	id := req.ConversationID
+	if id == "" || len(id) > 100 {
+		id = newID()
+	}
+	key := p.String() + "\x00" + id
+	prior := e.convs.get(key, now)
+	read := read(req.Message, today, v)
+	pl, ok := decide(read, prior, p, today)
+	var ans *cost.ChatAnswer
+	switch {
+	case !ok:
+		ans = notUnderstood()
+	case p.Admin && read.unknown && pl.customerID() == "":
+		ans = unknownCustomer()
+	default:
+		if p.Admin && req.CustomerID != "" && pl.customerID() == "" && prior == nil {
+			pl.Filters = append(pl.Filters, entity{Dim: cost.DimCustomer, Value: req.CustomerID, Op: cost.OpEq})
+		}
+		ans, err = e.run(ctx, p, pl, v)
+		if cost.ErrorCode(err) == cost.CodeForbidden {
+			ans, err = ownDataOnly(), nil
+		}
+		if err != nil {
+			e.logger.Warn("chat: answering failed", "principal", p.String(), "intent", pl.Intent, "err", err)
+			return nil, err
+		}
+		if ans.Understood && pl.Intent != intentAlert && pl.Intent != intentHelp {
+			e.convs.put(key, pl, now)
+		}
+	}
+	ans.ConversationID = id
+	if ans.Links == nil {
+		ans.Links = []cost.Link{}
+	}
+	return ans, nil
+}
+
+// vocab returns the (cached) vocabulary of p's scope.
+func (e *Engine) vocab(ctx context.Context, p cost.Principal) (*vocab, error) {
+	key := p.String()
+	now := time.Now()
+	e.mu.Lock()
+	c, ok := e.vocabs[key]
+	e.mu.Unlock()
+	if ok && now.Sub(c.at) < e.vocabTTL {
+		return c.v, nil
+	}
+	v, err := loadVocab(ctx, e.query, p)
+	if err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	if len(e.vocabs) > 10000 {
+		clear(e.vocabs)
+	}
+	e.vocabs[key] = cachedVocab{v, now}
+	e.mu.Unlock()
+	return v, nil
+}
+
+// suggestions offered when a question is not understood.
+var defaultSuggestions = []string{
+	"How much did we spend yesterday?",
+	"Which model is most expensive this week?",
+	"Are we over budget this month?",
+}
+
+func notUnderstood() *cost.ChatAnswer {
+	return &cost.ChatAnswer{
+		Answer: "Sorry, I didn't understand that question. I can answer questions about LLM costs, " +
+			"tokens, budgets, forecasts and spikes — for example:",
+		Suggestions: defaultSuggestions,
+	}
+}
+
+func unknownCustomer() *cost.ChatAnswer {
+	return &cost.ChatAnswer{
+		Answer: "I couldn't find that customer. Ask about a customer by its id or name, for example:",
+		Suggestions: []string{"Who are the top 5 customers this month?", "Which customers are over budget?",
+			"Break down cost by customer for the last 30 days"},
+	}
+}
+
+func ownDataOnly() *cost.ChatAnswer {
+	return &cost.ChatAnswer{
+		Answer:      "I can only answer questions about your own costs.",
+		Suggestions: []string{"How much did I spend this month?", "Which model is most expensive this week?", "Am I over budget this month?"},
+		Understood:  true,
+	}
+}

@@ -1,0 +1,315 @@
+package chat
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/llmcost/llmcost/internal/cost"
+)
+
+var (
+	costWords = []string{"cost", "costs", "costing", "spend", "spent", "spending", "spends", "bill", "billed", "bills",
+		"expense", "expenses", "pay", "paid", "charge", "charges", "charged", "dollars", "money", "total", "much",
+		"expensive", "price", "usage", "sum", "overall", "cheapest", "costliest"}
+	topWords    = []string{"top", "most", "highest", "biggest", "largest", "expensive", "costliest", "leading", "main", "heaviest", "first"}
+	bottomWords = []string{"cheapest", "least", "lowest", "smallest", "bottom", "fewest"}
+	growWords   = []string{"growth", "grow", "grew", "growing", "increase", "increased", "increases", "change",
+		"changed", "compare", "compared", "comparison", "vs", "versus", "wow", "mom", "yoy", "qoq", "delta", "difference", "rise", "rose"}
+	followWords = []string{"and", "only", "just", "now", "also", "same", "then", "instead", "but", "ok", "okay"}
+)
+
+// intent returns what the question asks, or "" when it asks nothing known.
+func (p *parsed) intent() string {
+	switch {
+	case p.has("alert", "alerts", "notify", "warn", "alarm") || p.phrase("let me know", "tell me when", "tell me if", "ping me", "email me"):
+		return intentAlert
+	case p.has("help") || p.phrase("what can you do", "what can i ask", "what do you know"):
+		return intentHelp
+	case p.has("customers", "tenants", "clients", "who", "anyone", "anybody") && p.overBudgetWords():
+		return intentOverBudget
+	case p.has("budget", "budgets", "overspend", "overspending") || p.phrase("on track"):
+		return intentBudget
+	case p.has("forecast", "projected", "projection", "predict", "expect", "expected", "estimate") ||
+		p.phrase("end of month", "end of the month", "month end", "run rate", "on pace", "going to spend", "will we spend", "will i spend"):
+		return intentForecast
+	case p.has("why", "explain", "cause", "caused", "drove", "driver", "drivers", "reason") || p.phrase("what happened"):
+		return intentExplain
+	case p.has("anomaly", "anomalies", "anomalous", "unusual", "outlier", "outliers", "abnormal", "spike", "spikes", "spiked", "jump", "jumped", "weird", "strange"):
+		if p.when != nil && p.when.Range.Days() == 1 {
+			return intentExplain
+		}
+		return intentAnomalies
+	case p.has(growWords...) || p.phrase("week over week", "month over month", "year over year", "quarter over quarter") || p.against != nil:
+		return intentCompare
+	case p.phrase("which day", "what day", "most expensive day", "busiest day", "peak day", "highest day", "worst day",
+		"costliest day", "biggest day", "day with", "which date", "what date"):
+		return intentTopDay
+	case p.per1K():
+		return intentPer1K
+	case p.has("average", "avg", "mean", "typical") || p.phrase("per day", "a day") && p.has(costWords...):
+		return intentAverage
+	}
+	dim, _ := p.dimension()
+	switch {
+	case dim != "" && (p.has(topWords...) || p.has(bottomWords...)):
+		return intentTop
+	case dim != "" && (p.has("breakdown", "break", "split", "by", "per", "each", "across", "distribution", "share", "which", "what", "list", "show", "trend")):
+		return intentBreakdown
+	case p.has("token", "tokens") && !p.has("cost", "costs", "spend", "spent", "dollars", "expensive"):
+		return intentTokens
+	case p.has("requests", "calls") && !p.has("cost", "costs", "spend", "spent"):
+		return intentRequests
+	case p.has(costWords...):
+		return intentTotal
+	}
+	return ""
+}
+
+func (p *parsed) overBudgetWords() bool {
+	return p.phrase("over budget", "over their budget", "over the budget", "over budgets", "above budget",
+		"exceeded their budget", "exceeding their budget", "exceed their budget", "exceeding budget", "exceeded budget", "beyond budget", "over their budgets")
+}
+
+func (p *parsed) per1K() bool {
+	return p.has("per") && p.has("1k", "1000", "thousand", "token", "1m", "million") ||
+		p.phrase("unit cost", "unit price", "cost per token", "price per token") || p.has("efficiency", "efficient")
+}
+
+// metric is what the question measures: tokens, requests, cost per 1K or cost.
+func (p *parsed) metric() cost.Metric {
+	switch {
+	case p.per1K():
+		return cost.MetricCostPer1K
+	case p.has("token", "tokens") && !p.has("cost", "costs", "spend", "spent", "dollars", "expensive", "cheapest", "costliest"):
+		return cost.MetricTokens
+	case p.has("requests", "calls") && !p.has("cost", "costs", "spend", "spent", "expensive"):
+		return cost.MetricRequests
+	}
+	return cost.MetricCost
+}
+
+// count returns N of "top N" / "5 cheapest models", or 0.
+func (p *parsed) count() int {
+	for i, w := range p.words {
+		n := 0
+		fmt.Sscanf(w, "%d", &n)
+		if v, ok := numberWords[w]; ok && w != "a" && w != "few" && w != "couple" {
+			n = v
+		}
+		if n <= 0 || n > 100 {
+			continue
+		}
+		before := i > 0 && (slices.Contains(topWords, p.words[i-1]) || slices.Contains(bottomWords, p.words[i-1]))
+		after := i+1 < len(p.words) && (dimWords[p.words[i+1]] != "" || slices.Contains(topWords, p.words[i+1]) ||
+			slices.Contains(bottomWords, p.words[i+1]))
+		if before || after {
+			return n
+		}
+	}
+	return 0
+}
+
+func (p *parsed) followUp() bool {
+	return len(p.words) > 0 && slices.Contains(followWords, p.words[0]) ||
+		p.phrase("what about", "how about", "break that", "break it", "split that", "same for", "for that", "that by", "those by", "it by")
+}
+
+// decide turns what was read into a plan, continuing prior when the question is
+// a follow-up. ok is false when the question asks nothing the engine knows.
+func decide(p *parsed, prior *plan, pr cost.Principal, today time.Time) (*plan, bool) {
+	intent := p.intent()
+	dim, plural := p.dimension()
+	loose := intent == "" && (p.when != nil || len(p.entities) > 0 || dim != "" || p.shift != "")
+	if prior != nil && (p.followUp() || loose || p.shift != "") {
+		return follow(p, prior, intent, dim, today), true
+	}
+	if intent == "" {
+		return nil, false
+	}
+	pl := &plan{Intent: intent, Metric: p.metric(), Filters: p.entities, GroupBy: dim}
+	if p.when != nil {
+		pl.When = *p.when
+	} else {
+		pl.When = defaultWhen(intent, p, today)
+	}
+	switch intent {
+	case intentTop:
+		pl.N = p.count()
+		if pl.N == 0 {
+			pl.N = 1
+			if plural {
+				pl.N = 5
+			}
+		}
+		pl.Asc = p.has(bottomWords...) && !p.has("most", "top", "highest", "biggest", "largest")
+		if pl.Asc && pl.Metric == cost.MetricCost && p.has("efficient", "efficiency") {
+			pl.Metric = cost.MetricCostPer1K
+		}
+	case intentPer1K:
+		if dim != "" && !dim.IsTime() {
+			pl.Intent, pl.Metric, pl.N = intentTop, cost.MetricCostPer1K, max(p.count(), 1)
+			pl.Asc = !p.has("least", "worst", "highest", "expensive", "most")
+			if plural {
+				pl.Intent = intentBreakdown
+			}
+		}
+	case intentCompare:
+		setCompare(pl, p, dim, today)
+	}
+	if pl.Intent != intentBreakdown && pl.Intent != intentTop && pl.Intent != intentGrowth {
+		pl.GroupBy = ""
+	}
+	if pl.Intent == intentBreakdown && pl.GroupBy.IsTime() && pl.Metric == cost.MetricCostPer1K {
+		pl.Metric = cost.MetricCost
+	}
+	if pr.IsCustomer() {
+		scopeToCustomer(pl, p)
+	}
+	if pl.Intent == intentAlert {
+		pl.Alert = buildAlert(p, pl, pr)
+	}
+	return pl, true
+}
+
+// setCompare picks the two periods of a comparison, or turns "input vs output" and
+// "which customers grew most" into the right shape.
+func setCompare(pl *plan, p *parsed, dim cost.Dimension, today time.Time) {
+	byDim := map[cost.Dimension]int{}
+	for _, e := range p.entities {
+		byDim[e.Dim]++
+	}
+	for d, n := range byDim {
+		if n >= 2 && p.against == nil {
+			pl.Intent, pl.GroupBy = intentBreakdown, d
+			return
+		}
+	}
+	if dim != "" && !dim.IsTime() && dim != cost.DimTokenType {
+		pl.Intent, pl.GroupBy, pl.N = intentGrowth, dim, max(p.count(), 1)
+		if pl.N == 1 && p.has("customers", "models", "providers", "services") && !p.has("most") {
+			pl.N = 5
+		}
+		pl.Asc = p.has("shrank", "decreased", "dropped", "fell", "least")
+	}
+	if p.against != nil {
+		pl.Against = p.against
+		if pl.Against.Range.From.After(pl.When.Range.From) {
+			a := pl.When
+			pl.When, pl.Against = *pl.Against, &a
+		}
+		return
+	}
+	if p.when == nil {
+		name, phrase := "last_month", "last month"
+		if p.has("wow") || p.phrase("week over week", "weekly growth") {
+			name, phrase = "last_week", "last week"
+		} else if p.has("yoy") || p.phrase("year over year", "yearly growth", "annual growth") {
+			name, phrase = "last_year", "last year"
+		}
+		r, _ := cost.Period{Name: name}.Resolve(today)
+		pl.When = when{r, phrase}
+	}
+	prev := cost.PreviousRange(pl.When.Range)
+	pl.Against = &when{prev, ""}
+}
+
+// defaultWhen is the period a question means when it names none.
+func defaultWhen(intent string, p *parsed, today time.Time) when {
+	switch intent {
+	case intentBudget, intentForecast, intentOverBudget:
+		r, _ := cost.Period{Name: "this_month"}.Resolve(today)
+		return when{r, "this month"}
+	case intentExplain:
+		y := today.AddDate(0, 0, -1)
+		return when{cost.DateRange{From: y, To: y}, ""}
+	}
+	r, _ := cost.Period{Name: "last_30_days"}.Resolve(today)
+	return when{r, "in the last 30 days"}
+}
+
+// scopeToCustomer keeps a customer's plan inside its own data: groupings by
+// customer and "which customers…" become questions about itself.
+func scopeToCustomer(pl *plan, p *parsed) {
+	all := p.has("all", "every", "other", "everyone", "everybody", "others") && p.has("customers", "customer", "tenants", "clients")
+	if p.unknown || all || pl.GroupBy == cost.DimCustomer || pl.Intent == intentOverBudget {
+		pl.Beyond = true
+	}
+	if pl.Intent == intentOverBudget {
+		pl.Intent = intentBudget
+	}
+	if pl.GroupBy == cost.DimCustomer {
+		pl.Intent, pl.GroupBy = intentTotal, ""
+		if pl.Metric == cost.MetricTokens {
+			pl.Intent = intentTokens
+		}
+	}
+	pl.Filters = pl.without(cost.DimCustomer)
+}
+
+// follow continues prior with what the follow-up changes.
+func follow(p *parsed, prior *plan, intent string, dim cost.Dimension, today time.Time) *plan {
+	pl := *prior
+	pl.Filters = slices.Clone(prior.Filters)
+	if intent != "" && intent != intentTotal {
+		pl.Intent = intent
+		pl.Metric = p.metric()
+	}
+	if p.when != nil {
+		pl.When = *p.when
+		if pl.Against != nil {
+			prev := cost.PreviousRange(pl.When.Range)
+			pl.Against = &when{prev, ""}
+		}
+	}
+	if p.shift != "" {
+		pl.When = shift(pl.When, p.shift)
+		if pl.Against != nil {
+			pl.Against = &when{cost.PreviousRange(pl.When.Range), ""}
+		}
+	}
+	seen := map[cost.Dimension]bool{}
+	for _, e := range p.entities {
+		if !seen[e.Dim] {
+			pl.Filters = withoutDim(pl.Filters, e.Dim)
+			seen[e.Dim] = true
+		}
+		pl.Filters = append(pl.Filters, e)
+	}
+	if dim != "" && (p.has("by", "per", "breakdown", "break", "split") || intent == intentBreakdown) {
+		pl.GroupBy = dim
+		if pl.Intent != intentTop && pl.Intent != intentGrowth {
+			pl.Intent = intentBreakdown
+		}
+	}
+	return &pl
+}
+
+func withoutDim(es []entity, d cost.Dimension) []entity {
+	var out []entity
+	for _, e := range es {
+		if e.Dim != d {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// shift moves a period back: "the week before", "the day before", "the month before".
+func shift(w when, unit string) when {
+	r := w.Range
+	switch {
+	case unit == "day" && r.Days() == 1:
+		r = cost.DateRange{From: r.From.AddDate(0, 0, -1), To: r.To.AddDate(0, 0, -1)}
+	case unit == "week" && r.Days() <= 7:
+		r = cost.DateRange{From: r.From.AddDate(0, 0, -7), To: r.To.AddDate(0, 0, -7)}
+	case unit == "month" && r.From.Day() == 1 && r.To.Equal(cost.MonthEnd(r.To)):
+		from := r.From.AddDate(0, -1, 0)
+		r = cost.DateRange{From: from, To: cost.MonthEnd(from)}
+	case unit == "year":
+		r = cost.DateRange{From: r.From.AddDate(-1, 0, 0), To: r.To.AddDate(-1, 0, 0)}
+	default:
+		r = cost.PreviousRange(r)
+	}
+	return when{r, ""}
+}

@@ -1,0 +1,238 @@
+package chat
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/llmcost/llmcost/internal/cost"
+)
+
+// keywords are the words the parser knows besides entity names. Unknown words
+// near one of them (by edit distance) are read as it.
+var keywords = strings.Fields(`
+a about above across after again against alert alerts all also am an and any anything are as at average avg
+be been before below between biggest bill billed bills bottom break breakdown broken budget budgets busiest
+but by calls can cause caused change changed cheapest client clients cloud clouds compare compared comparison
+cost costing costliest costs count could current customer customers daily date day days did do does doing down
+drive drove during each earlier efficiency efficient end ever every exceed exceeded exceeding exceeds expect
+expected expense expenses expensive explain family families for forecast from get give go goes going grew grow
+growth had has have help high higher highest hit how i in increase increased is it its jump jumped largest last
+least let list lowest many me mean model models month monthly months most much my notify number of on only or
+other our ours over pace past peak per percent period platform platforms predict previous price prior project
+projected projection projects provider providers quarter rank reach reached reason region regions requests run
+same service services share show since so spend spending spends spent spike spiked spikes split spend such
+tell tenant tenants than that the their them then there these this those thousand through to today token tokens
+top total totals trend trending type types unusual us usage use used versus vs was we week weekly weeks were
+what whats when where which who why will with worst year years yesterday you your yours anomaly anomalies
+anomalous outlier outliers abnormal cost_usd million k thousand sum overall overspend overspending
+january february march april may june july august september october november december
+monday tuesday wednesday thursday friday saturday sunday quarter daily estimate estimated
+`)
+
+var (
+	shiftRe   = regexp.MustCompile(`\b(?:the\s+)?(day|week|month|year|period|quarter)\s+(?:before|earlier|prior)\b|\bprevious\s+(day|period)\b|\bbefore that\b|\bprior period\b`)
+	moneyRe   = regexp.MustCompile(`\$\s*(\d+(?:\.\d+)?)\s*(k|m)?\b|\b(\d+(?:\.\d+)?)\s*(k|m)?\s*(?:dollars|usd|bucks)\b`)
+	percentRe = regexp.MustCompile(`\b(\d+(?:\.\d+)?)\s*(?:%|percent|pct)`)
+	wordRe    = regexp.MustCompile(`[a-z][a-z_]*`)
+	otherIDRe = regexp.MustCompile(`^(cust|customer|tenant|client|acct|account|org)_[a-z0-9_]+$`)
+)
+
+// parsed is what the parser read from a question, before it is turned into a plan.
+type parsed struct {
+	words    []string
+	set      map[string]bool
+	text     string // Normalised text, periods and amounts removed, " "-joined words.
+	when     *when
+	against  *when
+	shift    string
+	entities []entity
+	money    float64
+	percent  float64
+	unknown  bool // Names a customer that is not in scope (or does not exist).
+}
+
+// read normalises q, corrects typos and extracts periods, amounts and entities.
+func read(q string, today time.Time, v *vocab) *parsed {
+	s := normalize(q)
+	s = wordRe.ReplaceAllStringFunc(s, func(w string) string {
+		if c := correct([]string{w}, v.known); c[0] != w {
+			return c[0]
+		}
+		return w
+	})
+	p := &parsed{}
+	if m := shiftRe.FindStringSubmatchIndex(s); m != nil {
+		p.shift = "period"
+		if m[2] >= 0 {
+			p.shift = s[m[2]:m[3]]
+		} else if m[4] >= 0 {
+			p.shift = s[m[4]:m[5]]
+		}
+		s = blank(s, m)
+	}
+	if m := moneyRe.FindStringSubmatchIndex(s); m != nil {
+		p.money = amount(s, m)
+		s = blank(s, m)
+	}
+	if m := percentRe.FindStringSubmatchIndex(s); m != nil {
+		p.percent, _ = strconv.ParseFloat(s[m[2]:m[3]], 64)
+		s = blank(s, m)
+	}
+	p.when, s = findWhen(s, today)
+	if p.when != nil {
+		p.against, s = findWhen(s, today)
+	}
+	p.words = tokenize(s)
+	p.text = " " + strings.Join(p.words, " ") + " "
+	p.set = map[string]bool{}
+	for _, w := range p.words {
+		p.set[w] = true
+	}
+	var used []bool
+	p.entities, used = v.match(p.words)
+	for i, w := range p.words {
+		if used[i] {
+			continue
+		}
+		if otherIDRe.MatchString(w) {
+			p.unknown = true
+		}
+		if (w == "customer" || w == "tenant" || w == "client") && i+1 < len(p.words) && !used[i+1] &&
+			!v.known[p.words[i+1]] && !hasDigit(p.words[i+1]) {
+			p.unknown = true
+		}
+	}
+	return p
+}
+
+func amount(s string, m []int) float64 {
+	num, unit := "", ""
+	if m[2] >= 0 {
+		num = s[m[2]:m[3]]
+		if m[4] >= 0 {
+			unit = s[m[4]:m[5]]
+		}
+	} else {
+		num = s[m[6]:m[7]]
+		if m[8] >= 0 {
+			unit = s[m[8]:m[9]]
+		}
+	}
+	f, _ := strconv.ParseFloat(num, 64)
+	switch unit {
+	case "k":
+		f *= 1e3
+	case "m":
+		f *= 1e6
+	}
+	return f
+}
+
+// has reports whether any of the words is in the question.
+func (p *parsed) has(words ...string) bool {
+	for _, w := range words {
+		if p.set[w] {
+			return true
+		}
+	}
+	return false
+}
+
+// phrase reports whether any of the phrases occurs as whole words.
+func (p *parsed) phrase(phrases ...string) bool {
+	for _, ph := range phrases {
+		if strings.Contains(p.text, " "+ph+" ") {
+			return true
+		}
+	}
+	return false
+}
+
+// dimWords maps words to the dimension they group by.
+var dimWords = map[string]cost.Dimension{
+	"provider": cost.DimCloudProvider, "providers": cost.DimCloudProvider, "cloud": cost.DimCloudProvider,
+	"clouds": cost.DimCloudProvider, "vendor": cost.DimCloudProvider, "vendors": cost.DimCloudProvider,
+	"platform": cost.DimCloudProvider, "platforms": cost.DimCloudProvider,
+	"service": cost.DimService, "services": cost.DimService,
+	"model": cost.DimModel, "models": cost.DimModel, "llm": cost.DimModel, "llms": cost.DimModel,
+	"family": cost.DimModelFamily, "families": cost.DimModelFamily,
+	"customer": cost.DimCustomer, "customers": cost.DimCustomer, "tenant": cost.DimCustomer,
+	"tenants": cost.DimCustomer, "client": cost.DimCustomer, "clients": cost.DimCustomer,
+	"region": cost.DimRegion, "regions": cost.DimRegion, "project": cost.DimProject, "projects": cost.DimProject,
+	"day": cost.DimDate, "days": cost.DimDate, "daily": cost.DimDate, "date": cost.DimDate,
+	"week": cost.DimWeek, "weeks": cost.DimWeek, "weekly": cost.DimWeek,
+	"month": cost.DimMonth, "months": cost.DimMonth, "monthly": cost.DimMonth,
+}
+
+var pluralDim = map[string]bool{"providers": true, "clouds": true, "vendors": true, "platforms": true,
+	"services": true, "models": true, "llms": true, "families": true, "customers": true, "tenants": true,
+	"clients": true, "regions": true, "projects": true, "days": true, "weeks": true, "months": true}
+
+// dimension returns the dimension the question groups by, if any: "by model",
+// "which customer", "per provider", "token type". Words next to an entity of their
+// own dimension ("customer cust_acme") name a filter, not a grouping.
+func (p *parsed) dimension() (cost.Dimension, bool) {
+	if p.phrase("token type", "token types", "input vs output", "input versus output", "input and output") {
+		return cost.DimTokenType, false
+	}
+	var found cost.Dimension
+	plural := false
+	for i, w := range p.words {
+		d, ok := dimWords[w]
+		if !ok || p.namesEntity(i, d) {
+			continue
+		}
+		if d.IsTime() && !p.timeGrouping(i) {
+			continue
+		}
+		if found == "" || (i > 0 && (p.words[i-1] == "by" || p.words[i-1] == "per")) {
+			found, plural = d, pluralDim[w]
+		}
+	}
+	return found, plural
+}
+
+// timeGrouping reports whether the time word at i asks for a series ("by day",
+// "daily trend", "which day", "each month").
+func (p *parsed) timeGrouping(i int) bool {
+	w := p.words[i]
+	prev := ""
+	if i > 0 {
+		prev = p.words[i-1]
+	}
+	switch prev {
+	case "by", "per", "each", "every", "which", "what", "busiest", "peak", "highest", "worst", "expensive", "costliest":
+		return true
+	}
+	if (w == "daily" || w == "weekly" || w == "monthly") && p.has("trend", "breakdown", "series", "chart", "show", "over") {
+		return true
+	}
+	return false
+}
+
+func (p *parsed) namesEntity(i int, d cost.Dimension) bool {
+	if i > 0 && (p.words[i-1] == "by" || p.words[i-1] == "per") {
+		return false
+	}
+	for _, e := range p.entities {
+		if e.Dim == d {
+			return true
+		}
+	}
+	return false
+}
+
+// number returns the first small count in the question ("top 5").
+func (p *parsed) number() int {
+	for _, w := range p.words {
+		if n, err := strconv.Atoi(w); err == nil && n > 0 && n <= 100 {
+			return n
+		}
+		if n, ok := numberWords[w]; ok && w != "a" && w != "few" && w != "couple" {
+			return n
+		}
+	}
+	return 0
+}

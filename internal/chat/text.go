@@ -1,0 +1,115 @@
+package chat
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+)
+
+// maxQuestionLen bounds the text the parser reads; longer input is cut.
+const maxQuestionLen = 2000
+
+var (
+	digitCommaRe = regexp.MustCompile(`(\d),(\d{3})`)
+	glueModelRe  = regexp.MustCompile(`^(gpt|claude|gemini|llama|mistral|o)(\d[a-z0-9]*)$`)
+)
+
+// normalize lowercases s, folds typographic punctuation and drops thousands
+// separators, so "What’s the $1,500 budget?" reads as "what's the $1500 budget?".
+func normalize(s string) string {
+	if len(s) > maxQuestionLen {
+		s = s[:maxQuestionLen]
+	}
+	s = strings.ToValidUTF8(s, " ")
+	s = strings.ToLower(s)
+	s = strings.NewReplacer("’", "'", "‘", "'", "“", `"`, "”", `"`, "–", "-", "—", " - ", "×", "x").Replace(s)
+	for digitCommaRe.MatchString(s) {
+		s = digitCommaRe.ReplaceAllString(s, "$1$2")
+	}
+	return s
+}
+
+// tokenize splits normalised text into words of letters, digits and underscores.
+// Apostrophes are dropped ("what's" → "whats"); "gpt4o" is split into "gpt", "4o".
+func tokenize(s string) []string {
+	s = strings.ReplaceAll(s, "'", "")
+	f := strings.FieldsFunc(s, func(r rune) bool {
+		return !(r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)) || r == '_')
+	})
+	out := make([]string, 0, len(f))
+	for _, w := range f {
+		if m := glueModelRe.FindStringSubmatch(w); m != nil && m[1] != "o" {
+			out = append(out, m[1], m[2])
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// editDistance returns the optimal-string-alignment distance between a and b
+// (a transposition counts as one edit), or max+1 once it is certainly above max.
+func editDistance(a, b string, max int) int {
+	if d := len(a) - len(b); d > max || -d > max {
+		return max + 1
+	}
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			c := d[i-1][j-1]
+			if a[i-1] != b[j-1] {
+				c++
+			}
+			c = min(c, d[i-1][j]+1, d[i][j-1]+1)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				c = min(c, d[i-2][j-2]+1)
+			}
+			d[i][j] = c
+		}
+	}
+	return min(d[len(a)][len(b)], max+1)
+}
+
+// correct replaces each unknown word by the one known word nearest to it within
+// a small edit distance (1 for words of 4–6 letters, 2 for longer ones). Numbers,
+// short words and words with several equally near neighbours are left alone.
+func correct(words []string, known map[string]bool) []string {
+	out := make([]string, len(words))
+	for i, w := range words {
+		out[i] = w
+		if known[w] || len(w) < 4 || hasDigit(w) {
+			continue
+		}
+		limit := 1
+		if len(w) >= 7 {
+			limit = 2
+		}
+		best, bestD, n := "", limit+1, 0
+		for k := range known {
+			if len(k) < 4 {
+				continue
+			}
+			switch d := editDistance(w, k, limit); {
+			case d < bestD:
+				best, bestD, n = k, d, 1
+			case d == bestD && d <= limit:
+				n++
+			}
+		}
+		if n == 1 {
+			out[i] = best
+		}
+	}
+	return out
+}
+
+func hasDigit(s string) bool {
+	return strings.IndexFunc(s, unicode.IsDigit) >= 0
+}
