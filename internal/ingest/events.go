@@ -1,0 +1,129 @@
+package ingest
+
+import (
+	"strings"
+
+	"github.com/llmcost/llmcost/internal/billing"
+	"github.com/llmcost/llmcost/internal/cost"
+	"github.com/llmcost/llmcost/internal/pricing"
+)
+
+// firstParty is the provider assumed for an event that names none.
+var firstParty = map[string]string{
+	"gpt": cost.ProviderOpenAI, "openai-o": cost.ProviderOpenAI,
+	"claude": cost.ProviderAnthropic, "gemini": cost.ProviderGCP,
+}
+
+// EventBatchPrefix starts the batch id of an events file; the rest is the
+// SHA-256 of its decompressed content, so the same file is the same batch.
+const EventBatchPrefix = "sha256:"
+
+// events parses an events file and prices each event's token types.
+func (r *run) events() (*cost.Batch, error) {
+	cat, err := r.in.pricingCatalog()
+	if err != nil {
+		return nil, err
+	}
+	b := &cost.Batch{}
+	err = billing.ReadEvents(r.name, r.src, func(e *cost.Event) error {
+		if err := r.row(); err != nil {
+			return err
+		}
+		b.Events = r.usages(cat, e, b.Events)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	sum, err := r.src.sum()
+	if err != nil {
+		return nil, cost.Errorf(cost.CodeInvalid, "%s: cannot read: %v", r.name, err)
+	}
+	b.EventBatch = EventBatchPrefix + sum
+	r.sum.Partitions = []cost.Partition{{Source: "events", Key: b.EventBatch}}
+	return b, nil
+}
+
+// usages appends one EventUsage per token type the event used (an input usage of
+// zero tokens when it used none, so the request still counts).
+func (r *run) usages(cat *pricing.Catalog, e *cost.Event, out []cost.EventUsage) []cost.EventUsage {
+	model := billing.CanonicalModel(e.Model)
+	provider := billing.NormalizeProvider(e.Provider)
+	if provider == "" {
+		provider = firstParty[cost.ModelFamily(model)]
+	}
+	customer := strings.TrimSpace(e.CustomerID)
+	if customer == "" {
+		customer = r.in.customerFromTags(e.Tags)
+	}
+	base := cost.EventUsage{EventID: e.ID, Time: e.Timestamp, Provider: provider, Service: e.Service,
+		Model: model, ModelFamily: cost.ModelFamily(model), CustomerID: customer, Project: e.Project,
+		Region: e.Region, PricingTier: tierOrStandard(e.PricingTier), Tags: e.Tags,
+		CostSource: cost.SourceEventEstimate}
+	var types []string
+	for _, tt := range cost.TokenTypes {
+		if e.Tokens(tt) > 0 {
+			types = append(types, tt)
+		}
+	}
+	if len(types) == 0 {
+		types = []string{cost.TokenInput}
+	}
+	start := len(out)
+	allPriced := true
+	for _, tt := range types {
+		u := base
+		u.TokenType, u.Tokens, u.First = tt, e.Tokens(tt), len(out) == start
+		price, ok := cat.Price(provider, model, tt, base.PricingTier, e.Timestamp)
+		u.CostUSD, u.Unpriced = float64(u.Tokens)*price, !ok && u.Tokens > 0
+		allPriced = allPriced && (ok || u.Tokens == 0)
+		out = append(out, u)
+	}
+	us := out[start:]
+	if e.CostUSD != nil {
+		spreadReported(us, *e.CostUSD, allPriced)
+	}
+	for i := range us {
+		r.sum.CostUSD += us[i].CostUSD
+		r.sum.TokenLines++
+		if us[i].Unpriced {
+			r.sum.UnpricedLines++
+			r.unpricedModel(model)
+		}
+	}
+	return out
+}
+
+// spreadReported splits a reported event cost over its usages: in proportion to
+// their catalog cost when every type is priced, else to their tokens.
+func spreadReported(us []cost.EventUsage, total float64, priced bool) {
+	var weight float64
+	w := func(u *cost.EventUsage) float64 {
+		if priced {
+			return u.CostUSD
+		}
+		return float64(u.Tokens)
+	}
+	for i := range us {
+		weight += w(&us[i])
+	}
+	for i := range us {
+		u := &us[i]
+		switch {
+		case weight > 0:
+			u.CostUSD = total * w(u) / weight
+		case i == 0:
+			u.CostUSD = total
+		default:
+			u.CostUSD = 0
+		}
+		u.CostSource, u.Unpriced = cost.SourceEventReported, false
+	}
+}
+
+func tierOrStandard(tier string) string {
+	if t := strings.ToLower(strings.TrimSpace(tier)); t != "" {
+		return t
+	}
+	return "standard"
+}

@@ -1,0 +1,196 @@
+// Package ingest loads billing files and usage events into a cost.Store: it
+// detects gzip and Parquet, parses with the billing readers, attributes lines to
+// customers from tags, prices events from the catalog, and writes each file's
+// lines with one atomic Store.Apply that replaces the partitions the file covers.
+// A file that fails to parse anywhere writes nothing.
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/llmcost/llmcost/internal/cost"
+	"github.com/llmcost/llmcost/internal/pricing"
+)
+
+// Format names accepted by Ingest.
+const (
+	FormatUnified = "unified"
+	FormatFOCUS   = "focus"
+	FormatEvents  = "events"
+)
+
+// Formats lists the formats Ingest accepts.
+var Formats = []string{FormatUnified, FormatFOCUS, FormatEvents}
+
+// DefaultCustomerKeys are the tag keys read for customer attribution.
+var DefaultCustomerKeys = []string{"customer_id", "customer", "tenant"}
+
+// progressEvery is how many rows pass between progress lines.
+const progressEvery = 100_000
+
+// Ingester ingests files into Store. The zero value of each optional field is a
+// working default.
+type Ingester struct {
+	Store cost.Store
+	// Catalog prices events without a cost; nil uses pricing.Default().
+	Catalog *pricing.Catalog
+	// Logger receives one summary record per file; nil logs nothing.
+	Logger *slog.Logger
+	// Progress receives a line every 100k rows and a final line; nil = quiet.
+	Progress io.Writer
+	// CustomerKeys are the tag keys, in order, whose value attributes a line to a
+	// customer when the line has none (matched case-insensitively). Default
+	// DefaultCustomerKeys.
+	CustomerKeys []string
+	// Now is the clock that decides whether a line's month is closed (final) or
+	// still open (provisional). Default time.Now.
+	Now func() time.Time
+
+	once       sync.Once
+	catalog    *pricing.Catalog
+	catalogErr error
+}
+
+// Ingest reads one file of the given format (plain or gzip) named name, and
+// writes it to the store. Bad input returns a CodeInvalid *cost.Error naming the
+// file, line and column, and nothing is written.
+func (in *Ingester) Ingest(ctx context.Context, format, name string, r io.Reader) (*cost.IngestSummary, error) {
+	format = strings.ToLower(strings.TrimSpace(format))
+	if !slices.Contains(Formats, format) {
+		return nil, cost.FieldErrorf("format", "Unknown format %q; use one of %s.", format, strings.Join(Formats, ", "))
+	}
+	if name == "" {
+		name = "input"
+	}
+	src, err := openInput(r, format == FormatEvents)
+	if err != nil {
+		return nil, cost.Errorf(cost.CodeInvalid, "%s: %v", name, err)
+	}
+	run := &run{in: in, ctx: ctx, name: name, src: src, start: time.Now(),
+		sum: &cost.IngestSummary{File: name, Format: format}, warnings: map[string]int{}}
+	var batch *cost.Batch
+	if format == FormatEvents {
+		batch, err = run.events()
+	} else {
+		batch, err = run.lines(format)
+	}
+	if err != nil {
+		return nil, err
+	}
+	res, err := in.Store.Apply(ctx, batch)
+	if err != nil {
+		return nil, err
+	}
+	run.finish(res)
+	return run.sum, nil
+}
+
+// pricingCatalog returns the configured catalog or the default one.
+func (in *Ingester) pricingCatalog() (*pricing.Catalog, error) {
+	if in.Catalog != nil {
+		return in.Catalog, nil
+	}
+	in.once.Do(func() { in.catalog, in.catalogErr = pricing.Default() })
+	return in.catalog, in.catalogErr
+}
+
+func (in *Ingester) now() time.Time {
+	if in.Now == nil {
+		return time.Now().UTC()
+	}
+	return in.Now().UTC()
+}
+
+// customerFromTags returns the first non-empty tag value for the customer keys.
+func (in *Ingester) customerFromTags(tags map[string]string) string {
+	if len(tags) == 0 {
+		return ""
+	}
+	keys := in.CustomerKeys
+	if len(keys) == 0 {
+		keys = DefaultCustomerKeys
+	}
+	for _, k := range keys {
+		if v := strings.TrimSpace(tags[k]); v != "" {
+			return v
+		}
+		for tk, v := range tags {
+			if strings.EqualFold(strings.TrimSpace(tk), k) && strings.TrimSpace(v) != "" {
+				return strings.TrimSpace(v)
+			}
+		}
+	}
+	return ""
+}
+
+// run is the state of one Ingest call.
+type run struct {
+	in       *Ingester
+	ctx      context.Context
+	name     string
+	src      *input
+	start    time.Time
+	sum      *cost.IngestSummary
+	warnings map[string]int
+	warnList []string
+	unpriced map[string]bool
+}
+
+// warn records a warning once, counting repeats.
+func (r *run) warn(msg string) {
+	if r.warnings[msg] == 0 {
+		r.warnList = append(r.warnList, msg)
+	}
+	r.warnings[msg]++
+}
+
+// row counts one input row, printing progress and checking for cancellation.
+func (r *run) row() error {
+	r.sum.Rows++
+	if r.sum.Rows%10_000 == 0 {
+		if err := r.ctx.Err(); err != nil {
+			return err
+		}
+	}
+	if r.in.Progress != nil && r.sum.Rows%progressEvery == 0 {
+		fmt.Fprintf(r.in.Progress, "%s: %d rows, %.1f MB read\n", r.name, r.sum.Rows, float64(r.src.bytes())/1e6)
+	}
+	return nil
+}
+
+// finish completes the summary from the store's result, and reports it.
+func (r *run) finish(res *cost.ApplyResult) {
+	s := r.sum
+	s.LinesWritten, s.PartitionsReplaced = res.LinesWritten, res.PartitionsReplaced
+	s.EventsInserted, s.EventsDuplicate = res.EventsInserted, res.EventsDuplicate
+	for m := range r.unpriced {
+		s.UnpricedModels = append(s.UnpricedModels, m)
+	}
+	slices.Sort(s.UnpricedModels)
+	for _, w := range r.warnList {
+		if n := r.warnings[w]; n > 1 {
+			w = fmt.Sprintf("%s (%d times)", w, n)
+		}
+		s.Warnings = append(s.Warnings, w)
+	}
+	elapsed := time.Since(r.start)
+	mb := float64(r.src.bytes()) / 1e6
+	if r.in.Progress != nil {
+		fmt.Fprintf(r.in.Progress, "%s: %d rows, %d lines written, %d partitions replaced in %s (%.1f MB/s)\n",
+			r.name, s.Rows, s.LinesWritten, s.PartitionsReplaced, elapsed.Round(time.Millisecond), mb/elapsed.Seconds())
+	}
+	if r.in.Logger != nil {
+		r.in.Logger.Info("ingested", "file", r.name, "format", s.Format, "rows", s.Rows,
+			"lines_written", s.LinesWritten, "partitions_replaced", s.PartitionsReplaced,
+			"events_inserted", s.EventsInserted, "events_duplicate", s.EventsDuplicate,
+			"unpriced_lines", s.UnpricedLines, "cost_usd", s.CostUSD, "warnings", len(s.Warnings),
+			"mb", mb, "elapsed", elapsed)
+	}
+}
