@@ -225,3 +225,5 @@ func TestIngestBadInput(t *testing.T) {
 		}
 	}
 }
+
+func newGzip(buf *bytes.Buffer) *gzip.Writer { return gzip.NewWriter(buf) }
