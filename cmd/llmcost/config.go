@@ -1,0 +1,157 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/llmcost/llmcost/internal/cost"
+)
+
+// Config is llmcost's configuration: defaults, then LLMCOST_* environment
+// variables, then command-line flags. Packages receive plain values from it.
+type Config struct {
+	DataDir      string    // --data, LLMCOST_DATA
+	Addr         string    // --addr, LLMCOST_ADDR
+	AdminToken   string    // LLMCOST_ADMIN_TOKEN ("" = stored or generated)
+	Now          time.Time // LLMCOST_NOW (zero = the real clock)
+	Store        string    // --store, LLMCOST_STORE: "duckdb" or clickhouse://…
+	PricingFile  string    // --pricing, LLMCOST_PRICING
+	CustomerKeys []string  // LLMCOST_CUSTOMER_KEYS (comma-separated)
+	LogLevel     string    // LLMCOST_LOG_LEVEL: debug, info, warn, error
+	LogFormat    string    // LLMCOST_LOG_FORMAT: text or json
+	GrafanaURL   string    // LLMCOST_GRAFANA_URL: chat links point at Grafana when set
+	Server       string    // --server, LLMCOST_SERVER: remote llmcost for ingest/ask
+	Token        string    // --token, LLMCOST_TOKEN: bearer token for --server
+}
+
+// DefaultCustomerKeys are the tag keys a line's customer is read from.
+var DefaultCustomerKeys = []string{"customer_id", "customer", "tenant"}
+
+// DefaultConfig returns the configuration with no environment or flags.
+func DefaultConfig() Config {
+	return Config{
+		DataDir:      "./data",
+		Addr:         ":8080",
+		Store:        "duckdb",
+		CustomerKeys: DefaultCustomerKeys,
+		LogLevel:     "info",
+		LogFormat:    "text",
+	}
+}
+
+// ReadEnv applies LLMCOST_* variables read through getenv onto c.
+func (c *Config) ReadEnv(getenv func(string) string) error {
+	str := func(name string, dst *string) {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			*dst = v
+		}
+	}
+	str("LLMCOST_DATA", &c.DataDir)
+	str("LLMCOST_ADDR", &c.Addr)
+	str("LLMCOST_ADMIN_TOKEN", &c.AdminToken)
+	str("LLMCOST_STORE", &c.Store)
+	str("LLMCOST_PRICING", &c.PricingFile)
+	str("LLMCOST_LOG_LEVEL", &c.LogLevel)
+	str("LLMCOST_LOG_FORMAT", &c.LogFormat)
+	str("LLMCOST_GRAFANA_URL", &c.GrafanaURL)
+	str("LLMCOST_SERVER", &c.Server)
+	str("LLMCOST_TOKEN", &c.Token)
+	if v := strings.TrimSpace(getenv("LLMCOST_CUSTOMER_KEYS")); v != "" {
+		c.CustomerKeys = splitList(v)
+	}
+	if v := strings.TrimSpace(getenv("LLMCOST_NOW")); v != "" {
+		t, err := ParseNow(v)
+		if err != nil {
+			return cost.FieldErrorf("LLMCOST_NOW", "LLMCOST_NOW=%q is not a date (YYYY-MM-DD) or an RFC 3339 time.", v)
+		}
+		c.Now = t
+	}
+	return nil
+}
+
+// ParseNow parses a fixed clock: a date (its UTC midnight) or an RFC 3339 time.
+func ParseNow(s string) (time.Time, error) {
+	if d, err := cost.ParseDate(s); err == nil {
+		return d, nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	return t.UTC(), err
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Validate checks the configuration and names each bad setting.
+func (c Config) Validate() error {
+	var errs []error
+	if strings.TrimSpace(c.DataDir) == "" {
+		errs = append(errs, cost.FieldErrorf("LLMCOST_DATA", "The data directory (--data / LLMCOST_DATA) must not be empty."))
+	}
+	if strings.TrimSpace(c.Addr) == "" {
+		errs = append(errs, cost.FieldErrorf("LLMCOST_ADDR", "The listen address (--addr / LLMCOST_ADDR) must not be empty."))
+	}
+	if err := validateStore(c.Store); err != nil {
+		errs = append(errs, err)
+	}
+	if _, err := c.SlogLevel(); err != nil {
+		errs = append(errs, err)
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, cost.FieldErrorf("LLMCOST_LOG_FORMAT", "LLMCOST_LOG_FORMAT must be text or json, not %q.", c.LogFormat))
+	}
+	if len(c.CustomerKeys) == 0 {
+		errs = append(errs, cost.FieldErrorf("LLMCOST_CUSTOMER_KEYS", "LLMCOST_CUSTOMER_KEYS must name at least one tag key."))
+	}
+	if c.AdminToken != "" && len(c.AdminToken) < 16 {
+		errs = append(errs, cost.FieldErrorf("LLMCOST_ADMIN_TOKEN", "LLMCOST_ADMIN_TOKEN must be at least 16 characters."))
+	}
+	if c.Server != "" && !strings.HasPrefix(c.Server, "http://") && !strings.HasPrefix(c.Server, "https://") {
+		errs = append(errs, cost.FieldErrorf("LLMCOST_SERVER", "--server / LLMCOST_SERVER must be an http:// or https:// URL, not %q.", c.Server))
+	}
+	return errors.Join(errs...)
+}
+
+func validateStore(s string) error {
+	switch {
+	case s == "duckdb":
+		return nil
+	case strings.HasPrefix(s, "clickhouse://"):
+		return cost.FieldErrorf("LLMCOST_STORE", "The ClickHouse store (%s) is not supported yet; use duckdb.", s)
+	default:
+		return cost.FieldErrorf("LLMCOST_STORE", "Unknown store %q; use duckdb (or clickhouse://host:port/db, not supported yet).", s)
+	}
+}
+
+// SlogLevel returns the configured log level.
+func (c Config) SlogLevel() (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return 0, cost.FieldErrorf("LLMCOST_LOG_LEVEL", "LLMCOST_LOG_LEVEL must be debug, info, warn or error, not %q.", c.LogLevel)
+	}
+	return l, nil
+}
+
+// Clock returns the configured clock: fixed at Now when set, else time.Now.
+func (c Config) Clock() func() time.Time {
+	if c.Now.IsZero() {
+		return time.Now
+	}
+	fixed := c.Now
+	return func() time.Time { return fixed }
+}
+
+// String summarises the configuration for logs, without secrets.
+func (c Config) String() string {
+	return fmt.Sprintf("data=%s addr=%s store=%s pricing=%q now=%v customer_keys=%v",
+		c.DataDir, c.Addr, c.Store, c.PricingFile, c.Now, c.CustomerKeys)
+}

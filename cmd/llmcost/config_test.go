@@ -1,0 +1,137 @@
+package main
+
+import (
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/llmcost/llmcost/internal/cost"
+)
+
+func TestConfig_ReadEnvAndValidate(t *testing.T) {
+	tests := []struct {
+		name      string
+		env       map[string]string
+		want      func(c *Config)
+		wantField string
+	}{
+		{name: "Defaults", env: nil, want: func(c *Config) {}},
+		{name: "AllSet", env: map[string]string{
+			"LLMCOST_DATA": "/var/lib/llmcost", "LLMCOST_ADDR": "127.0.0.1:9090",
+			"LLMCOST_ADMIN_TOKEN": "0123456789abcdef0123", "LLMCOST_NOW": "2026-11-28",
+			"LLMCOST_STORE": "duckdb", "LLMCOST_PRICING": "prices.json",
+			"LLMCOST_CUSTOMER_KEYS": " tenant_id, org ,", "LLMCOST_LOG_LEVEL": "debug",
+			"LLMCOST_LOG_FORMAT": "json", "LLMCOST_GRAFANA_URL": "https://grafana.example.com",
+			"LLMCOST_SERVER": "http://localhost:8080", "LLMCOST_TOKEN": "tok",
+		}, want: func(c *Config) {
+			c.DataDir, c.Addr, c.AdminToken = "/var/lib/llmcost", "127.0.0.1:9090", "0123456789abcdef0123"
+			c.Now = time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)
+			c.PricingFile, c.CustomerKeys = "prices.json", []string{"tenant_id", "org"}
+			c.LogLevel, c.LogFormat = "debug", "json"
+			c.GrafanaURL, c.Server, c.Token = "https://grafana.example.com", "http://localhost:8080", "tok"
+		}},
+		{name: "NowRFC3339", env: map[string]string{"LLMCOST_NOW": "2026-11-28T10:30:00+02:00"}, want: func(c *Config) {
+			c.Now = time.Date(2026, 11, 28, 8, 30, 0, 0, time.UTC)
+		}},
+		{name: "BadNow", env: map[string]string{"LLMCOST_NOW": "yesterday"}, wantField: "LLMCOST_NOW"},
+		{name: "ClickHouse", env: map[string]string{"LLMCOST_STORE": "clickhouse://ch:9000/llmcost"}, wantField: "LLMCOST_STORE"},
+		{name: "UnknownStore", env: map[string]string{"LLMCOST_STORE": "sqlite"}, wantField: "LLMCOST_STORE"},
+		{name: "BadLogLevel", env: map[string]string{"LLMCOST_LOG_LEVEL": "loud"}, wantField: "LLMCOST_LOG_LEVEL"},
+		{name: "BadLogFormat", env: map[string]string{"LLMCOST_LOG_FORMAT": "xml"}, wantField: "LLMCOST_LOG_FORMAT"},
+		{name: "ShortAdminToken", env: map[string]string{"LLMCOST_ADMIN_TOKEN": "short"}, wantField: "LLMCOST_ADMIN_TOKEN"},
+		{name: "EmptyCustomerKeys", env: map[string]string{"LLMCOST_CUSTOMER_KEYS": " , "}, wantField: "LLMCOST_CUSTOMER_KEYS"},
+		{name: "ServerNotURL", env: map[string]string{"LLMCOST_SERVER": "localhost:8080"}, wantField: "LLMCOST_SERVER"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := DefaultConfig()
+			err := c.ReadEnv(func(k string) string { return tt.env[k] })
+			if err == nil {
+				err = c.Validate()
+			}
+			if tt.wantField != "" {
+				if got := cost.ErrorField(err); got != tt.wantField {
+					t.Fatalf("error field=%q, want %q (err %v)", got, tt.wantField, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := DefaultConfig()
+			tt.want(&want)
+			if !reflect.DeepEqual(c, want) {
+				t.Errorf("config=%+v\nwant   %+v", c, want)
+			}
+		})
+	}
+}
+
+func TestConfig_Clock(t *testing.T) {
+	c := DefaultConfig()
+	fixed := time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)
+	c.Now = fixed
+	if got := c.Clock()(); !got.Equal(fixed) {
+		t.Errorf("fixed clock=%v, want %v", got, fixed)
+	}
+	c.Now = time.Time{}
+	if got := c.Clock()(); time.Since(got) > time.Minute || got.IsZero() {
+		t.Errorf("real clock=%v, want about now", got)
+	}
+}
+
+func TestParseFlags(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		check   func(t *testing.T, m *Main)
+		wantErr bool
+	}{
+		{name: "ServeFlagsOverrideEnv", args: []string{"serve", "--data", "/d", "--addr", ":1"},
+			env: map[string]string{"LLMCOST_DATA": "/env", "LLMCOST_ADDR": ":2"},
+			check: func(t *testing.T, m *Main) {
+				if m.Config.DataDir != "/d" || m.Config.Addr != ":1" {
+					t.Errorf("data=%q addr=%q, want /d and :1", m.Config.DataDir, m.Config.Addr)
+				}
+			}},
+		{name: "IngestFiles", args: []string{"ingest", "--format", "focus", "a.csv", "b.csv.gz"},
+			check: func(t *testing.T, m *Main) {
+				if m.Format != "focus" || !reflect.DeepEqual(m.Args, []string{"a.csv", "b.csv.gz"}) {
+					t.Errorf("format=%q args=%v", m.Format, m.Args)
+				}
+			}},
+		{name: "AskJoinsWords", args: []string{"ask", "--customer", "cust_acme", "how", "much?"},
+			check: func(t *testing.T, m *Main) {
+				if m.Customer != "cust_acme" || len(m.Args) != 2 {
+					t.Errorf("customer=%q args=%v", m.Customer, m.Args)
+				}
+			}},
+		{name: "DemoWithoutData", args: []string{"demo"}, check: func(t *testing.T, m *Main) {
+			if m.dataSet {
+				t.Error("dataSet=true without --data")
+			}
+		}},
+		{name: "NoCommand", args: nil, wantErr: true},
+		{name: "UnknownCommand", args: []string{"frobnicate"}, wantErr: true},
+		{name: "IngestNoFormat", args: []string{"ingest", "a.csv"}, wantErr: true},
+		{name: "IngestNoFiles", args: []string{"ingest", "--format", "unified"}, wantErr: true},
+		{name: "ExportOtherFormat", args: []string{"export", "--format", "focus"}, wantErr: true},
+		{name: "AskNoQuestion", args: []string{"ask"}, wantErr: true},
+		{name: "ServeStray", args: []string{"serve", "extra"}, wantErr: true},
+		{name: "ClickHouseFlag", args: []string{"serve", "--store", "clickhouse://h:9000/db"}, wantErr: true},
+		{name: "UnknownFlag", args: []string{"serve", "--port", "1"}, wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := newTestMain(tt.env)
+			err := m.ParseFlags(t.Context(), tt.args)
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("err=%v, wantErr %v", err, tt.wantErr)
+			}
+			if tt.check != nil {
+				tt.check(t, m)
+			}
+		})
+	}
+}

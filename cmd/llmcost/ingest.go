@@ -1,0 +1,113 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+
+	"github.com/llmcost/llmcost/internal/cost"
+)
+
+// runIngest ingests each file into the data directory, or posts it to --server.
+func (m *Main) runIngest(ctx context.Context) error {
+	var ingestOne func(context.Context, string, io.Reader) (*cost.IngestSummary, error)
+	if m.Config.Server != "" {
+		ingestOne = m.ingestRemote
+	} else {
+		db, err := m.openStore()
+		if err != nil {
+			return err
+		}
+		in, err := m.newIngester(db, true)
+		if err != nil {
+			return err
+		}
+		ingestOne = func(ctx context.Context, name string, r io.Reader) (*cost.IngestSummary, error) {
+			return in.Ingest(ctx, m.Format, name, r)
+		}
+	}
+	for _, name := range m.Args {
+		sum, err := m.ingestFile(ctx, name, ingestOne)
+		if err != nil {
+			return err
+		}
+		printSummary(m.Stdout, name, sum)
+	}
+	return nil
+}
+
+func (m *Main) ingestFile(ctx context.Context, name string,
+	fn func(context.Context, string, io.Reader) (*cost.IngestSummary, error)) (*cost.IngestSummary, error) {
+	if name == "-" {
+		return fn(ctx, "stdin", m.Stdin)
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, cost.Errorf(cost.CodeInvalid, "Cannot open %s: %v.", name, err)
+	}
+	defer f.Close()
+	return fn(ctx, name, f)
+}
+
+// ingestRemote posts one file to a running server's /api/v1/ingest.
+func (m *Main) ingestRemote(ctx context.Context, name string, r io.Reader) (*cost.IngestSummary, error) {
+	q := url.Values{"format": {m.Format}, "name": {name}}
+	var sum cost.IngestSummary
+	if err := m.call(ctx, "POST", "/api/v1/ingest?"+q.Encode(), "application/octet-stream", r, &sum); err != nil {
+		return nil, err
+	}
+	return &sum, nil
+}
+
+// call sends a request to --server with the bearer token and decodes the JSON
+// answer into out, turning API errors back into *cost.Error.
+func (m *Main) call(ctx context.Context, method, path, contentType string, body io.Reader, out any) error {
+	if m.Config.Token == "" {
+		return cost.FieldErrorf("LLMCOST_TOKEN", "A token is required with --server: use --token or LLMCOST_TOKEN.")
+	}
+	req, err := http.NewRequestWithContext(ctx, method, strings.TrimRight(m.Config.Server, "/")+path, body)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+m.Config.Token)
+	req.Header.Set("Content-Type", contentType)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return cost.Errorf(cost.CodeUnavailable, "Cannot reach %s: %v.", m.Config.Server, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode >= 300 {
+		var e struct {
+			Error cost.Error `json:"error"`
+		}
+		if json.Unmarshal(b, &e) == nil && e.Error.Message != "" {
+			return &e.Error
+		}
+		return fmt.Errorf("%s %s: %s: %s", method, path, resp.Status, bytes.TrimSpace(b))
+	}
+	return json.Unmarshal(b, out)
+}
+
+func printSummary(w io.Writer, name string, s *cost.IngestSummary) {
+	fmt.Fprintf(w, "%s: %d rows, %d lines written, %d partitions replaced", name, s.Rows, s.LinesWritten, s.PartitionsReplaced)
+	if s.EventsInserted+s.EventsDuplicate > 0 {
+		fmt.Fprintf(w, ", %d events new, %d duplicate", s.EventsInserted, s.EventsDuplicate)
+	}
+	fmt.Fprintf(w, ", %d unpriced lines, $%.2f\n", s.UnpricedLines, s.CostUSD)
+	if len(s.UnpricedModels) > 0 {
+		fmt.Fprintf(w, "  unpriced models: %s\n", strings.Join(s.UnpricedModels, ", "))
+	}
+	for _, warn := range s.Warnings {
+		fmt.Fprintf(w, "  warning: %s\n", warn)
+	}
+}
