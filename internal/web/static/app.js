@@ -159,7 +159,7 @@ function ui() {
     label: labelOf,
     colname: label,
     explainBox: app.explainBox,
-    onFilter: drill,
+    onFilter: (dim, value) => setTimeout(() => drill(dim, value), 0),
     onDay: explain,
   };
 }

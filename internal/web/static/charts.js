@@ -8,6 +8,17 @@ import { col, drillable, roles, uniq } from './frame.js';
 /** palette colours series consistently across light and dark themes. */
 export const palette = ['#3b6ef5', '#16a34a', '#f59e0b', '#ef4444', '#8b5cf6', '#06b6d4', '#ec4899', '#84cc16', '#f97316', '#64748b'];
 
+// Known providers keep their colour on every chart; other keys hash to one.
+const fixed = { AWS: '#f59e0b', GCP: '#3b6ef5', Azure: '#06b6d4', OpenAI: '#16a34a', Anthropic: '#d9734e' };
+
+/** colorFor returns a stable colour for a series or slice key. */
+export function colorFor(key) {
+  if (fixed[key]) return fixed[key];
+  let h = 0;
+  for (const ch of String(key)) h = (h * 31 + ch.codePointAt(0)) >>> 0;
+  return palette[h % palette.length];
+}
+
 function init(ctx) {
   const chart = window.echarts.init(ctx.el, ctx.theme === 'dark' ? 'dark' : null);
   return chart;
@@ -77,11 +88,12 @@ export function pie(ctx) {
     legend: { bottom: 0, type: 'scroll', textStyle: { color: ctx.colors.text } },
     series: [{
       type: 'pie',
+      percentPrecision: 1,
       radius: ['42%', '70%'],
       center: ['50%', '45%'],
       itemStyle: { borderColor: ctx.colors.bg, borderWidth: 2 },
       label: { color: ctx.colors.text, formatter: '{b}\n{d}%' },
-      data: f.rows.map((row) => ({ name: ctx.label(dim, row[s]), key: row[s], value: row[n] })),
+      data: f.rows.map((row) => ({ name: ctx.label(dim, row[s]), key: row[s], value: row[n], itemStyle: { color: colorFor(row[s]) } })),
     }],
   });
   drillOn(chart, ctx, dim);
@@ -114,7 +126,7 @@ export function timeseries(ctx) {
     series = [...byKey.entries()].map(([key, data]) => {
       const name = ctx.label(f.columns[s], key) || '(none)';
       units[name] = unit;
-      return { name, key, type: 'line', showSymbol: dates.length < 40, smooth: false, data };
+      return { name, key, type: 'line', showSymbol: dates.length < 40, smooth: false, data, itemStyle: { color: colorFor(key) } };
     });
     yAxis = valueAxis(ctx, unit);
   } else {
@@ -288,6 +300,7 @@ export function gauge(ctx) {
       endAngle: -20,
       progress: { show: true, width: 14, itemStyle: { color: pct >= 100 ? '#ef4444' : pct >= 80 ? '#f59e0b' : '#16a34a' } },
       axisLine: { lineStyle: { width: 14, color: [[80 / max, ctx.colors.grid], [100 / max, '#f59e0b55'], [1, '#ef444455']] } },
+      splitNumber: 4,
       axisTick: { show: false },
       splitLine: { length: 6, lineStyle: { color: ctx.colors.muted } },
       axisLabel: { distance: 18, color: ctx.colors.muted, formatter: (v) => `${v}%` },
@@ -349,7 +362,8 @@ export function threshold(ctx) {
     if (!chart.containPixel('grid', p)) return;
     const x = chart.convertFromPixel({ xAxisIndex: 0 }, p[0]);
     const i = Array.isArray(x) ? x[0] : x;
-    if (dates[i]) ctx.onDay(dates[i]);
+    // Report after ECharts has finished dispatching: the day's handler redraws the chart.
+    if (dates[i]) setTimeout(() => ctx.onDay(dates[i]), 0);
   });
   chart.getZr().setCursorStyle('pointer');
   return chart;

@@ -189,6 +189,11 @@ function cell(name, v, unit, numeric, ui) {
       onclick: () => ui.onFilter(name, v),
     }, ui.label(name, v)));
   }
+  if (/status|alert_level/.test(name) && typeof v === 'string') {
+    const text = v.replace(/^[^A-Za-z]+/, '');
+    const level = /high|critical|alert/i.test(text) ? 'high' : /warn|low/i.test(text) ? 'warn' : 'ok';
+    return h('td', {}, h('span', { class: `badge ${level}` }, text));
+  }
   return h('td', {}, v == null ? '—' : Array.isArray(v) ? v.join(', ') : String(v));
 }
 

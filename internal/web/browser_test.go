@@ -1,0 +1,240 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	cdplog "github.com/chromedp/cdproto/log"
+)
+
+// browser is a headless Chromium tab that records console errors, uncaught
+// exceptions and failed requests.
+type browser struct {
+	ctx context.Context
+
+	mu       sync.Mutex
+	problems []string
+}
+
+// chromiumPath finds Debian's chromium (or Chrome). Without one the browser tests
+// skip locally, but fail in CI, which installs chromium.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("chromium is not installed; .ci/run installs it")
+	}
+	t.Skip("chromium is not installed (apt-get install -y chromium); CI runs these tests")
+	return ""
+}
+
+func newBrowser(t *testing.T, width, height int) *browser {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromiumPath(t)),
+		chromedp.Flag("headless", true),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(width, height),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	b := &browser{}
+	ctx, cancelTab := chromedp.NewContext(actx, chromedp.WithListener(b.observe))
+	t.Cleanup(func() { cancelTab(); cancelAlloc() })
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), int64(height))); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	// A safety net so a hung browser fails the test instead of the whole run.
+	b.ctx, cancelTab = context.WithTimeout(ctx, 4*time.Minute)
+	t.Cleanup(cancelTab)
+	return b
+}
+
+func (b *browser) observe(ev any) {
+	var p string
+	switch e := ev.(type) {
+	case *runtime.EventConsoleAPICalled:
+		if e.Type == runtime.ConsoleAPICalledTypeError || e.Type == runtime.ConsoleAPICalledTypeAssert {
+			var args []string
+			for _, a := range e.Args {
+				args = append(args, string(a.Value)+a.Description)
+			}
+			p = fmt.Sprintf("console.%s: %s", e.Type, strings.Join(args, " "))
+		}
+	case *runtime.EventExceptionThrown:
+		p = "exception: " + e.ExceptionDetails.Text
+		if e.ExceptionDetails.Exception != nil {
+			p += " " + e.ExceptionDetails.Exception.Description
+		}
+	case *cdplog.EventEntryAdded:
+		if e.Entry.Level == cdplog.EntryLevelError {
+			p = "log: " + e.Entry.Text + " " + e.Entry.URL
+		}
+	case *network.EventLoadingFailed:
+		if !e.Canceled {
+			p = "request failed: " + e.ErrorText
+		}
+	case *network.EventResponseReceived:
+		if e.Response.Status >= 400 {
+			p = fmt.Sprintf("HTTP %d %s", e.Response.Status, e.Response.URL)
+		}
+	}
+	if p != "" {
+		b.mu.Lock()
+		b.problems = append(b.problems, p)
+		b.mu.Unlock()
+	}
+}
+
+// checkClean fails the test if the page logged errors or a request failed.
+func (b *browser) checkClean(t *testing.T, where string) {
+	t.Helper()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, p := range b.problems {
+		t.Errorf("%s: %s", where, p)
+	}
+	b.problems = nil
+}
+
+func (b *browser) run(t *testing.T, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(b.ctx, actions...); err != nil {
+		t.Fatalf("browser: %v", err)
+	}
+}
+
+// evalJS evaluates a JavaScript expression in the page and decodes its value.
+func evalJS[T any](t *testing.T, b *browser, js string) T {
+	t.Helper()
+	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[T](js))
+	if err != nil {
+		t.Fatalf("evaluate %.60q: %v", js, err)
+	}
+	return v
+}
+
+// waitReady waits until every panel has finished loading.
+func (b *browser) waitReady(t *testing.T) {
+	t.Helper()
+	b.run(t, chromedp.Poll[chromedp.Void](`(() => {
+		const d = document.getElementById('dash');
+		return d && d.dataset.state === 'ready' && document.querySelectorAll('.panel').length > 0 &&
+			document.querySelectorAll('.panel[data-state="loading"]').length === 0;
+	})()`, chromedp.WithPollingTimeout(90*time.Second)))
+}
+
+// signIn opens path and signs in with token through the login form.
+func (b *browser) signIn(t *testing.T, base, path, token string) {
+	t.Helper()
+	b.run(t,
+		chromedp.Navigate(base+path),
+		chromedp.WaitVisible(chromedp.ID("token")),
+		chromedp.SendKeys(chromedp.ID("token"), token),
+		chromedp.Click(chromedp.CSS(`#login-form button[type="submit"]`)),
+	)
+	b.waitReady(t)
+}
+
+func (b *browser) location(t *testing.T) string {
+	t.Helper()
+	return evalJS[string](t, b, `location.pathname + location.search`)
+}
+
+// screenshot saves a full-page PNG under testout/ at the repository root.
+func (b *browser) screenshot(t *testing.T, name string) {
+	t.Helper()
+	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	dir := filepath.Join("..", "..", "testout", "web")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// panelInfo is what the page reports about one rendered panel.
+type panelInfo struct {
+	ID     string `json:"id"`
+	Kind   string `json:"kind"`
+	State  string `json:"state"`
+	Dates  string `json:"dates"`
+	Points int    `json:"points"` // Chart data points, table rows or 1 for a stat.
+	Text   string `json:"text"`
+}
+
+const panelsJS = `[...document.querySelectorAll('.panel')].map((p) => {
+	const chartEl = p.querySelector('.chart');
+	const chart = chartEl && window.echarts.getInstanceByDom(chartEl);
+	let points = 0;
+	if (chart) {
+		for (const s of chart.getOption().series) points += (s.data || []).filter((v) => v != null).length;
+	} else if (p.querySelector('tbody')) {
+		points = p.querySelectorAll('tbody tr').length;
+	} else if (p.querySelector('.stat-value')) {
+		points = p.querySelector('.stat-value').textContent.trim() === '—' ? 0 : 1;
+	}
+	return { id: p.dataset.panel, kind: p.dataset.kind, state: p.dataset.state,
+		dates: p.querySelector('.panel-dates').textContent, points, text: p.querySelector('.panel-body').innerText };
+})`
+
+func (b *browser) panels(t *testing.T) []panelInfo {
+	t.Helper()
+	return evalJS[[]panelInfo](t, b, panelsJS)
+}
+
+// xAxisLen returns the number of x-axis categories of a panel's chart.
+func (b *browser) xAxisLen(t *testing.T, panel string) int {
+	t.Helper()
+	return evalJS[int](t, b, fmt.Sprintf(`(() => {
+		const el = document.querySelector('.panel[data-panel=%q] .chart');
+		return window.echarts.getInstanceByDom(el).getOption().xAxis[0].data.length;
+	})()`, panel))
+}
+
+// clickChart clicks, with the real mouse, the pixel of a data point of a panel's
+// chart. point is a JS expression evaluated with chart and option in scope that
+// returns the data coordinates to click.
+func (b *browser) clickChart(t *testing.T, panel, point string) {
+	t.Helper()
+	xy := evalJS[[]float64](t, b, fmt.Sprintf(`(() => {
+		const el = document.querySelector('.panel[data-panel=%q] .chart');
+		el.scrollIntoView({ block: 'center' });
+		const chart = window.echarts.getInstanceByDom(el);
+		const option = chart.getOption();
+		const px = chart.convertToPixel({ xAxisIndex: 0, yAxisIndex: 0 }, %s);
+		const r = el.getBoundingClientRect();
+		return [r.left + px[0], r.top + px[1]];
+	})()`, panel, point))
+	if len(xy) != 2 {
+		t.Fatalf("no pixel for %s", panel)
+	}
+	b.run(t, chromedp.MouseClickXY(xy[0], xy[1]))
+}

@@ -1,0 +1,300 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/llmcost/llmcost/internal/auth"
+	"github.com/llmcost/llmcost/internal/cost"
+	"github.com/llmcost/llmcost/internal/demo"
+	"github.com/llmcost/llmcost/internal/duckdb"
+	"github.com/llmcost/llmcost/internal/httpapi"
+	"github.com/llmcost/llmcost/internal/query"
+	"github.com/llmcost/llmcost/internal/web"
+)
+
+// stack is a real llmcost server (DuckDB in memory, demo data, the query layer,
+// the HTTP API and this package's UI) for the browser tests.
+type stack struct {
+	url     string
+	admin   string
+	keyring *auth.Keyring
+	data    *demo.Dataset
+	now     time.Time
+}
+
+const adminToken = "admin-token-for-browser-tests"
+
+func startStack(t *testing.T) *stack {
+	t.Helper()
+	now := time.Date(2026, 11, 28, 15, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	db, err := duckdb.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	ds := demo.Generate(demo.Options{Seed: 7, End: now, Days: 120})
+	if err := demo.Load(context.Background(), db, ds); err != nil {
+		t.Fatal(err)
+	}
+	kr, err := auth.OpenKeyring(auth.Options{Dir: t.TempDir(), AdminToken: adminToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httpapi.NewServer(httpapi.Config{
+		Addr:    "127.0.0.1:0",
+		Store:   db,
+		Query:   query.NewService(db, clock),
+		Keyring: kr,
+		UI:      web.Handler(),
+		Logger:  slog.New(slog.DiscardHandler),
+		Now:     clock,
+	})
+	if err := srv.Open(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return &stack{url: srv.URL(), admin: adminToken, keyring: kr, data: ds, now: now}
+}
+
+// spendSince sums demo cost per customer on days >= from, independently of the
+// query layer.
+func (s *stack) spendSince(from time.Time) map[string]float64 {
+	m := map[string]float64{}
+	for _, l := range s.data.Lines {
+		if !l.Date.Before(from) && l.CustomerID != "" {
+			m[l.CustomerID] += l.CostUSD
+		}
+	}
+	return m
+}
+
+func (s *stack) today() time.Time { return cost.Day(s.now) }
+
+func (b *browser) open(t *testing.T, base, path string) {
+	t.Helper()
+	b.run(t, chromedp.Navigate(base+path))
+	b.waitReady(t)
+}
+
+// waitURL waits until the page's URL contains want.
+func (b *browser) waitURL(t *testing.T, want string) {
+	t.Helper()
+	b.run(t, chromedp.Poll[chromedp.Void](fmt.Sprintf(`decodeURIComponent(location.search).includes(%q)`, want),
+		chromedp.WithPollingTimeout(30*time.Second)))
+}
+
+func TestDashboardsInBrowser(t *testing.T) {
+	s := startStack(t)
+	b := newBrowser(t, 1440, 1000)
+	b.signIn(t, s.url, "/d/overview", s.admin)
+	b.checkClean(t, "sign in")
+
+	t.Run("EveryPanelRenders", func(t *testing.T) {
+		for _, d := range cost.Dashboards {
+			b.open(t, s.url, "/d/"+d.ID)
+			got := b.panels(t)
+			if len(got) != len(d.Panels) {
+				t.Fatalf("%s: %d panels, want %d", d.ID, len(got), len(d.Panels))
+			}
+			for i, p := range got {
+				if p.ID != d.Panels[i].ID || p.Kind != d.Panels[i].Kind {
+					t.Errorf("%s: panel %d is %s/%s, want %s/%s", d.ID, i, p.ID, p.Kind, d.Panels[i].ID, d.Panels[i].Kind)
+				}
+				if p.State != "ready" || p.Points == 0 {
+					t.Errorf("%s/%s: state %q with %d points (%q), want a rendered chart or table", d.ID, p.ID, p.State, p.Points, p.Text)
+				}
+				if p.Dates == "" {
+					t.Errorf("%s/%s: no dates shown", d.ID, p.ID)
+				}
+			}
+			b.screenshot(t, d.ID)
+			b.checkClean(t, d.ID)
+		}
+	})
+
+	t.Run("TimeRangeChangesURLAndData", func(t *testing.T) {
+		b.open(t, s.url, "/d/overview")
+		// Demo data runs to yesterday; "last N days" is today−N..today, so N days of data.
+		if got, want := b.xAxisLen(t, "daily-cost-trend"), 30; got != want {
+			t.Errorf("default range: %d days on the trend, want %d", got, want)
+		}
+		evalJS[bool](t, b, `(() => { const s = document.getElementById('var-range'); s.value = '7d'; s.dispatchEvent(new Event('change')); return true; })()`)
+		b.waitURL(t, "from=now-7d")
+		b.waitReady(t)
+		if got, want := b.xAxisLen(t, "daily-cost-trend"), 7; got != want {
+			t.Errorf("last 7 days: %d days on the trend, want %d", got, want)
+		}
+		wantDates := s.today().AddDate(0, 0, -7).Format("Jan 2") + " – " + s.today().Format("Jan 2, 2006")
+		if p := b.panels(t)[2]; !strings.HasPrefix(p.Dates, wantDates) {
+			t.Errorf("trend dates %q, want prefix %q", p.Dates, wantDates)
+		}
+		b.checkClean(t, "time range")
+	})
+
+	t.Run("ProviderVariableFilters", func(t *testing.T) {
+		b.open(t, s.url, "/d/overview")
+		b.run(t,
+			chromedp.Click(chromedp.CSS("#var-cloud_provider summary")),
+			chromedp.Click(chromedp.CSS(`#var-cloud_provider input[value="AWS"]`)),
+		)
+		b.waitURL(t, "var-cloud_provider=AWS")
+		b.waitReady(t)
+		names := evalJS[[]string](t, b, `(() => {
+			const el = document.querySelector('.panel[data-panel="cost-by-provider"] .chart');
+			return window.echarts.getInstanceByDom(el).getOption().series[0].data.map((d) => d.name);
+		})()`)
+		if want := []string{"AWS"}; !slices.Equal(names, want) {
+			t.Errorf("pie slices %v, want %v", names, want)
+		}
+		b.checkClean(t, "provider variable")
+	})
+
+	t.Run("DrillDownOnCustomerBar", func(t *testing.T) {
+		b.open(t, s.url, "/d/overview")
+		spend := s.spendSince(s.today().AddDate(0, 0, -30))
+		top := ""
+		for id, v := range spend {
+			if top == "" || v > spend[top] {
+				top = id
+			}
+		}
+		b.clickChart(t, "top-customers", `[option.series[0].data[0].value / 2, 0]`)
+		b.waitURL(t, "var-customer_id="+top)
+		b.waitReady(t)
+		bars := evalJS[int](t, b, `(() => {
+			const el = document.querySelector('.panel[data-panel="top-customers"] .chart');
+			return window.echarts.getInstanceByDom(el).getOption().series[0].data.length;
+		})()`)
+		if bars != 1 {
+			t.Errorf("after drill-down the top customers show %d bars, want 1", bars)
+		}
+		if got := evalJS[string](t, b, `document.getElementById('var-customer_id').value`); got != top {
+			t.Errorf("customer selector %q, want %q", got, top)
+		}
+		b.checkClean(t, "customer drill-down")
+	})
+
+	t.Run("DrillDownOnModelCell", func(t *testing.T) {
+		b.open(t, s.url, "/d/models")
+		model := evalJS[string](t, b, `document.querySelector('.panel[data-panel="cost-per-model"] button[data-drill="model"]').dataset.value`)
+		b.run(t, chromedp.Click(chromedp.CSS(`.panel[data-panel="cost-per-model"] button[data-drill="model"]`)))
+		b.waitURL(t, "var-model="+model)
+		b.waitReady(t)
+		models := evalJS[[]string](t, b, `[...document.querySelectorAll('.panel[data-panel="cost-per-model"] button[data-drill="model"]')].map((x) => x.dataset.value)`)
+		if len(models) == 0 {
+			t.Fatal("no rows after drill-down")
+		}
+		for _, m := range models {
+			if m != model {
+				t.Errorf("row for model %q after filtering by %q", m, model)
+			}
+		}
+		b.checkClean(t, "model drill-down")
+	})
+
+	t.Run("AnomalyDayExplained", func(t *testing.T) {
+		b.open(t, s.url, "/d/anomalies")
+		spike := s.data.SpikeDate.Format(cost.DateLayout)
+		idx := evalJS[int](t, b, fmt.Sprintf(`(() => {
+			const el = document.querySelector('.panel[data-panel="cost-anomalies"] .chart');
+			return window.echarts.getInstanceByDom(el).getOption().xAxis[0].data.indexOf(%q);
+		})()`, spike))
+		if idx < 0 {
+			t.Fatalf("spike day %s is not on the anomaly chart", spike)
+		}
+		marked := evalJS[[]string](t, b, `(() => {
+			const el = document.querySelector('.panel[data-panel="cost-anomalies"] .chart');
+			const s = window.echarts.getInstanceByDom(el).getOption().series.find((x) => x.name === 'Anomaly');
+			return s.data.map((d) => d.value[0]);
+		})()`)
+		if !slices.Contains(marked, spike) {
+			t.Errorf("anomalies marked on %v, want %s among them", marked, spike)
+		}
+		b.clickChart(t, "cost-anomalies", fmt.Sprintf(`[%d, option.series[2].data[%d]]`, idx, idx))
+		b.waitURL(t, "date="+spike)
+		b.run(t, chromedp.Poll[chromedp.Void](`document.getElementById('explain').dataset.state === 'ready'`,
+			chromedp.WithPollingTimeout(30*time.Second)))
+		text := evalJS[string](t, b, `document.getElementById('explain').innerText`)
+		var name string
+		for _, c := range s.data.Customers {
+			if c.ID == s.data.SpikeCustomer {
+				name = c.Name
+			}
+		}
+		if !strings.Contains(text, name) || !strings.Contains(text, s.data.SpikeModel) {
+			t.Errorf("explanation of %s does not name %s and %s:\n%s", spike, name, s.data.SpikeModel, text)
+		}
+		b.screenshot(t, "anomalies-explained")
+		b.checkClean(t, "anomaly explanation")
+	})
+
+	t.Run("DarkThemeAndPhone", func(t *testing.T) {
+		b.open(t, s.url, "/d/overview")
+		b.run(t, chromedp.Click(chromedp.ID("theme")))
+		b.waitReady(t)
+		if got := evalJS[string](t, b, `document.documentElement.dataset.theme`); got != "dark" {
+			t.Errorf("theme %q after toggling, want dark", got)
+		}
+		b.screenshot(t, "overview-dark")
+		b.run(t, chromedp.EmulateViewport(390, 844))
+		b.open(t, s.url, "/d/customers")
+		wide := evalJS[bool](t, b, `document.documentElement.scrollWidth > window.innerWidth + 1`)
+		if wide {
+			t.Errorf("the customers dashboard scrolls sideways on a phone")
+		}
+		b.screenshot(t, "customers-phone-dark")
+		b.run(t, chromedp.Click(chromedp.ID("theme")), chromedp.EmulateViewport(1440, 1000))
+		b.checkClean(t, "themes")
+	})
+}
+
+func TestCustomerTokenSeesOnlyItself(t *testing.T) {
+	s := startStack(t)
+	me := s.data.SpikeCustomer
+	tok, _, err := s.keyring.Mint(me, time.Hour, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t, 1440, 1000)
+	// A link naming another customer must not widen the view.
+	other := s.data.Customers[0]
+	b.signIn(t, s.url, "/d/overview?var-customer_id="+url.QueryEscape(other.ID), tok)
+	if n := evalJS[int](t, b, `document.querySelectorAll('#var-customer_id').length`); n != 0 {
+		t.Errorf("customer selector shown to a customer token")
+	}
+	for _, d := range cost.Dashboards {
+		b.open(t, s.url, "/d/"+d.ID+"?var-customer_id="+url.QueryEscape(other.ID))
+		for _, p := range b.panels(t) {
+			if p.State == "error" || p.State == "loading" {
+				t.Errorf("%s/%s: state %s: %s", d.ID, p.ID, p.State, p.Text)
+			}
+		}
+		html := evalJS[string](t, b, `document.documentElement.outerHTML + document.body.innerText`)
+		var leaked []string
+		for _, c := range s.data.Customers {
+			if c.ID == me {
+				continue
+			}
+			if strings.Contains(html, c.ID) || strings.Contains(html, c.Name) {
+				leaked = append(leaked, c.ID)
+			}
+		}
+		sort.Strings(leaked)
+		if len(leaked) > 0 {
+			t.Errorf("%s: customer %s sees other customers in the page: %v", d.ID, me, leaked)
+		}
+		b.screenshot(t, "customer-"+d.ID)
+		b.checkClean(t, "customer "+d.ID)
+	}
+}
