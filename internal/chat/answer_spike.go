@@ -46,10 +46,13 @@ func (e *Engine) explain(ctx context.Context, p cost.Principal, pl *plan, v *voc
 		text += ", with no spend in the days before to compare with."
 	}
 	var drivers []string
+	seen := map[cost.Dimension]bool{}
 	for _, c := range ex.Contributions {
-		if len(drivers) == 2 || ex.Delta == 0 || math.Signbit(c.Delta) != math.Signbit(ex.Delta) {
+		if len(drivers) == 3 || seen[c.Dimension] || ex.Delta == 0 || math.Signbit(c.Delta) != math.Signbit(ex.Delta) ||
+			math.Abs(c.Share) < 0.2 {
 			continue
 		}
+		seen[c.Dimension] = true
 		drivers = append(drivers, fmt.Sprintf("%s %s (%s, %s of the change)", noun(c.Dimension, 1),
 			label(c.Dimension, c.Value, v), signed(c.Delta, money), percent(math.Abs(c.Share))))
 	}

@@ -121,7 +121,8 @@ func decide(p *parsed, prior *plan, pr cost.Principal, today time.Time) (*plan, 
 	intent := p.intent()
 	dim, plural := p.dimension()
 	loose := intent == "" && (p.when != nil || len(p.entities) > 0 || dim != "" || p.shift != "")
-	if prior != nil && (p.followUp() || loose || p.shift != "") {
+	short := p.when == nil && len(p.words) <= 4 && !p.has(costWords...)
+	if prior != nil && (p.followUp() || loose || p.shift != "" || short) {
 		return follow(p, prior, intent, dim, today), true
 	}
 	if intent == "" {
@@ -149,7 +150,11 @@ func decide(p *parsed, prior *plan, pr cost.Principal, today time.Time) (*plan, 
 	case intentPer1K:
 		if dim != "" && !dim.IsTime() {
 			pl.Intent, pl.Metric, pl.N = intentTop, cost.MetricCostPer1K, max(p.count(), 1)
-			pl.Asc = !p.has("least", "worst", "highest", "expensive", "most")
+			if p.has("efficient", "efficiency") {
+				pl.Asc = !p.has("least", "worst", "inefficient")
+			} else {
+				pl.Asc = !p.has("highest", "expensive", "most", "worst", "priciest")
+			}
 			if plural {
 				pl.Intent = intentBreakdown
 			}
@@ -247,11 +252,24 @@ func scopeToCustomer(pl *plan, p *parsed) {
 	pl.Filters = pl.without(cost.DimCustomer)
 }
 
+// metricIntents are the intents that only choose what to measure.
+var metricIntents = map[string]bool{intentTotal: true, intentTokens: true, intentRequests: true, intentPer1K: true, intentAverage: true}
+
 // follow continues prior with what the follow-up changes.
 func follow(p *parsed, prior *plan, intent string, dim cost.Dimension, today time.Time) *plan {
 	pl := *prior
 	pl.Filters = slices.Clone(prior.Filters)
-	if intent != "" && intent != intentTotal {
+	switch {
+	case metricIntents[intent] && (prior.Intent == intentTop || prior.Intent == intentBreakdown || prior.Intent == intentTopDay ||
+		prior.Intent == intentCompare || prior.Intent == intentGrowth):
+		if intent != intentTotal || p.has(costWords...) {
+			pl.Metric = p.metric()
+		}
+	case intent == intentTotal && metricIntents[prior.Intent]:
+		if p.has(costWords...) {
+			pl.Intent, pl.Metric = intentTotal, cost.MetricCost
+		}
+	case intent != "" && intent != intentTotal:
 		pl.Intent = intent
 		pl.Metric = p.metric()
 	}

@@ -177,6 +177,9 @@ func (p *parsed) dimension() (cost.Dimension, bool) {
 	if p.phrase("token type", "token types", "input vs output", "input versus output", "input and output") {
 		return cost.DimTokenType, false
 	}
+	if p.phrase("model family", "model families", "families") {
+		return cost.DimModelFamily, true
+	}
 	var found cost.Dimension
 	plural := false
 	for i, w := range p.words {

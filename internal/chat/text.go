@@ -11,6 +11,7 @@ const maxQuestionLen = 2000
 
 var (
 	digitCommaRe = regexp.MustCompile(`(\d),(\d{3})`)
+	possessiveRe = regexp.MustCompile(`(\w)'s\b`)
 	glueModelRe  = regexp.MustCompile(`^(gpt|claude|gemini|llama|mistral|o)(\d[a-z0-9]*)$`)
 )
 
@@ -23,6 +24,7 @@ func normalize(s string) string {
 	s = strings.ToValidUTF8(s, " ")
 	s = strings.ToLower(s)
 	s = strings.NewReplacer("’", "'", "‘", "'", "“", `"`, "”", `"`, "–", "-", "—", " - ", "×", "x").Replace(s)
+	s = possessiveRe.ReplaceAllString(s, "$1")
 	for digitCommaRe.MatchString(s) {
 		s = digitCommaRe.ReplaceAllString(s, "$1$2")
 	}
@@ -46,6 +48,11 @@ func tokenize(s string) []string {
 	}
 	return out
 }
+
+// abbreviations are short forms read as the word they stand for.
+var abbreviations = map[string]string{"lst": "last", "wk": "week", "wks": "weeks", "mo": "month", "mth": "month",
+	"mths": "months", "mos": "months", "yr": "year", "yday": "yesterday", "prev": "previous", "tkns": "tokens",
+	"thru": "through", "cust": "customer", "amt": "much", "spnd": "spend", "hw": "how", "wat": "what", "wht": "what"}
 
 // editDistance returns the optimal-string-alignment distance between a and b
 // (a transposition counts as one edit), or max+1 once it is certainly above max.
@@ -84,6 +91,10 @@ func correct(words []string, known map[string]bool) []string {
 	out := make([]string, len(words))
 	for i, w := range words {
 		out[i] = w
+		if a, ok := abbreviations[w]; ok && !known[w] {
+			out[i] = a
+			continue
+		}
 		if known[w] || len(w) < 4 || hasDigit(w) {
 			continue
 		}

@@ -174,12 +174,12 @@ func findDates(s string, today time.Time) (*when, string) {
 		}
 	}
 	if len(hits) >= 2 {
-		return &when{cost.DateRange{From: first.t, To: last.t}, "from " + shortDay(first.t) + " to " + shortDay(last.t)}, s
+		return &when{cost.DateRange{From: first.t, To: last.t}, ""}, s
 	}
 	if rangeLeadRe.MatchString(s[:first.loc[0]]) && first.t.Before(today) {
 		return &when{cost.DateRange{From: first.t, To: today}, "since " + shortDay(first.t)}, s
 	}
-	return &when{cost.DateRange{From: first.t, To: first.t}, "on " + shortDay(first.t)}, s
+	return &when{cost.DateRange{From: first.t, To: first.t}, ""}, s
 }
 
 func findLastN(s string, today time.Time) (*when, string) {

@@ -1,0 +1,442 @@
+package chat_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/llmcost/llmcost/internal/cost"
+)
+
+// periods are the ranges the question set names, written out by hand for the
+// fixed clock (today = Thu 2026-11-26).
+var periods = map[string][2]string{
+	"today":         {"2026-11-26", "2026-11-26"},
+	"yesterday":     {"2026-11-25", "2026-11-25"},
+	"this_week":     {"2026-11-23", "2026-11-26"},
+	"last_week":     {"2026-11-16", "2026-11-22"},
+	"week_before":   {"2026-11-09", "2026-11-15"},
+	"last_7_days":   {"2026-11-19", "2026-11-26"},
+	"last_14_days":  {"2026-11-12", "2026-11-26"},
+	"last_30_days":  {"2026-10-27", "2026-11-26"},
+	"prev_30_days":  {"2026-09-26", "2026-10-26"},
+	"last_3_months": {"2026-08-26", "2026-11-26"},
+	"this_month":    {"2026-11-01", "2026-11-26"},
+	"last_month":    {"2026-10-01", "2026-10-31"},
+	"sep":           {"2026-09-01", "2026-09-30"},
+	"aug":           {"2026-08-01", "2026-08-31"},
+	"q3":            {"2026-07-01", "2026-09-30"},
+	"this_year":     {"2026-01-01", "2026-11-26"},
+	"mon":           {"2026-11-23", "2026-11-23"},
+	"tue":           {"2026-11-24", "2026-11-24"},
+	"wed":           {"2026-11-25", "2026-11-25"},
+	"fri":           {"2026-11-20", "2026-11-20"},
+	"sun":           {"2026-11-22", "2026-11-22"},
+	"nov3":          {"2026-11-03", "2026-11-03"},
+	"nov18":         {"2026-11-18", "2026-11-18"},
+	"nov1_15":       {"2026-11-01", "2026-11-15"},
+	"oct10":         {"2026-10-10", "2026-10-10"},
+}
+
+// expectation is one parsed "=>" clause of the question set.
+type expectation struct {
+	kind string
+	args map[string]string
+}
+
+type question struct {
+	line int
+	as   string // Customer principal; "" = admin.
+	conv string
+	text string
+	want expectation
+}
+
+func loadQuestions(t testing.TB, path string) []question {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var qs []question
+	sc := bufio.NewScanner(f)
+	n := 0
+	for sc.Scan() {
+		n++
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		q := question{line: n}
+		for {
+			switch {
+			case strings.HasPrefix(line, "@"):
+				q.as, line, _ = strings.Cut(line[1:], " ")
+				continue
+			case strings.HasPrefix(line, "~"):
+				q.conv, line, _ = strings.Cut(line[1:], " ")
+				continue
+			}
+			break
+		}
+		text, want, ok := strings.Cut(line, "=>")
+		if !ok {
+			t.Fatalf("%s:%d: no => expectation", path, n)
+		}
+		q.text = strings.TrimSpace(text)
+		fields := strings.Fields(want)
+		q.want = expectation{kind: fields[0], args: map[string]string{}}
+		for _, kv := range fields[1:] {
+			k, v, _ := strings.Cut(kv, "=")
+			q.want.args[k] = v
+		}
+		qs = append(qs, q)
+	}
+	return qs
+}
+
+func TestQuestionSet(t *testing.T) {
+	f := setup(t)
+	qs := loadQuestions(t, "testdata/questions.txt")
+	if len(qs) < 150 {
+		t.Errorf("question set has %d questions, want at least 150", len(qs))
+	}
+	pass := 0
+	for _, q := range qs {
+		conv := q.conv
+		if conv == "" {
+			conv = fmt.Sprintf("q%d", q.line)
+		} else {
+			conv = "set-" + conv
+		}
+		a, err := f.engine.Ask(context.Background(), principal(q.as), cost.ChatRequest{Message: q.text, ConversationID: conv})
+		if err != nil {
+			t.Logf("line %d %q: error %v", q.line, q.text, err)
+			continue
+		}
+		if msg := f.check(q, a); msg != "" {
+			t.Logf("line %d %q: %s\n    answer: %s", q.line, q.text, msg, a.Answer)
+			continue
+		}
+		pass++
+	}
+	acc := float64(pass) / float64(len(qs))
+	t.Logf("accuracy: %d/%d = %.1f%%", pass, len(qs), 100*acc)
+	if acc < 0.95 {
+		t.Errorf("accuracy %.1f%% is below 95%%", 100*acc)
+	}
+}
+
+// lineMatches reports whether a generated line passes the expectation's filters.
+func lineMatches(l *cost.LineItem, args map[string]string, as string) bool {
+	if as != "" && l.CustomerID != as {
+		return false
+	}
+	in := func(key, v string) bool {
+		want, ok := args[key]
+		return !ok || slices.Contains(strings.Split(want, ","), v)
+	}
+	return in("provider", l.CloudProvider) && in("service", strings.ReplaceAll(l.Service, " ", "_")) && in("model", l.Model) &&
+		in("family", cost.ModelFamily(l.Model)) && in("customer", l.CustomerID) && in("token", l.TokenType) &&
+		(args["prefix"] == "" || strings.HasPrefix(l.Model, args["prefix"]))
+}
+
+func rangeOf(name string) cost.DateRange {
+	p, ok := periods[name]
+	if !ok {
+		panic("unknown period " + name)
+	}
+	from, _ := cost.ParseDate(p[0])
+	to, _ := cost.ParseDate(p[1])
+	return cost.DateRange{From: from, To: to}
+}
+
+// sums adds up cost and tokens of the matching lines, grouped by key.
+type sums struct{ cost, tokens, tokenCost float64 }
+
+func (f *fixture) sum(r cost.DateRange, args map[string]string, as string, key func(*cost.LineItem) string) map[string]*sums {
+	out := map[string]*sums{}
+	for i := range f.data.Lines {
+		l := &f.data.Lines[i]
+		if !r.Contains(l.Date) || !lineMatches(l, args, as) {
+			continue
+		}
+		k := ""
+		if key != nil {
+			k = key(l)
+		}
+		s := out[k]
+		if s == nil {
+			s = &sums{}
+			out[k] = s
+		}
+		s.cost += l.CostUSD
+		if l.TokenType != "" {
+			s.tokens += l.UsageAmount
+			s.tokenCost += l.CostUSD
+		}
+	}
+	return out
+}
+
+func (f *fixture) total(r cost.DateRange, args map[string]string, as string) sums {
+	if s := f.sum(r, args, as, nil)[""]; s != nil {
+		return *s
+	}
+	return sums{}
+}
+
+func keyFunc(dim string) func(*cost.LineItem) string {
+	return func(l *cost.LineItem) string {
+		switch cost.Dimension(dim) {
+		case cost.DimModel:
+			return l.Model
+		case cost.DimCustomer:
+			return l.CustomerID
+		case cost.DimCloudProvider:
+			return l.CloudProvider
+		case cost.DimService:
+			return l.Service
+		case cost.DimTokenType:
+			return l.TokenType
+		case cost.DimDate:
+			return l.Date.Format(cost.DateLayout)
+		case cost.DimModelFamily:
+			return cost.ModelFamily(l.Model)
+		}
+		panic("dimension " + dim)
+	}
+}
+
+type ranked struct {
+	key   string
+	value float64
+}
+
+func rank(m map[string]*sums, value func(*sums) float64, asc bool) []ranked {
+	var out []ranked
+	for k, s := range m {
+		out = append(out, ranked{k, value(s)})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if asc {
+			return out[i].value < out[j].value
+		}
+		return out[i].value > out[j].value
+	})
+	return out
+}
+
+var (
+	moneyRe = regexp.MustCompile(`-?\$[\d,]+(?:\.\d+)?`)
+	countRe = regexp.MustCompile(`\b(\d+(?:\.\d+)?)([KMBT])\b`)
+)
+
+// hasMoney reports whether text states x in dollars (to the cent, or 4
+// significant digits under $1).
+func hasMoney(text string, x float64) bool {
+	for _, m := range moneyRe.FindAllString(text, -1) {
+		v, err := strconv.ParseFloat(strings.NewReplacer("$", "", ",", "").Replace(m), 64)
+		if err != nil {
+			continue
+		}
+		tol := 0.006 + 1e-9*math.Abs(x)
+		if math.Abs(x) < 1 {
+			tol = math.Abs(x) * 0.001
+		}
+		if math.Abs(v-x) <= tol {
+			return true
+		}
+	}
+	return false
+}
+
+// hasCount reports whether text states x as a count like 98.5M.
+func hasCount(text string, x float64) bool {
+	units := map[string]float64{"K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
+	for _, m := range countRe.FindAllStringSubmatch(text, -1) {
+		v, _ := strconv.ParseFloat(m[1], 64)
+		u := units[m[2]]
+		if math.Abs(v*u-x) <= 0.05*u+1e-6 {
+			return true
+		}
+	}
+	return false
+}
+
+func dayText(s string) string {
+	d, _ := cost.ParseDate(s)
+	return d.Format("Mon Jan 2")
+}
+
+// check returns "" when a matches q's expectation, or what is wrong.
+func (f *fixture) check(q question, a *cost.ChatAnswer) string {
+	w, args := q.want, q.want.args
+	if w.kind == "unknown" {
+		if a.Understood || strings.Contains(a.Answer, "$") {
+			return "expected not understood, without figures"
+		}
+		return ""
+	}
+	if !a.Understood {
+		return "not understood"
+	}
+	if p := args["p"]; p != "" {
+		r := rangeOf(p)
+		if a.Period == nil || !a.Period.From.Equal(r.From) || !a.Period.To.Equal(r.To) {
+			return fmt.Sprintf("period %v, want %s", a.Period, r)
+		}
+	}
+	switch w.kind {
+	case "total", "tokens", "per1k", "average":
+		r := rangeOf(args["p"])
+		s := f.total(r, args, q.as)
+		switch w.kind {
+		case "total":
+			if !hasMoney(a.Answer, s.cost) {
+				return fmt.Sprintf("want $%.2f", s.cost)
+			}
+		case "tokens":
+			if !hasCount(a.Answer, s.tokens) {
+				return fmt.Sprintf("want %.0f tokens", s.tokens)
+			}
+		case "per1k":
+			if !hasMoney(a.Answer, s.tokenCost/s.tokens*1000) {
+				return fmt.Sprintf("want $%.6f per 1K", s.tokenCost/s.tokens*1000)
+			}
+		case "average":
+			if !hasMoney(a.Answer, s.cost/float64(r.Days())) {
+				return fmt.Sprintf("want $%.2f a day", s.cost/float64(r.Days()))
+			}
+		}
+	case "top", "breakdown":
+		m := f.sum(rangeOf(args["p"]), args, q.as, keyFunc(args["dim"]))
+		value := func(s *sums) float64 { return s.cost }
+		format := hasMoney
+		switch args["metric"] {
+		case "tokens":
+			value, format = func(s *sums) float64 { return s.tokens }, hasCount
+		case "per1k":
+			value = func(s *sums) float64 { return s.tokenCost / s.tokens * 1000 }
+			for k, s := range m {
+				if s.tokens == 0 {
+					delete(m, k)
+				}
+			}
+		}
+		rs := rank(m, value, args["order"] == "asc")
+		n := 1
+		if args["n"] != "" {
+			n, _ = strconv.Atoi(args["n"])
+		}
+		for _, r := range rs[:min(n, len(rs))] {
+			name := r.key
+			if args["dim"] == "date" {
+				name = dayText(r.key)
+			}
+			if !strings.Contains(a.Answer, name) || !format(a.Answer, r.value) {
+				return fmt.Sprintf("want %s at %.6g", r.key, r.value)
+			}
+		}
+	case "topday":
+		m := f.sum(rangeOf(args["p"]), args, q.as, keyFunc("date"))
+		top := rank(m, func(s *sums) float64 { return s.cost }, false)[0]
+		if !strings.Contains(a.Answer, dayText(top.key)) || !hasMoney(a.Answer, top.value) {
+			return fmt.Sprintf("want %s at $%.2f", top.key, top.value)
+		}
+	case "compare":
+		x, y := f.total(rangeOf(args["p"]), args, q.as), f.total(rangeOf(args["against"]), args, q.as)
+		if !hasMoney(a.Answer, x.cost) || !hasMoney(a.Answer, y.cost) {
+			return fmt.Sprintf("want $%.2f and $%.2f", x.cost, y.cost)
+		}
+	case "growth":
+		cur := f.sum(rangeOf(args["p"]), args, q.as, keyFunc(args["dim"]))
+		prev := f.sum(rangeOf(args["against"]), args, q.as, keyFunc(args["dim"]))
+		delta := map[string]*sums{}
+		for k, s := range cur {
+			delta[k] = &sums{cost: s.cost}
+		}
+		for k, s := range prev {
+			if delta[k] == nil {
+				delta[k] = &sums{}
+			}
+			delta[k].cost -= s.cost
+		}
+		top := rank(delta, func(s *sums) float64 { return s.cost }, false)[0]
+		if !strings.Contains(a.Answer, top.key) || !hasMoney(a.Answer, top.value) {
+			return fmt.Sprintf("want %s growing by $%.2f", top.key, top.value)
+		}
+	case "budget", "forecast":
+		cust := args["customer"]
+		if q.as != "" {
+			cust = q.as
+		}
+		mtd := f.total(rangeOf("this_month"), map[string]string{}, cust)
+		if !hasMoney(a.Answer, mtd.cost) {
+			return fmt.Sprintf("want month-to-date $%.2f", mtd.cost)
+		}
+		if w.kind == "budget" {
+			for _, b := range f.data.Budgets {
+				if b.CustomerID == cust && !hasMoney(a.Answer, b.MonthlyUSD) {
+					return fmt.Sprintf("want budget $%.2f", b.MonthlyUSD)
+				}
+			}
+		}
+	case "overbudget":
+		for _, id := range f.data.OverBudget {
+			if !strings.Contains(a.Answer, id) {
+				return "want " + id + " named"
+			}
+		}
+	case "explain":
+		r := rangeOf(args["p"])
+		if !strings.Contains(a.Answer, dayText(r.From.Format(cost.DateLayout))) || !hasMoney(a.Answer, f.total(r, args, q.as).cost) {
+			return fmt.Sprintf("want %s at $%.2f", r.From.Format(cost.DateLayout), f.total(r, args, q.as).cost)
+		}
+		if args["driver"] != "" && !strings.Contains(a.Answer, args["driver"]) {
+			return "want driver " + args["driver"]
+		}
+	case "anomalies":
+		if r := rangeOf(args["p"]); r.Contains(f.data.SpikeDate) && q.as == "" &&
+			!strings.Contains(a.Answer, f.data.SpikeDate.Format("Mon Jan 2")) {
+			return "want the spike day named"
+		}
+	case "alert":
+		return f.checkAlert(q, a)
+	case "help":
+	default:
+		return "unknown expectation " + w.kind
+	}
+	return ""
+}
+
+func (f *fixture) checkAlert(q question, a *cost.ChatAnswer) string {
+	args := q.want.args
+	rules, err := f.db.AlertRules(context.Background(), q.as)
+	if err != nil {
+		return err.Error()
+	}
+	want, _ := strconv.ParseFloat(args["threshold"], 64)
+	for _, r := range rules {
+		if a.Data == nil || len(a.Data.Rows) == 0 || a.Data.Rows[0][0] != r.ID {
+			continue
+		}
+		if r.Kind != args["kind"] || r.Window != args["window"] || r.Threshold != want || r.CustomerID != q.as || !r.Enabled {
+			return fmt.Sprintf("saved %+v", r)
+		}
+		return ""
+	}
+	return "no rule saved"
+}
+
+var _ = time.Now
