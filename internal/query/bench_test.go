@@ -1,0 +1,273 @@
+package query_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/llmcost/llmcost/internal/cost"
+	"github.com/llmcost/llmcost/internal/duckdb"
+	"github.com/llmcost/llmcost/internal/query"
+)
+
+// benchRows is the default benchmark size: a year at 100k cost lines a day.
+const benchRows = 36_500_000
+
+// benchPopulate fills cost_lines inside DuckDB with rows lines spread evenly over
+// the 365 days before today, 1,000 customers (1% unattributed), 8 models on 3
+// providers and 4 token types (one of them non-token charges), every column
+// derived from a hash of the row number.
+const benchPopulate = `
+INSERT INTO cost_lines (date, cloud_provider, service, model, model_family, token_type, usage_amount,
+	usage_unit, cost_usd, cost, currency, customer_id, source, source_partition, cost_source,
+	data_status, requests, unpriced, ingested_at)
+SELECT date,
+	['AWS','AWS','AWS','GCP','GCP','Azure','Azure','AWS'][m + 1],
+	['Amazon Bedrock','Amazon Bedrock','Amazon Bedrock','Vertex AI','Vertex AI','Azure OpenAI','Azure OpenAI','Amazon Bedrock'][m + 1],
+	['claude-3-5-sonnet','claude-3-haiku','llama-3-70b','gemini-1.5-pro','gemini-1.5-flash','gpt-4o','gpt-4o-mini','mistral-large'][m + 1],
+	['claude','claude','llama','gemini','gemini','gpt','gpt','mistral'][m + 1],
+	['input','output','cache_read',''][t + 1],
+	u, CASE WHEN t = 3 THEN 'hours' ELSE 'tokens' END,
+	CASE WHEN t = 3 THEN 0.05 ELSE u * [3.0,0.25,0.7,1.25,0.075,2.5,0.15,2.0][m + 1] * [1.0,4.0,0.1][t + 1] / 1e6 END,
+	0, 'USD',
+	CASE WHEN c >= 1000 THEN '' ELSE 'cust_' || lpad(CAST(c AS VARCHAR), 4, '0') END,
+	'bench', strftime(date, '%Y-%m'), 'billing_export', 'final', u // 1000, false, TIMESTAMP '2026-01-01 00:00:00'
+FROM (
+	SELECT CAST(? AS DATE) + CAST(i // ? AS INTEGER) AS date,
+		CAST(h % 8 AS INTEGER) AS m,
+		CAST((h // 8) % 4 AS INTEGER) AS t,
+		CAST((h // 32) % 1010 AS INTEGER) AS c,
+		CAST(1000 + (h // 32320) % 100000 AS DOUBLE) AS u
+	FROM (SELECT i, hash(i) AS h FROM range(?) r(i))
+)`
+
+// rawPanels are the hand-written DuckDB statements equivalent to each named panel
+// over cost_lines, with placeholders: today, range from, month start, today − 7,
+// today − 1 (as the arguments of benchArgs).
+var rawPanels = map[string]string{
+	"overview/total-cost-this-month": `SELECT SUM(cost_usd) AS total_cost FROM cost_lines WHERE date BETWEEN $3::DATE AND $1::DATE`,
+	"overview/cost-by-provider": `SELECT cloud_provider, SUM(cost_usd) AS cost FROM cost_lines
+		WHERE date BETWEEN $2::DATE AND $1::DATE GROUP BY cloud_provider ORDER BY cost DESC`,
+	"overview/daily-cost-trend": `SELECT date, cloud_provider, SUM(cost_usd) AS daily_cost FROM cost_lines
+		WHERE date BETWEEN $2::DATE AND $1::DATE GROUP BY date, cloud_provider ORDER BY date, cloud_provider`,
+	"overview/top-customers": `SELECT customer_id, SUM(cost_usd) AS total_spend FROM cost_lines
+		WHERE date BETWEEN $2::DATE AND $1::DATE AND customer_id <> '' GROUP BY customer_id ORDER BY total_spend DESC LIMIT 10`,
+	"overview/budget-vs-actual": `SELECT SUM(cost_usd) AS actual, b.monthly_usd AS budget, SUM(cost_usd) / b.monthly_usd * 100 AS percent_used
+		FROM cost_lines, (SELECT monthly_usd FROM budgets WHERE customer_id = '') b
+		WHERE date BETWEEN $3::DATE AND $1::DATE GROUP BY b.monthly_usd`,
+	"models/cost-per-model": `SELECT model, cloud_provider, SUM(cost_usd) AS total_cost,
+		SUM(CASE WHEN token_type <> '' THEN usage_amount ELSE 0 END) AS total_tokens,
+		SUM(CASE WHEN token_type <> '' THEN cost_usd ELSE 0 END) / NULLIF(SUM(CASE WHEN token_type <> '' THEN usage_amount ELSE 0 END), 0) * 1000 AS cost_per_1k_tokens,
+		COUNT(DISTINCT NULLIF(customer_id, '')) AS active_customers
+		FROM cost_lines WHERE date BETWEEN $2::DATE AND $1::DATE GROUP BY model, cloud_provider ORDER BY total_cost DESC`,
+	"models/model-cost-trend": `SELECT date, model, SUM(cost_usd) AS daily_cost FROM cost_lines
+		WHERE date BETWEEN $2::DATE AND $1::DATE GROUP BY date, model ORDER BY date, model`,
+	"models/input-vs-output": `SELECT model, SUM(CASE WHEN token_type = 'input' THEN cost_usd ELSE 0 END) AS input_cost,
+		SUM(CASE WHEN token_type = 'output' THEN cost_usd ELSE 0 END) AS output_cost
+		FROM cost_lines WHERE date BETWEEN $2::DATE AND $1::DATE AND token_type IN ('input', 'output')
+		GROUP BY model ORDER BY input_cost + output_cost DESC`,
+	"models/model-efficiency": `SELECT model, SUM(cost_usd) / NULLIF(SUM(usage_amount), 0) * 1000 AS cost_per_1k
+		FROM cost_lines WHERE date BETWEEN $4::DATE AND $1::DATE AND token_type <> ''
+		GROUP BY model HAVING SUM(usage_amount) > 100000 ORDER BY cost_per_1k`,
+	"customers/customer-heatmap": `SELECT customer_id, date_trunc('week', date) AS week, SUM(cost_usd) AS weekly_cost
+		FROM cost_lines WHERE date BETWEEN $2::DATE AND $1::DATE AND customer_id <> ''
+		GROUP BY customer_id, week ORDER BY week, customer_id`,
+	"customers/top-spenders": `SELECT customer_id, SUM(cost_usd) AS mtd_cost,
+		SUM(CASE WHEN date >= $4::DATE THEN cost_usd ELSE 0 END) AS last_7_days,
+		COUNT(DISTINCT date) AS active_days,
+		STRING_AGG(DISTINCT NULLIF(model, ''), ', ' ORDER BY NULLIF(model, '')) AS models_used
+		FROM cost_lines WHERE date BETWEEN $3::DATE AND $1::DATE AND customer_id <> ''
+		GROUP BY customer_id ORDER BY mtd_cost DESC LIMIT 20`,
+	"customers/customer-growth": `SELECT date, COUNT(DISTINCT NULLIF(customer_id, '')) AS active_customers, SUM(cost_usd) AS total_revenue
+		FROM cost_lines WHERE date BETWEEN $2::DATE AND $1::DATE GROUP BY date ORDER BY date`,
+	"anomalies/cost-anomalies": `WITH daily_stats AS (
+			SELECT date, SUM(cost_usd) AS daily_cost FROM cost_lines
+			WHERE date BETWEEN $2::DATE AND $1::DATE GROUP BY date),
+		moving_avg AS (
+			SELECT date, daily_cost,
+				AVG(daily_cost) OVER (ORDER BY date ROWS BETWEEN 6 PRECEDING AND CURRENT ROW) AS avg_7day,
+				STDDEV(daily_cost) OVER (ORDER BY date ROWS BETWEEN 6 PRECEDING AND CURRENT ROW) AS stddev_7day
+			FROM daily_stats)
+		SELECT date, daily_cost, avg_7day, avg_7day + 2 * stddev_7day AS upper_threshold,
+			avg_7day - 2 * stddev_7day AS lower_threshold,
+			CASE WHEN daily_cost > avg_7day + 2 * stddev_7day THEN 'High Anomaly'
+				WHEN daily_cost < avg_7day - 2 * stddev_7day THEN 'Low Anomaly' ELSE 'Normal' END AS status
+		FROM moving_avg ORDER BY date`,
+	"anomalies/unusual-customers": `WITH customer_baseline AS (
+			SELECT customer_id, AVG(daily_cost) AS avg_daily, STDDEV(daily_cost) AS stddev_daily
+			FROM (SELECT customer_id, date, SUM(cost_usd) AS daily_cost FROM cost_lines
+				WHERE date BETWEEN $1::DATE - 30 AND $1::DATE AND customer_id <> '' GROUP BY customer_id, date)
+			GROUP BY customer_id),
+		yesterday_cost AS (
+			SELECT customer_id, SUM(cost_usd) AS cost_yesterday FROM cost_lines
+			WHERE date = $5::DATE AND customer_id <> '' GROUP BY customer_id)
+		SELECT y.customer_id, y.cost_yesterday, b.avg_daily,
+			(y.cost_yesterday - b.avg_daily) / b.avg_daily * 100 AS percent_change,
+			CASE WHEN y.cost_yesterday > b.avg_daily + 2 * b.stddev_daily THEN 'High Alert'
+				WHEN y.cost_yesterday > b.avg_daily + b.stddev_daily THEN 'Warning' ELSE 'Normal' END AS alert_level
+		FROM yesterday_cost y JOIN customer_baseline b ON y.customer_id = b.customer_id
+		WHERE y.cost_yesterday > b.avg_daily + b.stddev_daily ORDER BY percent_change DESC`,
+}
+
+func TestRawPanelsCoverEveryPanel(t *testing.T) {
+	n := 0
+	for _, d := range cost.Dashboards {
+		for _, p := range d.Panels {
+			if rawPanels[d.ID+"/"+p.ID] == "" {
+				t.Errorf("no hand-written SQL for %s/%s", d.ID, p.ID)
+			}
+			n++
+		}
+	}
+	if n != len(rawPanels) {
+		t.Errorf("%d raw statements for %d panels", len(rawPanels), n)
+	}
+}
+
+// TestRawPanelsAgree checks that each hand-written statement returns as many rows
+// as the named panel on the test data, so the benchmark compares like with like.
+func TestRawPanelsAgree(t *testing.T) {
+	w := newWorld(t)
+	r := last30
+	for key, q := range rawPanels {
+		dash, panel, _ := strings.Cut(key, "/")
+		res := w.panel(t, dash, panel, cost.PanelRequest{Range: r})
+		q, args := positional(q, benchArgs(testToday, r))
+		n, err := countRows(context.Background(), w.db.SQL(), q, args...)
+		if err != nil {
+			t.Fatalf("%s: %v", key, err)
+		}
+		if n != len(res.Rows) {
+			t.Errorf("%s: hand-written SQL returns %d rows, the panel %d", key, n, len(res.Rows))
+		}
+	}
+}
+
+func benchArgs(today time.Time, r cost.DateRange) []any {
+	f := func(t time.Time) any { return t.Format(cost.DateLayout) }
+	return []any{f(today), f(r.From), f(cost.MonthStart(today)), f(today.AddDate(0, 0, -7)), f(today.AddDate(0, 0, -1))}
+}
+
+var placeholderRe = regexp.MustCompile(`\$(\d)`)
+
+// positional rewrites $N placeholders as ? with the arguments in order of use.
+func positional(q string, args []any) (string, []any) {
+	var out []any
+	q = placeholderRe.ReplaceAllStringFunc(q, func(m string) string {
+		out = append(out, args[m[1]-'1'])
+		return "?"
+	})
+	return q, out
+}
+
+// countRows runs q (with ? placeholders) and reads every row.
+func countRows(ctx context.Context, db *sql.DB, q string, args ...any) (int, error) {
+	rows, err := db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return 0, err
+	}
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	n := 0
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return 0, err
+		}
+		n++
+	}
+	return n, rows.Err()
+}
+
+// BenchmarkPanels times every named panel end to end through the Service and the
+// equivalent hand-written SQL straight on DuckDB, alternating in one loop, and
+// reports both and their ratio. LLMCOST_BENCH_ROWS sets the number of cost lines
+// (default 36.5M: a year at 100k a day).
+func BenchmarkPanels(b *testing.B) {
+	rows := benchRows
+	if s := os.Getenv("LLMCOST_BENCH_ROWS"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 365 {
+			b.Fatalf("LLMCOST_BENCH_ROWS=%q: want a number of rows of at least 365", s)
+		}
+		rows = n
+	}
+	today := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	db, err := duckdb.Open(filepath.Join(b.TempDir(), "bench.duckdb"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	start := time.Now()
+	if _, err := db.SQL().ExecContext(ctx, benchPopulate, today.AddDate(0, 0, -365).Format(cost.DateLayout),
+		(rows+364)/365, rows); err != nil {
+		b.Fatal(err)
+	}
+	if err := db.SetBudget(ctx, cost.Budget{MonthlyUSD: 250000}); err != nil {
+		b.Fatal(err)
+	}
+	fmt.Printf("populated %d cost lines in %s\n", rows, time.Since(start).Round(time.Millisecond))
+	svc := query.NewService(db, func() time.Time { return today.Add(12 * time.Hour) })
+	r := cost.DateRange{From: today.AddDate(0, 0, -30), To: today}
+	args := benchArgs(today, r)
+
+	type line struct {
+		panel         string
+		service, raw  time.Duration
+		ratio         float64
+		svcRows, rawN int
+	}
+	var table []line
+	for _, d := range cost.Dashboards {
+		for _, p := range d.Panels {
+			key := d.ID + "/" + p.ID
+			var l line
+			rq, rargs := positional(rawPanels[key], args)
+			b.Run(key, func(b *testing.B) {
+				var svcTime, rawTime time.Duration
+				for b.Loop() {
+					t0 := time.Now()
+					res, err := svc.Panel(ctx, cost.AdminPrincipal(), cost.PanelRequest{Dashboard: d.ID, Panel: p.ID, Range: r})
+					if err != nil {
+						b.Fatal(err)
+					}
+					t1 := time.Now()
+					n, err := countRows(ctx, db.SQL(), rq, rargs...)
+					if err != nil {
+						b.Fatal(err)
+					}
+					rawTime += time.Since(t1)
+					svcTime += t1.Sub(t0)
+					l = line{panel: key, svcRows: len(res.Rows), rawN: n}
+				}
+				n := float64(b.N)
+				b.ReportMetric(float64(svcTime.Microseconds())/1000/n, "service-ms/op")
+				b.ReportMetric(float64(rawTime.Microseconds())/1000/n, "sql-ms/op")
+				b.ReportMetric(float64(svcTime)/float64(rawTime), "ratio")
+				l.service, l.raw = svcTime/time.Duration(b.N), rawTime/time.Duration(b.N)
+				l.ratio = float64(svcTime) / float64(rawTime)
+			})
+			table = append(table, l)
+		}
+	}
+	fmt.Printf("\n%-32s %12s %12s %7s %6s\n", "panel", "service", "raw sql", "ratio", "rows")
+	for _, l := range table {
+		fmt.Printf("%-32s %12s %12s %6.2fx %6d\n", l.panel, l.service.Round(10*time.Microsecond),
+			l.raw.Round(10*time.Microsecond), l.ratio, l.svcRows)
+	}
+}
