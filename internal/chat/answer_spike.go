@@ -38,7 +38,11 @@ func (e *Engine) explain(ctx context.Context, p cost.Principal, pl *plan, v *voc
 		return nil, err
 	}
 	text := fmt.Sprintf("Cost%s %s was %s", scopeText(pl), periodText(w), money(ex.Total))
+	usual := ex.Baseline > 0 && math.Abs(ex.Total-ex.Baseline) < 0.1*ex.Baseline
 	switch {
+	case usual:
+		text += fmt.Sprintf(", in line with the usual %s (the daily average of %s). There was no spike.", money(ex.Baseline),
+			rangeLabel(ex.BaselineRange))
 	case ex.Baseline > 0:
 		text += fmt.Sprintf(", %s the usual %s (the daily average of %s).", ratioText(ex.Total/ex.Baseline), money(ex.Baseline),
 			rangeLabel(ex.BaselineRange))
@@ -48,20 +52,23 @@ func (e *Engine) explain(ctx context.Context, p cost.Principal, pl *plan, v *voc
 	var drivers []string
 	seen := map[cost.Dimension]bool{}
 	for _, c := range ex.Contributions {
-		if len(drivers) == 3 || seen[c.Dimension] || ex.Delta == 0 || math.Signbit(c.Delta) != math.Signbit(ex.Delta) ||
+		if usual || len(drivers) == 3 || seen[c.Dimension] || ex.Delta == 0 || math.Signbit(c.Delta) != math.Signbit(ex.Delta) ||
 			math.Abs(c.Share) < 0.2 {
 			continue
 		}
 		seen[c.Dimension] = true
-		drivers = append(drivers, fmt.Sprintf("%s %s (%s, %s of the change)", noun(c.Dimension, 1),
-			label(c.Dimension, c.Value, v), signed(c.Delta, money), percent(math.Abs(c.Share))))
+		d := fmt.Sprintf("%s %s (%s", noun(c.Dimension, 1), label(c.Dimension, c.Value, v), signed(c.Delta, money))
+		if c.Share > 0 && c.Share <= 1.5 {
+			d += ", " + percent(c.Share) + " of the change"
+		}
+		drivers = append(drivers, d+")")
 	}
 	switch {
 	case ex.Delta > 0 && len(drivers) > 0:
 		text += " The increase came mostly from " + joinList(drivers) + "."
 	case ex.Delta < 0 && len(drivers) > 0:
 		text += " It was below the usual level, mostly because of " + joinList(drivers) + "."
-	case ex.Delta <= 0:
+	case ex.Delta <= 0 && !usual:
 		text += " There was no spike."
 	}
 	f := &cost.Frame{Columns: []string{"dimension", "value", "current", "baseline", "delta", "share"},

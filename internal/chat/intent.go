@@ -236,8 +236,9 @@ func defaultWhen(intent string, p *parsed, today time.Time) when {
 // scopeToCustomer keeps a customer's plan inside its own data: groupings by
 // customer and "which customers…" become questions about itself.
 func scopeToCustomer(pl *plan, p *parsed) {
-	all := p.has("all", "every", "other", "everyone", "everybody", "others") && p.has("customers", "customer", "tenants", "clients")
-	if p.unknown || all || pl.GroupBy == cost.DimCustomer || pl.Intent == intentOverBudget {
+	all := p.has("all", "every", "other", "everyone", "everybody", "others") && p.has("customers", "customer", "tenants", "clients") ||
+		p.has("organisation", "organization", "org", "company", "tenants", "everyone", "everybody")
+	if p.unknown || all || p.strange > 0 || pl.GroupBy == cost.DimCustomer || pl.Intent == intentOverBudget {
 		pl.Beyond = true
 	}
 	if pl.Intent == intentOverBudget {

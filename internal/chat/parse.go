@@ -29,6 +29,10 @@ what whats when where which who why will with worst year years yesterday you you
 anomalous outlier outliers abnormal cost_usd million k thousand sum overall overspend overspending
 january february march april may june july august september october november december
 monday tuesday wednesday thursday friday saturday sunday quarter daily estimate estimated
+please thanks thank hey hello kindly exactly roughly approximately really actually just like need want know see
+give find check look would should will doing being here everything something anything whole entire altogether
+tell show display get got into out off up down per cent cents dollar bucks amount figure figures number numbers
+so far right now currently current latest recent recently again lately still yet already ago earlier later
 `)
 
 var (
@@ -51,6 +55,7 @@ type parsed struct {
 	money    float64
 	percent  float64
 	unknown  bool // Names a customer that is not in scope (or does not exist).
+	strange  int  // Words that are neither known nor entity names (a name out of scope?).
 }
 
 // read normalises q, corrects typos and extracts periods, amounts and entities.
@@ -95,6 +100,9 @@ func read(q string, today time.Time, v *vocab) *parsed {
 	for i, w := range p.words {
 		if used[i] {
 			continue
+		}
+		if !v.known[w] && len(w) >= 3 && !hasDigit(w) {
+			p.strange++
 		}
 		if otherIDRe.MatchString(w) {
 			p.unknown = true
