@@ -1,16 +1,23 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 
 	"github.com/llmcost/llmcost/internal/auth"
@@ -203,6 +210,37 @@ func TestDashboardsInBrowser(t *testing.T) {
 		b.checkClean(t, "model drill-down")
 	})
 
+	t.Run("CSVExport", func(t *testing.T) {
+		dir := t.TempDir()
+		if _, err := chromedp.CallBrowser(b.ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
+			Behavior: "allow", DownloadPath: dir,
+		}); err != nil {
+			t.Fatal(err)
+		}
+		b.open(t, s.url, "/d/overview")
+		b.run(t, chromedp.Click(chromedp.CSS(`.panel[data-panel="top-customers"] .panel-head button`)))
+		from := s.today().AddDate(0, 0, -30)
+		name := fmt.Sprintf("overview-top-customers-%s-%s.csv", from.Format(cost.DateLayout), s.today().Format(cost.DateLayout))
+		rows := readDownload(t, filepath.Join(dir, name))
+		if got, want := strings.Join(rows[0], ","), "customer_id,total_spend"; got != want {
+			t.Errorf("CSV header %q, want %q", got, want)
+		}
+		if got, want := len(rows)-1, 10; got != want {
+			t.Fatalf("CSV has %d customers, want %d", got, want)
+		}
+		spend := s.spendSince(from)
+		for _, r := range rows[1:] {
+			got, err := strconv.ParseFloat(r[1], 64)
+			if err != nil {
+				t.Fatalf("CSV row %v: %v", r, err)
+			}
+			if want := spend[r[0]]; math.Abs(got-want) > 0.005 {
+				t.Errorf("CSV spend of %s = %.4f, want %.4f", r[0], got, want)
+			}
+		}
+		b.checkClean(t, "CSV export")
+	})
+
 	t.Run("AnomalyDayExplained", func(t *testing.T) {
 		b.open(t, s.url, "/d/anomalies")
 		spike := s.data.SpikeDate.Format(cost.DateLayout)
@@ -257,6 +295,24 @@ func TestDashboardsInBrowser(t *testing.T) {
 		b.run(t, chromedp.Click(chromedp.ID("theme")), chromedp.EmulateViewport(1440, 1000))
 		b.checkClean(t, "themes")
 	})
+}
+
+// readDownload waits for a downloaded CSV file and parses it.
+func readDownload(t *testing.T, path string) [][]string {
+	t.Helper()
+	for range 300 {
+		if b, err := os.ReadFile(path); err == nil && len(b) > 0 {
+			rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+			if err != nil {
+				t.Fatalf("%s: %v", path, err)
+			}
+			return rows
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	entries, _ := os.ReadDir(filepath.Dir(path))
+	t.Fatalf("no download %s (found %v)", filepath.Base(path), entries)
+	return nil
 }
 
 func TestCustomerTokenSeesOnlyItself(t *testing.T) {

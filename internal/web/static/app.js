@@ -235,12 +235,14 @@ async function explain(date, quiet = false) {
 }
 
 function explanation(e, date) {
-  const rows = [...(e.top || []), ...(e.contributions || [])].slice(0, 8);
+  const rows = (e.contributions || []).slice(0, 8);
   const sign = (v) => (v > 0 ? '+' : '') + format(v, 'usd');
+  const top = (e.top || []).map((c) => labelOf(c.dimension, c.value)).join(' × ');
   return [
     h('h3', {}, `What drove ${period(e.range || { from: date, to: date })}`),
     h('p', { class: 'summary' }, e.summary || `${format(e.total, 'usd')} against a baseline of ${format(e.baseline, 'usd')}.`),
     h('p', { class: 'muted' }, `Total ${format(e.total, 'usd')} · baseline ${format(e.baseline, 'usd')}${e.baseline_range ? ` (average of ${period(e.baseline_range)})` : ''} · change ${sign(e.delta)}`),
+    top ? h('p', { class: 'muted' }, 'Leading combination: ', h('b', {}, top), ` (${sign(e.top[0].delta)})`) : null,
     rows.length ? h('div', { class: 'table-wrap' }, h('table', {},
       h('thead', {}, h('tr', {}, ['Dimension', 'Value', 'This day', 'Baseline', 'Change', 'Share'].map((t, i) => h('th', { class: i > 1 ? 'num' : '' }, t)))),
       h('tbody', {}, rows.map((c) => h('tr', {},

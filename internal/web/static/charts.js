@@ -92,7 +92,7 @@ export function pie(ctx) {
       radius: ['42%', '70%'],
       center: ['50%', '45%'],
       itemStyle: { borderColor: ctx.colors.bg, borderWidth: 2 },
-      label: { color: ctx.colors.text, formatter: '{b}\n{d}%' },
+      label: { color: ctx.colors.text, formatter: '{b}: {d}%' },
       data: f.rows.map((row) => ({ name: ctx.label(dim, row[s]), key: row[s], value: row[n], itemStyle: { color: colorFor(row[s]) } })),
     }],
   });

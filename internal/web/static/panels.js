@@ -31,10 +31,11 @@ export function h(tag, attrs = {}, ...children) {
 /** card builds an empty panel card for a catalog panel. */
 export function card(dashboard, def) {
   const body = h('div', { class: `panel-body kind-${def.kind}` });
-  const dates = h('span', { class: 'panel-dates' });
+  const dates = h('p', { class: 'panel-dates' });
   const exportBtn = h('button', { type: 'button', class: 'btn small ghost', title: 'Download this panel as CSV', disabled: true }, 'CSV');
   const el = h('section', { class: `panel span-${span(def)}`, 'data-panel': def.id, 'data-kind': def.kind, 'data-state': 'loading' },
-    h('header', { class: 'panel-head' }, h('h2', {}, def.title), dates, exportBtn),
+    h('header', { class: 'panel-head' }, h('h2', {}, def.title), exportBtn),
+    dates,
     body);
   const c = { el, body, dates, exportBtn, def, dashboard, chart: null, result: null };
   exportBtn.addEventListener('click', () => download(c));
