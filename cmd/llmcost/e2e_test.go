@@ -152,6 +152,36 @@ func TestServe_EndToEnd(t *testing.T) {
 		}
 	})
 
+	t.Run("RemoteCLI", func(t *testing.T) {
+		file := filepath.Join(t.TempDir(), "dec.csv")
+		body := "date,cloud_provider,service,model,token_type,cost_usd,usage_amount,customer_id\n" +
+			"2026-12-01,AWS,Amazon Bedrock,claude-3-5-sonnet,input,42.5,1000,cust_acme\n"
+		if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		env := map[string]string{"LLMCOST_SERVER": m.Server.URL(), "LLMCOST_TOKEN": testAdminToken, "LLMCOST_LOG_LEVEL": "warn"}
+		cli := mustRun(t, env, "ingest", "--format", "unified", file)
+		if out := cli.Stdout.(interface{ String() string }).String(); !strings.Contains(out, "1 rows") {
+			t.Errorf("remote ingest output %q lacks the summary", out)
+		}
+		var res result
+		admin.must(200, "POST", "/api/v1/query", `{"metrics":["cost_usd"],"period":{"from":"2026-12-01","to":"2026-12-01"}}`, &res)
+		if got := res.Rows[0][0].(float64); !near(got, 42.5) {
+			t.Errorf("December total after remote ingest=%v, want 42.5", got)
+		}
+		ask := mustRun(t, env, "ask", "How much did we spend this month?")
+		if out := ask.Stdout.(interface{ String() string }).String(); strings.TrimSpace(out) == "" {
+			t.Error("remote ask printed nothing")
+		}
+		bad := newTestMain(map[string]string{"LLMCOST_SERVER": m.Server.URL(), "LLMCOST_TOKEN": "wrong-token"})
+		if err := bad.ParseFlags(t.Context(), []string{"ingest", "--format", "unified", file}); err != nil {
+			t.Fatal(err)
+		}
+		if err := bad.Run(t.Context()); err == nil || !strings.Contains(userMessage(err), "token") {
+			t.Errorf("remote ingest with a bad token: err %v, want an unauthorized message", err)
+		}
+	})
+
 	t.Run("UI", func(t *testing.T) {
 		for _, p := range []string{"/"} {
 			resp, err := http.Get(m.Server.URL() + p)
