@@ -30,6 +30,7 @@ func addTo(m map[key]total, l *cost.LineItem) {
 // product's own readers and compares totals by provider, model, token type and
 // customer with the dataset's.
 func TestFilesReadByBilling(t *testing.T) {
+	t.Parallel()
 	d := generate(t)
 	wants := map[string]map[key]total{"unified": {}, "focus": {}}
 	for _, l := range d.Lines {
@@ -73,6 +74,7 @@ func TestFilesReadByBilling(t *testing.T) {
 }
 
 func TestEventsReadByBilling(t *testing.T) {
+	t.Parallel()
 	d := generate(t)
 	var n int
 	var usd float64

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,12 +17,16 @@ import (
 // end is "today" in the tests: a Sunday, late in a 30-day month.
 var end = time.Date(2026, 11, 29, 13, 45, 0, 0, time.UTC)
 
+// shared is the dataset most tests read; none of them modifies it.
+var shared = sync.OnceValue(func() *demo.Dataset { return demo.Generate(demo.Options{Seed: 42, End: end}) })
+
 func generate(t *testing.T) *demo.Dataset {
 	t.Helper()
-	return demo.Generate(demo.Options{Seed: 42, End: end})
+	return shared()
 }
 
 func TestGenerateDeterministic(t *testing.T) {
+	t.Parallel()
 	a := demo.Generate(demo.Options{Seed: 7, End: end})
 	b := demo.Generate(demo.Options{Seed: 7, End: end.Add(5 * time.Hour)}) // Same UTC day.
 	if !reflect.DeepEqual(a, b) {
@@ -46,7 +51,8 @@ func TestGenerateDeterministic(t *testing.T) {
 }
 
 func TestGenerateDefaults(t *testing.T) {
-	d := generate(t)
+	t.Parallel()
+	d := demo.Generate(demo.Options{Seed: 42, End: end})
 	explicit := demo.Generate(demo.Options{Seed: 42, End: end, Days: 180, Customers: 24})
 	if !reflect.DeepEqual(d, explicit) {
 		t.Error("zero Days/Customers do not mean 180 days and 24 customers")
@@ -71,6 +77,7 @@ func TestGenerateDefaults(t *testing.T) {
 }
 
 func TestGenerateCoverage(t *testing.T) {
+	t.Parallel()
 	d := generate(t)
 	providers, modelSet, customers, tokenTypes := map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
 	var unattributed, total float64
@@ -112,6 +119,7 @@ func TestGenerateCoverage(t *testing.T) {
 
 // TestGenerateLines checks every line's fields against the dataset's contract.
 func TestGenerateLines(t *testing.T) {
+	t.Parallel()
 	d := generate(t)
 	monthStart := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	estimated := map[string]bool{}
@@ -151,6 +159,7 @@ func TestGenerateLines(t *testing.T) {
 // TestGeneratePrices checks that every token line costs its tokens times the
 // model's per-token price.
 func TestGeneratePrices(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		model, tokenType string
 		usdPerMillion    float64
@@ -188,6 +197,7 @@ func TestGeneratePrices(t *testing.T) {
 }
 
 func TestGenerateSeasonality(t *testing.T) {
+	t.Parallel()
 	d := generate(t)
 	totals := dailyTotals(d.Lines)
 	var weekend, weekday []float64
@@ -207,6 +217,7 @@ func TestGenerateSeasonality(t *testing.T) {
 }
 
 func TestGenerateSpike(t *testing.T) {
+	t.Parallel()
 	d := generate(t)
 	if want := time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC); !d.SpikeDate.Equal(want) {
 		t.Errorf("SpikeDate = %v, want %v", d.SpikeDate, want)
@@ -236,6 +247,7 @@ func TestGenerateSpike(t *testing.T) {
 }
 
 func TestGenerateDrift(t *testing.T) {
+	t.Parallel()
 	d := generate(t)
 	if d.DriftCustomer != "cust_initech" {
 		t.Fatalf("DriftCustomer = %q", d.DriftCustomer)
@@ -257,6 +269,7 @@ func TestGenerateDrift(t *testing.T) {
 }
 
 func TestGenerateBudgets(t *testing.T) {
+	t.Parallel()
 	d := generate(t)
 	monthStart := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	mtd := map[string]float64{}
@@ -290,6 +303,7 @@ func TestGenerateBudgets(t *testing.T) {
 }
 
 func TestGenerateSmall(t *testing.T) {
+	t.Parallel()
 	d := demo.Generate(demo.Options{Seed: 1, End: end, Days: 5, Customers: 1})
 	if got := d.Range().Days(); got != demo.MinDays {
 		t.Errorf("Days 5 gave %d days, want the minimum %d", got, demo.MinDays)

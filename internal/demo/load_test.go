@@ -35,6 +35,7 @@ func storeTotals(t *testing.T, db *duckdb.DB) map[string][3]float64 {
 }
 
 func TestLoad(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, err := duckdb.Open("")
 	if err != nil {
@@ -101,6 +102,7 @@ func checkTotals(t *testing.T, got, want map[string][3]float64) {
 }
 
 func TestBatches(t *testing.T) {
+	t.Parallel()
 	d := generate(t)
 	bs := demo.Batches(d)
 	if len(bs) != 3*6 { // Three providers × June to November.

@@ -61,6 +61,7 @@ func totalsBy(ls []cost.LineItem, key func(*cost.LineItem) string) map[string]fl
 }
 
 func TestWriteUnified(t *testing.T) {
+	t.Parallel()
 	d := generate(t)
 	header, rows := readCSV(t, writeFile(t, "unified", d))
 	wantHeader := []string{"date", "cloud_provider", "service", "model", "token_type", "cost_usd",
@@ -101,6 +102,7 @@ func TestWriteUnified(t *testing.T) {
 }
 
 func TestWriteFocus(t *testing.T) {
+	t.Parallel()
 	d := generate(t)
 	header, rows := readCSV(t, writeFile(t, "focus", d))
 	for _, c := range []string{"BilledCost", "BillingCurrency", "ChargePeriodStart", "ChargePeriodEnd",
@@ -155,6 +157,7 @@ func TestWriteFocus(t *testing.T) {
 }
 
 func TestWriteEvents(t *testing.T) {
+	t.Parallel()
 	d := generate(t)
 	var events []cost.Event
 	sc := bufio.NewScanner(bytes.NewReader(writeFile(t, "events", d)))
@@ -205,6 +208,7 @@ func TestWriteEvents(t *testing.T) {
 }
 
 func TestWriteUnknownFormat(t *testing.T) {
+	t.Parallel()
 	err := demo.WriteFile(&bytes.Buffer{}, "parquet", generate(t))
 	if cost.ErrorCode(err) != cost.CodeInvalid {
 		t.Errorf("WriteFile(parquet) = %v, want an invalid error", err)
