@@ -210,6 +210,29 @@ func TestDashboardsInBrowser(t *testing.T) {
 		b.checkClean(t, "model drill-down")
 	})
 
+	t.Run("EmptyStatesSayWhy", func(t *testing.T) {
+		acme := s.data.Customers[0]
+		b.open(t, s.url, "/d/models?from=2020-01-01&to=2020-01-31&var-customer_id="+acme.ID)
+		if got := evalJS[string](t, b, `document.getElementById('var-range').value`); got != "custom" {
+			t.Errorf("time range selector %q for explicit dates, want custom", got)
+		}
+		if got := evalJS[string](t, b, `document.getElementById('var-from').value + '..' + document.getElementById('var-to').value`); got != "2020-01-01..2020-01-31" {
+			t.Errorf("custom range inputs %q", got)
+		}
+		for _, p := range b.panels(t) {
+			if p.State != "empty" {
+				t.Errorf("%s: state %q, want empty", p.ID, p.State)
+			}
+			if want := "No data for " + acme.Name + " in "; !strings.Contains(p.Text, want) {
+				t.Errorf("%s: empty state %q does not contain %q", p.ID, p.Text, want)
+			}
+		}
+		if p := b.panels(t)[0]; !strings.Contains(p.Text, "Jan 1 – Jan 31, 2020") {
+			t.Errorf("%s: empty state %q does not name the range", p.ID, p.Text)
+		}
+		b.checkClean(t, "empty states")
+	})
+
 	t.Run("CSVExport", func(t *testing.T) {
 		dir := t.TempDir()
 		if _, err := chromedp.CallBrowser(b.ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{

@@ -286,7 +286,9 @@ export function gauge(ctx) {
   const row = f.rows[0] || [];
   const pctCol = col(f, /percent/);
   const pct = row[pctCol] || 0;
-  const max = Math.max(100, Math.ceil(pct / 25) * 25);
+  // A round scale that shows overruns: 100, 120, 150, then whole hundreds.
+  const max = pct <= 100 ? 100 : pct <= 120 ? 120 : pct <= 150 ? 150 : Math.ceil(pct / 100) * 100;
+  const splits = max === 150 || max % 300 === 0 ? 3 : max <= 200 ? 4 : max / 100;
   const chart = init(ctx);
   chart.setOption({
     ...base(ctx),
@@ -300,13 +302,13 @@ export function gauge(ctx) {
       endAngle: -20,
       progress: { show: true, width: 14, itemStyle: { color: pct >= 100 ? '#ef4444' : pct >= 80 ? '#f59e0b' : '#16a34a' } },
       axisLine: { lineStyle: { width: 14, color: [[80 / max, ctx.colors.grid], [100 / max, '#f59e0b55'], [1, '#ef444455']] } },
-      splitNumber: 4,
+      splitNumber: splits,
       axisTick: { show: false },
       splitLine: { length: 6, lineStyle: { color: ctx.colors.muted } },
       axisLabel: { distance: 18, color: ctx.colors.muted, formatter: (v) => `${v}%` },
       pointer: { show: false },
       anchor: { show: false },
-      detail: { valueAnimation: false, offsetCenter: [0, '0%'], fontSize: 28, fontWeight: 600, color: ctx.colors.text, formatter: (v) => `${v.toFixed(1)}%` },
+      detail: { valueAnimation: false, offsetCenter: [0, '5%'], fontSize: 30, lineHeight: 36, fontWeight: 'bold', color: ctx.colors.text, formatter: '{value}%' },
       data: [{ value: Math.round(pct * 10) / 10 }],
     }],
   });

@@ -98,6 +98,7 @@ export function render(c, result, ui) {
   if (c.def.kind === 'table') return table(c, result, unit, ui);
   if (c.def.kind === 'gauge' && !hasBudget(result)) return noBudget(c, result, ui);
   const host = h('div', { class: 'chart' });
+  if (c.def.kind === 'bargauge') host.style.height = `${Math.max(110, result.rows.length * 30 + 20)}px`;
   c.body.append(host);
   if (c.def.kind === 'gauge') c.body.append(budgetLine(result));
   const draw = chartKinds[c.def.kind] || charts.timeseries;
