@@ -77,7 +77,9 @@ func focusMeter(l *cost.LineItem) (meter, unit, sku string) {
 	if l.IsTokenLine() {
 		meter, unit = l.Model+" "+tokenMeter[l.TokenType], "Tokens"
 	} else {
-		unit = strings.ToUpper(l.UsageUnit[:1]) + l.UsageUnit[1:]
+		if unit = l.UsageUnit; unit != "" {
+			unit = strings.ToUpper(unit[:1]) + unit[1:]
+		}
 		meter = l.Model + " Provisioned Throughput"
 		if l.PricingTier != "provisioned" {
 			meter = l.Model + " Hosting"
