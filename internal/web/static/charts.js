@@ -308,7 +308,7 @@ export function gauge(ctx) {
       axisLabel: { distance: 18, color: ctx.colors.muted, formatter: (v) => `${v}%` },
       pointer: { show: false },
       anchor: { show: false },
-      detail: { valueAnimation: false, offsetCenter: [0, '5%'], fontSize: 30, lineHeight: 36, fontWeight: 'bold', color: ctx.colors.text, formatter: '{value}%' },
+      detail: { show: false }, // The page draws the figure in HTML, over the dial.
       data: [{ value: Math.round(pct * 10) / 10 }],
     }],
   });

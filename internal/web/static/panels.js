@@ -100,7 +100,10 @@ export function render(c, result, ui) {
   const host = h('div', { class: 'chart' });
   if (c.def.kind === 'bargauge') host.style.height = `${Math.max(110, result.rows.length * 30 + 20)}px`;
   c.body.append(host);
-  if (c.def.kind === 'gauge') c.body.append(budgetLine(result));
+  if (c.def.kind === 'gauge') {
+    const pct = result.rows[0][result.columns.indexOf('percent_used')];
+    c.body.append(h('div', { class: 'gauge-value' }, format(pct, 'percent'), h('small', {}, 'of budget used')), budgetLine(result));
+  }
   const draw = chartKinds[c.def.kind] || charts.timeseries;
   c.chart = draw({ el: host, frame: result, unit, ...ui, date: ui.state.date });
   c.observer = new ResizeObserver(() => c.chart && c.chart.resize());
