@@ -35,6 +35,7 @@ type stack struct {
 	url     string
 	admin   string
 	keyring *auth.Keyring
+	store   cost.Store
 	data    *demo.Dataset
 	now     time.Time
 }
@@ -71,7 +72,7 @@ func startStack(t *testing.T) *stack {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
-	return &stack{url: srv.URL(), admin: adminToken, keyring: kr, data: ds, now: now}
+	return &stack{url: srv.URL(), admin: adminToken, keyring: kr, store: db, data: ds, now: now}
 }
 
 // spendSince sums demo cost per customer on days >= from, independently of the
@@ -298,6 +299,25 @@ func TestDashboardsInBrowser(t *testing.T) {
 		}
 		b.screenshot(t, "anomalies-explained")
 		b.checkClean(t, "anomaly explanation")
+	})
+
+	t.Run("UnpricedUsageShown", func(t *testing.T) {
+		day := s.today().AddDate(0, 0, -1)
+		line := cost.LineItem{Date: day, CloudProvider: "OpenAI", Service: "OpenAI API", Model: "mystery-llm",
+			TokenType: "input", UsageAmount: 1_500_000, UsageUnit: "tokens", Unpriced: true,
+			Source: "events", SourcePartition: "browser-test", CostSource: "event_estimate", DataStatus: "estimated"}
+		batch := &cost.Batch{Replace: []cost.Partition{{Source: "events", Key: "browser-test"}}, Lines: []cost.LineItem{line}}
+		if _, err := s.store.Apply(context.Background(), batch); err != nil {
+			t.Fatal(err)
+		}
+		b.open(t, s.url, "/d/overview")
+		text := evalJS[string](t, b, `document.getElementById('notice').hidden ? '' : document.getElementById('notice').innerText`)
+		for _, want := range []string{"1.5M tokens", "mystery-llm", "no known price"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("unpriced notice %q does not contain %q", text, want)
+			}
+		}
+		b.checkClean(t, "unpriced notice")
 	})
 
 	t.Run("DarkThemeAndPhone", func(t *testing.T) {

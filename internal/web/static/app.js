@@ -146,6 +146,7 @@ function buildDashboard() {
   app.cards = dash.panels.map((p) => card(dash.id, p));
   $('dash').replaceChildren(
     h('div', { class: 'dash-head' }, h('h1', {}, dash.title), h('span', { class: 'dash-range', id: 'dash-range' })),
+    h('p', { class: 'notice', id: 'notice', role: 'status', hidden: true }),
     h('div', { class: 'grid' }, app.cards.map((c) => c.el)),
   );
   loadPanels();
@@ -184,7 +185,26 @@ async function loadPanels() {
   }));
   if (gen !== app.generation) return;
   if (app.cards.some((c) => c.def.kind === 'threshold')) await explain(app.state.date, true);
+  await unpriced(gen);
+  if (gen !== app.generation) return;
   $('dash').dataset.state = 'ready';
+}
+
+// unpriced warns when this month has token usage with no known price: it counts as
+// $0 in every panel until a price is added to the catalog.
+async function unpriced(gen) {
+  const notice = $('notice');
+  try {
+    const qs = await api.get('quick-stats', app.me.admin ? { customer_id: app.state.customer } : {});
+    if (gen !== app.generation) return;
+    notice.hidden = !(qs.unpriced_tokens > 0);
+    if (notice.hidden) return;
+    const models = (qs.unpriced_models || []).join(', ');
+    notice.textContent = `${format(qs.unpriced_tokens, 'tokens')} used in ${period(qs.month_to_date_range)} have no known price` +
+      `${models ? ` (${models})` : ''} and count as $0 here. Add their prices to the catalog to include them.`;
+  } catch (err) {
+    notice.hidden = true;
+  }
 }
 
 function rerender() {
