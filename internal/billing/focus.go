@@ -51,10 +51,23 @@ var aiServiceWords = []string{"bedrock", "vertex", "openai", "gemini", "anthropi
 type focusMap struct {
 	col    map[string]int
 	meters []int
+	// Billing files repeat the same few meters and tag sets on millions of rows:
+	// results are cached by text, up to cacheLimit entries each.
+	meterCache map[string]meterResult
+	tagCache   map[string]map[string]string
+}
+
+// cacheLimit bounds each per-file cache.
+const cacheLimit = 4096
+
+type meterResult struct {
+	m  Meter
+	ok bool
 }
 
 func newFocusMap(r *record) (*focusMap, error) {
-	m := &focusMap{col: map[string]int{}}
+	m := &focusMap{col: map[string]int{}, meterCache: map[string]meterResult{},
+		tagCache: map[string]map[string]string{}}
 	for role, names := range focusCols {
 		m.col[role] = r.index(names...)
 	}
@@ -122,10 +135,7 @@ func (m *focusMap) line(r *record, warn WarnFunc) (*cost.LineItem, error) {
 	if err := m.usage(r, l); err != nil {
 		return nil, err
 	}
-	l.Tags = parseTags(c("tags"), func(e error) {
-		warn(fmt.Sprintf("%s: column %q is not a JSON object on some lines; those lines keep no tags",
-			r.file, r.name[m.col["tags"]]))
-	})
+	l.Tags = m.tags(r, warn)
 	period := l.Date
 	if ps, err := r.time(m.col["period_start"], false); err != nil {
 		return nil, err
@@ -198,8 +208,50 @@ func (m *focusMap) usage(r *record, l *cost.LineItem) error {
 	return nil
 }
 
-// meter finds a token meter with a known model in the record's meter columns.
+// tags parses the Tags column, through the cache. Lines with the same tags share
+// one map, which nobody modifies.
+func (m *focusMap) tags(r *record, warn WarnFunc) map[string]string {
+	s := r.str(m.col["tags"])
+	if t, ok := m.tagCache[s]; ok {
+		return t
+	}
+	t := parseTags(s, func(e error) {
+		warn(fmt.Sprintf("%s: column %q is not a JSON object on some lines; those lines keep no tags",
+			r.file, r.name[m.col["tags"]]))
+	})
+	if len(m.tagCache) < cacheLimit {
+		m.tagCache[s] = t
+	}
+	return t
+}
+
+// meter finds a token meter with a known model in the record's meter columns,
+// through the cache.
 func (m *focusMap) meter(r *record, l *cost.LineItem) (Meter, bool) {
+	var key strings.Builder
+	key.WriteString(l.Service)
+	for _, i := range m.meters {
+		key.WriteByte(0)
+		key.WriteString(r.str(i))
+	}
+	key.WriteByte(0)
+	key.WriteString(r.str(m.col["category"]))
+	key.WriteByte(0)
+	key.WriteString(l.UsageUnit)
+	key.WriteByte(0)
+	key.WriteString(r.str(m.col["product"]))
+	if res, ok := m.meterCache[key.String()]; ok {
+		return res.m, res.ok
+	}
+	meter, ok := m.findMeter(r, l)
+	if len(m.meterCache) < cacheLimit {
+		m.meterCache[key.String()] = meterResult{meter, ok}
+	}
+	return meter, ok
+}
+
+// findMeter parses the meter columns.
+func (m *focusMap) findMeter(r *record, l *cost.LineItem) (Meter, bool) {
 	if !m.looksAI(r, l) {
 		return Meter{}, false
 	}

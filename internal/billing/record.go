@@ -17,6 +17,8 @@ type record struct {
 	cols map[string]int // Lower-case column name → index.
 	name []string       // Column names as written.
 	vals []string
+	// layout is the index in timeLayouts that parsed the last timestamp; files use one.
+	layout int
 }
 
 // index returns the index of the first named column present, or -1.
@@ -77,10 +79,15 @@ var timeLayouts = []string{
 	"2006-01-02",
 }
 
-// parseTime parses a timestamp; one without a zone is UTC.
-func parseTime(s string) (time.Time, bool) {
-	for _, l := range timeLayouts {
+// parseTime parses a timestamp, trying the layout at index *hint first; one
+// without a zone is UTC.
+func parseTime(s string, hint *int) (time.Time, bool) {
+	if t, err := time.Parse(timeLayouts[*hint], s); err == nil {
+		return t.UTC(), true
+	}
+	for i, l := range timeLayouts {
 		if t, err := time.Parse(l, s); err == nil {
+			*hint = i
 			return t.UTC(), true
 		}
 	}
@@ -96,7 +103,7 @@ func (r *record) time(i int, required bool) (time.Time, error) {
 		}
 		return time.Time{}, nil
 	}
-	t, ok := parseTime(s)
+	t, ok := parseTime(s, &r.layout)
 	if !ok {
 		return time.Time{}, r.errorf(i, "%q is not a date or timestamp", s)
 	}

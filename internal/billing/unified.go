@@ -47,12 +47,13 @@ func ReadUnified(file string, r io.Reader, fn LineFunc) error {
 	for _, c := range slices.Concat(UnifiedColumns, UnifiedExtraColumns) {
 		idx[c] = f.rec.index(c)
 	}
+	models := map[string]string{} // Raw → canonical model, for speed.
 	for {
 		more, err := f.next()
 		if err != nil || !more {
 			return err
 		}
-		l, err := unifiedLine(&f.rec, idx)
+		l, err := unifiedLine(&f.rec, idx, models)
 		if err != nil {
 			return err
 		}
@@ -63,7 +64,7 @@ func ReadUnified(file string, r io.Reader, fn LineFunc) error {
 }
 
 // unifiedLine maps one unified record to a line.
-func unifiedLine(r *record, idx map[string]int) (*cost.LineItem, error) {
+func unifiedLine(r *record, idx map[string]int, models map[string]string) (*cost.LineItem, error) {
 	l := &cost.LineItem{Source: SourceUnified}
 	s := func(c string) string { return r.str(idx[c]) }
 	d, err := r.time(idx["date"], true)
@@ -82,7 +83,14 @@ func unifiedLine(r *record, idx map[string]int) (*cost.LineItem, error) {
 		return nil, r.errorf(idx["cloud_provider"], "value is empty; a provider is required")
 	}
 	l.Service, l.CustomerID = s("service"), s("customer_id")
-	l.Model = CanonicalModel(s("model"))
+	raw := s("model")
+	l.Model = models[raw]
+	if _, ok := models[raw]; !ok {
+		l.Model = CanonicalModel(raw)
+		if len(models) < cacheLimit {
+			models[raw] = l.Model
+		}
+	}
 	l.ModelFamily = cost.ModelFamily(l.Model)
 	l.TokenType = strings.ToLower(s("token_type"))
 	if l.TokenType != "" && !slices.Contains(cost.TokenTypes, l.TokenType) {

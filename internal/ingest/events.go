@@ -47,7 +47,13 @@ func (r *run) events() (*cost.Batch, error) {
 // usages appends one EventUsage per token type the event used (an input usage of
 // zero tokens when it used none, so the request still counts).
 func (r *run) usages(cat *pricing.Catalog, e *cost.Event, out []cost.EventUsage) []cost.EventUsage {
-	model := billing.CanonicalModel(e.Model)
+	model, ok := r.models[e.Model]
+	if !ok {
+		model = billing.CanonicalModel(e.Model)
+		if len(r.models) < 4096 {
+			r.models[e.Model] = model
+		}
+	}
 	provider := billing.NormalizeProvider(e.Provider)
 	if provider == "" {
 		provider = firstParty[cost.ModelFamily(model)]

@@ -74,7 +74,7 @@ func (in *Ingester) Ingest(ctx context.Context, format, name string, r io.Reader
 		return nil, cost.Errorf(cost.CodeInvalid, "%s: %v", name, err)
 	}
 	run := &run{in: in, ctx: ctx, name: name, src: src, start: time.Now(),
-		sum: &cost.IngestSummary{File: name, Format: format}, warnings: map[string]int{}}
+		sum: &cost.IngestSummary{File: name, Format: format}, warnings: map[string]int{}, models: map[string]string{}}
 	var batch *cost.Batch
 	if format == FormatEvents {
 		batch, err = run.events()
@@ -141,6 +141,7 @@ type run struct {
 	warnings map[string]int
 	warnList []string
 	unpriced map[string]bool
+	models   map[string]string // Raw → canonical event model.
 }
 
 // warn records a warning once, counting repeats.
