@@ -64,22 +64,27 @@ type Main struct {
 	Args    []string // Positional arguments after the command's flags.
 
 	// Command-specific flags.
-	Format               string // ingest, export
-	Output               string // export -o
-	Customer             string // ask --customer, export --customer
-	Seed                 int64  // demo --seed
-	exportFrom, exportTo string
-	dataSet              bool // --data or LLMCOST_DATA was given
-	Stdin                io.Reader
-	Stdout               io.Writer
-	Stderr               io.Writer
-	Getenv               func(string) string
-	Logger               *slog.Logger
-	Store                *duckdb.DB
-	Keyring              *auth.Keyring
-	Server               *httpapi.Server
-	tempDir              string // Removed on Close (demo without --data).
-	closeFunc            []func() error
+	Format     string // ingest, export
+	Output     string // export -o
+	Customer   string // ask --customer, export --customer
+	Seed       int64  // demo --seed
+	exportFrom string // export --from
+	exportTo   string // export --to
+	dataSet    bool   // --data or LLMCOST_DATA was given
+
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	Getenv func(string) string
+
+	// Components opened by Run.
+	Logger  *slog.Logger
+	Store   *duckdb.DB
+	Keyring *auth.Keyring
+	Server  *httpapi.Server
+
+	tempDir   string // Removed on Close (demo without --data).
+	closeFunc []func() error
 }
 
 // NewMain returns a Main reading the process environment and standard streams.
