@@ -29,7 +29,7 @@ type browser struct {
 
 // chromiumPath finds Debian's chromium (or Chrome). Without one the browser tests
 // skip locally, but fail in CI, which installs chromium.
-func chromiumPath(t *testing.T) string {
+func chromiumPath(t testing.TB) string {
 	t.Helper()
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
 		if p, err := exec.LookPath(name); err == nil {
@@ -43,7 +43,7 @@ func chromiumPath(t *testing.T) string {
 	return ""
 }
 
-func newBrowser(t *testing.T, width, height int) *browser {
+func newBrowser(t testing.TB, width, height int) *browser {
 	t.Helper()
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromiumPath(t)),
@@ -110,7 +110,7 @@ func (b *browser) observe(ev any) {
 }
 
 // checkClean fails the test if the page logged errors or a request failed.
-func (b *browser) checkClean(t *testing.T, where string) {
+func (b *browser) checkClean(t testing.TB, where string) {
 	t.Helper()
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -120,7 +120,7 @@ func (b *browser) checkClean(t *testing.T, where string) {
 	b.problems = nil
 }
 
-func (b *browser) run(t *testing.T, actions ...chromedp.Action[chromedp.Void]) {
+func (b *browser) run(t testing.TB, actions ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
 	if err := chromedp.Do(b.ctx, actions...); err != nil {
 		t.Fatalf("browser: %v", err)
@@ -128,7 +128,7 @@ func (b *browser) run(t *testing.T, actions ...chromedp.Action[chromedp.Void]) {
 }
 
 // evalJS evaluates a JavaScript expression in the page and decodes its value.
-func evalJS[T any](t *testing.T, b *browser, js string) T {
+func evalJS[T any](t testing.TB, b *browser, js string) T {
 	t.Helper()
 	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[T](js))
 	if err != nil {
@@ -138,7 +138,7 @@ func evalJS[T any](t *testing.T, b *browser, js string) T {
 }
 
 // waitReady waits until every panel has finished loading.
-func (b *browser) waitReady(t *testing.T) {
+func (b *browser) waitReady(t testing.TB) {
 	t.Helper()
 	b.run(t, chromedp.Poll[chromedp.Void](`(() => {
 		const d = document.getElementById('dash');
@@ -148,7 +148,7 @@ func (b *browser) waitReady(t *testing.T) {
 }
 
 // signIn opens path and signs in with token through the login form.
-func (b *browser) signIn(t *testing.T, base, path, token string) {
+func (b *browser) signIn(t testing.TB, base, path, token string) {
 	t.Helper()
 	b.run(t,
 		chromedp.Navigate(base+path),
@@ -159,13 +159,13 @@ func (b *browser) signIn(t *testing.T, base, path, token string) {
 	b.waitReady(t)
 }
 
-func (b *browser) location(t *testing.T) string {
+func (b *browser) location(t testing.TB) string {
 	t.Helper()
 	return evalJS[string](t, b, `location.pathname + location.search`)
 }
 
 // screenshot saves a full-page PNG under testout/ at the repository root.
-func (b *browser) screenshot(t *testing.T, name string) {
+func (b *browser) screenshot(t testing.TB, name string) {
 	t.Helper()
 	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
 	if err != nil {
@@ -205,13 +205,13 @@ const panelsJS = `[...document.querySelectorAll('.panel')].map((p) => {
 		dates: p.querySelector('.panel-dates').textContent, points, text: p.querySelector('.panel-body').innerText };
 })`
 
-func (b *browser) panels(t *testing.T) []panelInfo {
+func (b *browser) panels(t testing.TB) []panelInfo {
 	t.Helper()
 	return evalJS[[]panelInfo](t, b, panelsJS)
 }
 
 // xAxisLen returns the number of x-axis categories of a panel's chart.
-func (b *browser) xAxisLen(t *testing.T, panel string) int {
+func (b *browser) xAxisLen(t testing.TB, panel string) int {
 	t.Helper()
 	return evalJS[int](t, b, fmt.Sprintf(`(() => {
 		const el = document.querySelector('.panel[data-panel=%q] .chart');
@@ -222,7 +222,7 @@ func (b *browser) xAxisLen(t *testing.T, panel string) int {
 // clickChart clicks, with the real mouse, the pixel of a data point of a panel's
 // chart. point is a JS expression evaluated with chart and option in scope that
 // returns the data coordinates to click.
-func (b *browser) clickChart(t *testing.T, panel, point string) {
+func (b *browser) clickChart(t testing.TB, panel, point string) {
 	t.Helper()
 	xy := evalJS[[]float64](t, b, fmt.Sprintf(`(() => {
 		const el = document.querySelector('.panel[data-panel=%q] .chart');
