@@ -5,7 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
-	"strings"
+	"slices"
 	"time"
 
 	"github.com/llmcost/llmcost/internal/cost"
@@ -14,11 +14,12 @@ import (
 // EventSource is the source of the daily lines rolled up from events.
 const EventSource = "events"
 
-// Apply writes b atomically. The batch is first staged with DuckDB's appender in
-// temporary tables on a dedicated connection; one transaction on that connection
-// then deletes the replaced partitions' lines, inserts the new lines, records new
-// event ids and rolls their usages up into daily lines. PartitionsReplaced counts
-// the listed partitions that held data before.
+// Apply writes b atomically. Event usages and the replaced partitions are first
+// staged in temporary tables on a dedicated connection; then one transaction on
+// that connection deletes the replaced partitions' lines, appends the new lines
+// (in date order, through DuckDB's appender), records new event ids, rolls their
+// usages up into daily lines and records partition statistics.
+// PartitionsReplaced counts the listed partitions that held data before.
 //
 // Returns CodeInvalid if a line names a partition not listed in b.Replace, if a line
 // has no date, or if an event has no id or the batch has events but no EventBatch.
@@ -27,6 +28,7 @@ func (db *DB) Apply(ctx context.Context, b *cost.Batch) (*cost.ApplyResult, erro
 		return nil, err
 	}
 	usages, dupWithin, ids := dedupeUsages(b.Events)
+	parts := uniqueParts(b.Replace)
 	db.applyMu.Lock()
 	defer db.applyMu.Unlock()
 	conn, err := db.db.Conn(ctx)
@@ -39,15 +41,15 @@ func (db *DB) Apply(ctx context.Context, b *cost.Batch) (*cost.ApplyResult, erro
 		return nil, fmt.Errorf("duckdb: apply: %w", err)
 	}
 	defer st.drop()
-	if err := stageBatch(st, b, usages); err != nil {
+	if err := st.fill(usages, parts); err != nil {
 		return nil, fmt.Errorf("duckdb: apply: %w", err)
 	}
-	res := &cost.ApplyResult{EventsDuplicate: dupWithin}
-	a := &applier{conn: conn, now: db.now(), batch: b.EventBatch, res: res, ids: ids}
+	a := &applier{conn: conn, now: db.now(), batch: b, parts: parts, ids: ids,
+		res: &cost.ApplyResult{EventsDuplicate: dupWithin}}
 	if err := a.run(ctx); err != nil {
 		return nil, fmt.Errorf("duckdb: apply: %w", err)
 	}
-	return res, nil
+	return a.res, nil
 }
 
 // checkBatch validates a batch before anything is written.
@@ -105,25 +107,6 @@ func dedupeUsages(us []cost.EventUsage) (kept []cost.EventUsage, dropped int, id
 	return kept, dropped, ids
 }
 
-// stageBatch appends the batch's lines, replaced partitions and usages to the
-// staging tables.
-func stageBatch(st *stage, b *cost.Batch, usages []cost.EventUsage) error {
-	if err := st.appendRows("stage_lines", len(b.Lines), func(i int) ([]driver.Value, error) {
-		return lineValues(&b.Lines[i])
-	}); err != nil {
-		return err
-	}
-	parts := uniqueParts(b.Replace)
-	if err := st.appendRows("stage_parts", len(parts), func(i int) ([]driver.Value, error) {
-		return []driver.Value{parts[i].Source, parts[i].Key}, nil
-	}); err != nil {
-		return err
-	}
-	return st.appendRows("stage_usage", len(usages), func(i int) ([]driver.Value, error) {
-		return usageValues(&usages[i]), nil
-	})
-}
-
 // uniqueParts returns ps without repeats, in first-seen order.
 func uniqueParts(ps []cost.Partition) []cost.Partition {
 	seen := make(map[cost.Partition]bool, len(ps))
@@ -142,8 +125,9 @@ type applier struct {
 	conn  *sql.Conn
 	tx    *sql.Tx
 	now   time.Time
-	batch string
-	ids   []string
+	batch *cost.Batch
+	parts []cost.Partition // Distinct replaced partitions.
+	ids   []string         // Distinct event ids of the batch.
 	res   *cost.ApplyResult
 }
 
@@ -189,15 +173,25 @@ func (a *applier) replace(ctx context.Context) error {
 	return nil
 }
 
-// insertLines copies the staged lines into cost_lines in date order.
+// insertLines appends the batch's lines to cost_lines in date order, inside the
+// transaction, so that zone maps on date stay tight.
 func (a *applier) insertLines(ctx context.Context) error {
-	cols := strings.Join(lineColumns, ", ")
-	n, err := a.exec(ctx, "INSERT INTO cost_lines ("+cols+", ingested_at) SELECT "+cols+
-		", ? FROM stage_lines ORDER BY date", a.now)
+	lines := a.batch.Lines
+	order := make([]int, len(lines))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(i, j int) int { return lines[i].Date.Compare(lines[j].Date) })
+	cols := append(slices.Clone(lineColumns), "ingested_at")
+	row := make([]driver.Value, 0, len(cols))
+	err := appendRows(a.conn, "", "cost_lines", cols, len(order), func(i int) ([]driver.Value, error) {
+		vals, err := lineValues(row[:0], &lines[order[i]])
+		return append(vals, a.now), err
+	})
 	if err != nil {
 		return fmt.Errorf("insert lines: %w", err)
 	}
-	a.res.LinesWritten += n
+	a.res.LinesWritten += len(lines)
 	return nil
 }
 
@@ -216,7 +210,7 @@ func (a *applier) insertEvents(ctx context.Context) error {
 		return fmt.Errorf("dedupe events: %w", err)
 	}
 	n, err := a.exec(ctx, `INSERT INTO events (event_id, event_batch, event_time, ingested_at)
-		SELECT event_id, ?, min(event_time), ? FROM stage_usage GROUP BY event_id`, a.batch, a.now)
+		SELECT event_id, ?, min(event_time), ? FROM stage_usage GROUP BY event_id`, a.batch.EventBatch, a.now)
 	if err != nil {
 		return fmt.Errorf("insert events: %w", err)
 	}
@@ -229,7 +223,7 @@ func (a *applier) insertEvents(ctx context.Context) error {
 		FROM stage_usage
 		GROUP BY day, provider, service, model, model_family, customer_id, project, region,
 			pricing_tier, token_type, cost_source, unpriced
-		ORDER BY day`, cost.StatusEstimated, EventSource, a.batch, a.now)
+		ORDER BY day`, cost.StatusEstimated, EventSource, a.batch.EventBatch, a.now)
 	if err != nil {
 		return fmt.Errorf("roll up events: %w", err)
 	}
@@ -238,32 +232,55 @@ func (a *applier) insertEvents(ctx context.Context) error {
 }
 
 // recordPartitions records each replaced partition's line count and cost, and
-// adds the event rollup to its batch's partition.
+// the event batch's partition (which accumulates across applies).
 func (a *applier) recordPartitions(ctx context.Context) error {
 	if _, err := a.exec(ctx, `DELETE FROM partitions USING stage_parts s
 		WHERE partitions.source = s.source AND partitions.key = s.key`); err != nil {
 		return fmt.Errorf("record partitions: %w", err)
 	}
-	if _, err := a.exec(ctx, `INSERT INTO partitions (source, key, line_count, cost_usd, ingested_at)
-		SELECT s.source, s.key, count(l.date), coalesce(sum(l.cost_usd), 0), ?
-		FROM stage_parts s LEFT JOIN stage_lines l ON l.source = s.source AND l.source_partition = s.key
-		GROUP BY s.source, s.key`, a.now); err != nil {
+	stats := make(map[cost.Partition]*partStats, len(a.parts))
+	for _, p := range a.parts {
+		stats[p] = &partStats{}
+	}
+	for i := range a.batch.Lines {
+		l := &a.batch.Lines[i]
+		s := stats[cost.Partition{Source: l.Source, Key: l.SourcePartition}]
+		s.lines++
+		s.cost += l.CostUSD
+	}
+	cols := []string{"source", "key", "line_count", "cost_usd", "ingested_at"}
+	if err := appendRows(a.conn, "", "partitions", cols, len(a.parts), func(i int) ([]driver.Value, error) {
+		p := a.parts[i]
+		return []driver.Value{p.Source, p.Key, stats[p].lines, stats[p].cost, a.now}, nil
+	}); err != nil {
 		return fmt.Errorf("record partitions: %w", err)
 	}
 	if a.res.EventsInserted == 0 {
 		return nil
 	}
-	var lines int64
-	var usd float64
+	return a.recordEventPartition(ctx)
+}
+
+// partStats is what one partition holds.
+type partStats struct {
+	lines int64
+	cost  float64
+}
+
+// recordEventPartition replaces the event batch's partition record with its
+// current line count and cost.
+func (a *applier) recordEventPartition(ctx context.Context) error {
+	batch := a.batch.EventBatch
+	var s partStats
 	if err := a.tx.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(cost_usd), 0) FROM cost_lines
-		WHERE source = ? AND source_partition = ?`, EventSource, a.batch).Scan(&lines, &usd); err != nil {
+		WHERE source = ? AND source_partition = ?`, EventSource, batch).Scan(&s.lines, &s.cost); err != nil {
 		return fmt.Errorf("record event partition: %w", err)
 	}
-	if _, err := a.exec(ctx, `DELETE FROM partitions WHERE source = ? AND key = ?`, EventSource, a.batch); err != nil {
+	if _, err := a.exec(ctx, `DELETE FROM partitions WHERE source = ? AND key = ?`, EventSource, batch); err != nil {
 		return fmt.Errorf("record event partition: %w", err)
 	}
 	if _, err := a.exec(ctx, `INSERT INTO partitions (source, key, line_count, cost_usd, ingested_at)
-		VALUES (?, ?, ?, ?, ?)`, EventSource, a.batch, lines, usd, a.now); err != nil {
+		VALUES (?, ?, ?, ?, ?)`, EventSource, batch, s.lines, s.cost, a.now); err != nil {
 		return fmt.Errorf("record event partition: %w", err)
 	}
 	return nil

@@ -6,7 +6,6 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
@@ -23,8 +22,8 @@ var lineColumns = []string{
 	"source_partition", "cost_source", "data_status", "charge_category", "requests", "unpriced",
 }
 
-// lineValues returns l's column values in lineColumns order.
-func lineValues(l *cost.LineItem) ([]driver.Value, error) {
+// lineValues appends l's column values, in lineColumns order, to dst.
+func lineValues(dst []driver.Value, l *cost.LineItem) ([]driver.Value, error) {
 	tags, err := tagsJSON(l.Tags)
 	if err != nil {
 		return nil, err
@@ -33,13 +32,13 @@ func lineValues(l *cost.LineItem) ([]driver.Value, error) {
 	if l.ListCostUSD != nil {
 		list = *l.ListCostUSD
 	}
-	return []driver.Value{
+	return append(dst,
 		cost.Day(l.Date), optTime(l.ChargePeriodStart), optTime(l.ChargePeriodEnd),
 		l.CloudProvider, l.Service, l.Model, l.ModelFamily, l.TokenType, l.PricingTier,
 		l.UsageAmount, l.UsageUnit, l.CostUSD, l.Cost, l.Currency, list,
 		l.CustomerID, l.AccountID, l.Project, l.Region, tags, l.Source,
 		l.SourcePartition, l.CostSource, l.DataStatus, l.ChargeCategory, l.Requests, l.Unpriced,
-	}, nil
+	), nil
 }
 
 // optTime returns nil for a zero time, so it is stored as NULL.
@@ -68,6 +67,11 @@ const usageColumns = `event_id VARCHAR, event_time TIMESTAMP, day DATE, provider
 	region VARCHAR, pricing_tier VARCHAR, token_type VARCHAR, tokens BIGINT, cost_usd DOUBLE,
 	cost_source VARCHAR, unpriced BOOLEAN, first BOOLEAN`
 
+// usageNames are the names of usageColumns.
+var usageNames = []string{"event_id", "event_time", "day", "provider", "service", "model",
+	"model_family", "customer_id", "project", "region", "pricing_tier", "token_type", "tokens",
+	"cost_usd", "cost_source", "unpriced", "first"}
+
 // usageValues returns u's values in usageColumns order.
 func usageValues(u *cost.EventUsage) []driver.Value {
 	return []driver.Value{
@@ -77,8 +81,42 @@ func usageValues(u *cost.EventUsage) []driver.Value {
 	}
 }
 
-// stage holds a batch in connection-local temporary tables, filled with DuckDB's
-// appender, so the transaction that publishes it only runs set-based SQL.
+// appendRows appends n rows produced by row(i) to a table of catalog ("temp" for
+// the staging tables, "" for the database) through DuckDB's appender on conn. Rows
+// appended while conn has an open transaction belong to that transaction.
+func appendRows(conn *sql.Conn, catalog, table string, cols []string, n int,
+	row func(i int) ([]driver.Value, error)) error {
+	if n == 0 {
+		return nil
+	}
+	return conn.Raw(func(dc any) error {
+		c, ok := dc.(driver.Conn)
+		if !ok {
+			return fmt.Errorf("unexpected driver connection %T", dc)
+		}
+		a, err := duckdb.NewAppenderWithColumns(c, catalog, "main", table, cols)
+		if err != nil {
+			return fmt.Errorf("appender %s: %w", table, err)
+		}
+		for i := range n {
+			vals, err := row(i)
+			if err == nil {
+				err = a.AppendRow(vals...)
+			}
+			if err != nil {
+				a.Close()
+				return fmt.Errorf("append to %s, row %d: %w", table, i+1, err)
+			}
+		}
+		if err := a.Close(); err != nil {
+			return fmt.Errorf("append to %s: %w", table, err)
+		}
+		return nil
+	})
+}
+
+// stage holds a batch's event usages and replaced partitions in connection-local
+// temporary tables, so the transaction that publishes it runs set-based SQL.
 type stage struct {
 	conn *sql.Conn
 }
@@ -86,8 +124,6 @@ type stage struct {
 // create (re)creates the empty staging tables.
 func (s *stage) create(ctx context.Context) error {
 	stmts := []string{
-		"CREATE OR REPLACE TEMP TABLE stage_lines AS SELECT " + strings.Join(lineColumns, ", ") +
-			" FROM cost_lines LIMIT 0",
 		"CREATE OR REPLACE TEMP TABLE stage_usage (" + usageColumns + ")",
 		"CREATE OR REPLACE TEMP TABLE stage_parts (source VARCHAR, key VARCHAR)",
 	}
@@ -101,38 +137,20 @@ func (s *stage) create(ctx context.Context) error {
 
 // drop removes the staging tables so the pooled connection is left clean.
 func (s *stage) drop() {
-	for _, t := range []string{"stage_lines", "stage_usage", "stage_parts"} {
+	for _, t := range []string{"stage_usage", "stage_parts"} {
 		s.conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS temp.main."+t)
 	}
 }
 
-// appendRows appends n rows produced by row(i) to a staging table.
-func (s *stage) appendRows(table string, n int, row func(i int) ([]driver.Value, error)) error {
-	if n == 0 {
-		return nil
+// fill appends the usages and the distinct replaced partitions.
+func (s *stage) fill(usages []cost.EventUsage, parts []cost.Partition) error {
+	if err := appendRows(s.conn, "temp", "stage_parts", []string{"source", "key"}, len(parts),
+		func(i int) ([]driver.Value, error) {
+			return []driver.Value{parts[i].Source, parts[i].Key}, nil
+		}); err != nil {
+		return err
 	}
-	return s.conn.Raw(func(dc any) error {
-		conn, ok := dc.(driver.Conn)
-		if !ok {
-			return fmt.Errorf("unexpected driver connection %T", dc)
-		}
-		a, err := duckdb.NewAppender(conn, "temp", "main", table)
-		if err != nil {
-			return fmt.Errorf("appender %s: %w", table, err)
-		}
-		for i := range n {
-			vals, err := row(i)
-			if err == nil {
-				err = a.AppendRow(vals...)
-			}
-			if err != nil {
-				a.Close()
-				return fmt.Errorf("stage %s row %d: %w", table, i, err)
-			}
-		}
-		if err := a.Close(); err != nil {
-			return fmt.Errorf("stage %s: %w", table, err)
-		}
-		return nil
+	return appendRows(s.conn, "temp", "stage_usage", usageNames, len(usages), func(i int) ([]driver.Value, error) {
+		return usageValues(&usages[i]), nil
 	})
 }
