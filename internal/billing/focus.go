@@ -215,11 +215,13 @@ func (m *focusMap) tags(r *record, warn WarnFunc) map[string]string {
 	if t, ok := m.tagCache[s]; ok {
 		return t
 	}
+	bad := false
 	t := parseTags(s, func(e error) {
+		bad = true
 		warn(fmt.Sprintf("%s: column %q is not a JSON object on some lines; those lines keep no tags",
 			r.file, r.name[m.col["tags"]]))
 	})
-	if len(m.tagCache) < cacheLimit {
+	if !bad && len(m.tagCache) < cacheLimit {
 		m.tagCache[s] = t
 	}
 	return t

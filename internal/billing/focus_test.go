@@ -171,3 +171,28 @@ func TestReadFOCUSErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestReadFOCUSVariants(t *testing.T) {
+	const body = "BilledCost,BillingCurrency,ChargePeriodStart,ProviderName,ServiceName,x_UsageType,PricingQuantity,PricingUnit,Tags\n" +
+		// Marketplace usage type: the model comes from the service name.
+		"0.5,USD,2026-10-01 00:00:00,AWS,Claude 3 Haiku (Amazon Bedrock Edition),USW2-MP:USW2_InputTokenCount-Units,2000000,Units,\n" +
+		// Azure EA tags without braces.
+		"1,USD,2026-10-01 00:00:00,Microsoft,Azure OpenAI,,,,\"\"\"customer\"\": \"\"cust_ea\"\"\"\n" +
+		// Tags that are not JSON: kept as a line, with one warning however many lines.
+		"2,USD,2026-10-01 00:00:00,AWS,Amazon EC2,,,,not json\n" +
+		"3,USD,2026-10-01 00:00:00,AWS,Amazon EC2,,,,not json\n"
+	var warnings []string
+	lines := collect(t, func(fn billing.LineFunc) error {
+		return billing.ReadFOCUS("v.csv", strings.NewReader(body), fn, func(m string) { warnings = append(warnings, m) })
+	})
+	if l := lines[0]; l.Model != "claude-3-haiku" || l.TokenType != "input" || l.UsageAmount != 2e6 || l.UsageUnit != "tokens" {
+		t.Errorf("marketplace line = %+v", l)
+	}
+	if l := lines[1]; l.Tags["customer"] != "cust_ea" || l.CloudProvider != "Azure" || l.TokenType != "" {
+		t.Errorf("EA line = %+v", l)
+	}
+	if len(lines) != 4 || lines[3].Tags != nil || len(warnings) != 2 || warnings[0] != warnings[1] ||
+		!strings.Contains(warnings[0], `column "Tags" is not a JSON object`) {
+		t.Errorf("%d lines, warnings %q", len(lines), warnings)
+	}
+}

@@ -14,6 +14,12 @@ var firstParty = map[string]string{
 	"claude": cost.ProviderAnthropic, "gemini": cost.ProviderGCP,
 }
 
+// defaultService names the service of an event that names none, by provider.
+var defaultService = map[string]string{
+	cost.ProviderOpenAI: "OpenAI API", cost.ProviderAnthropic: "Anthropic API",
+	cost.ProviderAWS: "Amazon Bedrock", cost.ProviderGCP: "Vertex AI", cost.ProviderAzure: "Azure OpenAI",
+}
+
 // EventBatchPrefix starts the batch id of an events file; the rest is the
 // SHA-256 of its decompressed content, so the same file is the same batch.
 const EventBatchPrefix = "sha256:"
@@ -58,11 +64,15 @@ func (r *run) usages(cat *pricing.Catalog, e *cost.Event, out []cost.EventUsage)
 	if provider == "" {
 		provider = firstParty[cost.ModelFamily(model)]
 	}
+	service := strings.TrimSpace(e.Service)
+	if service == "" {
+		service = defaultService[provider]
+	}
 	customer := strings.TrimSpace(e.CustomerID)
 	if customer == "" {
 		customer = r.in.customerFromTags(e.Tags)
 	}
-	base := cost.EventUsage{EventID: e.ID, Time: e.Timestamp, Provider: provider, Service: e.Service,
+	base := cost.EventUsage{EventID: e.ID, Time: e.Timestamp, Provider: provider, Service: service,
 		Model: model, ModelFamily: cost.ModelFamily(model), CustomerID: customer, Project: e.Project,
 		Region: e.Region, PricingTier: tierOrStandard(e.PricingTier), Tags: e.Tags,
 		CostSource: cost.SourceEventEstimate}

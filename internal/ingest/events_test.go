@@ -90,6 +90,8 @@ func TestIngestEventsDuplicates(t *testing.T) {
 	if l := got["2024-11-01 OpenAI cust_acme gpt-4o input event_estimate"]; l != (eventLine{2.5, 1e6, 1, false}) {
 		t.Errorf("e2 counted twice: %+v", l)
 	}
+	assertTotals(t, totals(t, db, "service", "source = 'events'"), map[string]float64{
+		"OpenAI API": 10, "Amazon Bedrock": 9, "": 0, "Anthropic API": 15})
 	if len(got) != 9 {
 		t.Errorf("%d rollup lines, want 9: %v", len(got), got)
 	}

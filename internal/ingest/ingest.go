@@ -84,6 +84,9 @@ func (in *Ingester) Ingest(ctx context.Context, format, name string, r io.Reader
 	if err != nil {
 		return nil, err
 	}
+	if in.Progress != nil {
+		fmt.Fprintf(in.Progress, "%s: %d rows parsed, writing\n", name, run.sum.Rows)
+	}
 	res, err := in.Store.Apply(ctx, batch)
 	if err != nil {
 		return nil, err
