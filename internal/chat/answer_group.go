@@ -91,7 +91,7 @@ func (e *Engine) grouped(ctx context.Context, p cost.Principal, pl *plan, v *voc
 		format = money
 	}
 	if len(rows) == 0 {
-		return &cost.ChatAnswer{Answer: fmt.Sprintf("There were no costs%s %s.", scopeText(pl), periodText(pl.When)), Data: &res.Frame}, nil
+		return &cost.ChatAnswer{Answer: fmt.Sprintf("There were no costs%s %s.", scopeFull(p, pl, v), periodText(pl.When)), Data: &res.Frame}, nil
 	}
 	total := 0.0
 	for _, r := range rows {
@@ -99,7 +99,7 @@ func (e *Engine) grouped(ctx context.Context, p cost.Principal, pl *plan, v *voc
 	}
 	if pl.GroupBy.IsTime() {
 		sort.Slice(rows, func(i, j int) bool { return rows[i].key < rows[j].key })
-		return timeSeries(pl, rows, total, format, res), nil
+		return timeSeries(p, v, pl, rows, total, format, res), nil
 	}
 	sort.SliceStable(rows, func(i, j int) bool {
 		if pl.Asc {
@@ -118,11 +118,11 @@ func (e *Engine) grouped(ctx context.Context, p cost.Principal, pl *plan, v *voc
 	}
 	ans := &cost.ChatAnswer{Data: &res.Frame, Chart: chart}
 	if pl.Intent == intentTop {
-		ans.Answer = topText(pl, rows, total, format, v)
+		ans.Answer = topText(p, pl, rows, total, format, v)
 		return ans, nil
 	}
 	items := listItems(pl, rows, total, format, v, 3)
-	text := fmt.Sprintf("%s by %s%s %s: %s", metricTitle(m), noun(pl.GroupBy, 1), scopeText(pl), periodText(pl.When), joinList(items))
+	text := fmt.Sprintf("%s by %s%s %s: %s", metricTitle(m), noun(pl.GroupBy, 1), scopeFull(p, pl, v), periodText(pl.When), joinList(items))
 	if len(rows) > 3 {
 		text += fmt.Sprintf(", and %d more", len(rows)-3)
 	}
@@ -161,7 +161,7 @@ func listItems(pl *plan, rows []row, total float64, format func(float64) string,
 	return items
 }
 
-func topText(pl *plan, rows []row, total float64, format func(float64) string, v *vocab) string {
+func topText(p cost.Principal, pl *plan, rows []row, total float64, format func(float64) string, v *vocab) string {
 	n := min(pl.N, len(rows))
 	if n <= 1 {
 		r := rows[0]
@@ -169,13 +169,13 @@ func topText(pl *plan, rows []row, total float64, format func(float64) string, v
 		var s string
 		switch {
 		case pl.Metric == cost.MetricCostPer1K && pl.Asc:
-			s = fmt.Sprintf("%s was the most cost-efficient %s%s %s at %s per 1K tokens", name, noun(pl.GroupBy, 1), scopeText(pl), periodText(pl.When), money(r.value))
+			s = fmt.Sprintf("%s was the most cost-efficient %s%s %s at %s per 1K tokens", name, noun(pl.GroupBy, 1), scopeFull(p, pl, v), periodText(pl.When), money(r.value))
 		case pl.Metric == cost.MetricCostPer1K:
-			s = fmt.Sprintf("%s had the highest cost per 1K tokens of any %s%s %s: %s", name, noun(pl.GroupBy, 1), scopeText(pl), periodText(pl.When), money(r.value))
+			s = fmt.Sprintf("%s had the highest cost per 1K tokens of any %s%s %s: %s", name, noun(pl.GroupBy, 1), scopeFull(p, pl, v), periodText(pl.When), money(r.value))
 		case pl.Metric == cost.MetricTokens:
-			s = fmt.Sprintf("%s used the %s tokens of any %s%s %s: %s", name, pick(pl.Asc, "fewest", "most"), noun(pl.GroupBy, 1), scopeText(pl), periodText(pl.When), count(r.value))
+			s = fmt.Sprintf("%s used the %s tokens of any %s%s %s: %s", name, pick(pl.Asc, "fewest", "most"), noun(pl.GroupBy, 1), scopeFull(p, pl, v), periodText(pl.When), count(r.value))
 		default:
-			s = fmt.Sprintf("%s was the %s %s%s %s at %s", name, pick(pl.Asc, "cheapest", "most expensive"), noun(pl.GroupBy, 1), scopeText(pl), periodText(pl.When), format(r.value))
+			s = fmt.Sprintf("%s was the %s %s%s %s at %s", name, pick(pl.Asc, "cheapest", "most expensive"), noun(pl.GroupBy, 1), scopeFull(p, pl, v), periodText(pl.When), format(r.value))
 		}
 		if pl.Metric != cost.MetricCostPer1K && total > 0 {
 			s += fmt.Sprintf(", %s of the %s total", percent(r.value/total), format(total))
@@ -186,7 +186,7 @@ func topText(pl *plan, rows []row, total float64, format func(float64) string, v
 	if pl.Asc {
 		lead = fmt.Sprintf("Bottom %d %s by %s", n, noun(pl.GroupBy, n), strings.ToLower(metricTitle(pl.Metric)))
 	}
-	text := fmt.Sprintf("%s%s %s: %s", lead, scopeText(pl), periodText(pl.When), joinList(listItems(pl, rows, total, format, v, n)))
+	text := fmt.Sprintf("%s%s %s: %s", lead, scopeFull(p, pl, v), periodText(pl.When), joinList(listItems(pl, rows, total, format, v, n)))
 	if pl.Metric != cost.MetricCostPer1K {
 		text += fmt.Sprintf(" — %s in total", format(total))
 	}
@@ -200,7 +200,7 @@ func pick(b bool, yes, no string) string {
 	return no
 }
 
-func timeSeries(pl *plan, rows []row, total float64, format func(float64) string, res *cost.Result) *cost.ChatAnswer {
+func timeSeries(p cost.Principal, v *vocab, pl *plan, rows []row, total float64, format func(float64) string, res *cost.Result) *cost.ChatAnswer {
 	hi, lo := rows[0], rows[0]
 	for _, r := range rows {
 		if r.value > hi.value {
@@ -212,7 +212,7 @@ func timeSeries(pl *plan, rows []row, total float64, format func(float64) string
 	}
 	grain := map[cost.Dimension]string{cost.DimDate: "Daily", cost.DimWeek: "Weekly", cost.DimMonth: "Monthly"}[pl.GroupBy]
 	text := fmt.Sprintf("%s %s%s %s: %s in total; highest %s (%s), lowest %s (%s).", grain,
-		strings.ToLower(metricTitle(pl.Metric)), scopeText(pl), periodText(pl.When), format(total),
+		strings.ToLower(metricTitle(pl.Metric)), scopeFull(p, pl, v), periodText(pl.When), format(total),
 		label(pl.GroupBy, hi.key, nil), format(hi.value), label(pl.GroupBy, lo.key, nil), format(lo.value))
 	return &cost.ChatAnswer{Answer: text, Data: &res.Frame, Chart: "line"}
 }
@@ -248,7 +248,7 @@ func (e *Engine) growth(ctx context.Context, p cost.Principal, pl *plan, v *voca
 		}
 	}
 	if len(rows) == 0 {
-		return &cost.ChatAnswer{Answer: fmt.Sprintf("There were no costs%s %s or %s.", scopeText(pl), periodText(pl.When), periodText(*against))}, nil
+		return &cost.ChatAnswer{Answer: fmt.Sprintf("There were no costs%s %s or %s.", scopeFull(p, pl, v), periodText(pl.When), periodText(*against))}, nil
 	}
 	sort.SliceStable(rows, func(i, j int) bool {
 		di, dj := rows[i].value-rows[i].prev, rows[j].value-rows[j].prev
@@ -272,6 +272,6 @@ func (e *Engine) growth(ctx context.Context, p cost.Principal, pl *plan, v *voca
 	}
 	verb := pick(pl.Asc, "shrank the most", "grew the most")
 	text := fmt.Sprintf("%s%s from %s to %s: %s.", pick(len(items) == 1, strings.ToUpper(noun(pl.GroupBy, 1)[:1])+noun(pl.GroupBy, 1)[1:]+" that "+verb,
-		"The "+noun(pl.GroupBy, len(items))+" that "+verb), scopeText(pl), rangeLabel(against.Range), periodText(pl.When), joinList(items))
+		"The "+noun(pl.GroupBy, len(items))+" that "+verb), scopeFull(p, pl, v), rangeLabel(against.Range), periodText(pl.When), joinList(items))
 	return &cost.ChatAnswer{Answer: text, Data: f, Chart: "bar"}, nil
 }

@@ -24,7 +24,7 @@ func nonCustomerFilters(pl *plan) []cost.Filter {
 
 func (e *Engine) explain(ctx context.Context, p cost.Principal, pl *plan, v *vocab) (*cost.ChatAnswer, error) {
 	w := pl.When
-	if w.Phrase == "" && w.Range.Days() == 1 {
+	if pl.Defaulted {
 		// No day named: explain the latest spike of the last 30 days, if any.
 		if d, ok, err := e.latestSpike(ctx, p, pl, w.Range.To); err != nil {
 			return nil, err
@@ -37,7 +37,7 @@ func (e *Engine) explain(ctx context.Context, p cost.Principal, pl *plan, v *voc
 	if err != nil {
 		return nil, err
 	}
-	text := fmt.Sprintf("Cost%s %s was %s", scopeText(pl), periodText(w), money(ex.Total))
+	text := fmt.Sprintf("Cost%s %s was %s", scopeFull(p, pl, v), periodText(w), money(ex.Total))
 	usual := ex.Baseline > 0 && math.Abs(ex.Total-ex.Baseline) < 0.1*ex.Baseline
 	switch {
 	case usual:
@@ -99,7 +99,11 @@ func (e *Engine) latestSpike(ctx context.Context, p cost.Principal, pl *plan, en
 }
 
 func (e *Engine) anomalies(ctx context.Context, p cost.Principal, pl *plan, v *vocab) (*cost.ChatAnswer, error) {
-	req := cost.AnomalyRequest{Range: pl.When.Range, CustomerID: scopeCustomer(p, pl), Filters: nonCustomerFilters(pl)}
+	r := pl.When.Range
+	if today := cost.Day(e.query.Now()); r.To.Equal(today) && r.From.Before(today) {
+		r.To = today.AddDate(0, 0, -1) // Today is still accruing: not an anomaly.
+	}
+	req := cost.AnomalyRequest{Range: r, CustomerID: scopeCustomer(p, pl), Filters: nonCustomerFilters(pl)}
 	if pl.GroupBy == cost.DimCustomer || pl.GroupBy == cost.DimModel {
 		req.By = pl.GroupBy
 	}
@@ -129,9 +133,10 @@ func (e *Engine) anomalies(ctx context.Context, p cost.Principal, pl *plan, v *v
 	for _, s := range rep.Series {
 		f.Rows = append(f.Rows, []any{s.Date.Format(cost.DateLayout), s.Value, s.Expected, s.Lower, s.Upper, s.Status})
 	}
+	w := when{r, pl.When.Phrase}
 	if len(list) == 0 {
 		return &cost.ChatAnswer{Answer: fmt.Sprintf("No unusual days%s %s: daily cost stayed within its expected range.",
-			scopeText(pl), periodText(pl.When)), Data: f, Chart: "line"}, nil
+			scopeFull(p, pl, v), periodText(w)), Data: f, Chart: "line", Period: &r}, nil
 	}
 	var items []string
 	for i, a := range list {
@@ -145,6 +150,6 @@ func (e *Engine) anomalies(ctx context.Context, p cost.Principal, pl *plan, v *v
 		}
 		items = append(items, fmt.Sprintf("%s%s (%s vs %s expected, %s)", who, a.Date.Format("Mon Jan 2"), money(a.Value), money(a.Expected), a.Direction))
 	}
-	text := fmt.Sprintf("Found %d unusual %s%s %s: %s.", len(list), pick(len(list) == 1, "day", "days"), scopeText(pl), periodText(pl.When), joinList(items))
-	return &cost.ChatAnswer{Answer: text, Data: f, Chart: "line"}, nil
+	text := fmt.Sprintf("Found %d unusual %s%s %s: %s.", len(list), pick(len(list) == 1, "day", "days"), scopeFull(p, pl, v), periodText(w), joinList(items))
+	return &cost.ChatAnswer{Answer: text, Data: f, Chart: "line", Period: &r}, nil
 }

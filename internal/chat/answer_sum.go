@@ -14,6 +14,8 @@ func figure(m cost.Metric) (func(float64) string, string) {
 		return count, "used %s tokens"
 	case cost.MetricRequests:
 		return count, "made %s requests"
+	case cost.MetricActiveCustomers:
+		return count, "had %s active customers"
 	}
 	return money, "spent %s"
 }
@@ -55,7 +57,7 @@ func (e *Engine) total(ctx context.Context, p cost.Principal, pl *plan, v *vocab
 	return &cost.ChatAnswer{Answer: text, Data: &res.Frame}, nil
 }
 
-func (e *Engine) per1K(ctx context.Context, p cost.Principal, pl *plan, _ *vocab) (*cost.ChatAnswer, error) {
+func (e *Engine) per1K(ctx context.Context, p cost.Principal, pl *plan, v *vocab) (*cost.ChatAnswer, error) {
 	ms := []cost.Metric{cost.MetricCostPer1K, cost.MetricCost, cost.MetricTokens}
 	res, err := e.runQuery(ctx, p, pl, pl.When.Range, cost.Query{Metrics: ms, Compare: true})
 	if err != nil {
@@ -67,7 +69,7 @@ func (e *Engine) per1K(ctx context.Context, p cost.Principal, pl *plan, _ *vocab
 			scopeText(pl), periodText(pl.When)), Data: &res.Frame}, nil
 	}
 	unit := first(res, string(cost.MetricCostPer1K))
-	text := fmt.Sprintf("Cost per 1K tokens%s %s was %s (%s for %s tokens).", scopeText(pl), periodText(pl.When),
+	text := fmt.Sprintf("Cost per 1K tokens%s %s was %s (%s for %s tokens).", scopeFull(p, pl, v), periodText(pl.When),
 		money(unit), money(tokenCost(res)), count(tokens))
 	if prev := first(res, string(cost.MetricCostPer1K)+"_previous"); res.Previous != nil && prev > 0 {
 		text += fmt.Sprintf(" That's %s %s.", change(unit, prev, money), inRange(*res.Previous))
@@ -80,8 +82,11 @@ func tokenCost(res *cost.Result) float64 {
 	return first(res, string(cost.MetricCostPer1K)) * first(res, string(cost.MetricTokens)) / 1000
 }
 
-func (e *Engine) average(ctx context.Context, p cost.Principal, pl *plan, _ *vocab) (*cost.ChatAnswer, error) {
+func (e *Engine) average(ctx context.Context, p cost.Principal, pl *plan, v *vocab) (*cost.ChatAnswer, error) {
 	m := totalMetric(pl)
+	if pl.GroupBy == cost.DimCustomer {
+		return e.perCustomer(ctx, p, pl, v)
+	}
 	res, err := e.runQuery(ctx, p, pl, pl.When.Range, cost.Query{Metrics: []cost.Metric{m}, Compare: true})
 	if err != nil {
 		return nil, err
@@ -96,7 +101,7 @@ func (e *Engine) average(ctx context.Context, p cost.Principal, pl *plan, _ *voc
 			what = "token usage"
 		}
 	}
-	text := fmt.Sprintf("Average daily %s%s %s was %s (%s over %d days).", what, scopeText(pl), periodText(pl.When),
+	text := fmt.Sprintf("Average daily %s%s %s was %s (%s over %d days).", what, scopeFull(p, pl, v), periodText(pl.When),
 		format(total/days), format(total), int(days))
 	if res.Previous != nil {
 		prev := first(res, string(m)+"_previous") / float64(res.Previous.Days())
@@ -105,7 +110,25 @@ func (e *Engine) average(ctx context.Context, p cost.Principal, pl *plan, _ *voc
 	return &cost.ChatAnswer{Answer: text, Data: &res.Frame}, nil
 }
 
-func (e *Engine) topDay(ctx context.Context, p cost.Principal, pl *plan, _ *vocab) (*cost.ChatAnswer, error) {
+// perCustomer answers "average spend per customer": attributed spend over the
+// customers active in the period.
+func (e *Engine) perCustomer(ctx context.Context, p cost.Principal, pl *plan, v *vocab) (*cost.ChatAnswer, error) {
+	ms := []cost.Metric{cost.MetricCost, cost.MetricActiveCustomers}
+	attributed := cost.Filter{Dimension: cost.DimCustomer, Op: cost.OpNotIn, Values: []string{""}}
+	res, err := e.runQuery(ctx, p, pl, pl.When.Range, cost.Query{Metrics: ms, Filters: []cost.Filter{attributed}})
+	if err != nil {
+		return nil, err
+	}
+	total, n := first(res, string(cost.MetricCost)), first(res, string(cost.MetricActiveCustomers))
+	if n == 0 {
+		return &cost.ChatAnswer{Answer: fmt.Sprintf("No customer had costs%s %s.", scopeFull(p, pl, v), periodText(pl.When)), Data: &res.Frame}, nil
+	}
+	text := fmt.Sprintf("Average spend per customer%s %s was %s (%s across %s customers, unattributed costs excluded).",
+		scopeFull(p, pl, v), periodText(pl.When), money(total/n), money(total), count(n))
+	return &cost.ChatAnswer{Answer: text, Data: &res.Frame}, nil
+}
+
+func (e *Engine) topDay(ctx context.Context, p cost.Principal, pl *plan, v *vocab) (*cost.ChatAnswer, error) {
 	m := totalMetric(pl)
 	res, err := e.runQuery(ctx, p, pl, pl.When.Range, cost.Query{Metrics: []cost.Metric{m},
 		GroupBy: []cost.Dimension{cost.DimDate}, OrderBy: []cost.Order{{By: string(cost.DimDate)}}, Limit: cost.MaxLimit})
@@ -117,7 +140,7 @@ func (e *Engine) topDay(ctx context.Context, p cost.Principal, pl *plan, _ *voca
 	for _, row := range res.Rows {
 		x := num(row[1])
 		total += x
-		if best == "" || x > bestV {
+		if best == "" || x > bestV && pl.Intent == intentTopDay || x < bestV && pl.Intent == intentLowDay {
 			best, bestV = str(row[0]), x
 		}
 	}
@@ -127,9 +150,9 @@ func (e *Engine) topDay(ctx context.Context, p cost.Principal, pl *plan, _ *voca
 	}
 	avg := total / float64(pl.When.Range.Days())
 	d, _ := cost.ParseDate(best)
-	text := fmt.Sprintf("The most expensive day%s %s was %s at %s", scopeText(pl), periodText(pl.When), dayLabel(d), format(bestV))
+	text := fmt.Sprintf("The %s day%s %s was %s at %s", pick(pl.Intent == intentLowDay, "cheapest", "most expensive"), scopeFull(p, pl, v), periodText(pl.When), dayLabel(d), format(bestV))
 	if avg > 0 {
-		text += fmt.Sprintf(", %s the daily average of %s", ratioText(bestV/avg), format(avg))
+		text += fmt.Sprintf(" (%s the daily average of %s)", ratioText(bestV/avg), format(avg))
 	}
 	return &cost.ChatAnswer{Answer: text + ".", Data: &res.Frame, Chart: "line"}, nil
 }
@@ -151,6 +174,10 @@ func (e *Engine) compare(ctx context.Context, p cost.Principal, pl *plan, v *voc
 	}
 	format, verb := figure(m)
 	a, b := first(cur, string(m)), first(prev, string(m))
+	if a == 0 && b == 0 {
+		return &cost.ChatAnswer{Answer: fmt.Sprintf("There were no costs%s %s or %s to compare.", scopeText(pl),
+			periodText(pl.When), periodText(*against))}, nil
+	}
 	text := fmt.Sprintf("%s "+verb+"%s %s, %s %s.", subject(p, pl, v), format(a), scopeText(pl), periodText(pl.When),
 		change(a, b, format), periodText(*against))
 	if b != 0 {
@@ -162,6 +189,47 @@ func (e *Engine) compare(ctx context.Context, p cost.Principal, pl *plan, v *voc
 			{pl.When.Range.From.Format(cost.DateLayout), pl.When.Range.To.Format(cost.DateLayout), a},
 		}}
 	return &cost.ChatAnswer{Answer: text, Data: f, Chart: "bar"}, nil
+}
+
+func (e *Engine) share(ctx context.Context, p cost.Principal, pl *plan, v *vocab) (*cost.ChatAnswer, error) {
+	m := totalMetric(pl)
+	part, err := e.runQuery(ctx, p, pl, pl.When.Range, cost.Query{Metrics: []cost.Metric{m}})
+	if err != nil {
+		return nil, err
+	}
+	// The whole is everything in scope, or the named customer's spend when the
+	// part is a slice of it ("share of Acme's spend on Gemini").
+	whole := &plan{}
+	if !p.IsCustomer() && pl.customerID() != "" && len(pl.without(cost.DimCustomer)) > 0 {
+		for _, e := range pl.Filters {
+			if e.Dim == cost.DimCustomer {
+				whole.Filters = append(whole.Filters, e)
+			}
+		}
+	}
+	all, err := e.runQuery(ctx, p, whole, pl.When.Range, cost.Query{Metrics: []cost.Metric{m}})
+	if err != nil {
+		return nil, err
+	}
+	format, _ := figure(m)
+	a, b := first(part, string(m)), first(all, string(m))
+	what := "Spend" + scopeText(pl)
+	of := "all spend"
+	switch {
+	case len(whole.Filters) > 0:
+		of = customerLabel(whole.Filters[0].Value, v) + "'s spend"
+	case p.IsCustomer():
+		of = "your spend"
+	case pl.customerID() != "":
+		what = customerLabel(pl.customerID(), v) + "'s spend"
+	}
+	if b == 0 {
+		return &cost.ChatAnswer{Answer: fmt.Sprintf("There was no spend %s.", periodText(pl.When))}, nil
+	}
+	text := fmt.Sprintf("%s was %s of %s %s (%s of %s).", what, percent(a/b), of, periodText(pl.When), format(a), format(b))
+	f := &cost.Frame{Columns: []string{"part", "whole", "share"}, Types: []string{cost.TypeNumber, cost.TypeNumber, cost.TypeNumber},
+		Rows: [][]any{{a, b, a / b}}}
+	return &cost.ChatAnswer{Answer: text, Data: f, Chart: "pie"}, nil
 }
 
 // signed formats a change with its sign: "+$12.00", "-$3.50".

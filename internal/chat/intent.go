@@ -24,7 +24,8 @@ func (p *parsed) intent() string {
 	switch {
 	case p.has("alert", "alerts", "notify", "warn", "alarm") || p.phrase("let me know", "tell me when", "tell me if", "ping me", "email me"):
 		return intentAlert
-	case p.has("help") || p.phrase("what can you do", "what can i ask", "what do you know"):
+	case p.has("help") || p.phrase("what can you do", "what can i ask", "what do you know") ||
+		len(p.words) <= 3 && p.has("hello", "hi", "hey", "thanks", "thank", "greetings"):
 		return intentHelp
 	case p.has("customers", "tenants", "clients", "who", "anyone", "anybody") && p.overBudgetWords():
 		return intentOverBudget
@@ -42,19 +43,26 @@ func (p *parsed) intent() string {
 		return intentAnomalies
 	case p.has(growWords...) || p.phrase("week over week", "month over month", "year over year", "quarter over quarter") || p.against != nil:
 		return intentCompare
+	case p.phrase("cheapest day", "lowest day", "quietest day", "least expensive day", "slowest day", "lightest day"):
+		return intentLowDay
 	case p.phrase("which day", "what day", "most expensive day", "busiest day", "peak day", "highest day", "worst day",
 		"costliest day", "biggest day", "day with", "which date", "what date"):
 		return intentTopDay
 	case p.per1K():
 		return intentPer1K
+	case p.has("percentage", "share", "proportion", "fraction", "portion") && len(p.entities) > 0 && !p.has("by", "per", "each"):
+		return intentShare
 	case p.has("average", "avg", "mean", "typical") || p.phrase("per day", "a day") && p.has(costWords...):
 		return intentAverage
+	}
+	if p.countsCustomers() {
+		return intentTotal
 	}
 	dim, _ := p.dimension()
 	switch {
 	case dim != "" && (p.has(topWords...) || p.has(bottomWords...)):
 		return intentTop
-	case dim != "" && (p.has("breakdown", "break", "split", "by", "per", "each", "across", "distribution", "share", "which", "what", "list", "show", "trend")):
+	case dim != "" && (p.has("breakdown", "break", "split", "by", "per", "each", "across", "distribution", "trend") || p.asks(dim)):
 		return intentBreakdown
 	case p.has("token", "tokens") && !p.has("cost", "costs", "spend", "spent", "dollars", "expensive"):
 		return intentTokens
@@ -64,6 +72,26 @@ func (p *parsed) intent() string {
 		return intentTotal
 	}
 	return ""
+}
+
+// asks reports whether the question asks for values of d: "which models",
+// "what services", "list customers", "show me providers", "daily spend".
+func (p *parsed) asks(d cost.Dimension) bool {
+	for i, w := range p.words {
+		if dimWords[w] != d && !(d == cost.DimCustomer && w == "who") {
+			continue
+		}
+		if w == "who" || d.IsTime() {
+			return true
+		}
+		for j := max(0, i-3); j < i; j++ {
+			switch p.words[j] {
+			case "which", "what", "list", "show", "whats", "all", "our", "my":
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (p *parsed) overBudgetWords() bool {
@@ -76,9 +104,16 @@ func (p *parsed) per1K() bool {
 		p.phrase("unit cost", "unit price", "cost per token", "price per token") || p.has("efficiency", "efficient")
 }
 
+// countsCustomers reports "how many customers", "number of active customers".
+func (p *parsed) countsCustomers() bool {
+	return p.has("customers", "tenants", "clients") && (p.phrase("how many") || p.has("active", "number", "count"))
+}
+
 // metric is what the question measures: tokens, requests, cost per 1K or cost.
 func (p *parsed) metric() cost.Metric {
 	switch {
+	case p.countsCustomers():
+		return cost.MetricActiveCustomers
 	case p.per1K():
 		return cost.MetricCostPer1K
 	case p.has("token", "tokens") && !p.has("cost", "costs", "spend", "spent", "dollars", "expensive", "cheapest", "costliest"):
@@ -121,7 +156,17 @@ func decide(p *parsed, prior *plan, pr cost.Principal, today time.Time) (*plan, 
 	intent := p.intent()
 	dim, plural := p.dimension()
 	loose := intent == "" && (p.when != nil || len(p.entities) > 0 || dim != "" || p.shift != "")
-	short := p.when == nil && len(p.words) <= 4 && !p.has(costWords...)
+	short := p.when == nil && len(p.words) <= 3 && !p.has(costWords...) &&
+		(intent == "" || len(p.words) > 0 && (p.words[0] == "by" || p.words[0] == "per"))
+	if p.shift != "" && p.when != nil {
+		// "last week vs the week before": the shift names the period compared with.
+		a := shift(*p.when, p.shift)
+		p.against = &a
+		p.shift = ""
+		if intent == "" || intent == intentTotal {
+			intent = intentCompare
+		}
+	}
 	if prior != nil && (p.followUp() || loose || p.shift != "" || short) {
 		return follow(p, prior, intent, dim, today), true
 	}
@@ -132,7 +177,7 @@ func decide(p *parsed, prior *plan, pr cost.Principal, today time.Time) (*plan, 
 	if p.when != nil {
 		pl.When = *p.when
 	} else {
-		pl.When = defaultWhen(intent, p, today)
+		pl.When, pl.Defaulted = defaultWhen(intent, p, today), true
 	}
 	switch intent {
 	case intentTop:
@@ -162,7 +207,8 @@ func decide(p *parsed, prior *plan, pr cost.Principal, today time.Time) (*plan, 
 	case intentCompare:
 		setCompare(pl, p, dim, today)
 	}
-	if pl.Intent != intentBreakdown && pl.Intent != intentTop && pl.Intent != intentGrowth {
+	if pl.Intent != intentBreakdown && pl.Intent != intentTop && pl.Intent != intentGrowth &&
+		!(pl.Intent == intentAverage && pl.GroupBy == cost.DimCustomer) {
 		pl.GroupBy = ""
 	}
 	if pl.Intent == intentBreakdown && pl.GroupBy.IsTime() && pl.Metric == cost.MetricCostPer1K {
@@ -244,6 +290,9 @@ func scopeToCustomer(pl *plan, p *parsed) {
 	if pl.Intent == intentOverBudget {
 		pl.Intent = intentBudget
 	}
+	if pl.Metric == cost.MetricActiveCustomers {
+		pl.Beyond, pl.Metric = true, cost.MetricCost
+	}
 	if pl.GroupBy == cost.DimCustomer {
 		pl.Intent, pl.GroupBy = intentTotal, ""
 		if pl.Metric == cost.MetricTokens {
@@ -275,14 +324,14 @@ func follow(p *parsed, prior *plan, intent string, dim cost.Dimension, today tim
 		pl.Metric = p.metric()
 	}
 	if p.when != nil {
-		pl.When = *p.when
+		pl.When, pl.Defaulted = *p.when, false
 		if pl.Against != nil {
 			prev := cost.PreviousRange(pl.When.Range)
 			pl.Against = &when{prev, ""}
 		}
 	}
 	if p.shift != "" {
-		pl.When = shift(pl.When, p.shift)
+		pl.When, pl.Defaulted = shift(pl.When, p.shift), false
 		if pl.Against != nil {
 			pl.Against = &when{cost.PreviousRange(pl.When.Range), ""}
 		}

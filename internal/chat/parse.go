@@ -29,7 +29,7 @@ what whats when where which who why will with worst year years yesterday you you
 anomalous outlier outliers abnormal cost_usd million k thousand sum overall overspend overspending
 january february march april may june july august september october november december
 monday tuesday wednesday thursday friday saturday sunday quarter daily estimate estimated
-please thanks thank hey hello kindly exactly roughly approximately really actually just like need want know see
+weekend weekends dollars please thanks thank hey hello hi greetings kindly exactly roughly approximately really actually just like need want know see
 give find check look would should will doing being here everything something anything whole entire altogether
 tell show display get got into out off up down per cent cents dollar bucks amount figure figures number numbers
 so far right now currently current latest recent recently again lately still yet already ago earlier later
@@ -37,7 +37,7 @@ so far right now currently current latest recent recently again lately still yet
 
 var (
 	shiftRe   = regexp.MustCompile(`\b(?:the\s+)?(day|week|month|year|period|quarter)\s+(?:before|earlier|prior)\b|\bprevious\s+(day|period)\b|\bbefore that\b|\bprior period\b`)
-	moneyRe   = regexp.MustCompile(`\$\s*(\d+(?:\.\d+)?)\s*(k|m)?\b|\b(\d+(?:\.\d+)?)\s*(k|m)?\s*(?:dollars|usd|bucks)\b`)
+	moneyRe   = regexp.MustCompile(`\$\s*(\d+(?:\.\d+)?)\s*(k|m)?\b|\b(\d+(?:\.\d+)?)\s*(k|m)?\s*(?:dollars?|usd|bucks)\b`)
 	percentRe = regexp.MustCompile(`\b(\d+(?:\.\d+)?)\s*(?:%|percent|pct)`)
 	wordRe    = regexp.MustCompile(`[a-z][a-z_]*`)
 	otherIDRe = regexp.MustCompile(`^(cust|customer|tenant|client|acct|account|org)_[a-z0-9_]+$`)
@@ -68,7 +68,7 @@ func read(q string, today time.Time, v *vocab) *parsed {
 		return w
 	})
 	p := &parsed{}
-	if m := shiftRe.FindStringSubmatchIndex(s); m != nil {
+	if m := shiftRe.FindStringSubmatchIndex(s); m != nil && !strings.Contains(s, "before yesterday") {
 		p.shift = "period"
 		if m[2] >= 0 {
 			p.shift = s[m[2]:m[3]]
@@ -164,7 +164,7 @@ var dimWords = map[string]cost.Dimension{
 	"clouds": cost.DimCloudProvider, "vendor": cost.DimCloudProvider, "vendors": cost.DimCloudProvider,
 	"platform": cost.DimCloudProvider, "platforms": cost.DimCloudProvider,
 	"service": cost.DimService, "services": cost.DimService,
-	"model": cost.DimModel, "models": cost.DimModel, "llm": cost.DimModel, "llms": cost.DimModel,
+	"model": cost.DimModel, "models": cost.DimModel,
 	"family": cost.DimModelFamily, "families": cost.DimModelFamily,
 	"customer": cost.DimCustomer, "customers": cost.DimCustomer, "tenant": cost.DimCustomer,
 	"tenants": cost.DimCustomer, "client": cost.DimCustomer, "clients": cost.DimCustomer,
@@ -190,6 +190,9 @@ func (p *parsed) dimension() (cost.Dimension, bool) {
 	}
 	var found cost.Dimension
 	plural := false
+	if p.has("who", "whom") && !p.has("customer", "customers", "model", "models", "provider", "providers") {
+		return cost.DimCustomer, false
+	}
 	for i, w := range p.words {
 		d, ok := dimWords[w]
 		if !ok || p.namesEntity(i, d) {
@@ -220,7 +223,9 @@ func (p *parsed) timeGrouping(i int) bool {
 	if (w == "daily" || w == "weekly" || w == "monthly") && p.has("trend", "breakdown", "series", "chart", "show", "over") {
 		return true
 	}
-	return false
+	// "weekly spend for the last 2 months": a series when the period holds several.
+	unit := map[string]int{"daily": 1, "weekly": 7, "monthly": 28}[w]
+	return unit > 0 && p.when != nil && p.when.Range.Days() > unit && !p.has("average", "avg", "mean", "typical")
 }
 
 func (p *parsed) namesEntity(i int, d cost.Dimension) bool {

@@ -14,6 +14,7 @@ const (
 	intentBreakdown  = "breakdown"   // Cost by a dimension.
 	intentTop        = "top"         // Top (or bottom) N values of a dimension.
 	intentTopDay     = "top_day"     // The most expensive day.
+	intentLowDay     = "low_day"     // The cheapest day.
 	intentCompare    = "compare"     // A period against another.
 	intentGrowth     = "growth"      // Which values of a dimension grew most.
 	intentBudget     = "budget"      // Budget status and forecast.
@@ -23,6 +24,7 @@ const (
 	intentAnomalies  = "anomalies"   // Unusual days.
 	intentAlert      = "alert"       // Create an alert rule.
 	intentHelp       = "help"        // What the engine can answer.
+	intentShare      = "share"       // A filtered total as a share of the whole.
 )
 
 // plan is a question turned into typed work over the query layer.
@@ -30,6 +32,8 @@ type plan struct {
 	Intent  string
 	Metric  cost.Metric
 	When    when
+	// Defaulted is set when the question named no period.
+	Defaulted bool
 	Against *when // The period compared with, for intentCompare/intentGrowth.
 	GroupBy cost.Dimension
 	N       int

@@ -20,11 +20,13 @@ func (e *Engine) run(ctx context.Context, p cost.Principal, pl *plan, v *vocab) 
 		ans, err = e.total(ctx, p, pl, v)
 	case intentPer1K:
 		ans, err = e.per1K(ctx, p, pl, v)
+	case intentShare:
+		ans, err = e.share(ctx, p, pl, v)
 	case intentAverage:
 		ans, err = e.average(ctx, p, pl, v)
 	case intentBreakdown, intentTop:
 		ans, err = e.grouped(ctx, p, pl, v)
-	case intentTopDay:
+	case intentTopDay, intentLowDay:
 		ans, err = e.topDay(ctx, p, pl, v)
 	case intentCompare:
 		ans, err = e.compare(ctx, p, pl, v)
@@ -124,6 +126,16 @@ func scopeText(pl *plan) string {
 		return ""
 	}
 	return " " + strings.Join(parts, " ")
+}
+
+// scopeFull is scopeText plus, for an admin asking about one customer, that
+// customer: " on Gemini models for Acme Inc (cust_acme)".
+func scopeFull(p cost.Principal, pl *plan, v *vocab) string {
+	s := scopeText(pl)
+	if id := pl.customerID(); id != "" && !p.IsCustomer() {
+		s += " for " + customerLabel(id, v)
+	}
+	return s
 }
 
 func joinOr(vals []string) string {

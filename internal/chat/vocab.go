@@ -39,6 +39,10 @@ var providerSynonyms = map[string]string{
 	"open ai": cost.ProviderOpenAI, "anthropic": cost.ProviderAnthropic,
 }
 
+// providerFamilies maps model makers to their family, used when the maker is not
+// itself a provider in the data.
+var providerFamilies = map[string]string{cost.ProviderOpenAI: "gpt", cost.ProviderAnthropic: "claude"}
+
 // tokenSynonyms maps words to token types.
 var tokenSynonyms = map[string]string{
 	"input": cost.TokenInput, "prompt": cost.TokenInput, "output": cost.TokenOutput,
@@ -74,10 +78,16 @@ func loadVocab(ctx context.Context, qs cost.QueryService, p cost.Principal) (*vo
 		return nil, err
 	}
 	for phrase, prov := range providerSynonyms {
+		found := false
 		for _, have := range providers {
 			if strings.EqualFold(have, prov) {
-				prov = have
+				prov, found = have, true
 			}
+		}
+		if fam, ok := providerFamilies[prov]; ok && !found {
+			// "OpenAI" with no direct OpenAI bills means its models, wherever they ran.
+			v.add(entity{Dim: cost.DimModelFamily, Value: fam, Op: cost.OpEq, Words: strings.Fields(phrase)})
+			continue
 		}
 		v.add(entity{Dim: cost.DimCloudProvider, Value: prov, Op: cost.OpEq, Words: strings.Fields(phrase)})
 	}
@@ -90,6 +100,9 @@ func loadVocab(ctx context.Context, qs cost.QueryService, p cost.Principal) (*vo
 	v.addModels(models)
 	for phrase, tt := range tokenSynonyms {
 		v.add(entity{Dim: cost.DimTokenType, Value: tt, Op: cost.OpEq, Words: strings.Fields(phrase)})
+	}
+	for _, w := range []string{"caching", "cache"} {
+		v.add(entity{Dim: cost.DimTokenType, Value: "cache", Op: cost.OpIn, Set: []string{cost.TokenCacheRead, cost.TokenCacheWrite}, Words: []string{w}})
 	}
 	for _, c := range customers {
 		v.addCustomer(c)

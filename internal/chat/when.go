@@ -36,7 +36,8 @@ var (
 	monthRe     = regexp.MustCompile(`\b(in|during|for|since|of|over|from|through)?\s*\b(` + monthNames + `)\b\.?(?:\s+(\d{4})\b)?`)
 	lastNRe     = regexp.MustCompile(`\b(?:last|past|previous|prior|trailing)\s+(\d{1,4}|[a-z]+)\s+(day|days|week|weeks|month|months)\b`)
 	yearRe      = regexp.MustCompile(`\b(?:in|for|during)\s+(20\d\d)\b`)
-	weekdayRe   = regexp.MustCompile(`\b(?:(on|last|this|past|previous)\s+)?(` + weekdayNames + `)\b`)
+	weekdayRe   = regexp.MustCompile(`\b(?:(on|last|this|past|previous|since|from)\s+)?(` + weekdayNames + `)\b`)
+	weekendRe   = regexp.MustCompile(`\b(?:(?:last|this|past|previous|the)\s+)?weekend\b`)
 )
 
 // fixed are the phrases with a fixed meaning, checked in order (longest first).
@@ -73,7 +74,21 @@ func findWhen(s string, today time.Time) (*when, string) {
 	return nil, s
 }
 
-var finders = []func(string, time.Time) (*when, string){findLastN, findFixed, findQuarter, findMonth, findWeekday, findYear}
+var finders = []func(string, time.Time) (*when, string){findLastN, findFixed, findQuarter, findMonth, findWeekend, findWeekday, findYear}
+
+// findWeekend reads "last weekend" / "over the weekend": the latest Saturday and
+// Sunday before today.
+func findWeekend(s string, today time.Time) (*when, string) {
+	loc := weekendRe.FindStringIndex(s)
+	if loc == nil {
+		return nil, s
+	}
+	d := today.AddDate(0, 0, -1)
+	for d.Weekday() != time.Sunday {
+		d = d.AddDate(0, 0, -1)
+	}
+	return &when{cost.DateRange{From: d.AddDate(0, 0, -1), To: d}, "last weekend"}, blank(s, loc)
+}
 
 func blank(s string, loc []int) string {
 	return s[:loc[0]] + " " + s[loc[1]:]
@@ -299,6 +314,9 @@ func findWeekday(s string, today time.Time) (*when, string) {
 		d := today.AddDate(0, 0, -1)
 		for d.Weekday() != wd {
 			d = d.AddDate(0, 0, -1)
+		}
+		if m[2] >= 0 && (s[m[2]:m[3]] == "since" || s[m[2]:m[3]] == "from") {
+			return &when{cost.DateRange{From: d, To: today}, "since " + d.Weekday().String()}, blank(s, []int{m[0], m[1]})
 		}
 		return &when{cost.DateRange{From: d, To: d}, "on " + d.Weekday().String()}, blank(s, []int{m[0], m[1]})
 	}
