@@ -120,6 +120,13 @@ func (b *browser) checkClean(t testing.TB, where string) {
 	b.problems = nil
 }
 
+// forget drops the problems recorded so far.
+func (b *browser) forget() {
+	b.mu.Lock()
+	b.problems = nil
+	b.mu.Unlock()
+}
+
 func (b *browser) run(t testing.TB, actions ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
 	if err := chromedp.Do(b.ctx, actions...); err != nil {

@@ -105,7 +105,24 @@ func (b *browser) waitURL(t testing.TB, want string) {
 func TestDashboardsInBrowser(t *testing.T) {
 	s := startStack(t)
 	b := newBrowser(t, 1440, 1000)
+	b.run(t,
+		chromedp.Navigate(s.url+"/d/overview"),
+		chromedp.WaitVisible(chromedp.ID("token")),
+		chromedp.SendKeys(chromedp.ID("token"), "not-a-token"),
+		chromedp.Click(chromedp.CSS(`#login-form button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.ID("login-error")),
+	)
+	if msg := evalJS[string](t, b, `document.getElementById('login-error').textContent`); !strings.Contains(msg, "not accepted") {
+		t.Errorf("bad token message %q", msg)
+	}
+	if tok := evalJS[string](t, b, `sessionStorage.getItem('llmcost.token') || ''`); tok != "" {
+		t.Errorf("bad token kept in the session: %q", tok)
+	}
+	b.forget() // The rejected token's 401 is expected.
 	b.signIn(t, s.url, "/d/overview", s.admin)
+	if tok := evalJS[string](t, b, `sessionStorage.getItem('llmcost.token')`); tok != s.admin {
+		t.Errorf("session token %q, want the admin token", tok)
+	}
 	b.checkClean(t, "sign in")
 
 	t.Run("EveryPanelRenders", func(t *testing.T) {

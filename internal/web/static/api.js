@@ -42,6 +42,7 @@ export async function get(path, params = {}) {
   }
   if (!res.ok) {
     const e = (body && body.error) || {};
+    if (res.status === 401) window.dispatchEvent(new CustomEvent('llmcost:unauthorized', { detail: e.message }));
     throw new APIError(res.status, e.code || 'http_' + res.status, e.message || res.statusText, e.field);
   }
   return body;

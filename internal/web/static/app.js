@@ -284,6 +284,15 @@ window.addEventListener('popstate', () => {
   loadPanels();
 });
 
+// An expired or revoked token mid-session sends the user back to sign in.
+window.addEventListener('llmcost:unauthorized', (e) => {
+  if (!app.me) return;
+  api.setToken('');
+  app.me = null;
+  app.generation++;
+  showLogin(`Please sign in again: ${e.detail || 'your token is no longer accepted'}`);
+});
+
 $('login-form').addEventListener('submit', signIn);
 $('logout').addEventListener('click', signOut);
 $('theme').addEventListener('click', () => {
