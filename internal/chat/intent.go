@@ -47,6 +47,9 @@ func (p *parsed) intent() string {
 		return intentLowDay
 	case p.phrase("which day", "what day", "most expensive day", "busiest day", "peak day", "highest day", "worst day",
 		"costliest day", "biggest day", "day with", "which date", "what date"):
+		if p.has(bottomWords...) || p.has("quietest", "slowest") {
+			return intentLowDay
+		}
 		return intentTopDay
 	case p.per1K():
 		return intentPer1K
