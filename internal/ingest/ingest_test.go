@@ -227,3 +227,15 @@ func TestIngestBadInput(t *testing.T) {
 }
 
 func newGzip(buf *bytes.Buffer) *gzip.Writer { return gzip.NewWriter(buf) }
+
+func TestIngestGzipFixture(t *testing.T) {
+	plain, plainDB := newIngester(t)
+	zipped, zippedDB := newIngester(t)
+	ps := ingestFile(t, plain, "focus", "testdata/focus12.csv")
+	zs := ingestFile(t, zipped, "focus", "testdata/focus12.csv.gz")
+	const key = "customer_id || ' ' || model || ' ' || token_type || ' ' || usage_amount::BIGINT"
+	assertTotals(t, totals(t, zippedDB, key, ""), totals(t, plainDB, key, ""))
+	if zs.Rows != ps.Rows || zs.TokenLines != ps.TokenLines || !reflect.DeepEqual(zs.Partitions, ps.Partitions) {
+		t.Errorf("gzip summary %+v, plain %+v", zs, ps)
+	}
+}
