@@ -20,6 +20,9 @@ type WarnFunc func(msg string)
 // lineError returns the error for a bad value in a file.
 func lineError(file string, line int, column, format string, args ...any) *cost.Error {
 	msg := fmt.Sprintf(format, args...)
+	if line <= 0 {
+		return &cost.Error{Code: cost.CodeInvalid, Message: fmt.Sprintf("%s: %s", file, msg)}
+	}
 	if column == "" {
 		return &cost.Error{Code: cost.CodeInvalid, Message: fmt.Sprintf("%s: line %d: %s", file, line, msg)}
 	}

@@ -216,6 +216,7 @@ func TestIngestBadInput(t *testing.T) {
 		{"aws-cost", "x", `Unknown format "aws-cost"`},
 		{"unified", "date,cloud_provider\n", `in.csv: line 1, column "service": required column is missing`},
 		{"focus", "\x1f\x8b\x08garbage", "in.csv: bad gzip data"},
+		{"focus", "PAR1 not really", "in.csv: not a readable Parquet file"},
 		{"events", `{"id":"a","timestamp":"2026-01-01T00:00:00Z","model":"gpt-4o","input_tokens":-1}`, `in.csv: line 1, field "input_tokens"`},
 	}
 	for _, tt := range tests {
