@@ -29,17 +29,17 @@ const (
 
 // plan is a question turned into typed work over the query layer.
 type plan struct {
-	Intent  string
-	Metric  cost.Metric
-	When    when
+	Intent string
+	Metric cost.Metric
+	When   when
 	// Defaulted is set when the question named no period.
 	Defaulted bool
-	Against *when // The period compared with, for intentCompare/intentGrowth.
-	GroupBy cost.Dimension
-	N       int
-	Asc     bool // Bottom-N / cheapest instead of top-N.
-	Filters []entity
-	Alert   *cost.AlertRule
+	Against   *when // The period compared with, for intentCompare/intentGrowth.
+	GroupBy   cost.Dimension
+	N         int
+	Asc       bool // Bottom-N / cheapest instead of top-N.
+	Filters   []entity
+	Alert     *cost.AlertRule
 	// Beyond is set when a customer asked about other customers or all of them;
 	// the answer covers only its own data and says so.
 	Beyond bool
