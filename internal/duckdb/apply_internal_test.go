@@ -1,8 +1,10 @@
 package duckdb
 
 import (
+	"math"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/llmcost/llmcost/internal/cost"
 )
@@ -35,6 +37,43 @@ func TestDedupeUsages(t *testing.T) {
 			}
 			if !slices.Equal(ids, tt.wantIDs) {
 				t.Errorf("ids=%v, want %v", ids, tt.wantIDs)
+			}
+		})
+	}
+}
+
+func TestCheckBatch(t *testing.T) {
+	p := cost.Partition{Source: "unified", Key: "AWS/2026-10"}
+	day := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	good := cost.LineItem{Date: day, Source: p.Source, SourcePartition: p.Key, CostUSD: 1}
+	nan := math.NaN()
+	with := func(f func(l *cost.LineItem)) []cost.LineItem {
+		l := good
+		f(&l)
+		return []cost.LineItem{good, l}
+	}
+	tests := []struct {
+		name string
+		b    cost.Batch
+		want string // Error code; "" for none.
+	}{
+		{"Good", cost.Batch{Replace: []cost.Partition{p}, Lines: []cost.LineItem{good}}, ""},
+		{"UnlistedPartition", cost.Batch{Lines: []cost.LineItem{good}}, cost.CodeInvalid},
+		{"NoDate", cost.Batch{Replace: []cost.Partition{p}, Lines: with(func(l *cost.LineItem) { l.Date = time.Time{} })}, cost.CodeInvalid},
+		{"NaNCost", cost.Batch{Replace: []cost.Partition{p}, Lines: with(func(l *cost.LineItem) { l.CostUSD = nan })}, cost.CodeInvalid},
+		{"InfUsage", cost.Batch{Replace: []cost.Partition{p}, Lines: with(func(l *cost.LineItem) { l.UsageAmount = math.Inf(1) })}, cost.CodeInvalid},
+		{"NaNListCost", cost.Batch{Replace: []cost.Partition{p}, Lines: with(func(l *cost.LineItem) { l.ListCostUSD = &nan })}, cost.CodeInvalid},
+		{"EventsWithoutBatch", cost.Batch{Events: []cost.EventUsage{{EventID: "e", Time: day}}}, cost.CodeInvalid},
+		{"EventWithoutID", cost.Batch{Events: []cost.EventUsage{{Time: day}}, EventBatch: "b"}, cost.CodeInvalid},
+		{"EventWithoutTime", cost.Batch{Events: []cost.EventUsage{{EventID: "e"}}, EventBatch: "b"}, cost.CodeInvalid},
+		{"EventNaNCost", cost.Batch{Events: []cost.EventUsage{{EventID: "e", Time: day, CostUSD: nan}}, EventBatch: "b"}, cost.CodeInvalid},
+		{"GoodEvent", cost.Batch{Events: []cost.EventUsage{{EventID: "e", Time: day}}, EventBatch: "b"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := checkBatch(&tt.b)
+			if got := cost.ErrorCode(err); got != tt.want {
+				t.Errorf("code=%q, want %q (err %v)", got, tt.want, err)
 			}
 		})
 	}
