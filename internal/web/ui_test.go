@@ -337,6 +337,25 @@ func TestDashboardsInBrowser(t *testing.T) {
 		b.checkClean(t, "unpriced notice")
 	})
 
+	t.Run("NamesAreNeverMarkup", func(t *testing.T) {
+		top := s.data.Customers[0]
+		evil := `<img src=x onerror="window.__xss=1">`
+		if err := s.store.SetCustomer(context.Background(), cost.Customer{ID: top.ID, Name: evil}); err != nil {
+			t.Fatal(err)
+		}
+		defer s.store.SetCustomer(context.Background(), top)
+		b.open(t, s.url, "/d/overview")
+		b.run(t, chromedp.Poll[chromedp.Void](`(() => {
+			const el = document.querySelector('.panel[data-panel="top-customers"] .chart');
+			window.echarts.getInstanceByDom(el).dispatchAction({ type: 'showTip', seriesIndex: 0, dataIndex: 0 });
+			return [...el.querySelectorAll('div')].some((d) => d.textContent.includes('<img'));
+		})()`, chromedp.WithPollingTimeout(10*time.Second)))
+		if got := evalJS[bool](t, b, `window.__xss === 1 || document.querySelectorAll('img').length > 0`); got {
+			t.Errorf("a customer name became markup")
+		}
+		b.checkClean(t, "markup in names")
+	})
+
 	t.Run("DarkThemeAndPhone", func(t *testing.T) {
 		b.open(t, s.url, "/d/overview")
 		b.run(t, chromedp.Click(chromedp.ID("theme")))

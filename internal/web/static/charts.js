@@ -19,6 +19,12 @@ export function colorFor(key) {
   return palette[h % palette.length];
 }
 
+// esc escapes text for ECharts tooltips, which render HTML: names come from
+// billing data and must never become markup.
+function esc(v) {
+  return String(v).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
 function init(ctx) {
   const chart = window.echarts.init(ctx.el, ctx.theme === 'dark' ? 'dark' : null);
   return chart;
@@ -57,10 +63,10 @@ function tooltip(unitOf) {
     valueFormatter: undefined,
     formatter: (items) => {
       const list = Array.isArray(items) ? items : [items];
-      const head = list.length ? String(list[0].axisValueLabel || list[0].name) : '';
+      const head = list.length ? esc(list[0].axisValueLabel || list[0].name) : '';
       const lines = list
         .filter((p) => p.value != null && !p.seriesName.startsWith('_'))
-        .map((p) => `${p.marker} ${p.seriesName}: <b>${format(Array.isArray(p.value) ? p.value[p.value.length - 1] : p.value, unitOf(p.seriesName))}</b>`);
+        .map((p) => `${p.marker} ${esc(p.seriesName)}: <b>${format(Array.isArray(p.value) ? p.value[p.value.length - 1] : p.value, unitOf(p.seriesName))}</b>`);
       return [head, ...lines].join('<br>');
     },
   };
@@ -84,7 +90,7 @@ export function pie(ctx) {
   const chart = init(ctx);
   chart.setOption({
     ...base(ctx),
-    tooltip: { trigger: 'item', formatter: (p) => `${p.marker} ${p.name}: <b>${format(p.value, ctx.unit)}</b> (${p.percent}%)` },
+    tooltip: { trigger: 'item', formatter: (p) => `${p.marker} ${esc(p.name)}: <b>${format(p.value, ctx.unit)}</b> (${p.percent}%)` },
     legend: { bottom: 0, type: 'scroll', textStyle: { color: ctx.colors.text } },
     series: [{
       type: 'pie',
@@ -174,7 +180,7 @@ export function bargauge(ctx) {
   const chart = init(ctx);
   chart.setOption({
     ...base(ctx),
-    tooltip: { trigger: 'item', formatter: (p) => `${p.name}: <b>${format(p.value, unit)}</b>` },
+    tooltip: { trigger: 'item', formatter: (p) => `${esc(p.name)}: <b>${format(p.value, unit)}</b>` },
     grid: { left: 8, right: 90, top: 8, bottom: 8, containLabel: true },
     xAxis: { ...valueAxis(ctx, unit), max: max || 1, axisLabel: { show: false }, splitLine: { show: false } },
     yAxis: {
@@ -260,7 +266,7 @@ export function heatmap(ctx) {
   const chart = init(ctx);
   chart.setOption({
     ...base(ctx),
-    tooltip: { formatter: (p) => `${ctx.label(dim, keys[p.value[1]])}, week of ${shortDay(weeks[p.value[0]])}: <b>${format(p.value[2], ctx.unit)}</b>` },
+    tooltip: { formatter: (p) => `${esc(ctx.label(dim, keys[p.value[1]]))}, week of ${shortDay(weeks[p.value[0]])}: <b>${format(p.value[2], ctx.unit)}</b>` },
     grid: { left: 8, right: 16, top: 8, bottom: 56, containLabel: true },
     xAxis: { type: 'category', data: weeks, axisLabel: { color: ctx.colors.muted, formatter: shortDay }, splitArea: { show: false } },
     yAxis: { type: 'category', data: keys.map((k) => ctx.label(dim, k)), axisLabel: { color: ctx.colors.text }, triggerEvent: true },
