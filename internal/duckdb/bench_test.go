@@ -59,3 +59,44 @@ func BenchmarkApply(b *testing.B) {
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
 }
+
+// BenchmarkApplyEvents applies batches of 10,000 new events (two token types each)
+// to a store that already knows 1M event ids, and reports events per second.
+func BenchmarkApplyEvents(b *testing.B) {
+	const known, perBatch = 1_000_000, 10_000
+	db, err := duckdb.Open(filepath.Join(b.TempDir(), "bench.duckdb"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	if _, err := db.SQL().ExecContext(ctx, `INSERT INTO events
+		SELECT 'old-' || i, 'old', TIMESTAMP '2025-01-01' + INTERVAL (i) SECOND, now() FROM range(?) t(i)`, known); err != nil {
+		b.Fatal(err)
+	}
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	batch := 0
+	for b.Loop() {
+		b.StopTimer()
+		var us []cost.EventUsage
+		for i := range perBatch {
+			id := fmt.Sprintf("b%d-e%d", batch, i)
+			at := start.Add(time.Duration(batch*perBatch+i) * time.Second)
+			for j, tt := range []string{cost.TokenInput, cost.TokenOutput} {
+				us = append(us, cost.EventUsage{EventID: id, Time: at, Provider: cost.ProviderOpenAI,
+					Model: "gpt-4o", CustomerID: fmt.Sprintf("cust_%03d", i%300), TokenType: tt,
+					Tokens: int64(100 + i%900), CostUSD: 0.001, CostSource: cost.SourceEventEstimate, First: j == 0})
+			}
+		}
+		batch++
+		b.StartTimer()
+		res, err := db.Apply(ctx, &cost.Batch{Events: us, EventBatch: fmt.Sprint("batch-", batch)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res.EventsInserted != perBatch {
+			b.Fatalf("inserted %d events, want %d", res.EventsInserted, perBatch)
+		}
+	}
+	b.ReportMetric(float64(perBatch)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
