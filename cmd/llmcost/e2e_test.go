@@ -183,7 +183,7 @@ func TestServe_EndToEnd(t *testing.T) {
 	})
 
 	t.Run("UI", func(t *testing.T) {
-		for _, p := range []string{"/"} {
+		for _, p := range []string{"/", "/widget.js", "/widget-demo"} {
 			resp, err := http.Get(m.Server.URL() + p)
 			if err != nil {
 				t.Fatal(err)

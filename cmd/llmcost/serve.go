@@ -16,6 +16,7 @@ import (
 	"github.com/llmcost/llmcost/internal/pricing"
 	"github.com/llmcost/llmcost/internal/query"
 	"github.com/llmcost/llmcost/internal/web"
+	"github.com/llmcost/llmcost/internal/widget"
 )
 
 // StoreFile is the DuckDB database file inside the data directory.
@@ -77,7 +78,7 @@ func (m *Main) runServe(ctx context.Context) error {
 	q := query.NewService(db, clock)
 	srv := httpapi.NewServer(httpapi.Config{
 		Addr: m.Config.Addr, Store: db, Query: q, Ingester: in, Keyring: keys,
-		Chat: m.newChat(q, db), UI: web.Handler(),
+		Chat: m.newChat(q, db), UI: web.Handler(), Widget: widget.Handler(),
 		Logger: m.Logger, Now: clock,
 	})
 	if err := srv.Open(); err != nil {
