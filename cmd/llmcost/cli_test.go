@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/csv"
 	"errors"
 	"flag"
@@ -112,4 +113,33 @@ func readUnified(t *testing.T, path string) (map[string]float64, int) {
 		sums[r[col["cloud_provider"]]] += v
 	}
 	return sums, len(recs) - 1
+}
+
+// TestIngest_StdinAndGzip reads a gzip-compressed file from standard input.
+func TestIngest_StdinAndGzip(t *testing.T) {
+	fx := newFixture()
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(fx.csv))
+	zw.Close()
+	dir := t.TempDir()
+	m := newTestMain(map[string]string{"LLMCOST_DATA": dir, "LLMCOST_LOG_LEVEL": "warn"})
+	defer m.Close()
+	m.Stdin = &gz
+	if err := m.ParseFlags(t.Context(), []string{"ingest", "--format", "unified", "-"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Run(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if out := m.Stdout.(*bytes.Buffer).String(); !strings.HasPrefix(out, "-: "+strconv.Itoa(fx.rows)+" rows") {
+		t.Errorf("summary %q, want %d rows from -", out, fx.rows)
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out.csv")
+	mustRun(t, map[string]string{"LLMCOST_DATA": dir, "LLMCOST_LOG_LEVEL": "warn"}, "export", "-o", out).Close()
+	got, _ := readUnified(t, out)
+	assertSums(t, "stdin gzip export", got, fx.byProvider)
 }
