@@ -6,14 +6,12 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
-	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/llmcost/llmcost/internal/auth"
-	"github.com/llmcost/llmcost/internal/cost"
 	"github.com/llmcost/llmcost/internal/duckdb"
 	"github.com/llmcost/llmcost/internal/httpapi"
 )
@@ -147,8 +145,6 @@ func wantError(t *testing.T, w *httptest.ResponseRecorder, status int, code, fie
 
 func ptr[T any](v T) *T { return &v }
 
-var _ = http.StatusOK
-
 // newEnvWithKeys rebuilds e's server with the same keyring and store but another clock.
 func newEnvWithKeys(t *testing.T, e *env, now func() time.Time) *env {
 	t.Helper()
@@ -156,5 +152,3 @@ func newEnvWithKeys(t *testing.T, e *env, now func() time.Time) *env {
 		Logger: slog.New(slog.NewTextHandler(e.logs, nil)), Now: now})
 	return e
 }
-
-var _ = cost.CodeInvalid
