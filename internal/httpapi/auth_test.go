@@ -12,7 +12,6 @@ import (
 func TestAuth_Me(t *testing.T) {
 	e := newEnv(t, nil)
 	expired := e.mint("cust_acme", time.Minute)
-	e.srv = nil
 	e = newEnvWithKeys(t, e, func() time.Time { return testNow.Add(2 * time.Minute) })
 
 	tests := []struct {

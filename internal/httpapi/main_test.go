@@ -143,8 +143,6 @@ func wantError(t *testing.T, w *httptest.ResponseRecorder, status int, code, fie
 	return e
 }
 
-func ptr[T any](v T) *T { return &v }
-
 // newEnvWithKeys rebuilds e's server with the same keyring and store but another clock.
 func newEnvWithKeys(t *testing.T, e *env, now func() time.Time) *env {
 	t.Helper()
