@@ -110,6 +110,16 @@ func testAggregate(t *testing.T, s cost.Store) {
 	for _, q := range Queries() {
 		t.Run(describe(q), func(t *testing.T) { CheckAggregate(t, s, lines, q) })
 	}
+	bad := []*cost.AggregateQuery{
+		{Metrics: []cost.Metric{"cost_usd) FROM cost_lines; --"}},
+		{Metrics: []cost.Metric{cost.MetricCost}, GroupBy: []cost.Dimension{"tags"}},
+		{Metrics: []cost.Metric{cost.MetricCost}, Filters: []cost.Filter{{Dimension: cost.DimModel, Op: "regexp", Values: []string{"."}}}},
+	}
+	for _, q := range bad {
+		if _, err := s.Aggregate(context.Background(), q); cost.ErrorCode(err) != cost.CodeInvalid {
+			t.Errorf("Aggregate(%+v): err=%v, want code invalid", *q, err)
+		}
+	}
 }
 
 // describe names a query for a subtest.
