@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"strings"
+	"time"
 
 	"github.com/llmcost/llmcost/internal/billing"
 	"github.com/llmcost/llmcost/internal/cost"
@@ -90,7 +91,7 @@ func (r *run) usages(cat *pricing.Catalog, e *cost.Event, out []cost.EventUsage)
 	for _, tt := range types {
 		u := base
 		u.TokenType, u.Tokens, u.First = tt, e.Tokens(tt), len(out) == start
-		price, ok := cat.Price(provider, model, tt, base.PricingTier, e.Timestamp)
+		price, ok := r.price(cat, provider, model, tt, base.PricingTier, e.Timestamp)
 		u.CostUSD, u.Unpriced = float64(u.Tokens)*price, !ok && u.Tokens > 0
 		allPriced = allPriced && (ok || u.Tokens == 0)
 		out = append(out, u)
@@ -108,6 +109,33 @@ func (r *run) usages(cat *pricing.Catalog, e *cost.Event, out []cost.EventUsage)
 		}
 	}
 	return out
+}
+
+// priceKey identifies one catalog lookup; events repeat a few per day.
+type priceKey struct {
+	provider, model, tokenType, tier string
+	day                              int64
+}
+
+type priceResult struct {
+	usdPerToken float64
+	ok          bool
+}
+
+// price looks a price up in the catalog, through a per-file cache.
+func (r *run) price(cat *pricing.Catalog, provider, model, tokenType, tier string, t time.Time) (float64, bool) {
+	k := priceKey{provider, model, tokenType, tier, t.Unix() / 86400}
+	if p, ok := r.prices[k]; ok {
+		return p.usdPerToken, p.ok
+	}
+	usd, ok := cat.Price(provider, model, tokenType, tier, t)
+	if r.prices == nil {
+		r.prices = map[priceKey]priceResult{}
+	}
+	if len(r.prices) < 1<<16 {
+		r.prices[k] = priceResult{usd, ok}
+	}
+	return usd, ok
 }
 
 // spreadReported splits a reported event cost over its usages: in proportion to

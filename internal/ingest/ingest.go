@@ -145,6 +145,7 @@ type run struct {
 	warnList []string
 	unpriced map[string]bool
 	models   map[string]string // Raw → canonical event model.
+	prices   map[priceKey]priceResult
 }
 
 // warn records a warning once, counting repeats.
