@@ -77,7 +77,7 @@ func NewServer(c Config) *Server {
 	}
 	s := &Server{cfg: c, log: c.Logger, now: c.Now, metrics: newMetrics(), mux: http.NewServeMux()}
 	s.registerRoutes()
-	s.handler = s.recoverPanics(s.observe(s.cors(s.mux)))
+	s.handler = s.observe(s.recoverPanics(s.cors(s.mux)))
 	return s
 }
 

@@ -122,6 +122,9 @@ func TestPanicRecovery(t *testing.T) {
 	if !strings.Contains(e.logs.String(), "boom") {
 		t.Error("panic not logged")
 	}
+	if m := e.do("GET", "/metrics", "", nil).Body.String(); !strings.Contains(m, `llmcost_http_requests_total{code="500",method="GET",route="GET /api/v1/forecast"} 1`) {
+		t.Error("panicked request not counted as a 500")
+	}
 	decode(t, e.do("GET", "/healthz", "", nil), 200, nil)
 }
 
