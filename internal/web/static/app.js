@@ -97,7 +97,7 @@ async function start() {
   app.vars = variables({ customer, names: app.names, state: app.state, onChange: navigate });
   $('vars').replaceChildren(app.vars.el);
   $('vars').hidden = false;
-  app.vars.load();
+  await app.vars.load();
   buildDashboard();
 }
 

@@ -6,14 +6,25 @@ import { axis, columnUnit, format, shortDay } from './format.js';
 import { col, drillable, roles, uniq } from './frame.js';
 
 /** palette colours series consistently across light and dark themes. */
-export const palette = ['#3b6ef5', '#16a34a', '#f59e0b', '#ef4444', '#8b5cf6', '#06b6d4', '#ec4899', '#84cc16', '#f97316', '#64748b'];
+export const palette = ['#3b6ef5', '#16a34a', '#f59e0b', '#ef4444', '#8b5cf6', '#06b6d4', '#ec4899', '#84cc16', '#f97316', '#64748b', '#14b8a6', '#a855f7'];
 
 // Known providers keep their colour on every chart; other keys hash to one.
 const fixed = { AWS: '#f59e0b', GCP: '#3b6ef5', Azure: '#06b6d4', OpenAI: '#16a34a', Anthropic: '#d9734e' };
 
+const registered = new Map();
+
+/**
+ * registerKeys gives each key (e.g. every model, in a fixed order) its own palette
+ * colour, so series keep their colour across charts without collisions.
+ */
+export function registerKeys(keys) {
+  keys.forEach((k) => { if (!registered.has(k)) registered.set(k, registered.size); });
+}
+
 /** colorFor returns a stable colour for a series or slice key. */
 export function colorFor(key) {
   if (fixed[key]) return fixed[key];
+  if (registered.has(key)) return palette[registered.get(key) % palette.length];
   let h = 0;
   for (const ch of String(key)) h = (h * 31 + ch.codePointAt(0)) >>> 0;
   return palette[h % palette.length];
@@ -181,7 +192,7 @@ export function bargauge(ctx) {
   chart.setOption({
     ...base(ctx),
     tooltip: { trigger: 'item', formatter: (p) => `${esc(p.name)}: <b>${format(p.value, unit)}</b>` },
-    grid: { left: 8, right: 90, top: 8, bottom: 8, containLabel: true },
+    grid: { left: 8, right: lowerIsBetter ? 150 : 90, top: 8, bottom: 8, containLabel: true },
     xAxis: { ...valueAxis(ctx, unit), max: max || 1, axisLabel: { show: false }, splitLine: { show: false } },
     yAxis: {
       type: 'category', inverse: true, data: f.rows.map((row) => ctx.label(dim, row[s])),

@@ -2,6 +2,7 @@
 // as Grafana offers them. Every change produces a new state for the URL.
 
 import * as api from './api.js';
+import { registerKeys } from './charts.js';
 import { h } from './panels.js';
 import { ranges, preset } from './state.js';
 
@@ -60,6 +61,7 @@ export function variables(opts) {
     ]);
     providers.options(p.values || []);
     models.options(m.values || []);
+    registerKeys(m.values || []);
     set(state);
   }
 
