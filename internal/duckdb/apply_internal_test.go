@@ -78,3 +78,47 @@ func TestCheckBatch(t *testing.T) {
 		})
 	}
 }
+
+// isDefault reports whether a column value equals its column's default.
+func isDefault(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case string:
+		return x == ""
+	case float64:
+		return x == 0
+	case int64:
+		return x == 0
+	case bool:
+		return !x
+	}
+	return false
+}
+
+func TestMarkSetMatchesValues(t *testing.T) {
+	list := 2.0
+	day := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	full := cost.LineItem{Date: day, ChargePeriodStart: day, ChargePeriodEnd: day.Add(time.Hour),
+		CloudProvider: "a", Service: "b", Model: "c", ModelFamily: "d", TokenType: "e", PricingTier: "f",
+		UsageAmount: 1, UsageUnit: "g", CostUSD: 1, Cost: 1, Currency: "h", ListCostUSD: &list,
+		CustomerID: "i", AccountID: "j", Project: "k", Region: "l", Tags: map[string]string{"m": "n"},
+		Source: "o", SourcePartition: "p", CostSource: "q", DataStatus: "r", ChargeCategory: "s",
+		Requests: 1, Unpriced: true}
+	for _, l := range []cost.LineItem{full, {Date: day}, {Date: day, Model: "x", Requests: 3}} {
+		set := make([]bool, len(lineColumns))
+		markSet(&l, set)
+		vals, err := lineValues(nil, &l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(vals) != len(lineColumns) {
+			t.Fatalf("%d values for %d columns", len(vals), len(lineColumns))
+		}
+		for i, v := range vals {
+			if want := i == 0 || !isDefault(v); set[i] != want {
+				t.Errorf("column %s: set=%v, want %v", lineColumns[i], set[i], want)
+			}
+		}
+	}
+}

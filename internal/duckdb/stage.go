@@ -41,6 +41,24 @@ func lineValues(dst []driver.Value, l *cost.LineItem) ([]driver.Value, error) {
 	), nil
 }
 
+// markSet sets set[i] for each lineColumns entry whose value in l differs from
+// the column's default (”, 0, false or NULL); the date is always set.
+func markSet(l *cost.LineItem, set []bool) {
+	flags := [...]bool{
+		true, !l.ChargePeriodStart.IsZero(), !l.ChargePeriodEnd.IsZero(),
+		l.CloudProvider != "", l.Service != "", l.Model != "", l.ModelFamily != "", l.TokenType != "",
+		l.PricingTier != "", l.UsageAmount != 0, l.UsageUnit != "", l.CostUSD != 0, l.Cost != 0,
+		l.Currency != "", l.ListCostUSD != nil, l.CustomerID != "", l.AccountID != "", l.Project != "",
+		l.Region != "", len(l.Tags) > 0, l.Source != "", l.SourcePartition != "", l.CostSource != "",
+		l.DataStatus != "", l.ChargeCategory != "", l.Requests != 0, l.Unpriced,
+	}
+	for i, f := range flags {
+		if f {
+			set[i] = true
+		}
+	}
+}
+
 // optTime returns nil for a zero time, so it is stored as NULL.
 func optTime(t time.Time) driver.Value {
 	if t.IsZero() {
