@@ -144,12 +144,13 @@ func evalJS[T any](t testing.TB, b *browser, js string) T {
 	return v
 }
 
-// waitReady waits until every panel has finished loading.
+// waitReady waits until every panel has finished loading for the current URL.
 func (b *browser) waitReady(t testing.TB) {
 	t.Helper()
 	b.run(t, chromedp.Poll[chromedp.Void](`(() => {
 		const d = document.getElementById('dash');
-		return d && d.dataset.state === 'ready' && document.querySelectorAll('.panel').length > 0 &&
+		return d && d.dataset.state === 'ready' && d.dataset.rendered === location.search &&
+			document.querySelectorAll('.panel').length > 0 &&
 			document.querySelectorAll('.panel[data-state="loading"]').length === 0;
 	})()`, chromedp.WithPollingTimeout(90*time.Second)))
 }

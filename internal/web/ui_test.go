@@ -164,6 +164,28 @@ func TestDashboardsInBrowser(t *testing.T) {
 		if p := b.panels(t)[2]; !strings.HasPrefix(p.Dates, wantDates) {
 			t.Errorf("trend dates %q, want prefix %q", p.Dates, wantDates)
 		}
+		evalJS[bool](t, b, `(() => { const s = document.getElementById('var-range'); s.value = 'last-month'; s.dispatchEvent(new Event('change')); return true; })()`)
+		b.waitURL(t, "from=now-1M/M")
+		b.waitReady(t)
+		lastMonth := time.Date(s.today().Year(), s.today().Month()-1, 1, 0, 0, 0, 0, time.UTC)
+		days := lastMonth.AddDate(0, 1, -1).Day()
+		if got := b.xAxisLen(t, "daily-cost-trend"); got != days {
+			t.Errorf("last month: %d days on the trend, want %d", got, days)
+		}
+		want := fmt.Sprintf("%s – %s (%d days)", lastMonth.Format("Jan 2"), lastMonth.AddDate(0, 1, -1).Format("Jan 2, 2006"), days)
+		if p := b.panels(t)[2]; p.Dates != want {
+			t.Errorf("last month: trend dates %q, want %q", p.Dates, want)
+		}
+		// Back restores the previous range, in the URL, the selector and the data.
+		b.run(t, chromedp.NavigateBack())
+		b.waitURL(t, "from=now-7d")
+		b.waitReady(t)
+		if got := evalJS[string](t, b, `document.getElementById('var-range').value`); got != "7d" {
+			t.Errorf("after Back the range selector shows %q, want 7d", got)
+		}
+		if got, want := b.xAxisLen(t, "daily-cost-trend"), 7; got != want {
+			t.Errorf("after Back: %d days on the trend, want %d", got, want)
+		}
 		b.checkClean(t, "time range")
 	})
 
@@ -415,6 +437,9 @@ func TestCustomerTokenSeesOnlyItself(t *testing.T) {
 			if p.State == "error" || p.State == "loading" {
 				t.Errorf("%s/%s: state %s: %s", d.ID, p.ID, p.State, p.Text)
 			}
+		}
+		if loc := b.location(t); strings.Contains(loc, other.ID) {
+			t.Errorf("%s: the URL still names %s: %s", d.ID, other.ID, loc)
 		}
 		html := evalJS[string](t, b, `document.documentElement.outerHTML + document.body.innerText`)
 		var leaked []string

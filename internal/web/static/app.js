@@ -92,7 +92,11 @@ async function start() {
     return;
   }
   const customer = !app.me.admin;
-  if (customer) app.state.customer = app.me.customer_id;
+  if (customer) {
+    // A customer sees only itself: drop any customer named in the link.
+    app.state.customer = app.me.customer_id;
+    history.replaceState(null, '', location.pathname + st.search(urlState(app.state)));
+  }
   $('who').textContent = customer ? `Customer: ${labelOf('customer_id', app.me.customer_id)}` : 'Admin';
   app.vars = variables({ customer, names: app.names, state: app.state, onChange: navigate });
   $('vars').replaceChildren(app.vars.el);
@@ -109,11 +113,16 @@ function labelOf(dim, v) {
   return v == null || v === '' ? '(unattributed)' : String(v);
 }
 
-// Navigation and URL state.
+// Navigation and URL state. A customer's own id stays out of the URL: the server
+// scopes every answer to it anyway.
+function urlState(s) {
+  return app.me && !app.me.admin ? { ...s, customer: '' } : s;
+}
+
 function navigate(next, replace = false) {
   if (app.me && !app.me.admin) next.customer = app.me.customer_id;
   app.state = next;
-  const url = location.pathname + st.search(next);
+  const url = location.pathname + st.search(urlState(next));
   if (replace) history.replaceState(null, '', url);
   else history.pushState(null, '', url);
   app.vars.set(next);
@@ -122,8 +131,7 @@ function navigate(next, replace = false) {
 }
 
 function updateNav() {
-  const s = { ...app.state, date: '' };
-  if (!app.me.admin) s.customer = '';
+  const s = urlState({ ...app.state, date: '' });
   const current = dashboardID();
   $('nav').replaceChildren(...app.dashboards.map((d) => h('a', {
     href: `/d/${d.id}${st.search(s)}`,
@@ -167,6 +175,7 @@ function ui() {
 
 async function loadPanels() {
   const gen = ++app.generation;
+  const search = location.search;
   const params = st.params(app.state);
   if (!app.me.admin) delete params['var-customer_id'];
   $('dash').dataset.state = 'loading';
@@ -187,6 +196,7 @@ async function loadPanels() {
   if (app.cards.some((c) => c.def.kind === 'threshold')) await explain(app.state.date, true);
   await unpriced(gen);
   if (gen !== app.generation) return;
+  $('dash').dataset.rendered = search; // Which URL the panels show, for tests and tools.
   $('dash').dataset.state = 'ready';
 }
 
@@ -236,7 +246,8 @@ async function explain(date, quiet = false) {
   }
   if (!quiet && date !== app.state.date) {
     app.state = { ...app.state, date };
-    history.replaceState(null, '', location.pathname + st.search(app.state));
+    history.replaceState(null, '', location.pathname + st.search(urlState(app.state)));
+    $('dash').dataset.rendered = location.search;
     rerender();
   }
   box.dataset.state = 'loading';
