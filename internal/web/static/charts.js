@@ -284,7 +284,7 @@ export function heatmap(ctx) {
     visualMap: {
       min: 0, max, calculable: true, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 160,
       textStyle: { color: ctx.colors.muted }, formatter: (v) => axis(v, ctx.unit),
-      inRange: { color: ctx.theme === 'dark' ? ['#1e293b', '#3b6ef5', '#f59e0b', '#ef4444'] : ['#eef2ff', '#3b6ef5', '#f59e0b', '#ef4444'] },
+      inRange: { color: ctx.theme === 'dark' ? ['#172033', '#1e3a8a', '#2563eb', '#60a5fa', '#dbeafe'] : ['#eff6ff', '#bfdbfe', '#60a5fa', '#2563eb', '#1e3a8a'] },
     },
     series: [{ type: 'heatmap', data, itemStyle: { borderColor: ctx.colors.bg, borderWidth: 1 } }],
   });

@@ -99,6 +99,10 @@ export function render(c, result, ui) {
   if (c.def.kind === 'gauge' && !hasBudget(result)) return noBudget(c, result, ui);
   const host = h('div', { class: 'chart' });
   if (c.def.kind === 'bargauge') host.style.height = `${Math.max(110, result.rows.length * 30 + 20)}px`;
+  if (c.def.kind === 'heatmap') {
+    const keys = new Set(result.rows.map((r) => r[roles(result).strings[0]]));
+    host.style.height = `${Math.max(300, keys.size * 18 + 100)}px`;
+  }
   c.body.append(host);
   if (c.def.kind === 'gauge') {
     const pct = result.rows[0][result.columns.indexOf('percent_used')];
@@ -199,7 +203,8 @@ function cell(name, v, unit, numeric, ui) {
     const level = /high|critical|alert/i.test(text) ? 'high' : /warn|low/i.test(text) ? 'warn' : 'ok';
     return h('td', {}, h('span', { class: `badge ${level}` }, text));
   }
-  return h('td', {}, v == null ? '—' : Array.isArray(v) ? v.join(', ') : String(v));
+  const text = v == null ? '—' : Array.isArray(v) ? v.join(', ') : String(v);
+  return h('td', { class: 'text', title: text.length > 40 ? text : null }, text);
 }
 
 function download(c) {
