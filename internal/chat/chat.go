@@ -32,6 +32,11 @@ type Config struct {
 	// VocabularyTTL is how long the names a principal can mention are cached
 	// (default 1 minute).
 	VocabularyTTL time.Duration
+	// Planner, when set, plans questions with a language model; on error or
+	// timeout the built-in parser answers.
+	Planner Planner
+	// LLMTimeout bounds one planner call (default 8 seconds).
+	LLMTimeout time.Duration
 }
 
 // Engine is the built-in conversational engine. It implements cost.ChatService
@@ -43,6 +48,8 @@ type Engine struct {
 	logger     *slog.Logger
 	convs      *conversations
 	vocabTTL   time.Duration
+	planner    Planner
+	llmTimeout time.Duration
 
 	mu     sync.Mutex
 	vocabs map[string]cachedVocab
@@ -66,12 +73,15 @@ func New(c Config) *Engine {
 	if c.VocabularyTTL <= 0 {
 		c.VocabularyTTL = time.Minute
 	}
+	if c.LLMTimeout <= 0 {
+		c.LLMTimeout = 8 * time.Second
+	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	return &Engine{query: c.Query, store: c.Store, grafanaURL: c.GrafanaURL, logger: c.Logger,
 		convs: newConversations(c.MaxConversations, c.ConversationTTL), vocabTTL: c.VocabularyTTL,
-		vocabs: map[string]cachedVocab{}}
+		planner: c.Planner, llmTimeout: c.LLMTimeout, vocabs: map[string]cachedVocab{}}
 }
 
 // Ask answers one question in p's scope. A question it does not understand gets an
@@ -96,12 +106,26 @@ func (e *Engine) Ask(ctx context.Context, p cost.Principal, req cost.ChatRequest
 	key := p.String() + "\x00" + id
 	prior := e.convs.get(key, now)
 	read := read(req.Message, today, v)
-	pl, ok := decide(read, prior, p, today)
+	var pl *plan
+	ok, byLLM := false, false
+	if e.planner != nil {
+		if pl, err = e.llmPlan(ctx, p, v, req.Message, prior, today); err == nil {
+			ok, byLLM = true, true
+			if p.IsCustomer() && (read.unknown || read.strange > 0) {
+				pl.Beyond = true
+			}
+		} else {
+			e.logger.Info("chat: planner failed; using the built-in parser", "err", err)
+		}
+	}
+	if !byLLM {
+		pl, ok = decide(read, prior, p, today)
+	}
 	var ans *cost.ChatAnswer
 	switch {
 	case !ok:
 		ans = notUnderstood()
-	case p.Admin && read.unknown && pl.customerID() == "":
+	case !byLLM && p.Admin && read.unknown && pl.customerID() == "":
 		ans = unknownCustomer()
 	default:
 		if p.Admin && req.CustomerID != "" && pl.customerID() == "" && prior == nil {

@@ -26,6 +26,8 @@ type vocab struct {
 	entities  []entity // Longest word sequence first.
 	known     map[string]bool
 	customers map[string]string // id → display name
+	// values lists the values of each dimension that filters may name.
+	values map[cost.Dimension][]string
 }
 
 var idSplitRe = regexp.MustCompile(`[-._/: ]+`)
@@ -57,7 +59,7 @@ var corporate = []string{"inc", "corp", "corporation", "ltd", "llc", "co", "gmbh
 // loadVocab builds the vocabulary visible to p. Only values in p's scope are
 // listed, so a customer's vocabulary holds no other customer's name.
 func loadVocab(ctx context.Context, qs cost.QueryService, p cost.Principal) (*vocab, error) {
-	v := &vocab{known: map[string]bool{}, customers: map[string]string{}}
+	v := &vocab{known: map[string]bool{}, customers: map[string]string{}, values: map[cost.Dimension][]string{}}
 	for _, w := range keywords {
 		v.known[w] = true
 	}
@@ -106,6 +108,16 @@ func loadVocab(ctx context.Context, qs cost.QueryService, p cost.Principal) (*vo
 	}
 	for _, c := range customers {
 		v.addCustomer(c)
+		v.values[cost.DimCustomer] = append(v.values[cost.DimCustomer], c.ID)
+	}
+	v.values[cost.DimCloudProvider] = providers
+	v.values[cost.DimService] = services
+	v.values[cost.DimModel] = models
+	v.values[cost.DimTokenType] = cost.TokenTypes
+	for _, f := range cost.Families {
+		if !slices.Contains(v.values[cost.DimModelFamily], f.Family) {
+			v.values[cost.DimModelFamily] = append(v.values[cost.DimModelFamily], f.Family)
+		}
 	}
 	sort.SliceStable(v.entities, func(i, j int) bool {
 		a, b := v.entities[i], v.entities[j]
