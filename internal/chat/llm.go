@@ -66,8 +66,8 @@ func (v *vocab) schema() map[string]any {
 		"properties": map[string]any{
 			"intent":         str("What the question asks; unknown when it is not a cost question.", llmIntents...),
 			"metric":         str("What to measure.", toStrings(llmMetrics)...),
-			"period":         str("The period asked about; empty when none is named. "+period),
-			"compare_period": str("For compare and growth: the period compared with; empty for the previous period. "+period),
+			"period":         str("The period asked about; empty when none is named. " + period),
+			"compare_period": str("For compare and growth: the period compared with; empty for the previous period. " + period),
 			"group_by":       str("The dimension to break down or rank by.", toStrings(llmGroupBy)...),
 			"limit":          map[string]any{"type": "integer", "minimum": 1, "maximum": 50, "description": "N of top-N."},
 			"order":          str("desc for most/top, asc for least/cheapest.", "desc", "asc"),
