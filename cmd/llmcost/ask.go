@@ -35,8 +35,11 @@ func (m *Main) askLocal(ctx context.Context, req cost.ChatRequest) (*cost.ChatAn
 	if err != nil {
 		return nil, err
 	}
-	q := query.NewService(db, m.Config.Clock())
-	return m.newChat(q, db).Ask(ctx, cost.AdminPrincipal(), req)
+	engine, err := m.newChat(query.NewService(db, m.Config.Clock()), db)
+	if err != nil {
+		return nil, err
+	}
+	return engine.Ask(ctx, cost.AdminPrincipal(), req)
 }
 
 func (m *Main) askRemote(ctx context.Context, req cost.ChatRequest) (*cost.ChatAnswer, error) {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/llmcost/llmcost/internal/chat"
 	"github.com/llmcost/llmcost/internal/cost"
 )
 
@@ -25,6 +26,9 @@ type Config struct {
 	GrafanaURL   string    // LLMCOST_GRAFANA_URL: chat links point at Grafana when set
 	Server       string    // --server, LLMCOST_SERVER: remote llmcost for ingest/ask
 	Token        string    // --token, LLMCOST_TOKEN: bearer token for --server
+	// LLM configures the optional chat planner: LLMCOST_LLM (anthropic|openai),
+	// LLMCOST_LLM_MODEL, LLMCOST_LLM_API_KEY, LLMCOST_LLM_BASE_URL.
+	LLM chat.LLMConfig
 }
 
 // DefaultCustomerKeys are the tag keys a line's customer is read from.
@@ -61,6 +65,9 @@ func (c *Config) ReadEnv(getenv func(string) string) error {
 	str("LLMCOST_TOKEN", &c.Token)
 	if v := strings.TrimSpace(getenv("LLMCOST_CUSTOMER_KEYS")); v != "" {
 		c.CustomerKeys = splitList(v)
+	}
+	if llm, ok := chat.LLMConfigFromEnv(getenv); ok {
+		c.LLM = llm
 	}
 	if v := strings.TrimSpace(getenv("LLMCOST_NOW")); v != "" {
 		t, err := ParseNow(v)
@@ -114,6 +121,9 @@ func (c Config) Validate() error {
 	}
 	if c.AdminToken != "" && len(c.AdminToken) < 16 {
 		errs = append(errs, cost.FieldErrorf("LLMCOST_ADMIN_TOKEN", "LLMCOST_ADMIN_TOKEN must be at least 16 characters."))
+	}
+	if p := c.LLM.Provider; p != "" && p != "anthropic" && p != "openai" {
+		errs = append(errs, cost.FieldErrorf("LLMCOST_LLM", "LLMCOST_LLM must be anthropic or openai, not %q.", p))
 	}
 	if c.Server != "" && !strings.HasPrefix(c.Server, "http://") && !strings.HasPrefix(c.Server, "https://") {
 		errs = append(errs, cost.FieldErrorf("LLMCOST_SERVER", "--server / LLMCOST_SERVER must be an http:// or https:// URL, not %q.", c.Server))

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/llmcost/llmcost/internal/chat"
 	"github.com/llmcost/llmcost/internal/cost"
 )
 
@@ -40,6 +41,11 @@ func TestConfig_ReadEnvAndValidate(t *testing.T) {
 		{name: "BadLogFormat", env: map[string]string{"LLMCOST_LOG_FORMAT": "xml"}, wantField: "LLMCOST_LOG_FORMAT"},
 		{name: "ShortAdminToken", env: map[string]string{"LLMCOST_ADMIN_TOKEN": "short"}, wantField: "LLMCOST_ADMIN_TOKEN"},
 		{name: "EmptyCustomerKeys", env: map[string]string{"LLMCOST_CUSTOMER_KEYS": " , "}, wantField: "LLMCOST_CUSTOMER_KEYS"},
+		{name: "LLM", env: map[string]string{"LLMCOST_LLM": "anthropic", "LLMCOST_LLM_MODEL": "claude-sonnet-4-5", "ANTHROPIC_API_KEY": "k"},
+			want: func(c *Config) {
+				c.LLM = chat.LLMConfig{Provider: "anthropic", Model: "claude-sonnet-4-5", APIKey: "k"}
+			}},
+		{name: "UnknownLLM", env: map[string]string{"LLMCOST_LLM": "eliza"}, wantField: "LLMCOST_LLM"},
 		{name: "ServerNotURL", env: map[string]string{"LLMCOST_SERVER": "localhost:8080"}, wantField: "LLMCOST_SERVER"},
 	}
 	for _, tt := range tests {

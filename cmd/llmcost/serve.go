@@ -54,9 +54,19 @@ func (m *Main) newIngester(db *duckdb.DB, progress bool) (*ingest.Ingester, erro
 	return in, nil
 }
 
-// newChat returns the built-in chat engine over the query service.
-func (m *Main) newChat(q *query.Service, db *duckdb.DB) *chat.Engine {
-	return chat.New(chat.Config{Query: q, Store: db, GrafanaURL: m.Config.GrafanaURL, Logger: m.Logger})
+// newChat returns the chat engine over the query service, with the language-model
+// planner when LLMCOST_LLM configures one.
+func (m *Main) newChat(q *query.Service, db *duckdb.DB) (*chat.Engine, error) {
+	c := chat.Config{Query: q, Store: db, GrafanaURL: m.Config.GrafanaURL, Logger: m.Logger}
+	if m.Config.LLM.Provider != "" {
+		p, err := chat.NewPlanner(m.Config.LLM)
+		if err != nil {
+			return nil, err
+		}
+		c.Planner = p
+		m.Logger.Info("chat uses a language-model planner", "provider", m.Config.LLM.Provider, "model", m.Config.LLM.Model)
+	}
+	return chat.New(c), nil
 }
 
 // runServe opens the store and keyring and starts the HTTP server.
@@ -76,9 +86,13 @@ func (m *Main) runServe(ctx context.Context) error {
 	}
 	clock := m.Config.Clock()
 	q := query.NewService(db, clock)
+	engine, err := m.newChat(q, db)
+	if err != nil {
+		return err
+	}
 	srv := httpapi.NewServer(httpapi.Config{
 		Addr: m.Config.Addr, Store: db, Query: q, Ingester: in, Keyring: keys,
-		Chat: m.newChat(q, db), UI: web.Handler(), Widget: widget.Handler(),
+		Chat: engine, UI: web.Handler(), Widget: widget.Handler(),
 		Logger: m.Logger, Now: clock,
 	})
 	if err := srv.Open(); err != nil {
