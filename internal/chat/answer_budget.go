@@ -150,6 +150,8 @@ func (e *Engine) forecast(ctx context.Context, p cost.Principal, pl *plan, v *vo
 		text += fmt.Sprintf(" That's %s of the %s budget", percent(fc.Projected / *fc.Budget), money(*fc.Budget))
 		if !fc.ExhaustedOn.IsZero() {
 			text += fmt.Sprintf("; at this pace it runs out on %s", dayLabel(fc.ExhaustedOn))
+		} else if fc.Projected <= *fc.Budget {
+			text += "; at this pace it lasts the month"
 		}
 		text += "."
 	}

@@ -55,6 +55,8 @@ func label(d cost.Dimension, key string, v *vocab) string {
 		if t, err := cost.ParseDate(key + "-01"); err == nil {
 			return t.Format("January 2006")
 		}
+	case d == cost.DimModelFamily:
+		return familyName(key)
 	case key == "":
 		return "(none)"
 	}

@@ -52,6 +52,9 @@ func (e *Engine) explain(ctx context.Context, p cost.Principal, pl *plan, v *voc
 	var drivers []string
 	seen := map[cost.Dimension]bool{}
 	for _, c := range ex.Contributions {
+		if c.Dimension == cost.DimCustomer && scopeCustomer(p, pl) != "" {
+			continue // The customer asked about is not its own driver.
+		}
 		if usual || len(drivers) == 3 || seen[c.Dimension] || ex.Delta == 0 || math.Signbit(c.Delta) != math.Signbit(ex.Delta) ||
 			math.Abs(c.Share) < 0.2 {
 			continue

@@ -12,7 +12,7 @@ var (
 	costWords = []string{"cost", "costs", "costing", "spend", "spent", "spending", "spends", "bill", "billed", "bills",
 		"expense", "expenses", "pay", "paid", "charge", "charges", "charged", "dollars", "money", "total", "much",
 		"expensive", "price", "usage", "sum", "overall", "cheapest", "costliest"}
-	topWords    = []string{"top", "most", "highest", "biggest", "largest", "expensive", "costliest", "leading", "main", "heaviest", "first"}
+	topWords    = []string{"top", "most", "highest", "biggest", "largest", "expensive", "costliest", "priciest", "leading", "main", "heaviest", "first"}
 	bottomWords = []string{"cheapest", "least", "lowest", "smallest", "bottom", "fewest"}
 	growWords   = []string{"growth", "grow", "grew", "growing", "increase", "increased", "increases", "change",
 		"changed", "compare", "compared", "comparison", "vs", "versus", "wow", "mom", "yoy", "qoq", "delta", "difference", "rise", "rose"}
@@ -29,6 +29,8 @@ func (p *parsed) intent() string {
 		return intentHelp
 	case p.has("customers", "tenants", "clients", "who", "anyone", "anybody") && p.overBudgetWords():
 		return intentOverBudget
+	case p.phrase("run out", "runs out", "running out", "exhaust", "exhausted"):
+		return intentForecast
 	case p.has("budget", "budgets", "overspend", "overspending") || p.phrase("on track"):
 		return intentBudget
 	case p.has("forecast", "projected", "projection", "predict", "expect", "expected", "estimate") ||
@@ -173,6 +175,9 @@ func decide(p *parsed, prior *plan, pr cost.Principal, today time.Time) (*plan, 
 	if prior != nil && (p.followUp() || loose || p.shift != "" || short) {
 		return follow(p, prior, intent, dim, today), true
 	}
+	if intent == "" && (len(p.entities) > 0 || p.when != nil && len(p.words) <= 2) && !p.unknown {
+		intent = intentTotal // "gpt-4o-mini last week?"
+	}
 	if intent == "" {
 		return nil, false
 	}
@@ -192,6 +197,10 @@ func decide(p *parsed, prior *plan, pr cost.Principal, today time.Time) (*plan, 
 			}
 		}
 		pl.Asc = p.has(bottomWords...) && !p.has("most", "top", "highest", "biggest", "largest")
+		if pl.Metric == cost.MetricCost && p.has("used", "popular", "usage", "use") &&
+			!p.has("cost", "costs", "spend", "spent", "expensive", "cheapest", "costliest", "priciest", "dollars") {
+			pl.Metric = cost.MetricTokens
+		}
 		if pl.Asc && pl.Metric == cost.MetricCost && p.has("efficient", "efficiency") {
 			pl.Metric = cost.MetricCostPer1K
 		}

@@ -29,6 +29,7 @@ what whats when where which who why will with worst year years yesterday you you
 anomalous outlier outliers abnormal cost_usd million k thousand sum overall overspend overspending
 january february march april may june july august september october november december
 monday tuesday wednesday thursday friday saturday sunday quarter daily estimate estimated
+priciest popular one two three four five six seven eight nine ten eleven twelve twenty thirty fifty hundred
 weekend weekends dollars please thanks thank hey hello hi greetings kindly exactly roughly approximately really actually just like need want know see
 give find check look would should will doing being here everything something anything whole entire altogether
 tell show display get got into out off up down per cent cents dollar bucks amount figure figures number numbers
@@ -185,8 +186,11 @@ func (p *parsed) dimension() (cost.Dimension, bool) {
 	if p.phrase("token type", "token types", "input vs output", "input versus output", "input and output") {
 		return cost.DimTokenType, false
 	}
-	if p.phrase("model family", "model families", "families") {
+	if p.phrase("model families", "families") {
 		return cost.DimModelFamily, true
+	}
+	if p.phrase("model family", "family") {
+		return cost.DimModelFamily, false
 	}
 	var found cost.Dimension
 	plural := false

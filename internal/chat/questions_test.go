@@ -348,7 +348,7 @@ func (f *fixture) check(q question, a *cost.ChatAnswer) string {
 			if args["dim"] == "date" {
 				name = dayText(r.key)
 			}
-			if !strings.Contains(a.Answer, name) || !format(a.Answer, r.value) {
+			if !strings.Contains(strings.ToLower(a.Answer), strings.ToLower(name)) || !format(a.Answer, r.value) {
 				return fmt.Sprintf("want %s at %.6g", r.key, r.value)
 			}
 		}

@@ -31,10 +31,12 @@ var (
 	monDayRe    = regexp.MustCompile(`\b(` + monthNames + `)\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4})\b)?`)
 	dayMonRe    = regexp.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(` + monthNames + `)\b(?:,?\s+(\d{4})\b)?`)
 	rangeLeadRe = regexp.MustCompile(`\b(since|from|after|starting)\s*$`)
+	weekOfRe    = regexp.MustCompile(`\bweek\s+(?:of|starting|beginning)\s*$`)
+	dayOnlyRe   = regexp.MustCompile(`\bthe\s+(\d{1,2})(?:st|nd|rd|th)\b`)
 	quarterRe   = regexp.MustCompile(`\b(?:q([1-4])|(first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter)(?:\s+(?:of\s+)?(\d{4}))?\b`)
 	relQuarter  = regexp.MustCompile(`\b(this|current|last|previous|prior)\s+quarter\b`)
 	monthRe     = regexp.MustCompile(`\b(in|during|for|since|of|over|from|through)?\s*\b(` + monthNames + `)\b\.?(?:\s+(\d{4})\b)?`)
-	lastNRe     = regexp.MustCompile(`\b(?:last|past|previous|prior|trailing)\s+(\d{1,4}|[a-z]+)\s+(day|days|week|weeks|month|months)\b`)
+	lastNRe     = regexp.MustCompile(`\b(?:last|past|previous|prior|trailing)\s+(\d{1,4}|[a-z]+)\s+(day|days|week|weeks|month|months|hour|hours)\b`)
 	yearRe      = regexp.MustCompile(`\b(?:in|for|during)\s+(20\d\d)\b`)
 	weekdayRe   = regexp.MustCompile(`\b(?:(on|last|this|past|previous|since|from)\s+)?(` + weekdayNames + `)\b`)
 	weekendRe   = regexp.MustCompile(`\b(?:(?:last|this|past|previous|the)\s+)?weekend\b`)
@@ -49,10 +51,10 @@ var fixed = []struct {
 	{regexp.MustCompile(`\bday before yesterday\b`), "", "the day before yesterday"},
 	{regexp.MustCompile(`\byesterday\b`), "yesterday", "yesterday"},
 	{regexp.MustCompile(`\b(today|so far today|this day)\b`), "today", "today"},
-	{regexp.MustCompile(`\b(this|current) week\b|\bweek to date\b|\bwtd\b`), "this_week", "this week"},
+	{regexp.MustCompile(`\b(this|current) weeks?\b|\bweek to date\b|\bwtd\b`), "this_week", "this week"},
 	{regexp.MustCompile(`\b(last|previous|prior) week\b`), "last_week", "last week"},
 	{regexp.MustCompile(`\b(past|trailing) week\b`), "last_7_days", "in the last 7 days"},
-	{regexp.MustCompile(`\b(this|current) month\b|\bmonth to date\b|\bmtd\b|\bso far\b`), "this_month", "this month"},
+	{regexp.MustCompile(`\b(this|current) months?\b|\bmonth to date\b|\bmtd\b|\bso far\b`), "this_month", "this month"},
 	{regexp.MustCompile(`\b(last|previous|prior) month\b`), "last_month", "last month"},
 	{regexp.MustCompile(`\b(past|trailing) month\b`), "last_30_days", "in the last 30 days"},
 	{regexp.MustCompile(`\b(this|current) year\b|\byear to date\b|\bytd\b`), "this_year", "this year"},
@@ -176,6 +178,16 @@ func findDates(s string, today time.Time) (*when, string) {
 		d, _ := strconv.Atoi(m[1])
 		return day(yearOf(m[3], mo, d), mo, d)
 	})
+	add(dayOnlyRe, func(m []string) (time.Time, bool) {
+		// "on the 20th": the latest 20th up to today.
+		d, _ := strconv.Atoi(m[1])
+		t, ok := day(today.Year(), today.Month(), d)
+		if ok && t.After(today) || !ok {
+			prev := today.AddDate(0, 0, -today.Day())
+			t, ok = day(prev.Year(), prev.Month(), d)
+		}
+		return t, ok
+	})
 	if len(hits) == 0 {
 		return nil, s
 	}
@@ -190,6 +202,10 @@ func findDates(s string, today time.Time) (*when, string) {
 	}
 	if len(hits) >= 2 {
 		return &when{cost.DateRange{From: first.t, To: last.t}, ""}, s
+	}
+	if weekOfRe.MatchString(s[:first.loc[0]]) {
+		from := cost.WeekStart(first.t)
+		return &when{clip(cost.DateRange{From: from, To: from.AddDate(0, 0, 6)}, today), ""}, s
 	}
 	if rangeLeadRe.MatchString(s[:first.loc[0]]) && first.t.Before(today) {
 		return &when{cost.DateRange{From: first.t, To: today}, "since " + shortDay(first.t)}, s
@@ -214,6 +230,9 @@ func findLastN(s string, today time.Time) (*when, string) {
 		return nil, s
 	}
 	unit = strings.TrimSuffix(unit, "s")
+	if unit == "hour" {
+		n, unit = (n+23)/24, "day"
+	}
 	name := fmt.Sprintf("last_%d_%ss", n, unit)
 	r, err := cost.Period{Name: name}.Resolve(today)
 	if err != nil {
