@@ -39,19 +39,20 @@ FROM (SELECT i, CAST(h % 8 AS INTEGER) AS m, CAST((h // 8) % 4 AS INTEGER) AS t,
 	FROM (SELECT i, hash(i) AS h FROM range(?) r(i)))
 ORDER BY i`
 
-// benchDay appends the pattern for one day, its usage and cost scaled by a factor.
+// benchDay appends the pattern for one day, its usage and cost scaled by a
+// factor; with spike set, customers whose id ends in 00 spend three times as much.
 const benchDay = `
 INSERT INTO cost_lines (date, cloud_provider, service, model, model_family, token_type, usage_amount,
 	usage_unit, cost_usd, cost, currency, customer_id, source, source_partition, cost_source,
 	data_status, requests, unpriced, ingested_at)
 SELECT CAST(? AS DATE), cloud_provider, service, model, model_family, token_type, usage_amount * ?,
-	usage_unit, cost_usd * ?, 0, 'USD', customer_id, 'bench', 'bench', 'billing_export', 'final',
+	usage_unit, cost_usd * ? * CASE WHEN ? AND right(customer_id, 2) = '00' THEN 3.0 ELSE 1.0 END, 0, 'USD', customer_id, 'bench', 'bench', 'billing_export', 'final',
 	requests, false, TIMESTAMP '2026-01-01 00:00:00'
 FROM bench_pattern`
 
 // benchPopulate fills cost_lines with rows lines over the 365 days before today,
 // in date order, each day's figures scaled by a weekday factor (weekends at 40%)
-// and a deterministic per-day wobble.
+// and a deterministic per-day wobble; ten customers spike the day before today.
 func benchPopulate(ctx context.Context, sqldb *sql.DB, rows int, today time.Time) error {
 	db, err := sqldb.BeginTx(ctx, nil)
 	if err != nil {
@@ -67,7 +68,7 @@ func benchPopulate(ctx context.Context, sqldb *sql.DB, rows int, today time.Time
 		if wd := day.Weekday(); wd == time.Saturday || wd == time.Sunday {
 			f *= 0.4
 		}
-		if _, err := db.ExecContext(ctx, benchDay, day.Format(cost.DateLayout), f, f); err != nil {
+		if _, err := db.ExecContext(ctx, benchDay, day.Format(cost.DateLayout), f, f, k == 364); err != nil {
 			return err
 		}
 	}

@@ -70,9 +70,11 @@ const MinEfficiencyTokens = 100000
 
 // modelEfficiency: cost per 1K tokens over the last 7 days (relative to the
 // range's end) for models with more than MinEfficiencyTokens tokens, cheapest first.
+// Only token lines count, so they are filtered before grouping.
 func modelEfficiency(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
+	tokenLines := cost.Filter{Dimension: cost.DimTokenType, Op: cost.OpNotIn, Values: []string{""}}
 	return pc.run(ctx, pc.lastDays(7), cost.AggregateQuery{Metrics: metrics(cost.MetricCostPer1K),
-		GroupBy: dims(cost.DimModel), Filters: pc.filters,
+		GroupBy: dims(cost.DimModel), Filters: pc.with(tokenLines),
 		Having:  []cost.Having{{Metric: cost.MetricTokens, Op: "gt", Value: MinEfficiencyTokens}},
 		OrderBy: []cost.Order{{By: string(cost.MetricCostPer1K)}}},
 		"model", "cost_per_1k")
