@@ -22,11 +22,7 @@ const anomalyHistoryWeeks = 6
 // 0) from its first day with spend, reading six weeks of history before the
 // range. Series carries the total with the rolling bands over the range.
 func (s *Service) Anomalies(ctx context.Context, p cost.Principal, req cost.AnomalyRequest) (*cost.AnomalyReport, error) {
-	r := req.Range
-	if r.From.IsZero() || r.To.IsZero() {
-		today := s.today()
-		r = cost.DateRange{From: today.AddDate(0, 0, -DefaultPanelDays), To: today}
-	}
+	r := s.defaultRange(req.Range)
 	if r.From.After(r.To) {
 		return nil, cost.FieldErrorf("from", "From is after to.")
 	}
@@ -132,10 +128,16 @@ var explainDims = []cost.Dimension{cost.DimCustomer, cost.DimModel, cost.DimClou
 // token type, and names the leading customer × model (analysis.Explain).
 func (s *Service) Explain(ctx context.Context, p cost.Principal, req cost.ExplainRequest) (*cost.Explanation, error) {
 	r := req.Range
-	if r.From.IsZero() || r.To.IsZero() {
+	switch {
+	case r.From.IsZero() && r.To.IsZero():
 		y := s.today().AddDate(0, 0, -1)
 		r = cost.DateRange{From: y, To: y}
+	case r.To.IsZero():
+		r.To = r.From
+	case r.From.IsZero():
+		r.From = r.To
 	}
+	r = cost.DateRange{From: cost.Day(r.From), To: cost.Day(r.To)}
 	if r.From.After(r.To) {
 		return nil, cost.FieldErrorf("from", "From is after to.")
 	}

@@ -45,7 +45,8 @@ type panelCtx struct {
 const DefaultPanelDays = 30
 
 // Panel runs one named dashboard panel with the dashboard's variables. The range
-// defaults to the last 30 days; panels whose seed SQL has a fixed window
+// defaults to the last 30 days (a missing end is today, a missing start 30 days
+// before the end); panels whose seed SQL has a fixed window
 // (month-to-date, last 7 days, yesterday) take it relative to the range's end, and
 // every result states the exact dates it covers. Returns CodeNotFound for an
 // unknown panel, CodeInvalid for a reversed range and CodeForbidden when a
@@ -59,7 +60,11 @@ func (s *Service) Panel(ctx context.Context, p cost.Principal, req cost.PanelReq
 	if err != nil {
 		return nil, err
 	}
-	res, err := panels[d.ID+"/"+def.ID](ctx, pc)
+	fn := panels[d.ID+"/"+def.ID]
+	if fn == nil {
+		return nil, cost.Errorf(cost.CodeNotImplemented, "Panel %s/%s has no query.", d.ID, def.ID)
+	}
+	res, err := fn(ctx, pc)
 	if err != nil {
 		return nil, err
 	}
@@ -68,12 +73,7 @@ func (s *Service) Panel(ctx context.Context, p cost.Principal, req cost.PanelReq
 }
 
 func (s *Service) panelCtx(p cost.Principal, req cost.PanelRequest) (*panelCtx, error) {
-	r := req.Range
-	if r.From.IsZero() || r.To.IsZero() {
-		today := s.today()
-		r = cost.DateRange{From: today.AddDate(0, 0, -DefaultPanelDays), To: today}
-	}
-	r = cost.DateRange{From: cost.Day(r.From), To: cost.Day(r.To)}
+	r := s.defaultRange(req.Range)
 	if r.From.After(r.To) {
 		return nil, cost.FieldErrorf("from", "From (%s) is after to (%s).",
 			r.From.Format(cost.DateLayout), r.To.Format(cost.DateLayout))
@@ -99,6 +99,18 @@ func (s *Service) panelCtx(p cost.Principal, req cost.PanelRequest) (*panelCtx, 
 		return nil, err
 	}
 	return &panelCtx{s: s, req: req, r: r, today: r.To, customer: customer, filters: fs}, nil
+}
+
+// defaultRange fills a missing end with today and a missing start with
+// DefaultPanelDays before the end.
+func (s *Service) defaultRange(r cost.DateRange) cost.DateRange {
+	if r.To.IsZero() {
+		r.To = s.today()
+	}
+	if r.From.IsZero() {
+		r.From = cost.Day(r.To).AddDate(0, 0, -DefaultPanelDays)
+	}
+	return cost.DateRange{From: cost.Day(r.From), To: cost.Day(r.To)}
 }
 
 func nonEmpty(vs []string) []string {
