@@ -1,6 +1,7 @@
 package billing
 
 import (
+	"encoding/json"
 	"errors"
 	"io"
 	"math"
@@ -158,4 +159,100 @@ func decimalText(v parquet.Value, scale int) string {
 	}
 	f, _ := new(big.Float).Quo(new(big.Float).SetInt(unscaled), big.NewFloat(math.Pow10(scale))).Float64()
 	return strconv.FormatFloat(f, 'g', -1, 64)
+}
+
+// mapLeaf is a leaf column of a Parquet MAP (its keys or its values).
+type mapLeaf struct {
+	col   int  // Index in the record of the map's synthetic text column.
+	isKey bool // Keys, else values.
+}
+
+// ReadAWSCURParquet streams a CUR 2.0 (Data Exports) Parquet file: top-level
+// columns as in the CSV, and the product, resource_tags, cost_category and
+// discount MAP columns as the CSV's JSON text.
+func ReadAWSCURParquet(file string, r io.ReaderAt, size int64, o *NativeOptions, fn LineFunc, warn WarnFunc) error {
+	pf, err := parquet.OpenFile(r, size)
+	if err != nil {
+		return lineError(file, 0, "", "not a readable Parquet file: %v", err)
+	}
+	rec, convs, err := parquetRecord(file, pf.Schema())
+	if err != nil {
+		return err
+	}
+	maps := map[int]mapLeaf{} // Leaf column index → map leaf.
+	for _, path := range pf.Schema().Columns() {
+		last := path[len(path)-1]
+		if len(path) < 2 || (last != "key" && last != "value") {
+			continue
+		}
+		leaf, _ := pf.Schema().Lookup(path...)
+		col := rec.index(path[0])
+		if col < 0 {
+			col = len(rec.name)
+			rec.name = append(rec.name, path[0])
+			rec.cols[strings.ToLower(path[0])] = col
+			rec.vals = append(rec.vals, "")
+		}
+		maps[leaf.ColumnIndex] = mapLeaf{col: col, isKey: last == "key"}
+	}
+	m, err := newCURMap(rec, o)
+	if err != nil {
+		return err
+	}
+	keys, vals := map[int][]string{}, map[int][]string{}
+	rows := make([]parquet.Row, 256)
+	pr := parquet.NewReader(pf)
+	defer pr.Close()
+	for {
+		n, rerr := pr.ReadRows(rows)
+		for _, row := range rows[:n] {
+			clear(rec.vals)
+			clear(keys)
+			clear(vals)
+			for _, v := range row {
+				c := v.Column()
+				if ml, ok := maps[c]; ok {
+					if !v.IsNull() && ml.isKey {
+						keys[ml.col] = append(keys[ml.col], string(v.ByteArray()))
+					} else if ml.isKey {
+						continue
+					} else {
+						vals[ml.col] = append(vals[ml.col], string(v.ByteArray()))
+					}
+					continue
+				}
+				if c < len(convs) && convs[c].col >= 0 && !v.IsNull() {
+					rec.vals[convs[c].col] = convs[c].text(v)
+				}
+			}
+			for col, ks := range keys {
+				rec.vals[col] = mapJSON(ks, vals[col])
+			}
+			rec.line++
+			l, err := m.line(rec, warn)
+			if err != nil {
+				return err
+			}
+			if err := fn(l); err != nil {
+				return err
+			}
+		}
+		if errors.Is(rerr, io.EOF) {
+			return nil
+		} else if rerr != nil {
+			return lineError(file, rec.line+1, "", "cannot read Parquet row: %v", rerr)
+		}
+	}
+}
+
+// mapJSON encodes a map's keys and values as a JSON object.
+func mapJSON(keys, vals []string) string {
+	obj := make(map[string]string, len(keys))
+	for i, k := range keys {
+		if i < len(vals) {
+			obj[k] = vals[i]
+		}
+	}
+	b, _ := json.Marshal(obj)
+	return string(b)
 }

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/llmcost/llmcost/internal/billing"
 	"github.com/llmcost/llmcost/internal/cost"
 	"github.com/llmcost/llmcost/internal/pricing"
 )
@@ -24,10 +25,13 @@ const (
 	FormatUnified = "unified"
 	FormatFOCUS   = "focus"
 	FormatEvents  = "events"
+	FormatAWSCUR  = "aws-cur"
+	FormatGCP     = "gcp-billing"
+	FormatAzure   = "azure-cost"
 )
 
 // Formats lists the formats Ingest accepts.
-var Formats = []string{FormatUnified, FormatFOCUS, FormatEvents}
+var Formats = []string{FormatUnified, FormatFOCUS, FormatEvents, FormatAWSCUR, FormatGCP, FormatAzure}
 
 // DefaultCustomerKeys are the tag keys read for customer attribution.
 var DefaultCustomerKeys = []string{"customer_id", "customer", "tenant"}
@@ -52,6 +56,10 @@ type Ingester struct {
 	// Now is the clock that decides whether a line's month is closed (final) or
 	// still open (provisional). Default time.Now.
 	Now func() time.Time
+	// Mapping extends the native export normalisation (aws-cur, gcp-billing,
+	// azure-cost) with meter and customer rules; see billing.LoadMapping. nil =
+	// built-in rules only.
+	Mapping *billing.Mapping
 
 	once       sync.Once
 	catalog    *pricing.Catalog

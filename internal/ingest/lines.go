@@ -48,6 +48,8 @@ func (r *run) lines(format string) (*cost.Batch, error) {
 		err = billing.ReadUnified(r.name, r.src, add)
 	case FormatFOCUS:
 		err = r.readFOCUS(add)
+	case FormatAWSCUR, FormatGCP, FormatAzure:
+		err = r.readNative(format, add)
 	}
 	if err != nil {
 		return nil, err
