@@ -34,6 +34,7 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /api/v1/forecast", s.authed(s.handleForecast))
 
 	s.handle("POST /api/v1/chat", s.authed(s.handleChat))
+	s.registerAlertRoutes()
 
 	s.mux.HandleFunc("/api/", s.handleAPINotFound)
 	if s.cfg.Widget != nil {

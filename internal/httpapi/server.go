@@ -33,6 +33,8 @@ type Config struct {
 	Keyring  *auth.Keyring
 	// Chat is optional; without it POST /api/v1/chat answers 501.
 	Chat cost.ChatService
+	// Alerts is optional; without it the /api/v1/alerts routes answer 501.
+	Alerts cost.AlertService
 	// UI is optional and mounted at "/".
 	UI http.Handler
 	// Widget is optional and serves /widget.js and /widget-demo.
