@@ -52,8 +52,8 @@ var observedMeters = map[string]billing.Meter{
 
 // observedModels is the expected model of product labels and names.
 var observedModels = map[string]string{
-	"Mistral 7B":                              "mistral-7b",
-	"Qwen3 Coder 30B A3B":                     "qwen-3-coder-30b-a3b",
+	"Mistral 7B":          "mistral-7b",
+	"Qwen3 Coder 30B A3B": "qwen-3-coder-30b-a3b",
 	"Claude 3 Haiku (Amazon Bedrock Edition)": "claude-3-haiku",
 }
 
