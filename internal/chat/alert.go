@@ -20,6 +20,8 @@ func buildAlert(p *parsed, pl *plan, pr cost.Principal) *cost.AlertRule {
 	}
 	scope := scopeText(pl)
 	switch {
+	case p.has("remove", "delete", "cancel", "disable", "stop") && !p.has("spend", "spent", "spending", "costs", "cost"):
+		r.Kind = "remove"
 	case p.has("spike", "spikes", "spiked", "anomaly", "anomalies", "unusual", "jump", "jumps", "abnormal", "surge", "surges"):
 		r.Kind, r.Name = "anomaly", "Cost spike"+scope
 		if pl.GroupBy == cost.DimCustomer || pl.GroupBy == cost.DimModel {
@@ -48,6 +50,9 @@ func buildAlert(p *parsed, pl *plan, pr cost.Principal) *cost.AlertRule {
 }
 
 func (e *Engine) alert(ctx context.Context, p cost.Principal, pl *plan, v *vocab) (*cost.ChatAnswer, error) {
+	if pl.Alert != nil && pl.Alert.Kind == "remove" {
+		return &cost.ChatAnswer{Answer: "I can create alerts but not remove them; manage existing alert rules in the alerts settings or the API."}, nil
+	}
 	if pl.Alert == nil {
 		return &cost.ChatAnswer{Answer: "Tell me when to alert you, for example:",
 			Suggestions: []string{"Alert me if daily spend goes over $500", "Alert me if costs spike",

@@ -268,12 +268,20 @@ func (e *Engine) growth(ctx context.Context, p cost.Principal, pl *plan, v *voca
 	var items []string
 	for i, r := range rows {
 		f.Rows = append(f.Rows, []any{r.key, r.value, r.prev, r.value - r.prev})
-		if i < max(pl.N, 1) {
+		if i < max(pl.N, 1) && (r.value-r.prev > 0) != pl.Asc {
 			items = append(items, fmt.Sprintf("%s %s (%s → %s)", label(pl.GroupBy, r.key, v), signed(r.value-r.prev, format), format(r.prev), format(r.value)))
 		}
 	}
 	verb := pick(pl.Asc, "shrank the most", "grew the most")
-	text := fmt.Sprintf("%s%s from %s to %s: %s.", pick(len(items) == 1, strings.ToUpper(noun(pl.GroupBy, 1)[:1])+noun(pl.GroupBy, 1)[1:]+" that "+verb,
-		"The "+noun(pl.GroupBy, len(items))+" that "+verb), scopeFull(p, pl, v), rangeLabel(against.Range), periodText(pl.When), joinList(items))
+	if len(items) == 0 {
+		return &cost.ChatAnswer{Answer: fmt.Sprintf("No %s %s%s from %s to %s.", noun(pl.GroupBy, 2), pick(pl.Asc, "shrank", "grew"),
+			scopeFull(p, pl, v), rangeLabel(against.Range), rangeLabel(pl.When.Range)), Data: f, Chart: "bar"}, nil
+	}
+	lead := "The " + noun(pl.GroupBy, len(items)) + " that " + verb
+	if len(items) == 1 {
+		lead = strings.ToUpper(noun(pl.GroupBy, 1)[:1]) + noun(pl.GroupBy, 1)[1:] + " that " + verb
+	}
+	text := fmt.Sprintf("%s%s from %s to %s: %s.", lead, scopeFull(p, pl, v), rangeLabel(against.Range),
+		rangeLabel(pl.When.Range), joinList(items))
 	return &cost.ChatAnswer{Answer: text, Data: f, Chart: "bar"}, nil
 }

@@ -87,6 +87,9 @@ func (e *Engine) average(ctx context.Context, p cost.Principal, pl *plan, v *voc
 	if pl.GroupBy == cost.DimCustomer {
 		return e.perCustomer(ctx, p, pl, v)
 	}
+	if pl.PerRequest {
+		return e.perRequest(ctx, p, pl, v)
+	}
 	res, err := e.runQuery(ctx, p, pl, pl.When.Range, cost.Query{Metrics: []cost.Metric{m}, Compare: true})
 	if err != nil {
 		return nil, err
@@ -124,6 +127,21 @@ func (e *Engine) perCustomer(ctx context.Context, p cost.Principal, pl *plan, v 
 		return &cost.ChatAnswer{Answer: fmt.Sprintf("No customer had costs%s %s.", scopeFull(p, pl, v), periodText(pl.When)), Data: &res.Frame}, nil
 	}
 	text := fmt.Sprintf("Average spend per customer%s %s was %s (%s across %s customers, unattributed costs excluded).",
+		scopeFull(p, pl, v), periodText(pl.When), money(total/n), money(total), count(n))
+	return &cost.ChatAnswer{Answer: text, Data: &res.Frame}, nil
+}
+
+// perRequest answers "average cost per request".
+func (e *Engine) perRequest(ctx context.Context, p cost.Principal, pl *plan, v *vocab) (*cost.ChatAnswer, error) {
+	res, err := e.runQuery(ctx, p, pl, pl.When.Range, cost.Query{Metrics: []cost.Metric{cost.MetricCost, cost.MetricRequests}})
+	if err != nil {
+		return nil, err
+	}
+	total, n := first(res, string(cost.MetricCost)), first(res, string(cost.MetricRequests))
+	if n == 0 {
+		return &cost.ChatAnswer{Answer: fmt.Sprintf("No requests were recorded%s %s.", scopeFull(p, pl, v), periodText(pl.When)), Data: &res.Frame}, nil
+	}
+	text := fmt.Sprintf("Average cost per request%s %s was %s (%s over %s requests).",
 		scopeFull(p, pl, v), periodText(pl.When), money(total/n), money(total), count(n))
 	return &cost.ChatAnswer{Answer: text, Data: &res.Frame}, nil
 }

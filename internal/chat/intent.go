@@ -119,7 +119,7 @@ func (p *parsed) metric() cost.Metric {
 	switch {
 	case p.countsCustomers():
 		return cost.MetricActiveCustomers
-	case p.per1K():
+	case p.per1K() || p.has("token", "tokens") && p.has("cheapest", "priciest", "expensive", "costliest", "cheaper", "pricier"):
 		return cost.MetricCostPer1K
 	case p.has("token", "tokens") && !p.has("cost", "costs", "spend", "spent", "dollars", "expensive", "cheapest", "costliest"):
 		return cost.MetricTokens
@@ -218,9 +218,18 @@ func decide(p *parsed, prior *plan, pr cost.Principal, today time.Time) (*plan, 
 		}
 	case intentCompare:
 		setCompare(pl, p, dim, today)
+	case intentAverage:
+		pl.PerRequest = p.phrase("per request", "a request", "each request", "per call", "a call")
+		if pl.PerRequest {
+			pl.Metric = cost.MetricCost
+		}
+	}
+	if d, ok := repeatedDim(p.entities); ok && pl.Intent == intentTotal {
+		// "AWS or GCP?", "Acme and Globex": show each, and their total.
+		pl.Intent, pl.GroupBy = intentBreakdown, d
 	}
 	if pl.Intent != intentBreakdown && pl.Intent != intentTop && pl.Intent != intentGrowth &&
-		!(pl.Intent == intentAverage && pl.GroupBy == cost.DimCustomer) {
+		!(pl.Intent == intentAverage && pl.GroupBy == cost.DimCustomer) && pl.Intent != intentAnomalies {
 		pl.GroupBy = ""
 	}
 	if pl.Intent == intentBreakdown && pl.GroupBy.IsTime() && pl.Metric == cost.MetricCostPer1K {
@@ -277,6 +286,18 @@ func setCompare(pl *plan, p *parsed, dim cost.Dimension, today time.Time) {
 	pl.Against = &when{prev, ""}
 }
 
+// repeatedDim returns a dimension that two or more entities name.
+func repeatedDim(es []entity) (cost.Dimension, bool) {
+	seen := map[cost.Dimension]string{}
+	for _, e := range es {
+		if v, ok := seen[e.Dim]; ok && v != e.Value {
+			return e.Dim, true
+		}
+		seen[e.Dim] = e.Value
+	}
+	return "", false
+}
+
 // defaultWhen is the period a question means when it names none.
 func defaultWhen(intent string, p *parsed, today time.Time) when {
 	switch intent {
@@ -306,10 +327,14 @@ func scopeToCustomer(pl *plan, p *parsed) {
 		pl.Beyond, pl.Metric = true, cost.MetricCost
 	}
 	if pl.GroupBy == cost.DimCustomer {
-		pl.Intent, pl.GroupBy = intentTotal, ""
-		if pl.Metric == cost.MetricTokens {
-			pl.Intent = intentTokens
+		switch pl.Intent {
+		case intentBreakdown, intentTop, intentGrowth:
+			pl.Intent = intentTotal
+			if pl.Metric == cost.MetricTokens {
+				pl.Intent = intentTokens
+			}
 		}
+		pl.GroupBy = ""
 	}
 	pl.Filters = pl.without(cost.DimCustomer)
 }

@@ -29,7 +29,8 @@ what whats when where which who why will with worst year years yesterday you you
 anomalous outlier outliers abnormal cost_usd million k thousand sum overall overspend overspending
 january february march april may june july august september october november december
 monday tuesday wednesday thursday friday saturday sunday quarter daily estimate estimated
-priciest popular one two three four five six seven eight nine ten eleven twelve twenty thirty fifty hundred
+priciest popular rate run activity fastest growing slowest request requests handle handled remove delete cancel disable stop
+embedding embeddings money going where expense biggest one two three four five six seven eight nine ten eleven twelve twenty thirty fifty hundred
 weekend weekends dollars please thanks thank hey hello hi greetings kindly exactly roughly approximately really actually just like need want know see
 give find check look would should will doing being here everything something anything whole entire altogether
 tell show display get got into out off up down per cent cents dollar bucks amount figure figures number numbers
@@ -53,6 +54,7 @@ type parsed struct {
 	against  *when
 	shift    string
 	entities []entity
+	used     []bool // Words used by entity names.
 	money    float64
 	percent  float64
 	unknown  bool // Names a customer that is not in scope (or does not exist).
@@ -98,6 +100,7 @@ func read(q string, today time.Time, v *vocab) *parsed {
 	}
 	var used []bool
 	p.entities, used = v.match(p.words)
+	p.used = used
 	for i, w := range p.words {
 		if used[i] {
 			continue
@@ -235,6 +238,9 @@ func (p *parsed) timeGrouping(i int) bool {
 func (p *parsed) namesEntity(i int, d cost.Dimension) bool {
 	if i > 0 && (p.words[i-1] == "by" || p.words[i-1] == "per") {
 		return false
+	}
+	if i > 0 && i-1 < len(p.used) && p.used[i-1] {
+		return true // "Gemini models", "AWS services": the entity's own noun.
 	}
 	for _, e := range p.entities {
 		if e.Dim == d {

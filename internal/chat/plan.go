@@ -34,6 +34,8 @@ type plan struct {
 	When   when
 	// Defaulted is set when the question named no period.
 	Defaulted bool
+	// PerRequest makes an average one per request instead of per day.
+	PerRequest bool
 	Against   *when // The period compared with, for intentCompare/intentGrowth.
 	GroupBy   cost.Dimension
 	N         int

@@ -104,7 +104,9 @@ func correct(words []string, known map[string]bool) []string {
 		}
 		best, bestD, n := "", limit+1, 0
 		for k := range known {
-			if len(k) < 4 {
+			// Typos rarely change a word's first letter; requiring it keeps
+			// ordinary words ("rate") from turning into keywords ("date").
+			if len(k) < 4 || k[0] != w[0] {
 				continue
 			}
 			switch d := editDistance(w, k, limit); {

@@ -60,8 +60,10 @@ var corporate = []string{"inc", "corp", "corporation", "ltd", "llc", "co", "gmbh
 // listed, so a customer's vocabulary holds no other customer's name.
 func loadVocab(ctx context.Context, qs cost.QueryService, p cost.Principal) (*vocab, error) {
 	v := &vocab{known: map[string]bool{}, customers: map[string]string{}, values: map[cost.Dimension][]string{}}
-	for _, w := range keywords {
-		v.known[w] = true
+	for _, list := range [][]string{keywords, costWords, topWords, bottomWords, growWords, followWords} {
+		for _, w := range list {
+			v.known[w] = true
+		}
 	}
 	providers, err := qs.Values(ctx, p, cost.DimCloudProvider)
 	if err != nil {
@@ -165,13 +167,14 @@ func (v *vocab) addModels(models []string) {
 		}
 	}
 	for _, f := range cost.Families {
-		if f.Family != "openai-o" && f.Family != "embedding" {
+		if f.Family != "openai-o" {
 			families[f.Family] = true
 		}
 	}
 	for f := range families {
 		v.add(entity{Dim: cost.DimModelFamily, Value: f, Op: cost.OpEq, Words: idSplitRe.Split(f, -1)})
 	}
+	v.add(entity{Dim: cost.DimModelFamily, Value: "embedding", Op: cost.OpEq, Words: []string{"embeddings"}})
 	for w, ms := range words {
 		if families[w] || slices.Contains(keywords, w) {
 			continue
