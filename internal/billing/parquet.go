@@ -212,12 +212,11 @@ func ReadAWSCURParquet(file string, r io.ReaderAt, size int64, o *NativeOptions,
 			for _, v := range row {
 				c := v.Column()
 				if ml, ok := maps[c]; ok {
-					if !v.IsNull() && ml.isKey {
-						keys[ml.col] = append(keys[ml.col], string(v.ByteArray()))
-					} else if ml.isKey {
-						continue
-					} else {
+					switch {
+					case !ml.isKey:
 						vals[ml.col] = append(vals[ml.col], string(v.ByteArray()))
+					case !v.IsNull(): // A null key is an empty or null map.
+						keys[ml.col] = append(keys[ml.col], string(v.ByteArray()))
 					}
 					continue
 				}
