@@ -202,7 +202,8 @@ func (w *walker) table(v map[string]any) error {
 
 func function(v map[string]any) error {
 	name, _ := v["function_name"].(string)
-	if s, _ := v["schema"].(string); s != "" {
+	// The parser itself writes extract(...) as main.date_part.
+	if s, _ := v["schema"].(string); s != "" && s != "main" {
 		return cost.Errorf(cost.CodeForbidden, "Qualified function names (%s.%s) are not allowed.", s, name)
 	}
 	if c, _ := v["catalog"].(string); c != "" {
