@@ -173,7 +173,7 @@ func alerting(o Options, rules []cost.AlertRule) AlertingFile {
 	}
 	return AlertingFile{
 		APIVersion: 1,
-		Groups: []RuleGroup{{OrgID: 1, Name: "llmcost", Folder: escapeEnv(o.Folder), Interval: "1h", Rules: out}},
+		Groups:     []RuleGroup{{OrgID: 1, Name: "llmcost", Folder: escapeEnv(o.Folder), Interval: "1h", Rules: out}},
 		ContactPoints: []ContactPoint{{OrgID: 1, Name: ContactPointName, Receivers: []Receiver{{
 			UID: ContactPointName, Type: "webhook",
 			Settings: map[string]any{"url": "$LLMCOST_ALERT_WEBHOOK_URL", "httpMethod": "POST"},
