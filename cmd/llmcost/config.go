@@ -29,6 +29,11 @@ type Config struct {
 	// LLM configures the optional chat planner: LLMCOST_LLM (anthropic|openai),
 	// LLMCOST_LLM_MODEL, LLMCOST_LLM_API_KEY, LLMCOST_LLM_BASE_URL.
 	LLM chat.LLMConfig
+	// Alerts: LLMCOST_ALERT_CHANNELS (channels file), LLMCOST_ALERT_INTERVAL
+	// (evaluation period, default 1m), LLMCOST_PUBLIC_URL (base of alert links).
+	AlertChannels string
+	AlertInterval time.Duration
+	PublicURL     string
 }
 
 // DefaultCustomerKeys are the tag keys a line's customer is read from.
@@ -68,6 +73,9 @@ func (c *Config) ReadEnv(getenv func(string) string) error {
 	}
 	if llm, ok := chat.LLMConfigFromEnv(getenv); ok {
 		c.LLM = llm
+	}
+	if err := c.readAlertEnv(getenv); err != nil {
+		return err
 	}
 	if v := strings.TrimSpace(getenv("LLMCOST_NOW")); v != "" {
 		t, err := ParseNow(v)

@@ -46,6 +46,11 @@ func TestConfig_ReadEnvAndValidate(t *testing.T) {
 				c.LLM = chat.LLMConfig{Provider: "anthropic", Model: "claude-sonnet-4-5", APIKey: "k"}
 			}},
 		{name: "UnknownLLM", env: map[string]string{"LLMCOST_LLM": "eliza"}, wantField: "LLMCOST_LLM"},
+		{name: "Alerts", env: map[string]string{"LLMCOST_ALERT_CHANNELS": "channels.json", "LLMCOST_ALERT_INTERVAL": "30s",
+			"LLMCOST_PUBLIC_URL": "https://llmcost.example.com"}, want: func(c *Config) {
+			c.AlertChannels, c.AlertInterval, c.PublicURL = "channels.json", 30*time.Second, "https://llmcost.example.com"
+		}},
+		{name: "BadAlertInterval", env: map[string]string{"LLMCOST_ALERT_INTERVAL": "often"}, wantField: "LLMCOST_ALERT_INTERVAL"},
 		{name: "ServerNotURL", env: map[string]string{"LLMCOST_SERVER": "localhost:8080"}, wantField: "LLMCOST_SERVER"},
 	}
 	for _, tt := range tests {

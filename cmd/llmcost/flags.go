@@ -19,6 +19,7 @@ Commands:
   ingest    load billing files or usage events: ingest --format F FILE...
   export    write cost lines as a unified CSV: export [--format unified] [-o FILE]
   ask       ask a cost question in plain English: ask "How much did we spend yesterday?"
+  alerts    alert rules: alerts test RULE sends a test notification
   version   print the version
 
 Run "llmcost <command> --help" for a command's flags and examples.
@@ -27,7 +28,8 @@ Environment:
   LLMCOST_DATA, LLMCOST_ADDR, LLMCOST_ADMIN_TOKEN, LLMCOST_NOW, LLMCOST_STORE,
   LLMCOST_PRICING, LLMCOST_CUSTOMER_KEYS, LLMCOST_LOG_LEVEL, LLMCOST_LOG_FORMAT,
   LLMCOST_GRAFANA_URL, LLMCOST_SERVER, LLMCOST_TOKEN, LLMCOST_LLM,
-  LLMCOST_LLM_MODEL, LLMCOST_LLM_API_KEY, LLMCOST_LLM_BASE_URL (see README.md).
+  LLMCOST_LLM_MODEL, LLMCOST_LLM_API_KEY, LLMCOST_LLM_BASE_URL,
+  LLMCOST_ALERT_CHANNELS, LLMCOST_ALERT_INTERVAL, LLMCOST_PUBLIC_URL (see README.md).
 `
 
 // commandUsage is each command's synopsis and examples, printed above its flags.
@@ -88,6 +90,7 @@ Examples:
   llmcost ask --customer cust_acme "Are we over budget this month?"
   llmcost ask --server http://localhost:8080 --token $TOKEN "top 5 models last week"
 `,
+	"alerts": alertsUsage,
 	"version": `Usage: llmcost version
 
 Prints the version.
@@ -171,6 +174,8 @@ func (m *Main) flagSet(usage string) *flag.FlagSet {
 	case "ask":
 		fs.StringVar(&m.Customer, "customer", "", "ask as (or about) this customer")
 		m.remoteFlags(fs)
+	case "alerts":
+		m.remoteFlags(fs)
 	}
 	return fs
 }
@@ -204,6 +209,8 @@ func (m *Main) checkArgs() error {
 		if strings.TrimSpace(strings.Join(m.Args, " ")) == "" {
 			return fmt.Errorf("ask: a question is required, e.g. llmcost ask \"How much did we spend yesterday?\"")
 		}
+	case "alerts":
+		return checkAlertsArgs(m.Args)
 	default:
 		if len(m.Args) > 0 {
 			return fmt.Errorf("%s: unexpected argument %q", m.Command, m.Args[0])

@@ -39,6 +39,7 @@ func (m *Main) runIngest(ctx context.Context) error {
 		}
 		printSummary(m.Stdout, name, sum)
 	}
+	m.evaluateAlertsAfterIngest(ctx)
 	return nil
 }
 

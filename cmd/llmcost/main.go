@@ -116,6 +116,8 @@ func (m *Main) Run(ctx context.Context) error {
 		return m.runExport(ctx)
 	case "ask":
 		return m.runAsk(ctx)
+	case "alerts":
+		return m.runAlerts(ctx)
 	case "version":
 		fmt.Fprintf(m.Stdout, "llmcost %s\n", Version)
 		return nil

@@ -90,15 +90,20 @@ func (m *Main) runServe(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	alerts, err := m.newAlerts(q, db)
+	if err != nil {
+		return err
+	}
 	srv := httpapi.NewServer(httpapi.Config{
-		Addr: m.Config.Addr, Store: db, Query: q, Ingester: in, Keyring: keys,
-		Chat: engine, UI: web.Handler(), Widget: widget.Handler(),
+		Addr: m.Config.Addr, Store: db, Query: q, Ingester: alertingIngester{in, alerts}, Keyring: keys,
+		Chat: engine, Alerts: alerts, UI: web.Handler(), Widget: widget.Handler(),
 		Logger: m.Logger, Now: clock,
 	})
 	if err := srv.Open(); err != nil {
 		return err
 	}
 	m.Server = srv
+	m.startAlerts(alerts, srv.URL())
 	m.Logger.Info("llmcost serving", "url", srv.URL(), "data", m.Config.DataDir, "version", Version)
 	fmt.Fprintf(m.Stdout, "llmcost %s listening on %s (data %s)\n", Version, srv.URL(), m.Config.DataDir)
 	if keys.Generated() {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -33,6 +34,8 @@ type Engine struct {
 	cfg     Config
 	log     *slog.Logger
 	mu      sync.Mutex // One evaluation at a time.
+	baseMu  sync.Mutex
+	base    string // Link prefix; see SetBaseURL.
 	wg      sync.WaitGroup
 	trigger chan struct{}
 	ctx     context.Context // Cancelled by Close; bounds deliveries.
@@ -51,7 +54,20 @@ func New(c Config) *Engine {
 		c.Client = &http.Client{}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Engine{cfg: c, log: c.Logger, trigger: make(chan struct{}, 1), ctx: ctx, cancel: cancel}
+	return &Engine{cfg: c, log: c.Logger, base: c.BaseURL, trigger: make(chan struct{}, 1), ctx: ctx, cancel: cancel}
+}
+
+// SetBaseURL sets the prefix of dashboard links, e.g. once the server listens.
+func (e *Engine) SetBaseURL(u string) {
+	e.baseMu.Lock()
+	defer e.baseMu.Unlock()
+	e.base = strings.TrimSuffix(u, "/")
+}
+
+func (e *Engine) baseURL() string {
+	e.baseMu.Lock()
+	defer e.baseMu.Unlock()
+	return e.base
 }
 
 // Run evaluates at once, then every interval and after each Trigger, until ctx ends.

@@ -190,5 +190,5 @@ func (e *Engine) link(r cost.AlertRule, s *Sample) string {
 	if m := s.Labels[string(cost.DimModel)]; m != "" {
 		v.Models = []string{m}
 	}
-	return strings.TrimSuffix(e.cfg.BaseURL, "/") + cost.DashboardPath(dash, rg, v)
+	return strings.TrimSuffix(e.baseURL(), "/") + cost.DashboardPath(dash, rg, v)
 }

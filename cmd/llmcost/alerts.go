@@ -1,0 +1,167 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/llmcost/llmcost/internal/alert"
+	"github.com/llmcost/llmcost/internal/cost"
+	"github.com/llmcost/llmcost/internal/duckdb"
+	"github.com/llmcost/llmcost/internal/httpapi"
+	"github.com/llmcost/llmcost/internal/query"
+)
+
+// DefaultAlertInterval is how often serve evaluates alert rules without
+// LLMCOST_ALERT_INTERVAL.
+const DefaultAlertInterval = time.Minute
+
+const alertsUsage = `Usage: llmcost alerts test [--data DIR | --server URL] RULE
+
+Sends a test notification for alert rule RULE (its id) to each of its channels
+and prints the delivery outcome. Rules and channels are managed through
+/api/v1/alerts (see docs/alerts.md); serve evaluates rules every
+LLMCOST_ALERT_INTERVAL (default 1m) and right after each ingest.
+
+Examples:
+  llmcost alerts test 3f2a9c1d0b7e4a55
+  LLMCOST_TOKEN=$ADMIN llmcost alerts test --server http://localhost:8080 3f2a9c1d0b7e4a55
+`
+
+// readAlertEnv reads the alert settings.
+func (c *Config) readAlertEnv(getenv func(string) string) error {
+	c.AlertChannels = strings.TrimSpace(getenv("LLMCOST_ALERT_CHANNELS"))
+	c.PublicURL = strings.TrimSpace(getenv("LLMCOST_PUBLIC_URL"))
+	if v := strings.TrimSpace(getenv("LLMCOST_ALERT_INTERVAL")); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second {
+			return cost.FieldErrorf("LLMCOST_ALERT_INTERVAL", "LLMCOST_ALERT_INTERVAL=%q is not a duration of at least 1s, like 1m.", v)
+		}
+		c.AlertInterval = d
+	}
+	return nil
+}
+
+// checkAlertsArgs validates "alerts test RULE".
+func checkAlertsArgs(args []string) error {
+	if len(args) != 2 || args[0] != "test" || strings.TrimSpace(args[1]) == "" {
+		return fmt.Errorf("alerts: usage: llmcost alerts test RULE")
+	}
+	return nil
+}
+
+// alertingIngester evaluates alert rules after each successful ingest, so a
+// restated bill can fire or resolve alerts. Evaluation runs in the background.
+type alertingIngester struct {
+	httpapi.Ingester
+	alerts *alert.Engine
+}
+
+// Ingest ingests, then asks the alert engine to evaluate.
+func (a alertingIngester) Ingest(ctx context.Context, format, name string, r io.Reader) (*cost.IngestSummary, error) {
+	sum, err := a.Ingester.Ingest(ctx, format, name, r)
+	if err == nil {
+		a.alerts.Trigger()
+	}
+	return sum, err
+}
+
+// newAlerts returns the alert engine over the query service and store, with the
+// channels of LLMCOST_ALERT_CHANNELS.
+func (m *Main) newAlerts(q cost.QueryService, db *duckdb.DB) (*alert.Engine, error) {
+	var chs []cost.AlertChannel
+	if m.Config.AlertChannels != "" {
+		var err error
+		if chs, err = alert.LoadChannels(m.Config.AlertChannels); err != nil {
+			return nil, err
+		}
+	}
+	return alert.New(alert.Config{Query: q, Store: db, Alerts: db, Channels: chs,
+		BaseURL: m.Config.PublicURL, Logger: m.Logger}), nil
+}
+
+// startAlerts runs the evaluation loop until Close; links point at serverURL
+// unless LLMCOST_PUBLIC_URL is set.
+func (m *Main) startAlerts(e *alert.Engine, serverURL string) {
+	if m.Config.PublicURL == "" {
+		e.SetBaseURL(serverURL)
+	}
+	every := m.Config.AlertInterval
+	if every <= 0 {
+		every = DefaultAlertInterval
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		e.Run(ctx, every)
+	}()
+	m.onClose(func() error {
+		cancel()
+		<-done
+		return e.Close()
+	})
+}
+
+// evaluateAlertsAfterIngest evaluates the data directory's rules once after a
+// local ingest and waits for notifications; a failure is reported, not fatal.
+func (m *Main) evaluateAlertsAfterIngest(ctx context.Context) {
+	if m.Config.Server != "" || m.Store == nil {
+		return
+	}
+	e, err := m.newAlerts(query.NewService(m.Store, m.Config.Clock()), m.Store)
+	if err == nil {
+		err = e.Evaluate(ctx)
+		e.Wait()
+	}
+	if err != nil {
+		fmt.Fprintln(m.Stderr, "llmcost: alert evaluation:", userMessage(err))
+	}
+}
+
+// runAlerts runs "alerts test RULE" locally or against --server.
+func (m *Main) runAlerts(ctx context.Context) error {
+	id := m.Args[1]
+	var ev *cost.AlertEvent
+	if m.Config.Server != "" {
+		ev = &cost.AlertEvent{}
+		if err := m.call(ctx, "POST", "/api/v1/alerts/rules/"+url.PathEscape(id)+"/test", "application/json", nil, ev); err != nil {
+			return err
+		}
+	} else {
+		db, err := m.openStore()
+		if err != nil {
+			return err
+		}
+		e, err := m.newAlerts(query.NewService(db, m.Config.Clock()), db)
+		if err != nil {
+			return err
+		}
+		if ev, err = e.TestRule(ctx, cost.AdminPrincipal(), id); err != nil {
+			return err
+		}
+	}
+	return printTestEvent(m.Stdout, ev)
+}
+
+// printTestEvent reports each channel's delivery; an error when any failed.
+func printTestEvent(w io.Writer, ev *cost.AlertEvent) error {
+	fmt.Fprintf(w, "Test notification for %q (event %s): %s\n", ev.RuleName, ev.ID, ev.Delivery)
+	for _, d := range ev.Deliveries {
+		line := fmt.Sprintf("  %s (%s): %s after %d attempt(s)", d.ChannelID, d.Type, d.Status, d.Attempts)
+		if d.Error != "" {
+			line += ": " + d.Error
+		}
+		fmt.Fprintln(w, line)
+	}
+	switch ev.Delivery {
+	case cost.DeliveryNone:
+		return cost.Errorf(cost.CodeInvalid, "Rule %s has no channels; add some with PUT /api/v1/alerts/rules/%s.", ev.RuleID, ev.RuleID)
+	case cost.DeliveryFailed:
+		return cost.Errorf(cost.CodeUnavailable, "The test notification could not be delivered to every channel.")
+	}
+	return nil
+}
