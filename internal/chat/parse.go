@@ -2,6 +2,7 @@ package chat
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -240,7 +241,22 @@ func (p *parsed) namesEntity(i int, d cost.Dimension) bool {
 		return false
 	}
 	if i > 0 && i-1 < len(p.used) && p.used[i-1] {
-		return true // "Gemini models", "AWS services": the entity's own noun.
+		// "Gemini models", "AWS services": the entity's own noun, unless asked
+		// for ("which Claude model", "top 3 Gemini models").
+		j := i - 1
+		for j > 0 && p.used[j-1] {
+			j--
+		}
+		if j > 0 {
+			switch p.words[j-1] {
+			case "which", "what", "top", "each", "every", "list", "cheapest", "whats":
+				return false
+			}
+		}
+		if j > 1 && slices.Contains(topWords, p.words[j-1]) || j > 0 && hasDigit(p.words[j-1]) {
+			return false
+		}
+		return true
 	}
 	for _, e := range p.entities {
 		if e.Dim == d {

@@ -36,12 +36,12 @@ type plan struct {
 	Defaulted bool
 	// PerRequest makes an average one per request instead of per day.
 	PerRequest bool
-	Against   *when // The period compared with, for intentCompare/intentGrowth.
-	GroupBy   cost.Dimension
-	N         int
-	Asc       bool // Bottom-N / cheapest instead of top-N.
-	Filters   []entity
-	Alert     *cost.AlertRule
+	Against    *when // The period compared with, for intentCompare/intentGrowth.
+	GroupBy    cost.Dimension
+	N          int
+	Asc        bool // Bottom-N / cheapest instead of top-N.
+	Filters    []entity
+	Alert      *cost.AlertRule
 	// Beyond is set when a customer asked about other customers or all of them;
 	// the answer covers only its own data and says so.
 	Beyond bool
