@@ -14,6 +14,9 @@ type Dialect struct {
 	Name string
 	// Table is the cost line table queries read.
 	Table string
+	// Where, when set, is a condition every statement adds before the query's own
+	// (the ClickHouse store's row visibility). It is fixed SQL, never input.
+	Where string
 
 	sum       string // The SUM aggregate's spelling.
 	quote     func(ident string) string

@@ -11,6 +11,9 @@ import (
 // where returns the WHERE conditions: the date range, then each filter.
 func (b *builder) where() (string, error) {
 	var conds []string
+	if b.d.Where != "" {
+		conds = append(conds, b.d.Where)
+	}
 	switch {
 	case !b.q.From.IsZero() && !b.q.To.IsZero():
 		conds = append(conds, fmt.Sprintf("date BETWEEN %s AND %s", b.d.date("?"), b.d.date("?")))

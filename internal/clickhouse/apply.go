@@ -1,0 +1,346 @@
+package clickhouse
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/llmcost/llmcost/internal/cost"
+)
+
+// EventSource is the source of the daily lines rolled up from events.
+const EventSource = "events"
+
+// insertChunk is how many rows one insert block carries.
+const insertChunk = 100_000
+
+// idChunk is how many event ids one dedupe query looks up.
+const idChunk = 2000
+
+// lineColumns are the cost_lines columns a LineItem fills, in lineValues order.
+var lineColumns = []string{
+	"date", "charge_period_start", "charge_period_end", "cloud_provider", "service", "model",
+	"model_family", "token_type", "pricing_tier", "usage_amount", "usage_unit", "cost_usd", "cost",
+	"currency", "list_cost_usd", "customer_id", "account_id", "project", "region", "tags", "source",
+	"source_partition", "cost_source", "data_status", "charge_category", "requests", "unpriced",
+}
+
+// published is a partition's newest published version and what it holds.
+type published struct {
+	version uint64
+	lines   int64
+	cost    float64
+}
+
+// Apply writes b atomically from a reader's point of view. The batch's lines and
+// event rollups are inserted under a new version, invisible until one insert into
+// part_versions publishes that version for every partition the batch touches;
+// then the superseded versions' rows are deleted in the background.
+// PartitionsReplaced counts the listed partitions that had been published before.
+//
+// Returns CodeInvalid if a line names a partition not listed in b.Replace, if a line
+// has no date, or if an event has no id or the batch has events but no EventBatch.
+func (s *Store) Apply(ctx context.Context, b *cost.Batch) (*cost.ApplyResult, error) {
+	if err := checkBatch(b); err != nil {
+		return nil, err
+	}
+	occs, dropped := splitEvents(b.Events)
+	s.applyMu.Lock()
+	defer s.applyMu.Unlock()
+	a := &applier{s: s, batch: b, parts: uniqueParts(b.Replace), occs: occs,
+		version: s.nextVersion(), now: s.now(), res: &cost.ApplyResult{EventsDuplicate: dropped}}
+	if err := a.run(ctx); err != nil {
+		return nil, fmt.Errorf("clickhouse: apply: %w", err)
+	}
+	return a.res, nil
+}
+
+// applier carries one Apply through its steps.
+type applier struct {
+	s       *Store
+	batch   *cost.Batch
+	parts   []cost.Partition // Distinct replaced partitions.
+	occs    []occurrence
+	version uint64
+	now     time.Time
+	current map[cost.Partition]published
+	stats   map[cost.Partition]*published // What each touched partition will hold.
+	order   []cost.Partition              // Touched partitions, in publishing order.
+	res     *cost.ApplyResult
+}
+
+// run executes the steps in order; nothing is visible until publish.
+func (a *applier) run(ctx context.Context) error {
+	cur, err := a.s.currentVersions(ctx)
+	if err != nil {
+		return err
+	}
+	a.current = cur
+	a.stats = map[cost.Partition]*published{}
+	for _, p := range a.parts {
+		if v, ok := cur[p]; ok {
+			a.res.PartitionsReplaced++
+			a.res.LinesDeleted += int(v.lines)
+		}
+		a.touch(p)
+	}
+	for i := range a.batch.Lines {
+		l := &a.batch.Lines[i]
+		st := a.stats[cost.Partition{Source: l.Source, Key: l.SourcePartition}]
+		st.lines++
+		st.cost += l.CostUSD
+	}
+	if err := a.s.insertLines(ctx, a.batch.Lines, a.version, a.now); err != nil {
+		return fmt.Errorf("insert lines: %w", err)
+	}
+	a.res.LinesWritten = len(a.batch.Lines)
+	if err := a.events(ctx); err != nil {
+		return err
+	}
+	if err := a.publish(ctx); err != nil {
+		return fmt.Errorf("publish: %w", err)
+	}
+	a.s.dropSuperseded(ctx, a.order, a.version)
+	return nil
+}
+
+// touch registers p as published by this apply.
+func (a *applier) touch(p cost.Partition) *published {
+	if st, ok := a.stats[p]; ok {
+		return st
+	}
+	st := &published{version: a.version}
+	a.stats[p] = st
+	a.order = append(a.order, p)
+	return st
+}
+
+// events drops already-published events, rolls the new ones up into the event
+// batch's partition (carrying its current lines over to the new version) and
+// records their ids under the new version.
+func (a *applier) events(ctx context.Context) error {
+	if len(a.occs) == 0 {
+		return nil
+	}
+	seen, err := a.s.seenEvents(ctx, a.occs)
+	if err != nil {
+		return fmt.Errorf("dedupe events: %w", err)
+	}
+	var fresh []occurrence
+	for _, o := range a.occs {
+		if !seen[o.id] {
+			fresh = append(fresh, o)
+		}
+	}
+	a.res.EventsDuplicate += len(a.occs) - len(fresh)
+	a.res.EventsInserted = len(fresh)
+	if len(fresh) == 0 {
+		return nil
+	}
+	p := cost.Partition{Source: EventSource, Key: a.batch.EventBatch}
+	_, replaced := a.stats[p]
+	st := a.touch(p)
+	if cur, ok := a.current[p]; ok && !replaced {
+		if err := a.s.copyVersion(ctx, p, cur.version, a.version); err != nil {
+			return fmt.Errorf("carry event lines: %w", err)
+		}
+		st.lines, st.cost = cur.lines, cur.cost
+	}
+	lines := rollup(fresh, a.batch.EventBatch)
+	for i := range lines {
+		st.lines++
+		st.cost += lines[i].CostUSD
+	}
+	if err := a.s.insertLines(ctx, lines, a.version, a.now); err != nil {
+		return fmt.Errorf("roll up events: %w", err)
+	}
+	a.res.LinesWritten += len(lines)
+	if err := a.s.insertEvents(ctx, fresh, a.batch.EventBatch, a.version, a.now); err != nil {
+		return fmt.Errorf("insert events: %w", err)
+	}
+	return nil
+}
+
+// publish makes the new version current for every touched partition, in one block.
+func (a *applier) publish(ctx context.Context) error {
+	batch, err := a.s.conn.PrepareBatch(ctx, "INSERT INTO part_versions (source, key, version, line_count, cost_usd, ingested_at)")
+	if err != nil {
+		return err
+	}
+	defer batch.Abort()
+	for _, p := range a.order {
+		st := a.stats[p]
+		if err := batch.Append(p.Source, p.Key, a.version, st.lines, st.cost, a.now); err != nil {
+			return err
+		}
+	}
+	return batch.Send()
+}
+
+// currentVersions returns every partition's newest published version.
+func (s *Store) currentVersions(ctx context.Context) (map[cost.Partition]published, error) {
+	rows, err := s.conn.Query(ctx, `SELECT source, key, max(version), argMax(line_count, version),
+		argMax(cost_usd, version) FROM part_versions GROUP BY source, key`)
+	if err != nil {
+		return nil, fmt.Errorf("read versions: %w", err)
+	}
+	defer rows.Close()
+	out := map[cost.Partition]published{}
+	for rows.Next() {
+		var p cost.Partition
+		var v published
+		if err := rows.Scan(&p.Source, &p.Key, &v.version, &v.lines, &v.cost); err != nil {
+			return nil, fmt.Errorf("read versions: %w", err)
+		}
+		out[p] = v
+	}
+	return out, rows.Err()
+}
+
+// seenEvents returns which of the occurrences' ids belong to published versions.
+func (s *Store) seenEvents(ctx context.Context, occs []occurrence) (map[string]bool, error) {
+	seen := map[string]bool{}
+	for start := 0; start < len(occs); start += idChunk {
+		end := min(start+idChunk, len(occs))
+		ids := make([]string, 0, end-start)
+		for _, o := range occs[start:end] {
+			ids = append(ids, o.id)
+		}
+		rows, err := s.conn.Query(ctx, `SELECT DISTINCT event_id FROM events
+			WHERE event_id IN (SELECT arrayJoin(?)) AND (event_batch, version) GLOBAL IN
+				(SELECT key, version FROM part_versions WHERE source = ?)`, ids, EventSource)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			seen[id] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return seen, nil
+}
+
+// insertLines inserts lines under version, in blocks of insertChunk rows.
+func (s *Store) insertLines(ctx context.Context, lines []cost.LineItem, version uint64, now time.Time) error {
+	q := "INSERT INTO cost_lines (" + strings.Join(lineColumns, ", ") + ", version, ingested_at)"
+	for start := 0; start < len(lines); start += insertChunk {
+		batch, err := s.conn.PrepareBatch(ctx, q)
+		if err != nil {
+			return err
+		}
+		for i := start; i < min(start+insertChunk, len(lines)); i++ {
+			vals, err := lineValues(&lines[i])
+			if err != nil {
+				batch.Abort()
+				return fmt.Errorf("line %d: %w", i+1, err)
+			}
+			if err := batch.Append(append(vals, version, now)...); err != nil {
+				batch.Abort()
+				return fmt.Errorf("line %d: %w", i+1, err)
+			}
+		}
+		if err := batch.Send(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// lineValues returns l's column values, in lineColumns order.
+func lineValues(l *cost.LineItem) ([]any, error) {
+	tags := ""
+	if len(l.Tags) > 0 {
+		b, err := json.Marshal(l.Tags)
+		if err != nil {
+			return nil, fmt.Errorf("tags: %w", err)
+		}
+		tags = string(b)
+	}
+	var unpriced uint8
+	if l.Unpriced {
+		unpriced = 1
+	}
+	return []any{
+		cost.Day(l.Date), optTime(l.ChargePeriodStart), optTime(l.ChargePeriodEnd),
+		l.CloudProvider, l.Service, l.Model, l.ModelFamily, l.TokenType, l.PricingTier,
+		l.UsageAmount, l.UsageUnit, l.CostUSD, l.Cost, l.Currency, l.ListCostUSD,
+		l.CustomerID, l.AccountID, l.Project, l.Region, tags, l.Source,
+		l.SourcePartition, l.CostSource, l.DataStatus, l.ChargeCategory, l.Requests, unpriced,
+	}, nil
+}
+
+// optTime returns nil for a zero time, so it is stored as NULL.
+func optTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	t = t.UTC()
+	return &t
+}
+
+// copyVersion copies partition p's lines of version from to version to.
+func (s *Store) copyVersion(ctx context.Context, p cost.Partition, from, to uint64) error {
+	cols := strings.Join(lineColumns, ", ")
+	return s.conn.Exec(ctx, "INSERT INTO cost_lines ("+cols+", version, ingested_at) SELECT "+cols+
+		", toUInt64(?), ingested_at FROM cost_lines WHERE source = ? AND source_partition = ? AND version = ?",
+		to, p.Source, p.Key, from)
+}
+
+// insertEvents records the occurrences' ids under version.
+func (s *Store) insertEvents(ctx context.Context, occs []occurrence, eventBatch string, version uint64, now time.Time) error {
+	for start := 0; start < len(occs); start += insertChunk {
+		batch, err := s.conn.PrepareBatch(ctx, "INSERT INTO events (event_id, event_batch, version, event_time, ingested_at)")
+		if err != nil {
+			return err
+		}
+		for _, o := range occs[start:min(start+insertChunk, len(occs))] {
+			at := o.usages[0].Time
+			for _, u := range o.usages[1:] {
+				if u.Time.Before(at) {
+					at = u.Time
+				}
+			}
+			if err := batch.Append(o.id, eventBatch, version, at.UTC(), now); err != nil {
+				batch.Abort()
+				return err
+			}
+		}
+		if err := batch.Send(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dropSuperseded deletes the rows of older versions of the given partitions, which
+// readers no longer see. It is an asynchronous mutation; failure leaves only
+// invisible rows behind, so it is not reported.
+func (s *Store) dropSuperseded(ctx context.Context, parts []cost.Partition, version uint64) {
+	if len(parts) == 0 {
+		return
+	}
+	var terms []string
+	args := []any{version}
+	for _, p := range parts {
+		terms = append(terms, "(?, ?)")
+		args = append(args, p.Source, p.Key)
+	}
+	cond := "version < ? AND (source, source_partition) IN (" + strings.Join(terms, ", ") + ")"
+	if s.cluster == "" {
+		_ = s.conn.Exec(ctx, "ALTER TABLE cost_lines DELETE WHERE "+cond, args...)
+		return
+	}
+	_ = s.onHosts(ctx, func(c execer) error {
+		return c.Exec(ctx, "ALTER TABLE cost_lines_local DELETE WHERE "+cond, args...)
+	})
+}

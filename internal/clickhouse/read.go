@@ -1,0 +1,173 @@
+package clickhouse
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/llmcost/llmcost/internal/cost"
+	"github.com/llmcost/llmcost/internal/sqlbuild"
+)
+
+// Aggregate compiles q with the ClickHouse dialect, restricted to visible rows,
+// and runs it. Dates come back as "YYYY-MM-DD" strings, numbers as float64 and
+// NULL as nil, as from the DuckDB store.
+// Returns CodeInvalid if q names an unknown metric, dimension or operator.
+func (s *Store) Aggregate(ctx context.Context, q *cost.AggregateQuery) (*cost.Frame, error) {
+	query, args, err := sqlbuild.Build(s.dialect, q)
+	if err != nil {
+		return nil, err
+	}
+	names, types := sqlbuild.Columns(q)
+	f := &cost.Frame{Columns: names, Types: types, Rows: [][]any{}}
+	rows, err := s.conn.Query(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("clickhouse: aggregate: %w", err)
+	}
+	defer rows.Close()
+	cts := rows.ColumnTypes()
+	if len(cts) != len(names) {
+		return nil, fmt.Errorf("clickhouse: aggregate: %d columns, want %d", len(cts), len(names))
+	}
+	for rows.Next() {
+		ptrs := make([]any, len(cts))
+		for i, ct := range cts {
+			ptrs[i] = reflect.New(ct.ScanType()).Interface()
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, fmt.Errorf("clickhouse: aggregate: %w", err)
+		}
+		vals := make([]any, len(cts))
+		for i, p := range ptrs {
+			vals[i] = frameValue(reflect.ValueOf(p).Elem())
+		}
+		f.Rows = append(f.Rows, vals)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("clickhouse: aggregate: %w", err)
+	}
+	return f, nil
+}
+
+// frameValue converts a scanned value to its Frame form.
+func frameValue(v reflect.Value) any {
+	for v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return nil
+		}
+		v = v.Elem()
+	}
+	switch x := v.Interface().(type) {
+	case time.Time:
+		return x.UTC().Format(cost.DateLayout)
+	case string:
+		return x
+	}
+	switch v.Kind() {
+	case reflect.Float32, reflect.Float64:
+		return v.Float()
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return float64(v.Int())
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return float64(v.Uint())
+	}
+	return v.Interface()
+}
+
+// Lines streams the visible lines matching f to fn, ordered by date then provider
+// (then the remaining descriptive columns, so exports are stable). It stops at
+// fn's first error.
+func (s *Store) Lines(ctx context.Context, f cost.LineFilter, fn func(*cost.LineItem) error) error {
+	conds := []string{visible}
+	var args []any
+	if !f.From.IsZero() {
+		conds = append(conds, "date >= toDate(?)")
+		args = append(args, f.From.Format(cost.DateLayout))
+	}
+	if !f.To.IsZero() {
+		conds = append(conds, "date <= toDate(?)")
+		args = append(args, f.To.Format(cost.DateLayout))
+	}
+	if f.CustomerID != nil {
+		conds = append(conds, "customer_id = ?")
+		args = append(args, *f.CustomerID)
+	}
+	q := "SELECT " + strings.Join(lineColumns, ", ") + " FROM cost_lines WHERE " + strings.Join(conds, " AND ") +
+		` ORDER BY date, cloud_provider, service, model, token_type, customer_id, account_id,
+		project, region, pricing_tier, source, source_partition, cost_usd`
+	rows, err := s.conn.Query(ctx, q, args...)
+	if err != nil {
+		return fmt.Errorf("clickhouse: lines: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		l, err := scanLine(rows)
+		if err != nil {
+			return fmt.Errorf("clickhouse: lines: %w", err)
+		}
+		if err := fn(l); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("clickhouse: lines: %w", err)
+	}
+	return nil
+}
+
+// scanLine reads one row of lineColumns.
+func scanLine(rows interface{ Scan(...any) error }) (*cost.LineItem, error) {
+	var l cost.LineItem
+	var start, end *time.Time
+	var tags string
+	var unpriced uint8
+	if err := rows.Scan(&l.Date, &start, &end, &l.CloudProvider, &l.Service, &l.Model,
+		&l.ModelFamily, &l.TokenType, &l.PricingTier, &l.UsageAmount, &l.UsageUnit, &l.CostUSD, &l.Cost,
+		&l.Currency, &l.ListCostUSD, &l.CustomerID, &l.AccountID, &l.Project, &l.Region, &tags, &l.Source,
+		&l.SourcePartition, &l.CostSource, &l.DataStatus, &l.ChargeCategory, &l.Requests, &unpriced); err != nil {
+		return nil, err
+	}
+	l.Date = cost.Day(time.Date(l.Date.Year(), l.Date.Month(), l.Date.Day(), 0, 0, 0, 0, time.UTC))
+	if start != nil {
+		l.ChargePeriodStart = start.UTC()
+	}
+	if end != nil {
+		l.ChargePeriodEnd = end.UTC()
+	}
+	l.Unpriced = unpriced != 0
+	if tags != "" {
+		if err := json.Unmarshal([]byte(tags), &l.Tags); err != nil {
+			return nil, fmt.Errorf("tags: %w", err)
+		}
+	}
+	return &l, nil
+}
+
+// LatestData returns, per cloud provider, the newest date with visible data and
+// when that provider's lines were last ingested, ordered by provider.
+func (s *Store) LatestData(ctx context.Context) ([]cost.Freshness, error) {
+	rows, err := s.conn.Query(ctx, `SELECT cloud_provider, max(date), max(ingested_at)
+		FROM cost_lines WHERE `+visible+` GROUP BY cloud_provider ORDER BY cloud_provider`)
+	if err != nil {
+		return nil, fmt.Errorf("clickhouse: latest data: %w", err)
+	}
+	defer rows.Close()
+	out := []cost.Freshness{}
+	for rows.Next() {
+		var f cost.Freshness
+		var latest, ingested time.Time
+		if err := rows.Scan(&f.CloudProvider, &latest, &ingested); err != nil {
+			return nil, fmt.Errorf("clickhouse: latest data: %w", err)
+		}
+		f.LatestDate = time.Date(latest.Year(), latest.Month(), latest.Day(), 0, 0, 0, 0, time.UTC)
+		f.IngestedAt = ingested.UTC()
+		out = append(out, f)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("clickhouse: latest data: %w", err)
+	}
+	return out, nil
+}
