@@ -132,7 +132,7 @@ type AlertChannel struct {
 
 // Redacted returns c without its secrets, for showing.
 func (c AlertChannel) Redacted() AlertChannel {
-	c.HasSecret = c.Secret != "" || c.Password != "" || (c.Type == ChannelSlack && c.URL != "")
+	c.HasSecret = c.HasSecret || c.Secret != "" || c.Password != "" || (c.Type == ChannelSlack && c.URL != "")
 	c.Secret, c.Password = "", ""
 	if u, err := url.Parse(c.URL); err == nil && c.URL != "" {
 		if c.Type == ChannelSlack {
