@@ -242,8 +242,13 @@ func TestEndToEnd_FireRestartResolve(t *testing.T) {
 	}
 	var chs []cost.AlertChannel
 	s.call("GET", "/api/v1/alerts/channels", s.admin, nil, 200, &chs)
-	if len(chs) != 2 || chs[0].Secret != "" || !chs[0].HasSecret {
-		t.Errorf("channels = %+v", chs)
+	for _, c := range chs {
+		if c.Secret != "" || c.HasSecret != (c.ID == wh.ID) {
+			t.Errorf("channel = %+v, want the webhook's secret hidden and flagged", c)
+		}
+	}
+	if len(chs) != 2 {
+		t.Errorf("%d channels, want 2", len(chs))
 	}
 }
 
