@@ -287,6 +287,7 @@ func TestEndToEnd_ReceiverDown(t *testing.T) {
 
 	close(release)
 	s.engine.Wait()
+	evs = nil
 	s.call("GET", "/api/v1/alerts/events", s.admin, nil, 200, &evs)
 	if len(evs) != 1 || evs[0].Delivery != cost.DeliveryFailed || len(evs[0].Deliveries) != 1 {
 		t.Fatalf("events = %+v", evs)
@@ -297,5 +298,104 @@ func TestEndToEnd_ReceiverDown(t *testing.T) {
 	}
 	if hook.tries != 3 {
 		t.Errorf("receiver saw %d tries, want 3", hook.tries)
+	}
+}
+
+func TestScope_CustomerManagesOnlyItsOwn(t *testing.T) {
+	clk := &clock{t: time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)}
+	keys, err := auth.NewKeyring("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := start(t, filepath.Join(t.TempDir(), "llmcost.duckdb"), clk, keys)
+	acme, _, _ := keys.Mint("cust_a", time.Hour, clk.now())
+	hooli, _, _ := keys.Mint("cust_hooli", time.Hour, clk.now())
+	s.call("POST", "/api/v1/ingest?format=unified&name=gcp.csv", s.admin, billing(100, 50), 200, nil)
+
+	var orgHook, acmeHook cost.AlertChannel
+	s.call("POST", "/api/v1/alerts/channels", s.admin, map[string]any{"type": "webhook", "url": "http://127.0.0.1:1/org"}, 201, &orgHook)
+	s.call("POST", "/api/v1/alerts/channels", acme, map[string]any{"type": "webhook", "url": "http://127.0.0.1:1/a", "customer_id": "cust_a"}, 201, &acmeHook)
+	s.call("POST", "/api/v1/alerts/channels", acme, map[string]any{"type": "webhook", "url": "http://127.0.0.1:1/x", "customer_id": "cust_hooli"}, 403, nil)
+
+	var orgRule, acmeRule cost.AlertRule
+	s.call("POST", "/api/v1/alerts/rules", s.admin, map[string]any{"name": "org", "kind": "anomaly", "enabled": true}, 201, &orgRule)
+	// A customer's rule is its own whatever the body says it is.
+	s.call("POST", "/api/v1/alerts/rules", acme, map[string]any{"name": "mine", "kind": "budget", "threshold": 50,
+		"channels": []string{acmeHook.ID}, "enabled": true}, 201, &acmeRule)
+	if acmeRule.CustomerID != "cust_a" || acmeRule.CreatedBy != "customer:cust_a" {
+		t.Errorf("customer rule = %+v", acmeRule)
+	}
+	tests := []struct {
+		name, method, path, token string
+		body                      any
+		want                      int
+	}{
+		{"other customer in body", "POST", "/api/v1/alerts/rules", acme, map[string]any{"name": "x", "kind": "anomaly", "customer_id": "cust_hooli"}, 403},
+		{"filter on another customer", "POST", "/api/v1/alerts/rules", acme, map[string]any{"name": "x", "kind": "threshold", "threshold": 1,
+			"filters": []cost.Filter{{Dimension: cost.DimCustomer, Op: cost.OpEq, Values: []string{"cust_hooli"}}}}, 403},
+		{"organisation channel", "POST", "/api/v1/alerts/rules", acme, map[string]any{"name": "x", "kind": "anomaly", "channels": []string{orgHook.ID}}, 400},
+		{"read organisation rule", "GET", "/api/v1/alerts/rules/" + orgRule.ID, acme, nil, 404},
+		{"overwrite organisation rule", "PUT", "/api/v1/alerts/rules/" + orgRule.ID, acme, map[string]any{"name": "x", "kind": "anomaly"}, 404},
+		{"delete another's rule", "DELETE", "/api/v1/alerts/rules/" + acmeRule.ID, hooli, nil, 404},
+		{"test another's rule", "POST", "/api/v1/alerts/rules/" + acmeRule.ID + "/test", hooli, nil, 404},
+		{"delete organisation channel", "DELETE", "/api/v1/alerts/channels/" + orgHook.ID, acme, nil, 404},
+		{"another customer's events", "GET", "/api/v1/alerts/events?customer_id=cust_hooli", acme, nil, 403},
+		{"freshness is organisation-wide", "POST", "/api/v1/alerts/rules", acme, map[string]any{"name": "x", "kind": "freshness", "threshold": 24}, 400},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { s.call(tt.method, tt.path, tt.token, tt.body, tt.want, nil) })
+	}
+	var rules []cost.AlertRule
+	s.call("GET", "/api/v1/alerts/rules", acme, nil, 200, &rules)
+	if len(rules) != 1 || rules[0].ID != acmeRule.ID {
+		t.Errorf("customer sees rules %+v, want only its own", rules)
+	}
+	var chs []cost.AlertChannel
+	s.call("GET", "/api/v1/alerts/channels", hooli, nil, 200, &chs)
+	if len(chs) != 0 {
+		t.Errorf("cust_hooli sees channels %+v", chs)
+	}
+	s.call("GET", "/api/v1/alerts/rules", s.admin, nil, 200, &rules)
+	if len(rules) != 2 {
+		t.Errorf("admin sees %d rules, want 2", len(rules))
+	}
+}
+
+func TestEngine_BudgetAndFreshnessRules(t *testing.T) {
+	clk := &clock{t: time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)}
+	keys, err := auth.NewKeyring("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := start(t, filepath.Join(t.TempDir(), "llmcost.duckdb"), clk, keys)
+	s.call("POST", "/api/v1/ingest?format=unified&name=gcp.csv", s.admin, billing(100, 0), 200, nil)
+	// cust_a spent 27 × $100 in November; a $3,000 budget is 90% used.
+	s.call("PUT", "/api/v1/budgets/cust_a", s.admin, map[string]any{"monthly_usd": 3000}, 200, nil)
+	for _, r := range []map[string]any{
+		{"name": "cust_a 80%", "kind": "budget", "customer_id": "cust_a", "threshold": 80, "enabled": true},
+		{"name": "cust_a 95%", "kind": "budget", "customer_id": "cust_a", "threshold": 95, "enabled": true},
+		{"name": "GCP stale", "kind": "freshness", "threshold": 24, "enabled": true},
+	} {
+		s.call("POST", "/api/v1/alerts/rules", s.admin, r, 201, nil)
+	}
+	if err := s.engine.Evaluate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var evs []cost.AlertEvent
+	s.call("GET", "/api/v1/alerts/events", s.admin, nil, 200, &evs)
+	if len(evs) != 1 || evs[0].RuleName != "cust_a 80%" || evs[0].Value != 90 || evs[0].Delivery != cost.DeliveryNone {
+		t.Fatalf("events = %+v, want only the 80%% budget rule at 90%%", evs)
+	}
+	// A day later without new data the freshness rule fires too.
+	clk.mu.Lock()
+	clk.t = clk.t.Add(24 * time.Hour)
+	clk.mu.Unlock()
+	if err := s.engine.Evaluate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	evs = nil
+	s.call("GET", "/api/v1/alerts/events", s.admin, nil, 200, &evs)
+	if len(evs) != 2 || evs[0].RuleName != "GCP stale" || evs[0].CustomerID != "" || evs[0].Labels["cloud_provider"] != "GCP" {
+		t.Fatalf("events = %+v, want the freshness alert for gcp", evs)
 	}
 }
