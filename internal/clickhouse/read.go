@@ -17,6 +17,7 @@ import (
 // NULL as nil, as from the DuckDB store.
 // Returns CodeInvalid if q names an unknown metric, dimension or operator.
 func (s *Store) Aggregate(ctx context.Context, q *cost.AggregateQuery) (*cost.Frame, error) {
+	q = clampRange(q)
 	query, args, err := sqlbuild.Build(s.dialect, q)
 	if err != nil {
 		return nil, err
@@ -50,6 +51,26 @@ func (s *Store) Aggregate(ctx context.Context, q *cost.AggregateQuery) (*cost.Fr
 		return nil, fmt.Errorf("clickhouse: aggregate: %w", err)
 	}
 	return f, nil
+}
+
+// ClickHouse's Date type holds days from 1970-01-01 to 2105-12-31; a bound
+// outside wraps around rather than failing.
+var (
+	minDate = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+	maxDate = time.Date(2105, 12, 31, 0, 0, 0, 0, time.UTC)
+)
+
+// clampRange returns q with its date range clamped to what a Date can hold,
+// which selects the same lines since no line can carry a date outside it.
+func clampRange(q *cost.AggregateQuery) *cost.AggregateQuery {
+	c := *q
+	if !c.From.IsZero() && c.From.Before(minDate) {
+		c.From = minDate
+	}
+	if c.To.After(maxDate) {
+		c.To = maxDate
+	}
+	return &c
 }
 
 // frameValue converts a scanned value to its Frame form.
