@@ -173,7 +173,11 @@ func decide(p *parsed, prior *plan, pr cost.Principal, today time.Time) (*plan, 
 		}
 	}
 	if prior != nil && (p.followUp() || loose || p.shift != "" || short) {
-		return follow(p, prior, intent, dim, today), true
+		pl := follow(p, prior, intent, dim, today)
+		if pr.IsCustomer() {
+			scopeToCustomer(pl, p)
+		}
+		return pl, true
 	}
 	if intent == "" && (len(p.entities) > 0 || p.when != nil && len(p.words) <= 2) && !p.unknown {
 		intent = intentTotal // "gpt-4o-mini last week?"
@@ -346,6 +350,7 @@ var metricIntents = map[string]bool{intentTotal: true, intentTokens: true, inten
 func follow(p *parsed, prior *plan, intent string, dim cost.Dimension, today time.Time) *plan {
 	pl := *prior
 	pl.Filters = slices.Clone(prior.Filters)
+	pl.Beyond = false
 	switch {
 	case metricIntents[intent] && (prior.Intent == intentTop || prior.Intent == intentBreakdown || prior.Intent == intentTopDay ||
 		prior.Intent == intentCompare || prior.Intent == intentGrowth):
