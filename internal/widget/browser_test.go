@@ -182,3 +182,18 @@ func containsMoney(text string, x float64) bool {
 	}
 	return false
 }
+
+// TestDemoPageInBrowser opens /widget-demo with a token in the URL fragment and
+// asks a suggested question.
+func TestDemoPageInBrowser(t *testing.T) {
+	ctx := newTab(t)
+	api, token, _, _ := server(t)
+	const root = `document.querySelector("llmcost-chat").shadowRoot`
+	run(t, ctx, chromedp.Navigate(api+"/widget-demo#token="+token))
+	run(t, ctx, chromedp.Poll[int](root+`.querySelectorAll("button.suggestion").length`))
+	run(t, ctx, chromedp.Evaluate[chromedp.Void](`[...`+root+`.querySelectorAll("button.suggestion")].find(b => b.textContent === "Are we over budget this month?").click()`))
+	answer := run(t, ctx, chromedp.Poll[string](root+`.querySelector(".answer") && `+root+`.querySelector(".answer").textContent`))
+	if !strings.Contains(answer, "budget") || !strings.Contains(answer, "$") {
+		t.Errorf("answer = %q, want the budget status", answer)
+	}
+}
