@@ -34,6 +34,9 @@ type Config struct {
 	AlertChannels string
 	AlertInterval time.Duration
 	PublicURL     string
+	// MappingFile extends the native export normalisation (meter and customer
+	// rules, docs/formats.md): LLMCOST_MAPPING.
+	MappingFile string
 }
 
 // DefaultCustomerKeys are the tag keys a line's customer is read from.
@@ -63,6 +66,7 @@ func (c *Config) ReadEnv(getenv func(string) string) error {
 	str("LLMCOST_ADMIN_TOKEN", &c.AdminToken)
 	str("LLMCOST_STORE", &c.Store)
 	str("LLMCOST_PRICING", &c.PricingFile)
+	str("LLMCOST_MAPPING", &c.MappingFile)
 	str("LLMCOST_LOG_LEVEL", &c.LogLevel)
 	str("LLMCOST_LOG_FORMAT", &c.LogFormat)
 	str("LLMCOST_GRAFANA_URL", &c.GrafanaURL)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/llmcost/llmcost/internal/auth"
+	"github.com/llmcost/llmcost/internal/billing"
 	"github.com/llmcost/llmcost/internal/chat"
 	"github.com/llmcost/llmcost/internal/demo"
 	"github.com/llmcost/llmcost/internal/duckdb"
@@ -47,7 +48,12 @@ func (m *Main) newIngester(db *duckdb.DB, progress bool) (*ingest.Ingester, erro
 	if err != nil {
 		return nil, err
 	}
-	in := &ingest.Ingester{Store: db, Catalog: cat, Logger: m.Logger, CustomerKeys: m.Config.CustomerKeys, Now: m.Config.Clock()}
+	mapping, err := billing.LoadMapping(m.Config.MappingFile)
+	if err != nil {
+		return nil, err
+	}
+	in := &ingest.Ingester{Store: db, Catalog: cat, Logger: m.Logger, CustomerKeys: m.Config.CustomerKeys,
+		Now: m.Config.Clock(), Mapping: mapping}
 	if progress {
 		in.Progress = m.Stderr
 	}
