@@ -193,6 +193,10 @@ func legend() *common.VizLegendOptionsBuilder {
 		DisplayMode(common.LegendDisplayModeList).Placement(common.LegendPlacementBottom)
 }
 
+func tooltip() *common.VizTooltipOptionsBuilder {
+	return common.NewVizTooltipOptionsBuilder().Mode(common.TooltipDisplayModeMulti).Sort(common.SortOrderDescending)
+}
+
 // panel builds one panel of the kind cost.Dashboards gives it.
 func panel(d cost.DashboardDef, p cost.PanelDef, id uint32) (cog.Builder[dashboard.Panel], error) {
 	pq, ok := PanelSQL[d.ID+"/"+p.ID]
@@ -201,25 +205,30 @@ func panel(d cost.DashboardDef, p cost.PanelDef, id uint32) (cog.Builder[dashboa
 	}
 	switch p.Kind {
 	case cost.KindStat:
-		return configure(stat.NewPanelBuilder(), d, p, id, pq).ReduceOptions(reduce(false, "")), nil
+		return configure(stat.NewPanelBuilder(), d, p, id, pq).ReduceOptions(reduce(false, "")).
+			Orientation(common.VizOrientationAuto), nil
 	case cost.KindPie:
 		return configure(piechart.NewPanelBuilder(), d, p, id, pq).PieType(piechart.PieChartTypePie).
+			Tooltip(tooltip()).Orientation(common.VizOrientationAuto).
 			ReduceOptions(reduce(true, "")).
 			Legend(piechart.NewPieChartLegendOptionsBuilder().ShowLegend(true).
 				DisplayMode(common.LegendDisplayModeList).Placement(common.LegendPlacementBottom)), nil
 	case cost.KindTimeSeries, cost.KindThreshold:
-		return configure(timeseries.NewPanelBuilder(), d, p, id, pq).Legend(legend()), nil
+		return configure(timeseries.NewPanelBuilder(), d, p, id, pq).Legend(legend()).Tooltip(tooltip()), nil
 	case cost.KindBarGauge:
-		return configure(bargauge.NewPanelBuilder(), d, p, id, pq).ReduceOptions(reduce(true, "")), nil
+		return configure(bargauge.NewPanelBuilder(), d, p, id, pq).ReduceOptions(reduce(true, "")).
+			Orientation(common.VizOrientationHorizontal), nil
 	case cost.KindGauge:
 		return configure(gauge.NewPanelBuilder(), d, p, id, pq).Min(0).Max(100).ShowThresholdMarkers(true).
-			ReduceOptions(reduce(false, "/^percent_used$/")), nil
+			ReduceOptions(reduce(false, "/^percent_used$/")).Orientation(common.VizOrientationAuto), nil
 	case cost.KindTable:
-		return configure(table.NewPanelBuilder(), d, p, id, pq), nil
+		return configure(table.NewPanelBuilder(), d, p, id, pq).
+			Footer(common.NewTableFooterOptionsBuilder().Show(false).Reducer([]string{"sum"})), nil
 	case cost.KindHeatmap:
 		return configure(heatmap.NewPanelBuilder(), d, p, id, pq), nil
 	case cost.KindBarChart:
-		return configure(barchart.NewPanelBuilder(), d, p, id, pq).Stacking(common.StackingModeNormal).Legend(legend()), nil
+		return configure(barchart.NewPanelBuilder(), d, p, id, pq).Stacking(common.StackingModeNormal).Legend(legend()).
+			Tooltip(tooltip()).Orientation(common.VizOrientationAuto), nil
 	}
 	return nil, fmt.Errorf("panel %s: unknown kind %q", p.ID, p.Kind)
 }
