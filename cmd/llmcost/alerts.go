@@ -79,7 +79,7 @@ func (m *Main) newAlerts(q cost.QueryService, db *duckdb.DB) (*alert.Engine, err
 			return nil, err
 		}
 	}
-	return alert.New(alert.Config{Query: q, Store: db, Alerts: db, Channels: chs,
+	return alert.New(alert.Config{Query: q, Store: m.costStore(db), Alerts: db, Channels: chs,
 		BaseURL: m.Config.PublicURL, Logger: m.Logger}), nil
 }
 
@@ -112,7 +112,7 @@ func (m *Main) evaluateAlertsAfterIngest(ctx context.Context) {
 	if m.Config.Server != "" || m.Store == nil {
 		return
 	}
-	e, err := m.newAlerts(query.NewService(m.Store, m.Config.Clock()), m.Store)
+	e, err := m.newAlerts(query.NewService(m.costStore(m.Store), m.Config.Clock()), m.Store)
 	if err == nil {
 		err = e.Evaluate(ctx)
 		e.Wait()

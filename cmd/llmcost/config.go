@@ -19,6 +19,9 @@ type Config struct {
 	AdminToken   string    // LLMCOST_ADMIN_TOKEN ("" = stored or generated)
 	Now          time.Time // LLMCOST_NOW (zero = the real clock)
 	Store        string    // --store, LLMCOST_STORE: "duckdb" or clickhouse://…
+	// ClickHouseCluster (--clickhouse-cluster, LLMCOST_CLICKHOUSE_CLUSTER) names the
+	// cluster whose Distributed tables a clickhouse:// store uses.
+	ClickHouseCluster string
 	PricingFile  string    // --pricing, LLMCOST_PRICING
 	CustomerKeys []string  // LLMCOST_CUSTOMER_KEYS (comma-separated)
 	LogLevel     string    // LLMCOST_LOG_LEVEL: debug, info, warn, error
@@ -65,6 +68,7 @@ func (c *Config) ReadEnv(getenv func(string) string) error {
 	str("LLMCOST_ADDR", &c.Addr)
 	str("LLMCOST_ADMIN_TOKEN", &c.AdminToken)
 	str("LLMCOST_STORE", &c.Store)
+	str("LLMCOST_CLICKHOUSE_CLUSTER", &c.ClickHouseCluster)
 	str("LLMCOST_PRICING", &c.PricingFile)
 	str("LLMCOST_MAPPING", &c.MappingFile)
 	str("LLMCOST_LOG_LEVEL", &c.LogLevel)
@@ -148,9 +152,9 @@ func validateStore(s string) error {
 	case s == "duckdb":
 		return nil
 	case strings.HasPrefix(s, "clickhouse://"):
-		return cost.FieldErrorf("LLMCOST_STORE", "The ClickHouse store (%s) is not supported yet; use duckdb.", s)
+		return nil
 	default:
-		return cost.FieldErrorf("LLMCOST_STORE", "Unknown store %q; use duckdb (or clickhouse://host:port/db, not supported yet).", s)
+		return cost.FieldErrorf("LLMCOST_STORE", "Unknown store %q; use duckdb or clickhouse://host:port/db.", s)
 	}
 }
 

@@ -37,7 +37,10 @@ func TestConfig_ReadEnvAndValidate(t *testing.T) {
 			c.Now = time.Date(2026, 11, 28, 8, 30, 0, 0, time.UTC)
 		}},
 		{name: "BadNow", env: map[string]string{"LLMCOST_NOW": "yesterday"}, wantField: "LLMCOST_NOW"},
-		{name: "ClickHouse", env: map[string]string{"LLMCOST_STORE": "clickhouse://ch:9000/llmcost"}, wantField: "LLMCOST_STORE"},
+		{name: "ClickHouse", env: map[string]string{"LLMCOST_STORE": "clickhouse://ch:9000/llmcost",
+			"LLMCOST_CLICKHOUSE_CLUSTER": "costs"}, want: func(c *Config) {
+			c.Store, c.ClickHouseCluster = "clickhouse://ch:9000/llmcost", "costs"
+		}},
 		{name: "UnknownStore", env: map[string]string{"LLMCOST_STORE": "sqlite"}, wantField: "LLMCOST_STORE"},
 		{name: "BadLogLevel", env: map[string]string{"LLMCOST_LOG_LEVEL": "loud"}, wantField: "LLMCOST_LOG_LEVEL"},
 		{name: "BadLogFormat", env: map[string]string{"LLMCOST_LOG_FORMAT": "xml"}, wantField: "LLMCOST_LOG_FORMAT"},

@@ -31,7 +31,7 @@ func (m *Main) runExport(ctx context.Context) error {
 	}
 	bw := bufio.NewWriterSize(out, 1<<16)
 	uw := billing.NewUnifiedWriter(bw)
-	if err := db.Lines(ctx, f, func(l *cost.LineItem) error { return uw.Write(l) }); err != nil {
+	if err := m.costStore(db).Lines(ctx, f, func(l *cost.LineItem) error { return uw.Write(l) }); err != nil {
 		return err
 	}
 	if err := uw.Flush(); err != nil {

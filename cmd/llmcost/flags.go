@@ -29,7 +29,8 @@ Environment:
   LLMCOST_PRICING, LLMCOST_CUSTOMER_KEYS, LLMCOST_LOG_LEVEL, LLMCOST_LOG_FORMAT,
   LLMCOST_GRAFANA_URL, LLMCOST_SERVER, LLMCOST_TOKEN, LLMCOST_LLM,
   LLMCOST_LLM_MODEL, LLMCOST_LLM_API_KEY, LLMCOST_LLM_BASE_URL,
-  LLMCOST_ALERT_CHANNELS, LLMCOST_ALERT_INTERVAL, LLMCOST_PUBLIC_URL (see README.md).
+  LLMCOST_ALERT_CHANNELS, LLMCOST_ALERT_INTERVAL, LLMCOST_PUBLIC_URL,
+  LLMCOST_CLICKHOUSE_CLUSTER (see README.md).
 `
 
 // commandUsage is each command's synopsis and examples, printed above its flags.
@@ -153,7 +154,8 @@ func (m *Main) flagSet(usage string) *flag.FlagSet {
 		return fs
 	}
 	fs.StringVar(&c.DataDir, "data", c.DataDir, "data directory (LLMCOST_DATA)")
-	fs.StringVar(&c.Store, "store", c.Store, "store engine: duckdb, or clickhouse://host:port/db (not supported yet) (LLMCOST_STORE)")
+	fs.StringVar(&c.Store, "store", c.Store, "store engine: duckdb, or clickhouse://host:port/db (LLMCOST_STORE)")
+	fs.StringVar(&c.ClickHouseCluster, "clickhouse-cluster", c.ClickHouseCluster, "ClickHouse cluster for Distributed tables (LLMCOST_CLICKHOUSE_CLUSTER)")
 	switch m.Command {
 	case "serve", "demo":
 		fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (LLMCOST_ADDR)")

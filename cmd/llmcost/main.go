@@ -80,6 +80,7 @@ type Main struct {
 	// Components opened by Run.
 	Logger  *slog.Logger
 	Store   *duckdb.DB
+	Costs   cost.Store // The ClickHouse store when configured; costStore picks it.
 	Keyring *auth.Keyring
 	Server  *httpapi.Server
 

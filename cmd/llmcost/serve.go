@@ -31,13 +31,16 @@ func (m *Main) openStore() (*duckdb.DB, error) {
 	if err := os.MkdirAll(m.Config.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("cannot create data directory: %w", err)
 	}
-	db, err := duckdb.Open(filepath.Join(m.Config.DataDir, StoreFile))
+	db, err := duckdb.Open(filepath.Join(m.Config.DataDir, m.storeFile()))
 	if err != nil {
 		return nil, fmt.Errorf("cannot open store: %w", err)
 	}
 	db.Now = m.Config.Clock()
 	m.Store = db
 	m.onClose(func() error { m.Store = nil; return db.Close() })
+	if err := m.openClickHouse(db); err != nil {
+		return nil, err
+	}
 	return db, nil
 }
 
@@ -52,7 +55,7 @@ func (m *Main) newIngester(db *duckdb.DB, progress bool) (*ingest.Ingester, erro
 	if err != nil {
 		return nil, err
 	}
-	in := &ingest.Ingester{Store: db, Catalog: cat, Logger: m.Logger, CustomerKeys: m.Config.CustomerKeys,
+	in := &ingest.Ingester{Store: m.costStore(db), Catalog: cat, Logger: m.Logger, CustomerKeys: m.Config.CustomerKeys,
 		Now: m.Config.Clock(), Mapping: mapping}
 	if progress {
 		in.Progress = m.Stderr
@@ -91,7 +94,7 @@ func (m *Main) runServe(ctx context.Context) error {
 		return err
 	}
 	clock := m.Config.Clock()
-	q := query.NewService(db, clock)
+	q := query.NewService(m.costStore(db), clock)
 	engine, err := m.newChat(q, db)
 	if err != nil {
 		return err
@@ -101,7 +104,7 @@ func (m *Main) runServe(ctx context.Context) error {
 		return err
 	}
 	srv := httpapi.NewServer(httpapi.Config{
-		Addr: m.Config.Addr, Store: db, Query: q, Ingester: alertingIngester{in, alerts}, Keyring: keys,
+		Addr: m.Config.Addr, Store: m.costStore(db), Query: q, Ingester: alertingIngester{in, alerts}, Keyring: keys,
 		Chat: engine, Alerts: alerts, UI: web.Handler(), Widget: widget.Handler(),
 		Logger: m.Logger, Now: clock,
 	})
@@ -134,7 +137,7 @@ func (m *Main) runDemo(ctx context.Context) error {
 	}
 	now := m.Config.Clock()()
 	d := demo.Generate(demo.Options{Seed: m.Seed, End: now})
-	if err := demo.Load(ctx, db, d); err != nil {
+	if err := demo.Load(ctx, m.costStore(db), d); err != nil {
 		return fmt.Errorf("cannot load demo data: %w", err)
 	}
 	rg := d.Range()

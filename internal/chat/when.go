@@ -76,7 +76,33 @@ func findWhen(s string, today time.Time) (*when, string) {
 	return nil, s
 }
 
-var finders = []func(string, time.Time) (*when, string){findLastN, findFixed, findQuarter, findMonth, findWeekend, findWeekday, findYear}
+var finders = []func(string, time.Time) (*when, string){findLastN, findFixed, findQuarter, findWeekNumber, findMonth, findWeekend, findWeekday, findYear}
+
+var weekNumberRe = regexp.MustCompile(`\b(?:iso\s+)?(?:week|wk|cw)\s*(\d{1,2})\b(?:\s+(?:of\s+)?(\d{4})\b)?`)
+
+// findWeekNumber reads ISO week numbers: "week 47", "week 47 2026".
+func findWeekNumber(s string, today time.Time) (*when, string) {
+	m := weekNumberRe.FindStringSubmatchIndex(s)
+	if m == nil {
+		return nil, s
+	}
+	n, _ := strconv.Atoi(s[m[2]:m[3]])
+	y := today.Year()
+	if m[4] >= 0 {
+		y, _ = strconv.Atoi(s[m[4]:m[5]])
+	}
+	if n < 1 || n > 53 {
+		return nil, s
+	}
+	start := func(y int) time.Time {
+		return cost.WeekStart(time.Date(y, 1, 4, 0, 0, 0, 0, time.UTC)).AddDate(0, 0, 7*(n-1))
+	}
+	from := start(y)
+	if m[4] < 0 && from.After(today) {
+		from = start(y - 1)
+	}
+	return &when{clip(cost.DateRange{From: from, To: from.AddDate(0, 0, 6)}, today), fmt.Sprintf("in week %d", n)}, blank(s, m)
+}
 
 // findWeekend reads "last weekend" / "over the weekend": the latest Saturday and
 // Sunday before today.

@@ -50,6 +50,8 @@ func TestFindWhen(t *testing.T) {
 		{"last weekend", "2026-11-21", "2026-11-22"},
 		{"day before yesterday", "2026-11-24", "2026-11-24"},
 		{"in 2025", "2025-01-01", "2025-12-31"},
+		{"in week 47", "2026-11-16", "2026-11-22"},
+		{"week 1 2026", "2025-12-29", "2026-01-04"},
 	}
 	for _, tt := range tests {
 		w, _ := findWhen(normalize(tt.text), today)
