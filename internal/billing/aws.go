@@ -74,6 +74,8 @@ func newCURMap(r *record, o *NativeOptions) (*curMap, error) {
 		switch {
 		case strings.HasPrefix(lower, "resourcetags/"):
 			m.tagCols, m.tagKeys = append(m.tagCols, i), append(m.tagKeys, tagKey(h[len("resourceTags/"):]))
+		case strings.HasPrefix(lower, "resource_tags_"): // CUR 2.0 flattened by a query engine.
+			m.tagCols, m.tagKeys = append(m.tagCols, i), append(m.tagKeys, tagKey(h[len("resource_tags_"):]))
 		case strings.HasPrefix(lower, "iamprincipal/"):
 			m.iamCols, m.iamKeys = append(m.iamCols, i), append(m.iamKeys, tagKey(h[len("iamPrincipal/"):]))
 		}

@@ -282,3 +282,14 @@ func TestReadAzureSamples(t *testing.T) {
 		})
 	}
 }
+
+// CUR 2.0 flattened by a query engine has one resource_tags_user_… column per tag.
+func TestReadAWSCURFlattenedTags(t *testing.T) {
+	l := readOne(t, billing.ReadAWSCUR, "line_item_usage_start_date,line_item_unblended_cost,line_item_product_code,"+
+		"line_item_usage_type,line_item_usage_amount,pricing_unit,resource_tags_user_customer_id,resource_tags_user_team\n"+
+		"2026-09-01T00:00:00Z,2.5,AmazonBedrock,USE1-NovaPro-input-tokens,3,1K tokens,acme,search\n")
+	wantLine(t, l, "nova-pro", cost.TokenInput, 3000, "acme")
+	if l.Tags["team"] != "search" || l.CostUSD != 2.5 || l.SourcePartition != "/2026-09" {
+		t.Errorf("line %+v", l)
+	}
+}
