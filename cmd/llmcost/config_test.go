@@ -135,7 +135,12 @@ func TestParseFlags(t *testing.T) {
 		{name: "ExportOtherFormat", args: []string{"export", "--format", "focus"}, wantErr: true},
 		{name: "AskNoQuestion", args: []string{"ask"}, wantErr: true},
 		{name: "ServeStray", args: []string{"serve", "extra"}, wantErr: true},
-		{name: "ClickHouseFlag", args: []string{"serve", "--store", "clickhouse://h:9000/db"}, wantErr: true},
+		{name: "ClickHouseFlag", args: []string{"serve", "--store", "clickhouse://h:9000/db", "--clickhouse-cluster", "costs"},
+			check: func(t *testing.T, m *Main) {
+				if m.Config.Store != "clickhouse://h:9000/db" || m.Config.ClickHouseCluster != "costs" {
+					t.Errorf("store=%q cluster=%q", m.Config.Store, m.Config.ClickHouseCluster)
+				}
+			}},
 		{name: "UnknownFlag", args: []string{"serve", "--port", "1"}, wantErr: true},
 	}
 	for _, tt := range tests {

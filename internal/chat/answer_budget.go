@@ -56,8 +56,12 @@ func (e *Engine) budget(ctx context.Context, p cost.Principal, pl *plan, v *voca
 	if bs.OverBudget {
 		lead = "Yes — over budget. "
 	}
+	whose := owner(p, pl, v)
+	if subj != "You" && subj != "We" {
+		whose = "its"
+	}
 	text := lead + fmt.Sprintf("%s spent %s %s against %s %s monthly budget: %s used, with %d days remaining.",
-		subj, money(bs.Spent), periodText(period), owner(p, pl, v), money(bs.Budget), percent(pct(bs.PercentUsed)), bs.DaysRemaining)
+		subj, money(bs.Spent), periodText(period), whose, money(bs.Budget), percent(pct(bs.PercentUsed)), bs.DaysRemaining)
 	switch {
 	case bs.OverBudget:
 		text += fmt.Sprintf(" That's %s over budget; at this pace the month ends at about %s.", money(bs.Spent-bs.Budget), money(bs.Projected))

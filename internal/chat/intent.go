@@ -151,7 +151,9 @@ func (p *parsed) count() int {
 }
 
 func (p *parsed) followUp() bool {
-	return len(p.words) > 0 && slices.Contains(followWords, p.words[0]) ||
+	// "which customer was it?", "how many tokens was that?": a pronoun for the last answer.
+	pronoun := p.has("it", "that", "those", "them", "these") && p.when == nil && len(p.entities) == 0
+	return pronoun || len(p.words) > 0 && slices.Contains(followWords, p.words[0]) ||
 		p.phrase("what about", "how about", "break that", "break it", "split that", "same for", "for that", "that by", "those by", "it by")
 }
 
@@ -363,7 +365,10 @@ func follow(p *parsed, prior *plan, intent string, dim cost.Dimension, today tim
 		}
 	case intent != "" && intent != intentTotal:
 		pl.Intent = intent
-		pl.Metric = p.metric()
+		// "by model" after a token count keeps counting tokens.
+		if m := p.metric(); m != cost.MetricCost || p.has(costWords...) || pl.Metric == cost.MetricActiveCustomers {
+			pl.Metric = m
+		}
 	}
 	if p.when != nil {
 		pl.When, pl.Defaulted = *p.when, false
@@ -386,10 +391,21 @@ func follow(p *parsed, prior *plan, intent string, dim cost.Dimension, today tim
 		}
 		pl.Filters = append(pl.Filters, e)
 	}
-	if dim != "" && (p.has("by", "per", "breakdown", "break", "split") || intent == intentBreakdown) {
+	if dim != "" && (p.has("by", "per", "breakdown", "break", "split") || intent == intentBreakdown || intent == intentTop) {
 		pl.GroupBy = dim
 		if pl.Intent != intentTop && pl.Intent != intentGrowth {
 			pl.Intent = intentBreakdown
+		}
+	}
+	// "top 3", "what about the cheapest?": rank the breakdown.
+	if pl.GroupBy != "" && !pl.GroupBy.IsTime() && (p.has(topWords...) || p.has(bottomWords...)) &&
+		(pl.Intent == intentBreakdown || pl.Intent == intentTop) {
+		pl.Intent = intentTop
+		pl.Asc = p.has(bottomWords...) && !p.has("most", "top", "highest", "biggest")
+		if n := p.count(); n > 0 {
+			pl.N = n
+		} else if pl.N == 0 {
+			pl.N = 1
 		}
 	}
 	return &pl
