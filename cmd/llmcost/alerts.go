@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"net/url"
@@ -45,9 +46,25 @@ func (c *Config) readAlertEnv(getenv func(string) string) error {
 	return nil
 }
 
-// checkAlertsArgs validates "alerts test RULE".
-func checkAlertsArgs(args []string) error {
-	if len(args) != 2 || args[0] != "test" || strings.TrimSpace(args[1]) == "" {
+// checkAlertsArgs validates "alerts test RULE", reading the flags that follow
+// the subcommand ("alerts test --server URL RULE").
+func (m *Main) checkAlertsArgs() error {
+	if len(m.Args) > 1 && m.Args[0] == "test" {
+		fs := m.flagSet(alertsUsage)
+		if err := fs.Parse(m.Args[1:]); err != nil {
+			return err
+		}
+		fs.Visit(func(f *flag.Flag) {
+			if f.Name == "data" {
+				m.dataSet = true
+			}
+		})
+		m.Args = append([]string{"test"}, fs.Args()...)
+		if err := m.Config.Validate(); err != nil {
+			return err
+		}
+	}
+	if len(m.Args) != 2 || m.Args[0] != "test" || strings.TrimSpace(m.Args[1]) == "" {
 		return fmt.Errorf("alerts: usage: llmcost alerts test RULE")
 	}
 	return nil

@@ -212,7 +212,7 @@ func (m *Main) checkArgs() error {
 			return fmt.Errorf("ask: a question is required, e.g. llmcost ask \"How much did we spend yesterday?\"")
 		}
 	case "alerts":
-		return checkAlertsArgs(m.Args)
+		return m.checkAlertsArgs()
 	default:
 		if len(m.Args) > 0 {
 			return fmt.Errorf("%s: unexpected argument %q", m.Command, m.Args[0])
