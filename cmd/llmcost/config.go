@@ -40,6 +40,10 @@ type Config struct {
 	// MappingFile extends the native export normalisation (meter and customer
 	// rules, docs/formats.md): LLMCOST_MAPPING.
 	MappingFile string
+	// Sync: LLMCOST_SYNC_SOURCES (sources file, docs/sync.md) and
+	// LLMCOST_SYNC_INTERVAL (serve's period, default 6h).
+	SyncSources  string
+	SyncInterval time.Duration
 }
 
 // DefaultCustomerKeys are the tag keys a line's customer is read from.
@@ -83,6 +87,9 @@ func (c *Config) ReadEnv(getenv func(string) string) error {
 		c.LLM = llm
 	}
 	if err := c.readAlertEnv(getenv); err != nil {
+		return err
+	}
+	if err := c.readSyncEnv(getenv); err != nil {
 		return err
 	}
 	if v := strings.TrimSpace(getenv("LLMCOST_NOW")); v != "" {

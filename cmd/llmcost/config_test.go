@@ -56,6 +56,9 @@ func TestConfig_ReadEnvAndValidate(t *testing.T) {
 			c.AlertChannels, c.AlertInterval, c.PublicURL = "channels.json", 30*time.Second, "https://llmcost.example.com"
 		}},
 		{name: "BadAlertInterval", env: map[string]string{"LLMCOST_ALERT_INTERVAL": "often"}, wantField: "LLMCOST_ALERT_INTERVAL"},
+		{name: "Sync", env: map[string]string{"LLMCOST_SYNC_SOURCES": "sources.json", "LLMCOST_SYNC_INTERVAL": "1h"},
+			want: func(c *Config) { c.SyncSources, c.SyncInterval = "sources.json", time.Hour }},
+		{name: "BadSyncInterval", env: map[string]string{"LLMCOST_SYNC_INTERVAL": "0s"}, wantField: "LLMCOST_SYNC_INTERVAL"},
 		{name: "ServerNotURL", env: map[string]string{"LLMCOST_SERVER": "localhost:8080"}, wantField: "LLMCOST_SERVER"},
 	}
 	for _, tt := range tests {

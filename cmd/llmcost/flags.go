@@ -17,6 +17,7 @@ Commands:
   serve     run the HTTP API, dashboards and chat widget on a data directory
   demo      run the server on generated demo data (a fresh temporary directory)
   ingest    load billing files or usage events: ingest --format F FILE...
+  sync      pull billing exports from S3, GCS and Azure Blob: sync --sources FILE
   export    write cost lines as a unified CSV: export [--format unified] [-o FILE]
   ask       ask a cost question in plain English: ask "How much did we spend yesterday?"
   alerts    alert rules: alerts test RULE sends a test notification
@@ -92,6 +93,7 @@ Examples:
   llmcost ask --server http://localhost:8080 --token $TOKEN "top 5 models last week"
 `,
 	"alerts": alertsUsage,
+	"sync":    syncUsage,
 	"version": `Usage: llmcost version
 
 Prints the version.
@@ -173,6 +175,9 @@ func (m *Main) flagSet(usage string) *flag.FlagSet {
 		fs.StringVar(&m.exportFrom, "from", "", "first day, YYYY-MM-DD (default: all)")
 		fs.StringVar(&m.exportTo, "to", "", "last day, YYYY-MM-DD (default: all)")
 		fs.StringVar(&m.Customer, "customer", "", "only this customer's lines")
+	case "sync":
+		fs.StringVar(&c.SyncSources, "sources", c.SyncSources, "sources file (LLMCOST_SYNC_SOURCES)")
+		fs.StringVar(&c.PricingFile, "pricing", c.PricingFile, "price catalog override file (LLMCOST_PRICING)")
 	case "ask":
 		fs.StringVar(&m.Customer, "customer", "", "ask as (or about) this customer")
 		m.remoteFlags(fs)

@@ -119,6 +119,8 @@ func (m *Main) Run(ctx context.Context) error {
 		return m.runAsk(ctx)
 	case "alerts":
 		return m.runAlerts(ctx)
+	case "sync":
+		return m.runSync(ctx)
 	case "version":
 		fmt.Fprintf(m.Stdout, "llmcost %s\n", Version)
 		return nil

@@ -113,6 +113,9 @@ func (m *Main) runServe(ctx context.Context) error {
 	}
 	m.Server = srv
 	m.startAlerts(alerts, srv.URL())
+	if err := m.startSync(db); err != nil {
+		return err
+	}
 	m.Logger.Info("llmcost serving", "url", srv.URL(), "data", m.Config.DataDir, "version", Version)
 	fmt.Fprintf(m.Stdout, "llmcost %s listening on %s (data %s)\n", Version, srv.URL(), m.Config.DataDir)
 	if keys.Generated() {
