@@ -1,7 +1,10 @@
 package ingest_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"os"
 	"strings"
 	"testing"
 
@@ -115,5 +118,28 @@ func TestIngestNativeBadInput(t *testing.T) {
 	}
 	if n := totals(t, db, "'all'", ""); len(n) != 0 {
 		t.Errorf("lines written: %v", n)
+	}
+}
+
+// A gzip-compressed export reads as the plain file does.
+func TestIngestNativeGzip(t *testing.T) {
+	for format, file := range map[string]string{"aws-cur": "aws_cur2.csv", "gcp-billing": "gcp_billing.ndjson",
+		"azure-cost": "azure_mca.csv"} {
+		raw, err := os.ReadFile(billingTestdata + file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		zw := gzip.NewWriter(&buf)
+		zw.Write(raw)
+		zw.Close()
+		in, _ := newNativeIngester(t)
+		plain := ingestString(t, in, format, file, string(raw))
+		in, _ = newNativeIngester(t)
+		zipped := ingestString(t, in, format, file+".gz", buf.String())
+		if plain.Rows != zipped.Rows || plain.TokenLines != zipped.TokenLines || plain.CostUSD != zipped.CostUSD ||
+			plain.Rows == 0 || plain.TokenLines == 0 {
+			t.Errorf("%s: plain %+v, gzip %+v", format, plain, zipped)
+		}
 	}
 }
