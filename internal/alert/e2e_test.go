@@ -399,3 +399,27 @@ func TestEngine_BudgetAndFreshnessRules(t *testing.T) {
 		t.Fatalf("events = %+v, want the freshness alert for gcp", evs)
 	}
 }
+
+func TestEngine_AnomalyRuleWithDriver(t *testing.T) {
+	clk := &clock{t: time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)}
+	keys, err := auth.NewKeyring("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := start(t, filepath.Join(t.TempDir(), "llmcost.duckdb"), clk, keys)
+	s.call("POST", "/api/v1/ingest?format=unified&name=gcp.csv", s.admin, billing(100, 2000), 200, nil)
+	s.call("POST", "/api/v1/alerts/rules", s.admin, map[string]any{"name": "Costs spike", "kind": "anomaly", "enabled": true}, 201, nil)
+	if err := s.engine.Evaluate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var evs []cost.AlertEvent
+	s.call("GET", "/api/v1/alerts/events", s.admin, nil, 200, &evs)
+	if len(evs) != 1 {
+		t.Fatalf("events = %+v, want one", evs)
+	}
+	m := evs[0].Message
+	if !strings.HasPrefix(m, "Daily spend $2,100.00 on 2026-11-27 is unusually high, 21.0× the expected $100.00") ||
+		!strings.HasSuffix(m, "; 100% from cust_hooli on gpt-4.") || !strings.Contains(evs[0].Link, "/d/anomalies?") {
+		t.Errorf("event = %+v", evs[0])
+	}
+}
