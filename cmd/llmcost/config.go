@@ -14,21 +14,22 @@ import (
 // Config is llmcost's configuration: defaults, then LLMCOST_* environment
 // variables, then command-line flags. Packages receive plain values from it.
 type Config struct {
-	DataDir      string    // --data, LLMCOST_DATA
-	Addr         string    // --addr, LLMCOST_ADDR
-	AdminToken   string    // LLMCOST_ADMIN_TOKEN ("" = stored or generated)
-	Now          time.Time // LLMCOST_NOW (zero = the real clock)
-	Store        string    // --store, LLMCOST_STORE: "duckdb" or clickhouse://…
+	DataDir    string    // --data, LLMCOST_DATA
+	Addr       string    // --addr, LLMCOST_ADDR
+	PGAddr     string    // --pg-addr, LLMCOST_PG_ADDR: PostgreSQL endpoint ("" = off)
+	AdminToken string    // LLMCOST_ADMIN_TOKEN ("" = stored or generated)
+	Now        time.Time // LLMCOST_NOW (zero = the real clock)
+	Store      string    // --store, LLMCOST_STORE: "duckdb" or clickhouse://…
 	// ClickHouseCluster (--clickhouse-cluster, LLMCOST_CLICKHOUSE_CLUSTER) names the
 	// cluster whose Distributed tables a clickhouse:// store uses.
 	ClickHouseCluster string
-	PricingFile  string    // --pricing, LLMCOST_PRICING
-	CustomerKeys []string  // LLMCOST_CUSTOMER_KEYS (comma-separated)
-	LogLevel     string    // LLMCOST_LOG_LEVEL: debug, info, warn, error
-	LogFormat    string    // LLMCOST_LOG_FORMAT: text or json
-	GrafanaURL   string    // LLMCOST_GRAFANA_URL: chat links point at Grafana when set
-	Server       string    // --server, LLMCOST_SERVER: remote llmcost for ingest/ask
-	Token        string    // --token, LLMCOST_TOKEN: bearer token for --server
+	PricingFile       string   // --pricing, LLMCOST_PRICING
+	CustomerKeys      []string // LLMCOST_CUSTOMER_KEYS (comma-separated)
+	LogLevel          string   // LLMCOST_LOG_LEVEL: debug, info, warn, error
+	LogFormat         string   // LLMCOST_LOG_FORMAT: text or json
+	GrafanaURL        string   // LLMCOST_GRAFANA_URL: chat links point at Grafana when set
+	Server            string   // --server, LLMCOST_SERVER: remote llmcost for ingest/ask
+	Token             string   // --token, LLMCOST_TOKEN: bearer token for --server
 	// LLM configures the optional chat planner: LLMCOST_LLM (anthropic|openai),
 	// LLMCOST_LLM_MODEL, LLMCOST_LLM_API_KEY, LLMCOST_LLM_BASE_URL.
 	LLM chat.LLMConfig
@@ -70,6 +71,7 @@ func (c *Config) ReadEnv(getenv func(string) string) error {
 	}
 	str("LLMCOST_DATA", &c.DataDir)
 	str("LLMCOST_ADDR", &c.Addr)
+	str("LLMCOST_PG_ADDR", &c.PGAddr)
 	str("LLMCOST_ADMIN_TOKEN", &c.AdminToken)
 	str("LLMCOST_STORE", &c.Store)
 	str("LLMCOST_CLICKHOUSE_CLUSTER", &c.ClickHouseCluster)

@@ -36,6 +36,9 @@ func TestConfig_ReadEnvAndValidate(t *testing.T) {
 		{name: "NowRFC3339", env: map[string]string{"LLMCOST_NOW": "2026-11-28T10:30:00+02:00"}, want: func(c *Config) {
 			c.Now = time.Date(2026, 11, 28, 8, 30, 0, 0, time.UTC)
 		}},
+		{name: "PGAddr", env: map[string]string{"LLMCOST_PG_ADDR": "127.0.0.1:5432"}, want: func(c *Config) {
+			c.PGAddr = "127.0.0.1:5432"
+		}},
 		{name: "BadNow", env: map[string]string{"LLMCOST_NOW": "yesterday"}, wantField: "LLMCOST_NOW"},
 		{name: "ClickHouse", env: map[string]string{"LLMCOST_STORE": "clickhouse://ch:9000/llmcost",
 			"LLMCOST_CLICKHOUSE_CLUSTER": "costs"}, want: func(c *Config) {

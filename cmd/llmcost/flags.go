@@ -21,6 +21,7 @@ Commands:
   export    write cost lines as a unified CSV: export [--format unified] [-o FILE]
   ask       ask a cost question in plain English: ask "How much did we spend yesterday?"
   alerts    alert rules: alerts test RULE sends a test notification
+  grafana   write Grafana provisioning files: grafana export DIR
   version   print the version
 
 Run "llmcost <command> --help" for a command's flags and examples.
@@ -92,7 +93,8 @@ Examples:
   llmcost ask --customer cust_acme "Are we over budget this month?"
   llmcost ask --server http://localhost:8080 --token $TOKEN "top 5 models last week"
 `,
-	"alerts": alertsUsage,
+	"alerts":  alertsUsage,
+	"grafana": grafanaUsage,
 	"sync":    syncUsage,
 	"version": `Usage: llmcost version
 
@@ -162,6 +164,7 @@ func (m *Main) flagSet(usage string) *flag.FlagSet {
 	case "serve", "demo":
 		fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (LLMCOST_ADDR)")
 		fs.StringVar(&c.PricingFile, "pricing", c.PricingFile, "price catalog override file (LLMCOST_PRICING)")
+		fs.StringVar(&c.PGAddr, "pg-addr", c.PGAddr, "PostgreSQL wire endpoint address, e.g. :5432 (LLMCOST_PG_ADDR; default off)")
 		if m.Command == "demo" {
 			fs.Int64Var(&m.Seed, "seed", 1, "demo data seed")
 		}
@@ -183,6 +186,8 @@ func (m *Main) flagSet(usage string) *flag.FlagSet {
 		m.remoteFlags(fs)
 	case "alerts":
 		m.remoteFlags(fs)
+	case "grafana":
+		m.grafanaFlags(fs)
 	}
 	return fs
 }
@@ -218,6 +223,8 @@ func (m *Main) checkArgs() error {
 		}
 	case "alerts":
 		return m.checkAlertsArgs()
+	case "grafana":
+		return m.checkGrafanaArgs()
 	default:
 		if len(m.Args) > 0 {
 			return fmt.Errorf("%s: unexpected argument %q", m.Command, m.Args[0])

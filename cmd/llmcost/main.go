@@ -121,6 +121,8 @@ func (m *Main) Run(ctx context.Context) error {
 		return m.runAlerts(ctx)
 	case "sync":
 		return m.runSync(ctx)
+	case "grafana":
+		return m.runGrafana(ctx)
 	case "version":
 		fmt.Fprintf(m.Stdout, "llmcost %s\n", Version)
 		return nil

@@ -112,6 +112,9 @@ func (m *Main) runServe(ctx context.Context) error {
 		return err
 	}
 	m.Server = srv
+	if err := m.startPG(db, keys); err != nil {
+		return err
+	}
 	m.startAlerts(alerts, srv.URL())
 	if err := m.startSync(db); err != nil {
 		return err
