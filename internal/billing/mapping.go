@@ -221,7 +221,8 @@ var (
 	reNotTokens = regexp.MustCompile(`(?i)storage|\bhours?\b|provisioned|managed unit|throughput|` +
 		`data transfer|\bgb\b|video|image generation|records`)
 	// reLongContext matches long-context SKU variants ("Text Input (Long)").
-	reLongContext = regexp.MustCompile(`(?i)\(long\)|long context|long-context|>\s*200k`)
+	reLongContext = regexp.MustCompile(`(?i)\(long\)|long context|long-context|\blong (input|output)\b|>\s*200k`)
+	reTokens      = regexp.MustCompile(`(?i)\btokens?\b`)
 )
 
 // NormalizeMeter reads (model, token type, tier) from a provider's meter text:
@@ -238,6 +239,16 @@ func (m *Mapping) NormalizeMeter(provider, text string, hints ...string) (meter 
 	}
 	meter, ok = ParseMeter(text)
 	if !ok {
+		// A token meter without a direction ("text-embedding-3-large Tokens") counts input.
+		if reTokens.MatchString(text) {
+			model := CanonicalModel(reTokens.ReplaceAllString(text, ""))
+			if !KnownFamily(model) {
+				model = FindModel(text)
+			}
+			if model != "" {
+				return Meter{Model: model, TokenType: cost.TokenInput}, 0, true
+			}
+		}
 		return Meter{}, 0, false
 	}
 	if meter.Tier == "" && reLongContext.MatchString(text) {

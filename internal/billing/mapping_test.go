@@ -65,3 +65,26 @@ func TestParseMappingErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestNormalizeMeterVariants(t *testing.T) {
+	var m *billing.Mapping
+	tests := []struct {
+		text string
+		want billing.Meter
+		ok   bool
+	}{
+		{"Generate content input token count Gemini 1.5 Flash short input text", billing.Meter{"gemini-1.5-flash", "input", ""}, true},
+		{"Generate content output token count Gemini 1.5 Pro long output text", billing.Meter{"gemini-1.5-pro", "output", "long_context"}, true},
+		{"text-embedding-3-large Tokens", billing.Meter{"text-embedding-3-large", "input", ""}, true},
+		{"gpt 4o 1120 Inp regnl Tokens", billing.Meter{"gpt-4o", "input", ""}, true},
+		{"USE1-Guardrails-TextUnits", billing.Meter{}, false},
+		{"Veo 3 Fast Video Generation", billing.Meter{}, false},
+		{"Provisioned Managed Unit", billing.Meter{}, false},
+	}
+	for _, tt := range tests {
+		got, _, ok := m.NormalizeMeter("", tt.text)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("%q: got %+v, %v; want %+v, %v", tt.text, got, ok, tt.want, tt.ok)
+		}
+	}
+}

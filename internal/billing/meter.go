@@ -40,6 +40,7 @@ var meterWords = map[string]int{
 	"dzone": wordNoise, "data": wordNoise, "zone": wordNoise, "cross": wordNoise, "region": wordNoise,
 	"long": wordNoise, "mp": wordNoise, "amazon": wordNoise, "bedrock": wordNoise, "edition": wordNoise,
 	"per": wordNoise, "1k": wordNoise, "1m": wordNoise, "million": wordNoise, "thousand": wordNoise,
+	"short": wordNoise, "generate": wordNoise, "content": wordNoise,
 	"ga": wordNoise, "for": wordNoise, "of": wordNoise, "usd": wordNoise, "and": wordNoise,
 }
 
