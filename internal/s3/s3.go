@@ -53,6 +53,7 @@ func Open(ctx context.Context, c Config) (*Bucket, error) {
 		cfg.Region = "us-east-1"
 	}
 	client := awss3.NewFromConfig(cfg, func(o *awss3.Options) {
+		o.DisableLogOutputChecksumValidationSkipped = true
 		if c.Endpoint != "" {
 			o.BaseEndpoint = aws.String(c.Endpoint)
 			o.UsePathStyle = true

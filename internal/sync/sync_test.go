@@ -1,0 +1,256 @@
+package sync_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/llmcost/llmcost/internal/cost"
+	"github.com/llmcost/llmcost/internal/duckdb"
+	"github.com/llmcost/llmcost/internal/ingest"
+	billsync "github.com/llmcost/llmcost/internal/sync"
+)
+
+// now is the test clock: October 2026 is the previous, still re-read month.
+var now = time.Date(2026, 11, 10, 12, 0, 0, 0, time.UTC)
+
+const header = "date,cloud_provider,service,model,token_type,cost_usd,usage_amount,customer_id\n"
+
+// rows is a unified CSV of AWS Bedrock input lines in October 2026, one per cost.
+func rows(costs ...float64) string {
+	var b strings.Builder
+	b.WriteString(header)
+	for i, c := range costs {
+		fmt.Fprintf(&b, "2026-10-%02d,AWS,Amazon Bedrock,claude-3-5-sonnet,input,%g,1000,cust_%d\n", i+1, c, i)
+	}
+	return b.String()
+}
+
+// counting counts the objects opened through it.
+type counting struct {
+	cost.Bucket
+	opened atomic.Int64
+}
+
+func (c *counting) Open(ctx context.Context, key string) (io.ReadCloser, error) {
+	c.opened.Add(1)
+	return c.Bucket.Open(ctx, key)
+}
+
+// harness runs syncs of one source into a fresh DuckDB store.
+type harness struct {
+	t      *testing.T
+	store  *duckdb.DB
+	syncer *billsync.Syncer
+	src    billsync.Source
+	bucket *counting
+}
+
+func newHarness(t *testing.T, b backend, kind, prefix string) *harness {
+	db, err := duckdb.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	clock := func() time.Time { return now }
+	cb := &counting{Bucket: b.bucket}
+	return &harness{t: t, store: db, bucket: cb,
+		syncer: &billsync.Syncer{Store: db, Now: clock,
+			NewIngester: func(s cost.Store) *ingest.Ingester { return &ingest.Ingester{Store: s, Now: clock} }},
+		src: billsync.Source{Name: "test", Kind: kind, Format: ingest.FormatUnified, Bucket: cb, Prefix: prefix}}
+}
+
+// sync runs one sync and returns its deliveries' statuses by key, and how many
+// objects it opened.
+func (h *harness) sync() (map[string]billsync.Delivery, int64) {
+	h.t.Helper()
+	h.bucket.opened.Store(0)
+	rep, err := h.syncer.Sync(context.Background(), h.src)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	got := map[string]billsync.Delivery{}
+	for _, d := range rep.Deliveries {
+		got[d.Key] = d
+	}
+	return got, h.bucket.opened.Load()
+}
+
+// total is the stored cost and line count.
+func (h *harness) total() (float64, int) {
+	h.t.Helper()
+	var sum float64
+	n := 0
+	err := h.store.Lines(context.Background(), cost.LineFilter{}, func(l *cost.LineItem) error {
+		sum += l.CostUSD
+		n++
+		return nil
+	})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return math.Round(sum*100) / 100, n
+}
+
+func (h *harness) wantStatus(got map[string]billsync.Delivery, key, status string) billsync.Delivery {
+	h.t.Helper()
+	d, ok := got[key]
+	if !ok {
+		h.t.Fatalf("no delivery %q in %v", key, got)
+	}
+	if d.Status != status {
+		h.t.Fatalf("delivery %s: got status %s (%s), want %s", key, d.Status, d.String(), status)
+	}
+	return d
+}
+
+func (h *harness) wantTotal(cost float64, lines int) {
+	h.t.Helper()
+	if gotCost, gotLines := h.total(); gotCost != cost || gotLines != lines {
+		h.t.Fatalf("stored: got $%v in %d lines, want $%v in %d lines", gotCost, gotLines, cost, lines)
+	}
+}
+
+func curManifest(assembly string, keys ...string) string {
+	return fmt.Sprintf(`{"assemblyId":%q,"reportName":"llm","billingPeriod":{"start":"20261001T000000.000Z","end":"20261101T000000.000Z"},"reportKeys":[%s]}`,
+		assembly, quoteList(keys))
+}
+
+func quoteList(keys []string) string {
+	q := make([]string, len(keys))
+	for i, k := range keys {
+		q[i] = fmt.Sprintf("%q", k)
+	}
+	return strings.Join(q, ",")
+}
+
+// testCUR delivers October twice, then an incomplete third delivery.
+func testCUR(t *testing.T, b backend) {
+	h := newHarness(t, b, billsync.KindAWS, "cur/")
+	dir := "cur/llm/20261001-20261101/"
+	manifest := dir + "llm-Manifest.json"
+	b.put(t, dir+"a1/llm-1.csv", rows(10, 5))
+	b.put(t, dir+"a1/llm-2.csv", rows(7))
+	b.put(t, manifest, curManifest("a1", dir+"a1/llm-1.csv", dir+"a1/llm-2.csv"))
+
+	got, _ := h.sync()
+	h.wantStatus(got, "llm/2026-10", billsync.StatusApplied)
+	h.wantTotal(22, 3)
+
+	got, opened := h.sync()
+	h.wantStatus(got, "llm/2026-10", billsync.StatusUnchanged)
+	if opened != 1 {
+		t.Fatalf("unchanged delivery: opened %d objects, want only the manifest", opened)
+	}
+	h.wantTotal(22, 3)
+
+	b.put(t, dir+"a2/llm-1.csv", rows(11, 4))
+	b.put(t, manifest, curManifest("a2", dir+"a2/llm-1.csv"))
+	got, _ = h.sync()
+	h.wantStatus(got, "llm/2026-10", billsync.StatusApplied)
+	h.wantTotal(15, 2)
+
+	b.put(t, dir+"a3/llm-1.csv", rows(1))
+	b.put(t, manifest, curManifest("a3", dir+"a3/llm-1.csv", dir+"a3/llm-2.csv"))
+	got, _ = h.sync()
+	d := h.wantStatus(got, "llm/2026-10", billsync.StatusIncomplete)
+	if len(d.Missing) != 1 || d.Missing[0] != dir+"a3/llm-2.csv" {
+		t.Fatalf("missing: got %v, want [%s]", d.Missing, dir+"a3/llm-2.csv")
+	}
+	h.wantTotal(15, 2)
+
+	b.put(t, dir+"a3/llm-2.csv", rows(2, 3))
+	got, _ = h.sync()
+	h.wantStatus(got, "llm/2026-10", billsync.StatusApplied)
+	h.wantTotal(6, 3)
+}
+
+func azureManifest(runID, submitted string, blobs ...string) string {
+	var parts []string
+	for _, b := range blobs {
+		parts = append(parts, fmt.Sprintf(`{"blobName":%q,"byteCount":1,"dataRowCount":1}`, b))
+	}
+	return fmt.Sprintf(`{"manifestVersion":"2024-04-01","blobCount":%d,"exportConfig":{"exportName":"llm-costs","type":"ActualCost"},"runInfo":{"runId":%q,"submittedTime":%q,"startDate":"2026-10-01T00:00:00"},"blobs":[%s]}`,
+		len(blobs), runID, submitted, strings.Join(parts, ","))
+}
+
+// testAzure delivers October in three runs: complete, complete with changed rows, incomplete.
+func testAzure(t *testing.T, b backend) {
+	h := newHarness(t, b, billsync.KindAzure, "exports/")
+	run := func(id string) string { return "exports/llm-costs/20261001-20261031/" + id + "/" }
+	b.put(t, run("r1")+"part_0_0001.csv", rows(10, 5))
+	b.put(t, run("r1")+"part_0_0002.csv", rows(7))
+	b.put(t, run("r1")+"manifest.json", azureManifest("r1", "2026-11-01T02:00:00Z", run("r1")+"part_0_0001.csv", run("r1")+"part_0_0002.csv"))
+
+	got, _ := h.sync()
+	h.wantStatus(got, "llm-costs/2026-10", billsync.StatusApplied)
+	h.wantTotal(22, 3)
+	got, opened := h.sync()
+	h.wantStatus(got, "llm-costs/2026-10", billsync.StatusUnchanged)
+	if opened != 1 {
+		t.Fatalf("unchanged delivery: opened %d objects, want only the manifest", opened)
+	}
+
+	// A run naming its blobs relative to its folder.
+	b.put(t, run("r2")+"part_0_0001.csv", rows(11, 4))
+	b.put(t, run("r2")+"manifest.json", azureManifest("r2", "2026-11-02T02:00:00Z", "part_0_0001.csv"))
+	got, _ = h.sync()
+	h.wantStatus(got, "llm-costs/2026-10", billsync.StatusApplied)
+	h.wantTotal(15, 2)
+
+	b.put(t, run("r3")+"manifest.json", azureManifest("r3", "2026-11-03T02:00:00Z", run("r3")+"part_0_0001.csv"))
+	got, _ = h.sync()
+	d := h.wantStatus(got, "llm-costs/2026-10", billsync.StatusIncomplete)
+	if len(d.Missing) != 1 || d.Missing[0] != run("r3")+"part_0_0001.csv" {
+		t.Fatalf("missing: got %v", d.Missing)
+	}
+	h.wantTotal(15, 2)
+}
+
+// testGCP re-reads a changed open month and leaves a closed one alone.
+func testGCP(t *testing.T, b backend) {
+	h := newHarness(t, b, billsync.KindGCP, "billing/")
+	b.put(t, "billing/invoice_month=202610/part-0.csv", rows(10, 5))
+	b.put(t, "billing/invoice_month=202610/part-1.csv", rows(7))
+	b.put(t, "billing/invoice_month=202608/part-0.csv", strings.ReplaceAll(rows(3), "2026-10-", "2026-08-"))
+	b.put(t, "billing/invoice_month=202610/_SUCCESS", "")
+
+	got, _ := h.sync()
+	h.wantStatus(got, "2026-10", billsync.StatusApplied)
+	h.wantStatus(got, "2026-08", billsync.StatusApplied)
+	h.wantTotal(25, 4)
+
+	got, opened := h.sync()
+	h.wantStatus(got, "2026-10", billsync.StatusUnchanged)
+	h.wantStatus(got, "2026-08", billsync.StatusUnchanged)
+	if opened != 0 {
+		t.Fatalf("unchanged months: opened %d objects, want 0", opened)
+	}
+
+	b.put(t, "billing/invoice_month=202610/part-0.csv", rows(11, 4))
+	b.put(t, "billing/invoice_month=202608/part-0.csv", strings.ReplaceAll(rows(30), "2026-10-", "2026-08-"))
+	got, _ = h.sync()
+	h.wantStatus(got, "2026-10", billsync.StatusApplied)
+	h.wantStatus(got, "2026-08", billsync.StatusUnchanged)
+	h.wantTotal(25, 4) // 11 + 4 + 7, and August's 3 kept.
+}
+
+func TestS3(t *testing.T) {
+	b := s3Backend(t)
+	t.Run("cur", func(t *testing.T) { testCUR(t, b) })
+}
+
+func TestGCS(t *testing.T) {
+	b := gcsBackend(t)
+	t.Run("gcp", func(t *testing.T) { testGCP(t, b) })
+}
+
+func TestAzureBlob(t *testing.T) {
+	b := azureBackend(t)
+	t.Run("azure", func(t *testing.T) { testAzure(t, b) })
+}
