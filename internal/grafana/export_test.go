@@ -358,3 +358,19 @@ func TestAlertSQLRuns(t *testing.T) {
 		}
 	}
 }
+
+// TestDeployTreeUpToDate checks deploy/grafana/provisioning is what
+// "llmcost grafana export" writes with its default flags.
+func TestDeployTreeUpToDate(t *testing.T) {
+	dir := t.TempDir()
+	files, err := grafana.Export(dir, grafana.Options{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deployed := filepath.Join("..", "..", "deploy", "grafana", "provisioning")
+	for _, f := range files {
+		if !bytes.Equal(read(t, dir, f), read(t, deployed, f)) {
+			t.Errorf("deploy/grafana/provisioning/%s is stale: run llmcost grafana export deploy/grafana/provisioning", f)
+		}
+	}
+}
