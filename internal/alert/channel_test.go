@@ -2,6 +2,8 @@ package alert_test
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -88,5 +90,51 @@ func TestTestRule_Slack(t *testing.T) {
 		"<https://llmcost.example.com/d/anomalies?from=2026-10-29&to=2026-11-27|Open the dashboard>"
 	if ev.Delivery != cost.DeliverySent || got["text"] != want {
 		t.Errorf("delivery %s, slack text %q\nwant %q", ev.Delivery, got["text"], want)
+	}
+}
+
+func TestEmail_STARTTLS(t *testing.T) {
+	certSrv := httptest.NewTLSServer(http.NotFoundHandler()) // A certificate for 127.0.0.1.
+	defer certSrv.Close()
+	pool := x509.NewCertPool()
+	pool.AddCert(certSrv.Certificate())
+	mb := newMailboxTLS(t, &tls.Config{Certificates: certSrv.TLS.Certificates})
+	db, err := duckdb.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	now := func() time.Time { return time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC) }
+	mailCh := cost.AlertChannel{ID: "mail", Type: cost.ChannelEmail, SMTPHost: "127.0.0.1", SMTPPort: mb.addr.Port,
+		StartTLS: true, From: "llmcost@example.com", To: []string{"ops@example.com"}}
+	ctx, admin := context.Background(), cost.AdminPrincipal()
+	r := &cost.AlertRule{Name: "Budget", Kind: cost.AlertBudget, Channels: []string{"mail"}, Enabled: true}
+	tests := []struct {
+		name string
+		tls  *tls.Config
+		want string
+	}{
+		{"trusted certificate", &tls.Config{RootCAs: pool}, cost.DeliverySent},
+		{"untrusted certificate", nil, cost.DeliveryFailed}, // STARTTLS is really used.
+	}
+	for _, tt := range tests {
+		e := alert.New(alert.Config{Query: query.NewService(db, now), Store: db, Alerts: db, SMTPTLS: tt.tls,
+			Channels: []cost.AlertChannel{mailCh}, Retry: alert.Retry{Attempts: 1, Timeout: 10 * time.Second}})
+		if r.ID == "" {
+			if err := e.SaveRule(ctx, admin, r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ev, err := e.TestRule(ctx, admin, r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ev.Delivery != tt.want {
+			t.Errorf("%s: delivery %s (%+v), want %s", tt.name, ev.Delivery, ev.Deliveries, tt.want)
+		}
+	}
+	msgs := mb.messages()
+	if len(msgs) != 1 || !msgs[0].TLS || !strings.Contains(msgs[0].Data, "Subject: [llmcost] TEST: Budget") {
+		t.Errorf("mailbox = %+v, want one message over TLS", msgs)
 	}
 }

@@ -2,6 +2,7 @@ package alert
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -26,6 +27,8 @@ type Config struct {
 	Logger  *slog.Logger
 	Retry   Retry        // Zero = DefaultRetry.
 	Client  *http.Client // Zero = a client without its own timeout (Retry.Timeout bounds each try).
+	// SMTPTLS configures STARTTLS (e.g. extra root CAs); ServerName is set per channel.
+	SMTPTLS *tls.Config
 }
 
 // Engine evaluates rules, advances their state and sends notifications. Its
@@ -217,7 +220,7 @@ func (e *Engine) dispatch(ctx context.Context, r cost.AlertRule, ev *cost.AlertE
 	done := *ev
 	deliver := func() error {
 		for _, c := range chs {
-			done.Deliveries = append(done.Deliveries, send(e.ctx, c, &done, e.cfg.Retry, e.cfg.Client))
+			done.Deliveries = append(done.Deliveries, send(e.ctx, c, &done, e.cfg.Retry, transport{e.cfg.Client, e.cfg.SMTPTLS}))
 		}
 		done.Delivery = outcome(done.Deliveries)
 		if done.Delivery == cost.DeliveryFailed {

@@ -75,13 +75,20 @@ type Retry struct {
 // DefaultRetry tries 4 times over about 7 seconds, 10 seconds per try.
 var DefaultRetry = Retry{Attempts: 4, Backoff: time.Second, Timeout: 10 * time.Second}
 
+// transport is how notifications leave: HTTP for webhooks and Slack, TLS
+// settings for SMTP STARTTLS.
+type transport struct {
+	client *http.Client
+	tls    *tls.Config
+}
+
 // send delivers an event to one channel with retries.
-func send(ctx context.Context, c cost.AlertChannel, e *cost.AlertEvent, rt Retry, client *http.Client) cost.Delivery {
+func send(ctx context.Context, c cost.AlertChannel, e *cost.AlertEvent, rt Retry, tr transport) cost.Delivery {
 	d := cost.Delivery{ChannelID: c.ID, Type: c.Type}
 	wait := rt.Backoff
 	for d.Attempts = 1; ; d.Attempts++ {
 		tctx, cancel := context.WithTimeout(ctx, rt.Timeout)
-		err := sendOnce(tctx, c, e, client)
+		err := sendOnce(tctx, c, e, tr)
 		cancel()
 		if err == nil {
 			d.Status, d.Error = cost.DeliverySent, ""
@@ -100,7 +107,7 @@ func send(ctx context.Context, c cost.AlertChannel, e *cost.AlertEvent, rt Retry
 	}
 }
 
-func sendOnce(ctx context.Context, c cost.AlertChannel, e *cost.AlertEvent, client *http.Client) error {
+func sendOnce(ctx context.Context, c cost.AlertChannel, e *cost.AlertEvent, tr transport) error {
 	switch c.Type {
 	case cost.ChannelWebhook:
 		body, err := json.Marshal(payload(e))
@@ -111,7 +118,7 @@ func sendOnce(ctx context.Context, c cost.AlertChannel, e *cost.AlertEvent, clie
 		if c.Secret != "" {
 			h.Set(SignatureHeader, Sign(c.Secret, body))
 		}
-		return post(ctx, client, c.URL, body, h)
+		return post(ctx, tr.client, c.URL, body, h)
 	case cost.ChannelSlack:
 		text := "*" + Subject(e) + "*\n" + e.Message
 		if e.Link != "" {
@@ -121,9 +128,9 @@ func sendOnce(ctx context.Context, c cost.AlertChannel, e *cost.AlertEvent, clie
 		if err != nil {
 			return err
 		}
-		return post(ctx, client, c.URL, body, http.Header{})
+		return post(ctx, tr.client, c.URL, body, http.Header{})
 	case cost.ChannelEmail:
-		return sendMail(ctx, c, e)
+		return sendMail(ctx, c, e, tr.tls)
 	}
 	return fmt.Errorf("unknown channel type %q", c.Type)
 }
@@ -155,7 +162,7 @@ func redactURL(u string) string {
 
 // sendMail sends an event as a plain-text email, upgrading with STARTTLS when
 // the channel asks for it.
-func sendMail(ctx context.Context, c cost.AlertChannel, e *cost.AlertEvent) error {
+func sendMail(ctx context.Context, c cost.AlertChannel, e *cost.AlertEvent, base *tls.Config) error {
 	addr := net.JoinHostPort(c.SMTPHost, strconv.Itoa(c.SMTPPort))
 	var dialer net.Dialer
 	conn, err := dialer.DialContext(ctx, "tcp", addr)
@@ -172,7 +179,12 @@ func sendMail(ctx context.Context, c cost.AlertChannel, e *cost.AlertEvent) erro
 	}
 	defer cl.Close()
 	if c.StartTLS {
-		if err := cl.StartTLS(&tls.Config{ServerName: c.SMTPHost}); err != nil {
+		cfg := &tls.Config{}
+		if base != nil {
+			cfg = base.Clone()
+		}
+		cfg.ServerName = c.SMTPHost
+		if err := cl.StartTLS(cfg); err != nil {
 			return fmt.Errorf("STARTTLS: %w", err)
 		}
 	}

@@ -1,6 +1,7 @@
 package alert_test
 
 import (
+	"crypto/tls"
 	"encoding/json"
 	"io"
 	"net"
@@ -79,11 +80,16 @@ type mail struct {
 	From string
 	To   []string
 	Data string
+	TLS  bool // Sent over STARTTLS.
 }
 
-func newMailbox(t *testing.T) *mailbox {
+func newMailbox(t *testing.T) *mailbox { return newMailboxTLS(t, nil) }
+
+// newMailboxTLS offers STARTTLS when tc is set.
+func newMailboxTLS(t *testing.T, tc *tls.Config) *mailbox {
 	mb := &mailbox{}
 	s := smtp.NewServer(mb)
+	s.TLSConfig = tc
 	s.Domain = "localhost"
 	s.AllowInsecureAuth = true
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -103,11 +109,12 @@ func (mb *mailbox) messages() []mail {
 }
 
 // NewSession implements smtp.Backend.
-func (mb *mailbox) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{mb: mb}, nil }
+func (mb *mailbox) NewSession(c *smtp.Conn) (smtp.Session, error) { return &session{mb: mb, conn: c}, nil }
 
 type session struct {
-	mb  *mailbox
-	cur mail
+	mb   *mailbox
+	conn *smtp.Conn
+	cur  mail
 }
 
 func (s *session) Reset()        { s.cur = mail{} }
@@ -126,6 +133,7 @@ func (s *session) Data(r io.Reader) error {
 		return err
 	}
 	s.cur.Data = string(b)
+	_, s.cur.TLS = s.conn.TLSConnectionState()
 	s.mb.mu.Lock()
 	s.mb.msgs = append(s.mb.msgs, s.cur)
 	s.mb.mu.Unlock()
