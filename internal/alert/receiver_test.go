@@ -109,7 +109,9 @@ func (mb *mailbox) messages() []mail {
 }
 
 // NewSession implements smtp.Backend.
-func (mb *mailbox) NewSession(c *smtp.Conn) (smtp.Session, error) { return &session{mb: mb, conn: c}, nil }
+func (mb *mailbox) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	return &session{mb: mb, conn: c}, nil
+}
 
 type session struct {
 	mb   *mailbox
