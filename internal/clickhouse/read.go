@@ -104,11 +104,11 @@ func frameValue(v reflect.Value) any {
 func (s *Store) Lines(ctx context.Context, f cost.LineFilter, fn func(*cost.LineItem) error) error {
 	conds := []string{visible}
 	var args []any
-	if !f.From.IsZero() {
+	if !f.From.IsZero() && f.From.After(minDate) {
 		conds = append(conds, "date >= toDate(?)")
 		args = append(args, f.From.Format(cost.DateLayout))
 	}
-	if !f.To.IsZero() {
+	if !f.To.IsZero() && f.To.Before(maxDate) {
 		conds = append(conds, "date <= toDate(?)")
 		args = append(args, f.To.Format(cost.DateLayout))
 	}
