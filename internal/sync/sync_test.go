@@ -243,6 +243,7 @@ func testGCP(t *testing.T, b backend) {
 func TestS3(t *testing.T) {
 	b := s3Backend(t)
 	t.Run("cur", func(t *testing.T) { testCUR(t, b) })
+	t.Run("data-exports", func(t *testing.T) { testDataExports(t, b) })
 }
 
 func TestGCS(t *testing.T) {
@@ -253,4 +254,47 @@ func TestGCS(t *testing.T) {
 func TestAzureBlob(t *testing.T) {
 	b := azureBackend(t)
 	t.Run("azure", func(t *testing.T) { testAzure(t, b) })
+}
+
+// curRow is one CUR 2.0 Bedrock usage row of September 2026 for payer 111111111111.
+func curRow(day int, usageType string, thousands, cost float64) string {
+	return fmt.Sprintf(",AWS,111111111111,2026-09-01T00:00:00Z,111111111111,Usage,2026-09-%02dT00:00:00Z,2026-09-%02dT00:00:00Z,"+
+		"AmazonBedrock,%s,,%g,1K tokens,%g,%g,USD,,\"{\"\"product_name\"\":\"\"Amazon Bedrock\"\"}\",\"{\"\"user_customer_id\"\":\"\"acme\"\"}\"\n",
+		day, day+1, usageType, thousands, cost, cost)
+}
+
+const curHeader = "bill_invoice_id,bill_billing_entity,bill_payer_account_id,bill_billing_period_start_date,line_item_usage_account_id," +
+	"line_item_line_item_type,line_item_usage_start_date,line_item_usage_end_date,line_item_product_code,line_item_usage_type," +
+	"line_item_resource_id,line_item_usage_amount,pricing_unit,line_item_unblended_cost,line_item_net_unblended_cost," +
+	"line_item_currency_code,line_item_iam_principal,product,resource_tags\n"
+
+func dataExportsManifest(execution string, keys ...string) string {
+	uris := make([]string, len(keys))
+	for i, k := range keys {
+		uris[i] = "s3://billing/" + k
+	}
+	return fmt.Sprintf(`{"executionId":%q,"billingPeriod":{"start":"2026-09-01T00:00:00.000Z","end":"2026-10-01T00:00:00.000Z"},"dataFiles":[%s]}`,
+		execution, quoteList(uris))
+}
+
+// testDataExports restates September from native CUR 2.0 files listed by Data
+// Exports manifests.
+func testDataExports(t *testing.T, b backend) {
+	h := newHarness(t, b, billsync.KindAWS, "exports/")
+	h.src.Format = ""
+	data := "exports/llm/data/BILLING_PERIOD=2026-09/"
+	manifest := "exports/llm/metadata/BILLING_PERIOD=2026-09/llm-Manifest.json"
+	b.put(t, data+"e1-00001.csv", curHeader+curRow(1, "USE1-Claude4.6Sonnet-input-tokens", 2000, 6)+
+		curRow(2, "USE1-Claude4.6Sonnet-output-tokens", 100, 7.5))
+	b.put(t, manifest, dataExportsManifest("e1", data+"e1-00001.csv"))
+	got, _ := h.sync()
+	h.wantStatus(got, "llm/2026-09", billsync.StatusApplied)
+	h.wantTotal(13.5, 2)
+
+	b.put(t, data+"e2-00001.csv", curHeader+curRow(1, "USE1-Claude4.6Sonnet-input-tokens", 2000, 6))
+	b.put(t, data+"e2-00002.csv", curHeader+curRow(2, "USE1-Claude4.6Sonnet-output-tokens", 100, 2))
+	b.put(t, manifest, dataExportsManifest("e2", data+"e2-00001.csv", data+"e2-00002.csv"))
+	got, _ = h.sync()
+	h.wantStatus(got, "llm/2026-09", billsync.StatusApplied)
+	h.wantTotal(8, 2)
 }
