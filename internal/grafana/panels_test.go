@@ -30,10 +30,22 @@ var now = time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 
 // world is a demo dataset served by the query layer and the PostgreSQL endpoint.
 type world struct {
-	data  *demo.Dataset
-	svc   *query.Service
-	url   string
-	admin string
+	data *demo.Dataset
+	svc  *query.Service
+	url  string // Admin login.
+	keys *auth.Keyring
+	addr string
+}
+
+// customerURL is a customer login's connection string.
+func (w *world) customerURL(t *testing.T, id string) string {
+	t.Helper()
+	tok, _, err := w.keys.Mint(id, time.Hour, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	host, port, _ := net.SplitHostPort(w.addr)
+	return fmt.Sprintf("postgres://%s:%s@%s:%s/llmcost?sslmode=disable", id, tok, host, port)
 }
 
 func newWorld(t *testing.T) *world {
@@ -64,8 +76,8 @@ func newWorld(t *testing.T) *world {
 	t.Cleanup(func() { srv.Close() })
 	host, port, _ := net.SplitHostPort(l.Addr().String())
 	return &world{data: d, svc: query.NewService(db, func() time.Time { return now }),
-		url:   fmt.Sprintf("postgres://%s:%s@%s:%s/llmcost?sslmode=disable", pgwire.AdminUser, keys.AdminToken(), host, port),
-		admin: keys.AdminToken()}
+		url:  fmt.Sprintf("postgres://%s:%s@%s:%s/llmcost?sslmode=disable", pgwire.AdminUser, keys.AdminToken(), host, port),
+		keys: keys, addr: l.Addr().String()}
 }
 
 // selection is one choice of dashboard variables.
@@ -123,6 +135,39 @@ func TestPanelsMatchQueryLayer(t *testing.T) {
 					compare(t, got, normalise(want.Rows, nil))
 				})
 			}
+		}
+	}
+}
+
+// TestPanelsAsCustomer runs every panel as a customer login, with the customer
+// selected as its dashboards would have it, against the query layer's panel for
+// that customer principal.
+func TestPanelsAsCustomer(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	id := w.data.Customers[1].ID
+	conn, err := pgx.Connect(ctx, w.customerURL(t, id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	from, to := now.AddDate(0, 0, -30), now
+	r := cost.DateRange{From: cost.Day(from), To: cost.Day(to)}
+	for _, d := range cost.Dashboards {
+		for _, p := range d.Panels {
+			key := d.ID + "/" + p.ID
+			t.Run(key, func(t *testing.T) {
+				want, err := w.svc.Panel(ctx, cost.CustomerPrincipal(id), cost.PanelRequest{Dashboard: d.ID, Panel: p.ID,
+					Range: r, CustomerID: id})
+				if err != nil {
+					t.Fatal(err)
+				}
+				sql, err := grafana.Expand(grafana.PanelSQL[key].SQL, map[string][]string{"customer_id": {id}}, from, to, 24*time.Hour)
+				if err != nil {
+					t.Fatal(err)
+				}
+				compare(t, pgRows(t, conn, sql), normalise(want.Rows, nil))
+			})
 		}
 	}
 }

@@ -36,7 +36,12 @@ type Config struct {
 	Auth   Authenticator
 	Logger *slog.Logger     // nil = discard
 	Now    func() time.Time // nil = time.Now
+	// QueryTimeout bounds each query (default DefaultQueryTimeout).
+	QueryTimeout time.Duration
 }
+
+// DefaultQueryTimeout is Config.QueryTimeout's default.
+const DefaultQueryTimeout = 2 * time.Minute
 
 // Server is a PostgreSQL wire endpoint.
 type Server struct {
@@ -61,6 +66,9 @@ func New(c Config) (*Server, error) {
 	}
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	if c.QueryTimeout <= 0 {
+		c.QueryTimeout = DefaultQueryTimeout
 	}
 	s := &Server{c: c}
 	ws, err := wire.NewServer(s.parse,
@@ -134,11 +142,15 @@ func (s *Server) parse(ctx context.Context, q wire.Query) (wire.PreparedStatemen
 			return w.Empty()
 		})), nil
 	}
-	cols, oids, err := ss.prepare(ctx, text)
+	pctx, cancel := context.WithTimeout(ctx, s.c.QueryTimeout)
+	defer cancel()
+	cols, oids, err := ss.prepare(pctx, text)
 	if err != nil {
 		return nil, pgError(err)
 	}
 	run := func(ctx context.Context, w wire.DataWriter, ps []wire.Parameter) error {
+		ctx, cancel := context.WithTimeout(ctx, s.c.QueryTimeout)
+		defer cancel()
 		if err := ss.run(ctx, text, cols, oids, w, ps); err != nil {
 			return pgError(err)
 		}
