@@ -126,6 +126,14 @@ func TestBuild(t *testing.T) {
 				"WHERE date <= toDate(?) AND token_type NOT IN (?, ?) GROUP BY date) ORDER BY `date`",
 			wantArgs: []any{"2026-10-07", "input", "output"},
 		},
+		{
+			name:    "ClickHouseVisibility",
+			dialect: withWhere(sqlbuild.ClickHouse, "version = 1"),
+			q:       cost.AggregateQuery{Metrics: []cost.Metric{cost.MetricRequests}, From: oct1},
+			wantSQL: "SELECT m0 AS `request_count` FROM (SELECT toFloat64(coalesce(sum(requests), 0)) AS m0 FROM cost_lines " +
+				"WHERE version = 1 AND date >= toDate(?))",
+			wantArgs: []any{"2026-10-01"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -198,4 +206,10 @@ func TestColumns(t *testing.T) {
 	if got, want := types, []string{cost.TypeDate, cost.TypeString, cost.TypeNumber}; !reflect.DeepEqual(got, want) {
 		t.Errorf("types=%v, want %v", got, want)
 	}
+}
+
+// withWhere returns d with a statement-wide condition.
+func withWhere(d sqlbuild.Dialect, cond string) sqlbuild.Dialect {
+	d.Where = cond
+	return d
 }
