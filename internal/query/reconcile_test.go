@@ -1,0 +1,55 @@
+package query_test
+
+import (
+	"context"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/llmcost/llmcost/internal/cost"
+	"github.com/llmcost/llmcost/internal/duckdb"
+	"github.com/llmcost/llmcost/internal/query"
+)
+
+func TestReconcile(t *testing.T) {
+	db, err := duckdb.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	line := func(day, provider, source, customer string, usd float64) cost.LineItem {
+		return cost.LineItem{Date: d(day), CloudProvider: provider, Service: "LLM", Model: "m", TokenType: cost.TokenInput,
+			UsageAmount: 1000, CostUSD: usd, Currency: "USD", CustomerID: customer,
+			Source: "test", SourcePartition: "p1", CostSource: source}
+	}
+	lines := []cost.LineItem{
+		line("2026-10-01", "AWS", cost.SourceBillingExport, "cust_a", 10),
+		line("2026-10-01", "AWS", cost.SourceBillingExport, "", 5),
+		line("2026-10-01", "AWS", cost.SourceEventEstimate, "cust_a", 12),
+		line("2026-10-01", "GCP", cost.SourceBillingExport, "cust_a", 8), // No events: not reconciled.
+		line("2026-10-02", "AWS", cost.SourceBillingExport, "cust_b", 20),
+		line("2026-10-02", "AWS", cost.SourceEventReported, "cust_b", 25),
+		line("2026-10-03", "AWS", cost.SourceEventEstimate, "cust_b", 4), // Not billed: not reconciled.
+	}
+	ctx := context.Background()
+	if _, err := db.Apply(ctx, &cost.Batch{Replace: []cost.Partition{{Source: "test", Key: "p1"}}, Lines: lines}); err != nil {
+		t.Fatal(err)
+	}
+	svc := query.NewService(db, func() time.Time { return testNow })
+	rg := cost.DateRange{From: d("2026-10-01"), To: d("2026-10-31")}
+	got, err := svc.Reconcile(ctx, cost.AdminPrincipal(), rg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &cost.Reconciliation{Period: rg, Rows: []cost.ReconciliationRow{
+		{Date: d("2026-10-01"), CloudProvider: "AWS", BilledUSD: 15, EstimatedUSD: 12, GapUSD: 3, GapShare: 0.2, UnattributedUSD: 5},
+		{Date: d("2026-10-02"), CloudProvider: "AWS", BilledUSD: 20, EstimatedUSD: 25, GapUSD: -5, GapShare: -0.25},
+	}, Total: cost.ReconciliationRow{BilledUSD: 35, EstimatedUSD: 37, GapUSD: -2, GapShare: -0.057, UnattributedUSD: 5}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %+v\nwant %+v", got, want)
+	}
+	_, err = svc.Reconcile(ctx, cost.Principal{CustomerID: "cust_a"}, rg)
+	if code := cost.ErrorCode(err); code != cost.CodeForbidden {
+		t.Fatalf("customer principal: got %v, want forbidden", err)
+	}
+}
