@@ -71,6 +71,10 @@ func setOf(names ...string) map[string]bool {
 // relation name the database knows (lower case): a CTE may not take one of
 // those names, so an unqualified name always means a scoped relation or a CTE.
 func Check(ctx context.Context, conn *sql.Conn, text string, reserved map[string]bool) error {
+	if strings.ContainsRune(text, 0) {
+		// The driver passes text to DuckDB as a C string, cut at the first NUL.
+		return cost.Errorf(cost.CodeInvalid, "The query contains a NUL character.")
+	}
 	var raw string
 	if err := conn.QueryRowContext(ctx, "SELECT CAST(json_serialize_sql(?::VARCHAR) AS VARCHAR)", text).Scan(&raw); err != nil {
 		return cost.Errorf(cost.CodeInvalid, "Cannot parse the query: %v", err)

@@ -178,6 +178,13 @@ func TestCustomerScope(t *testing.T) {
 		"SELECT sum(cost_usd) FROM \"main\".\"unified_costs\"",
 		"SELECT sum(cost_usd) FROM unified_costs AT (VERSION => 1)",
 		"PIVOT unified_costs ON customer_id USING sum(cost_usd)",
+		"SELECT sum(cost_usd) FROM unified_costs -- \x00\n; SELECT 1 FROM main.cost_lines",
+		"SUMMARIZE cost_lines",
+		"DESCRIBE main.cost_lines",
+		"EXPLAIN SELECT * FROM main.cost_lines",
+		"FROM main.cost_lines SELECT sum(cost_usd)",
+		"SELECT sum(cost_usd) FROM MAIN.Unified_Costs",
+		"SELECT sum(cost_usd) FROM unified_costs WHERE customer_id = " + peer + " UNION ALL SELECT sum(cost_usd) FROM unified_costs WHERE false",
 		"SELECT sum(cost_usd) FROM unified_costs, LATERAL (SELECT * FROM main.cost_lines) x",
 	}
 	mustRun := map[string]bool{queries[0]: true, queries[1]: true, queries[2]: true, queries[3]: true,
@@ -290,5 +297,15 @@ func TestPsql(t *testing.T) {
 	}
 	if want := f.spend(f.own); math.Abs(got-want) > 1e-5 {
 		t.Errorf("psql: got %v, want %v", got, want)
+	}
+}
+
+// TestHealthCheck runs the query Grafana's data source checks a connection with.
+func TestHealthCheck(t *testing.T) {
+	f := serve(t)
+	c := f.pgx(t, f.own, f.ownToken)
+	var one int32
+	if err := c.QueryRow(context.Background(), "SELECT 1").Scan(&one); err != nil || one != 1 {
+		t.Fatalf("SELECT 1 = %d, %v", one, err)
 	}
 }
