@@ -1,0 +1,43 @@
+package httpapi_test
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/llmcost/llmcost/internal/cost"
+	"github.com/llmcost/llmcost/internal/httpapi"
+	"github.com/llmcost/llmcost/internal/query"
+)
+
+func TestReconciliation(t *testing.T) {
+	e := newEnv(t, func(c *httpapi.Config) {
+		c.Query = query.NewService(c.Store, func() time.Time { return testNow })
+	})
+	day := cost.Day(testNow).AddDate(0, 0, -2)
+	line := func(source, customer string, usd float64) cost.LineItem {
+		return cost.LineItem{Date: day, CloudProvider: "AWS", Service: "Amazon Bedrock", Model: "claude-3-5-sonnet",
+			TokenType: cost.TokenInput, UsageAmount: 1000, CostUSD: usd, Currency: "USD", CustomerID: customer,
+			Source: "test", SourcePartition: "p", CostSource: source}
+	}
+	_, err := e.store.Apply(context.Background(), &cost.Batch{Replace: []cost.Partition{{Source: "test", Key: "p"}},
+		Lines: []cost.LineItem{line(cost.SourceBillingExport, "cust_acme", 30), line(cost.SourceBillingExport, "", 10),
+			line(cost.SourceEventEstimate, "cust_acme", 32)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got cost.Reconciliation
+	decode(t, e.do("GET", "/api/v1/reconciliation", e.admin, nil), http.StatusOK, &got)
+	want := cost.ReconciliationRow{Date: day, CloudProvider: "AWS", BilledUSD: 40, EstimatedUSD: 32, GapUSD: 8,
+		GapShare: 0.2, UnattributedUSD: 10}
+	if len(got.Rows) != 1 || got.Rows[0] != want {
+		t.Fatalf("rows: got %+v, want [%+v]", got.Rows, want)
+	}
+	if w := e.do("GET", "/api/v1/reconciliation", e.acme, nil); w.Code != http.StatusForbidden {
+		t.Fatalf("customer token: got %d, want 403", w.Code)
+	}
+	if w := e.do("GET", "/api/v1/reconciliation?from=nope", e.admin, nil); w.Code != http.StatusBadRequest {
+		t.Fatalf("bad from: got %d, want 400", w.Code)
+	}
+}
