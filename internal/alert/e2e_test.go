@@ -318,7 +318,10 @@ func TestScope_CustomerManagesOnlyItsOwn(t *testing.T) {
 	s.call("POST", "/api/v1/alerts/channels", acme, map[string]any{"type": "webhook", "url": "http://127.0.0.1:1/x", "customer_id": "cust_hooli"}, 403, nil)
 
 	var orgRule, acmeRule cost.AlertRule
-	s.call("POST", "/api/v1/alerts/rules", s.admin, map[string]any{"name": "org", "kind": "anomaly", "enabled": true}, 201, &orgRule)
+	s.call("POST", "/api/v1/alerts/rules", s.admin, map[string]any{"name": "org", "kind": "anomaly"}, 201, &orgRule)
+	if !orgRule.Enabled {
+		t.Error("a rule created without \"enabled\" is disabled")
+	}
 	// A customer's rule is its own whatever the body says it is.
 	s.call("POST", "/api/v1/alerts/rules", acme, map[string]any{"name": "mine", "kind": "budget", "threshold": 50,
 		"channels": []string{acmeHook.ID}, "enabled": true}, 201, &acmeRule)

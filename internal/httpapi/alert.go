@@ -50,13 +50,21 @@ func (s *Server) handleGetAlertRule(w http.ResponseWriter, r *http.Request) {
 	s.writeJSON(w, r, http.StatusOK, rule)
 }
 
+// alertRuleRequest is a rule as the API takes it: "enabled" defaults to true.
+type alertRuleRequest struct {
+	cost.AlertRule
+	Enabled *bool `json:"enabled"`
+}
+
 // handleSaveAlertRule creates (POST) or replaces (PUT /{id}) a rule.
 func (s *Server) handleSaveAlertRule(w http.ResponseWriter, r *http.Request) {
-	var rule cost.AlertRule
-	if err := s.decodeJSON(w, r, &rule); err != nil {
+	var req alertRuleRequest
+	if err := s.decodeJSON(w, r, &req); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
+	rule := req.AlertRule
+	rule.Enabled = req.Enabled == nil || *req.Enabled
 	status := http.StatusCreated
 	rule.ID, rule.CreatedBy = "", ""
 	if id := r.PathValue("id"); id != "" {
