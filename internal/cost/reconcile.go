@@ -32,4 +32,30 @@ type Reconciliation struct {
 // CodeForbidden.
 type Reconciler interface {
 	Reconcile(ctx context.Context, p Principal, r DateRange) (*Reconciliation, error)
+	// Allocate splits one model-day's billed cost across customers in proportion
+	// to their event tokens; the rest stays unattributed.
+	Allocate(ctx context.Context, p Principal, req AllocationRequest) (*Allocation, error)
+}
+
+// AllocationRequest names one model-day of one provider.
+type AllocationRequest struct {
+	Date          time.Time `json:"date"`
+	CloudProvider string    `json:"cloud_provider"`
+	Model         string    `json:"model"`
+}
+
+// Allocation is one model-day's billed cost split by event tokens.
+type Allocation struct {
+	AllocationRequest
+	BilledUSD       float64           `json:"billed_usd"`
+	EventTokens     float64           `json:"event_tokens"`
+	Shares          []AllocationShare `json:"shares"` // Largest first.
+	UnattributedUSD float64           `json:"unattributed_usd"`
+}
+
+// AllocationShare is one customer's part of an Allocation.
+type AllocationShare struct {
+	CustomerID string  `json:"customer_id"`
+	Tokens     float64 `json:"tokens"`
+	CostUSD    float64 `json:"cost_usd"`
 }

@@ -9,14 +9,24 @@ import (
 // registerReconcileRoutes adds the billed-vs-estimated reconciliation route.
 func (s *Server) registerReconcileRoutes() {
 	s.handle("GET /api/v1/reconciliation", s.adminOnly(s.handleReconcile))
+	s.handle("GET /api/v1/reconciliation/allocation", s.adminOnly(s.handleAllocate))
+}
+
+// reconciler returns the query service's reconciler, or CodeNotImplemented.
+func (s *Server) reconciler() (cost.Reconciler, error) {
+	rc, ok := s.cfg.Query.(cost.Reconciler)
+	if !ok {
+		return nil, cost.Errorf(cost.CodeNotImplemented, "This server's query service cannot reconcile.")
+	}
+	return rc, nil
 }
 
 // handleReconcile compares billed with event-estimated cost per provider-day
 // over from/to (default the last 30 days).
 func (s *Server) handleReconcile(w http.ResponseWriter, r *http.Request) {
-	rc, ok := s.cfg.Query.(cost.Reconciler)
-	if !ok {
-		s.writeError(w, r, cost.Errorf(cost.CodeNotImplemented, "This server's query service cannot reconcile."))
+	rc, err := s.reconciler()
+	if err != nil {
+		s.writeError(w, r, err)
 		return
 	}
 	rg, err := dateRange(r, s.now())
@@ -25,6 +35,29 @@ func (s *Server) handleReconcile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res, err := rc.Reconcile(r.Context(), principal(r), rg)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.writeJSON(w, r, http.StatusOK, res)
+}
+
+// handleAllocate splits one model-day's billed cost across customers by their
+// event tokens: ?date=YYYY-MM-DD&cloud_provider=AWS&model=claude-3-5-sonnet.
+func (s *Server) handleAllocate(w http.ResponseWriter, r *http.Request) {
+	rc, err := s.reconciler()
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	day, err := cost.ParseDate(q.Get("date"))
+	if err != nil {
+		s.writeError(w, r, cost.FieldErrorf("date", "date must be a YYYY-MM-DD day, not %q.", q.Get("date")))
+		return
+	}
+	req := cost.AllocationRequest{Date: day, CloudProvider: q.Get("cloud_provider"), Model: q.Get("model")}
+	res, err := rc.Allocate(r.Context(), principal(r), req)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

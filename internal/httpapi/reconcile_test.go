@@ -41,3 +41,34 @@ func TestReconciliation(t *testing.T) {
 		t.Fatalf("bad from: got %d, want 400", w.Code)
 	}
 }
+
+func TestReconciliationAllocation(t *testing.T) {
+	e := newEnv(t, func(c *httpapi.Config) {
+		c.Query = query.NewService(c.Store, func() time.Time { return testNow })
+	})
+	day := cost.Day(testNow).AddDate(0, 0, -3)
+	line := func(source, customer string, tokens, usd float64) cost.LineItem {
+		return cost.LineItem{Date: day, CloudProvider: "GCP", Service: "Vertex AI", Model: "gemini-2.5-pro",
+			TokenType: cost.TokenOutput, UsageAmount: tokens, CostUSD: usd, Currency: "USD", CustomerID: customer,
+			Source: "test", SourcePartition: "p", CostSource: source}
+	}
+	_, err := e.store.Apply(context.Background(), &cost.Batch{Replace: []cost.Partition{{Source: "test", Key: "p"}},
+		Lines: []cost.LineItem{line(cost.SourceBillingExport, "", 4000, 12), line(cost.SourceEventEstimate, "cust_acme", 3000, 9),
+			line(cost.SourceEventEstimate, "cust_globex", 1000, 3)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := "/api/v1/reconciliation/allocation?date=" + day.Format(cost.DateLayout) + "&cloud_provider=GCP&model=gemini-2.5-pro"
+	var got cost.Allocation
+	decode(t, e.do("GET", path, e.admin, nil), http.StatusOK, &got)
+	want := []cost.AllocationShare{{CustomerID: "cust_acme", Tokens: 3000, CostUSD: 9}, {CustomerID: "cust_globex", Tokens: 1000, CostUSD: 3}}
+	if got.BilledUSD != 12 || got.UnattributedUSD != 0 || len(got.Shares) != 2 || got.Shares[0] != want[0] || got.Shares[1] != want[1] {
+		t.Fatalf("got %+v, want billed 12, shares %+v, nothing unattributed", got, want)
+	}
+	if w := e.do("GET", "/api/v1/reconciliation/allocation?date=yesterday&cloud_provider=GCP&model=m", e.admin, nil); w.Code != http.StatusBadRequest {
+		t.Fatalf("bad date: got %d, want 400", w.Code)
+	}
+	if w := e.do("GET", path, e.globex, nil); w.Code != http.StatusForbidden {
+		t.Fatalf("customer token: got %d, want 403", w.Code)
+	}
+}

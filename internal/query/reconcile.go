@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/llmcost/llmcost/internal/analysis"
 	"github.com/llmcost/llmcost/internal/cost"
 )
 
@@ -84,3 +85,56 @@ func finishRow(r *cost.ReconciliationRow) {
 }
 
 func cents(v float64) float64 { return math.Round(v*100) / 100 }
+
+// Allocate splits the billed cost of one provider's model on one day across
+// customers in proportion to their event tokens that day (analysis.Allocate);
+// billed cost not covered by attributed tokens stays unattributed. Only
+// admins may allocate.
+func (s *Service) Allocate(ctx context.Context, p cost.Principal, req cost.AllocationRequest) (*cost.Allocation, error) {
+	if !p.Admin {
+		return nil, cost.Errorf(cost.CodeForbidden, "Allocation covers every customer; it needs an admin token.")
+	}
+	if req.CloudProvider == "" || req.Model == "" || req.Date.IsZero() {
+		return nil, cost.FieldErrorf("model", "Allocation needs a date, a cloud provider and a model.")
+	}
+	day := cost.Day(req.Date)
+	rg := cost.DateRange{From: day, To: day}
+	base := []cost.Filter{
+		{Dimension: cost.DimCloudProvider, Op: cost.OpEq, Values: []string{req.CloudProvider}},
+		{Dimension: cost.DimModel, Op: cost.OpEq, Values: []string{req.Model}},
+	}
+	billed, err := s.total(ctx, rg, cost.MetricCost, append(slices.Clone(base),
+		cost.Filter{Dimension: cost.DimCostSource, Op: cost.OpEq, Values: []string{cost.SourceBillingExport}}))
+	if err != nil {
+		return nil, err
+	}
+	f, err := s.aggregate(ctx, rg, cost.AggregateQuery{
+		Metrics: []cost.Metric{cost.MetricTokens}, GroupBy: []cost.Dimension{cost.DimCustomer},
+		Filters: append(slices.Clone(base), cost.Filter{Dimension: cost.DimCostSource, Op: cost.OpIn, Values: eventSources}),
+	})
+	if err != nil {
+		return nil, err
+	}
+	tokens := map[string]float64{}
+	out := &cost.Allocation{AllocationRequest: cost.AllocationRequest{Date: day, CloudProvider: req.CloudProvider, Model: req.Model},
+		BilledUSD: cents(billed), Shares: []cost.AllocationShare{}}
+	for _, row := range f.Rows {
+		tokens[str(row[0])] += num(row[1])
+		out.EventTokens += num(row[1])
+	}
+	a := analysis.Allocate(billed, tokens)
+	for id, usd := range a.Shares {
+		out.Shares = append(out.Shares, cost.AllocationShare{CustomerID: id, Tokens: tokens[id], CostUSD: usd})
+	}
+	slices.SortFunc(out.Shares, func(x, y cost.AllocationShare) int {
+		if x.CostUSD != y.CostUSD {
+			if x.CostUSD > y.CostUSD {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(x.CustomerID, y.CustomerID)
+	})
+	out.UnattributedUSD = a.Unattributed
+	return out, nil
+}

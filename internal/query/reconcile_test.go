@@ -53,3 +53,41 @@ func TestReconcile(t *testing.T) {
 		t.Fatalf("customer principal: got %v, want forbidden", err)
 	}
 }
+
+func TestAllocate(t *testing.T) {
+	db, err := duckdb.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	line := func(model, source, customer string, tokens, usd float64) cost.LineItem {
+		return cost.LineItem{Date: d("2026-10-05"), CloudProvider: "AWS", Service: "Amazon Bedrock", Model: model,
+			TokenType: cost.TokenInput, UsageAmount: tokens, CostUSD: usd, Currency: "USD", CustomerID: customer,
+			Source: "test", SourcePartition: "p1", CostSource: source}
+	}
+	lines := []cost.LineItem{
+		line("claude-3-5-sonnet", cost.SourceBillingExport, "", 1000, 100),
+		line("claude-3-5-sonnet", cost.SourceEventEstimate, "cust_a", 600, 1.8),
+		line("claude-3-5-sonnet", cost.SourceEventReported, "cust_b", 300, 0.9),
+		line("claude-3-5-sonnet", cost.SourceEventEstimate, "", 100, 0.3),
+		line("llama-3-70b", cost.SourceEventEstimate, "cust_c", 5000, 2), // Another model.
+	}
+	ctx := context.Background()
+	if _, err := db.Apply(ctx, &cost.Batch{Replace: []cost.Partition{{Source: "test", Key: "p1"}}, Lines: lines}); err != nil {
+		t.Fatal(err)
+	}
+	svc := query.NewService(db, func() time.Time { return testNow })
+	req := cost.AllocationRequest{Date: d("2026-10-05"), CloudProvider: "AWS", Model: "claude-3-5-sonnet"}
+	got, err := svc.Allocate(ctx, cost.AdminPrincipal(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &cost.Allocation{AllocationRequest: req, BilledUSD: 100, EventTokens: 1000, UnattributedUSD: 10,
+		Shares: []cost.AllocationShare{{CustomerID: "cust_a", Tokens: 600, CostUSD: 60}, {CustomerID: "cust_b", Tokens: 300, CostUSD: 30}}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %+v\nwant %+v", got, want)
+	}
+	if _, err := svc.Allocate(ctx, cost.Principal{CustomerID: "cust_a"}, req); cost.ErrorCode(err) != cost.CodeForbidden {
+		t.Fatalf("customer principal: got %v, want forbidden", err)
+	}
+}
