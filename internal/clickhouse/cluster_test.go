@@ -34,15 +34,19 @@ func serverBinary(t *testing.T) string {
 	return ""
 }
 
-// freePort returns a loopback TCP port nobody listens on.
-func freePort(t *testing.T) int {
+// freePorts returns n distinct loopback TCP ports nobody listens on.
+func freePorts(t *testing.T, n int) []int {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	var ports []int
+	for range n {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Close()
+		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	return ports
 }
 
 // nodeConfig is a clickhouse-server configuration for one node of the cluster.
@@ -73,7 +77,7 @@ const nodeConfig = `<?xml version="1.0"?>
 func startCluster(t *testing.T) []string {
 	t.Helper()
 	bin := serverBinary(t)
-	ports := []int{freePort(t), freePort(t)}
+	ports := freePorts(t, 2)
 	var addrs []string
 	for i, port := range ports {
 		dir := filepath.Join(t.TempDir(), fmt.Sprintf("node%d", i))
