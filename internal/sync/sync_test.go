@@ -204,7 +204,9 @@ func testAzure(t *testing.T, b backend) {
 	h.wantTotal(15, 2)
 
 	b.put(t, run("r3")+"manifest.json", azureManifest("r3", "2026-11-03T02:00:00Z", run("r3")+"part_0_0001.csv"))
+	b.put(t, "exports/other/manifest.json", "{not json")
 	got, _ = h.sync()
+	h.wantStatus(got, "exports/other/manifest.json", billsync.StatusFailed)
 	d := h.wantStatus(got, "llm-costs/2026-10", billsync.StatusIncomplete)
 	if len(d.Missing) != 1 || d.Missing[0] != run("r3")+"part_0_0001.csv" {
 		t.Fatalf("missing: got %v", d.Missing)
