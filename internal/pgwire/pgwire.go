@@ -38,15 +38,22 @@ type Config struct {
 	Now    func() time.Time // nil = time.Now
 	// QueryTimeout bounds each query (default DefaultQueryTimeout).
 	QueryTimeout time.Duration
+	// MaxSessions caps concurrent logins, each holding a DuckDB connection
+	// (default DefaultMaxSessions).
+	MaxSessions int
 }
+
+// DefaultMaxSessions is Config.MaxSessions' default.
+const DefaultMaxSessions = 64
 
 // DefaultQueryTimeout is Config.QueryTimeout's default.
 const DefaultQueryTimeout = 2 * time.Minute
 
 // Server is a PostgreSQL wire endpoint.
 type Server struct {
-	c    Config
-	wire *wire.Server
+	c     Config
+	wire  *wire.Server
+	slots chan struct{} // One per open session.
 }
 
 type ctxKey int
@@ -70,7 +77,10 @@ func New(c Config) (*Server, error) {
 	if c.QueryTimeout <= 0 {
 		c.QueryTimeout = DefaultQueryTimeout
 	}
-	s := &Server{c: c}
+	if c.MaxSessions <= 0 {
+		c.MaxSessions = DefaultMaxSessions
+	}
+	s := &Server{c: c, slots: make(chan struct{}, c.MaxSessions)}
 	ws, err := wire.NewServer(s.parse,
 		wire.SessionAuthStrategy(wire.ClearTextPassword(s.login)),
 		wire.SessionMiddleware(s.openSession),
@@ -115,8 +125,14 @@ func (s *Server) openSession(ctx context.Context) (context.Context, error) {
 	if !ok {
 		return ctx, pgerr.WithCode(errors.New("not authenticated"), codes.InvalidAuthorizationSpecification)
 	}
+	select {
+	case s.slots <- struct{}{}:
+	default:
+		return ctx, pgerr.WithCode(errors.New("too many connections"), codes.TooManyConnections)
+	}
 	ss, err := openSession(ctx, s.c.DB, p)
 	if err != nil {
+		<-s.slots
 		return ctx, err
 	}
 	s.c.Logger.Info("pgwire session", "principal", p.String())
@@ -125,6 +141,7 @@ func (s *Server) openSession(ctx context.Context) (context.Context, error) {
 
 func (s *Server) closeSession(ctx context.Context) error {
 	if ss, ok := ctx.Value(sessionKey).(*session); ok {
+		<-s.slots
 		return ss.close()
 	}
 	return nil

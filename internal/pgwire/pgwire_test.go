@@ -33,7 +33,9 @@ type fixture struct {
 
 var now = time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 
-func serve(t *testing.T) *fixture {
+func serve(t *testing.T) *fixture { return serveWith(t, 0) }
+
+func serveWith(t *testing.T, maxSessions int) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	db, err := duckdb.Open("")
@@ -53,7 +55,8 @@ func serve(t *testing.T) *fixture {
 	if f.ownToken, _, err = keys.Mint(f.own, time.Hour, now); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := pgwire.New(pgwire.Config{DB: db.SQL(), Auth: keys, Now: func() time.Time { return now }})
+	srv, err := pgwire.New(pgwire.Config{DB: db.SQL(), Auth: keys, Now: func() time.Time { return now },
+		MaxSessions: maxSessions})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -307,5 +310,32 @@ func TestHealthCheck(t *testing.T) {
 	var one int32
 	if err := c.QueryRow(context.Background(), "SELECT 1").Scan(&one); err != nil || one != 1 {
 		t.Fatalf("SELECT 1 = %d, %v", one, err)
+	}
+}
+
+// TestMaxSessions refuses a login beyond the cap and accepts one once a session
+// closes.
+func TestMaxSessions(t *testing.T) {
+	f := serveWith(t, 1)
+	ctx := context.Background()
+	first, err := pgx.Connect(ctx, f.url(f.own, f.ownToken))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err := pgx.Connect(ctx, f.url(f.own, f.ownToken)); err == nil {
+		c.Close(ctx)
+		t.Fatal("a second session was accepted")
+	}
+	first.Close(ctx)
+	for i := 0; ; i++ { // The server frees the slot once it sees the close.
+		c, err := pgx.Connect(ctx, f.url(f.own, f.ownToken))
+		if err == nil {
+			c.Close(ctx)
+			break
+		}
+		if i == 1500 {
+			t.Fatalf("no session after the first closed: %v", err)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
