@@ -374,3 +374,50 @@ func TestDeployTreeUpToDate(t *testing.T) {
 		}
 	}
 }
+
+// TestVariableQueriesRun runs every dashboard variable's query through the
+// PostgreSQL endpoint as a customer login: it lists only that customer.
+func TestVariableQueriesRun(t *testing.T) {
+	dir := export(t)
+	var d struct {
+		Templating struct {
+			List []struct {
+				Name  string `json:"name"`
+				Type  string `json:"type"`
+				Query string `json:"query"`
+			} `json:"list"`
+		} `json:"templating"`
+	}
+	if err := json.Unmarshal(read(t, dir, grafana.DashboardsDir+"/overview.json"), &d); err != nil {
+		t.Fatal(err)
+	}
+	w := newWorld(t)
+	id := w.data.Customers[0].ID
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, w.customerURL(t, id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	n := 0
+	for _, v := range d.Templating.List {
+		if v.Type != "query" {
+			continue
+		}
+		n++
+		rows, err := conn.Query(ctx, v.Query)
+		if err != nil {
+			t.Fatalf("%s: %v", v.Name, err)
+		}
+		vals, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil || len(vals) == 0 {
+			t.Fatalf("%s: %v values, %v", v.Name, vals, err)
+		}
+		if v.Name == "customer_id" && !slices.Equal(vals, []string{id}) {
+			t.Errorf("customer_id values = %v, want only %s", vals, id)
+		}
+	}
+	if n != len(grafana.Variables) {
+		t.Errorf("%d query variables, want %d", n, len(grafana.Variables))
+	}
+}
