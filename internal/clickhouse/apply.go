@@ -99,10 +99,19 @@ func (a *applier) run(ctx context.Context) error {
 	if err := a.events(ctx); err != nil {
 		return err
 	}
+	if len(a.order) == 0 {
+		return nil
+	}
 	if err := a.publish(ctx); err != nil {
 		return fmt.Errorf("publish: %w", err)
 	}
-	a.s.dropSuperseded(ctx, a.order, a.version)
+	var superseded []cost.Partition
+	for _, p := range a.order {
+		if _, ok := a.current[p]; ok {
+			superseded = append(superseded, p)
+		}
+	}
+	a.s.dropSuperseded(ctx, superseded, a.version)
 	return nil
 }
 
@@ -322,8 +331,8 @@ func (s *Store) insertEvents(ctx context.Context, occs []occurrence, eventBatch 
 	return nil
 }
 
-// dropSuperseded deletes the rows of older versions of the given partitions, which
-// readers no longer see. It is an asynchronous mutation; failure leaves only
+// dropSuperseded deletes the rows of older versions of the given partitions
+// (those published before this apply), which readers no longer see. It is an asynchronous mutation; failure leaves only
 // invisible rows behind, so it is not reported.
 func (s *Store) dropSuperseded(ctx context.Context, parts []cost.Partition, version uint64) {
 	if len(parts) == 0 {

@@ -76,7 +76,10 @@ func Open(ctx context.Context, c Config) (*Store, error) {
 	}
 	opts.Protocol = ch.Native
 	if c.Cluster != "" {
-		opts.Settings = ch.Settings{"insert_distributed_sync": 1}
+		if opts.Settings == nil {
+			opts.Settings = ch.Settings{}
+		}
+		opts.Settings["insert_distributed_sync"] = 1
 	}
 	if err := createDatabase(ctx, *opts, db); err != nil {
 		return nil, err
