@@ -138,3 +138,29 @@ func TestEmail_STARTTLS(t *testing.T) {
 		t.Errorf("mailbox = %+v, want one message over TLS", msgs)
 	}
 }
+
+func TestWebhook_RetriesThenSucceeds(t *testing.T) {
+	hook := newWebhook(t, "k")
+	hook.failFirst = 2
+	db, err := duckdb.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	now := func() time.Time { return time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC) }
+	e := alert.New(alert.Config{Query: query.NewService(db, now), Store: db, Alerts: db,
+		Channels: []cost.AlertChannel{{ID: "hook", Type: cost.ChannelWebhook, URL: hook.srv.URL, Secret: "k"}},
+		Retry:    alert.Retry{Attempts: 4, Backoff: time.Millisecond, Timeout: 10 * time.Second}})
+	ctx, admin := context.Background(), cost.AdminPrincipal()
+	r := &cost.AlertRule{Name: "Spike", Kind: cost.AlertAnomaly, Channels: []string{"hook"}, Enabled: true}
+	if err := e.SaveRule(ctx, admin, r); err != nil {
+		t.Fatal(err)
+	}
+	ev, err := e.TestRule(ctx, admin, r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev.Delivery != cost.DeliverySent || ev.Deliveries[0].Attempts != 3 || len(hook.received()) != 1 {
+		t.Errorf("delivery = %+v, received %d; want sent on the third attempt", ev.Deliveries, len(hook.received()))
+	}
+}

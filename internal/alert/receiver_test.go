@@ -22,10 +22,12 @@ type webhook struct {
 	srv    *httptest.Server
 	mu     sync.Mutex
 	got    []alert.Payload
-	bad    int           // Requests with a wrong signature.
-	fail   bool          // Answer 503 instead of accepting.
-	hold   chan struct{} // When set, requests wait for it to close.
-	tries  int
+	bad    int  // Requests with a wrong signature.
+	fail   bool // Answer 503 instead of accepting.
+	// failFirst answers 503 to this many requests first.
+	failFirst int
+	hold      chan struct{} // When set, requests wait for it to close.
+	tries     int
 }
 
 func newWebhook(t *testing.T, secret string) *webhook {
@@ -39,7 +41,7 @@ func (w *webhook) serve(rw http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	w.mu.Lock()
 	w.tries++
-	hold, fail := w.hold, w.fail
+	hold, fail := w.hold, w.fail || w.tries <= w.failFirst
 	w.mu.Unlock()
 	if hold != nil {
 		<-hold
