@@ -168,16 +168,21 @@ type AlertStore interface {
 // AlertService manages alert rules, channels and history in a principal's scope:
 // a customer principal sees and manages only its own.
 type AlertService interface {
+	// Rules lists the rules in p's scope.
 	Rules(ctx context.Context, p Principal) ([]AlertRule, error)
+	// Rule returns one rule in p's scope; CodeNotFound otherwise.
 	Rule(ctx context.Context, p Principal, id string) (*AlertRule, error)
 	// SaveRule validates and stores r (ID == "" creates).
 	SaveRule(ctx context.Context, p Principal, r *AlertRule) error
+	// DeleteRule removes a rule in p's scope and its state.
 	DeleteRule(ctx context.Context, p Principal, id string) error
 	// Channels returns channels redacted.
 	Channels(ctx context.Context, p Principal) ([]AlertChannel, error)
 	// SaveChannel validates and stores c; empty secrets keep the stored ones.
 	SaveChannel(ctx context.Context, p Principal, c *AlertChannel) error
+	// DeleteChannel removes a stored channel in p's scope.
 	DeleteChannel(ctx context.Context, p Principal, id string) error
+	// Events lists alert history in p's scope, newest first.
 	Events(ctx context.Context, p Principal, f AlertEventFilter) ([]AlertEvent, error)
 	// TestRule sends a test notification for a rule to its channels and returns its event.
 	TestRule(ctx context.Context, p Principal, id string) (*AlertEvent, error)
