@@ -235,6 +235,6 @@ func panel(d cost.DashboardDef, p cost.PanelDef, id uint32) (cog.Builder[dashboa
 
 // customerPanels list a customer per row; their data links open the customer.
 var customerPanels = map[string]bool{
-	"overview/top-customers": true, "customers/customer-heatmap": true,
+	"overview/top-customers": true,
 	"customers/top-spenders": true, "anomalies/unusual-customers": true,
 }

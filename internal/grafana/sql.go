@@ -86,9 +86,11 @@ var PanelSQL = map[string]panelQuery{
 		FROM unified_costs WHERE date BETWEEN ` + toDay + ` - 7 AND ` + toDay + `
 		AND token_type IS NOT NULL AND ` + vars + `
 		GROUP BY model HAVING sum(usage_amount) > 100000 ORDER BY cost_per_1k`),
-	"customers/customer-heatmap": q(`SELECT customer_id, date_trunc('week', date)::date AS week, sum(cost_usd) AS weekly_cost
+	// One series per customer, one cell per week: the heatmap's rows and columns.
+	"customers/customer-heatmap": ts(`SELECT date_trunc('week', date)::date AS "time", customer_id AS metric,
+		sum(cost_usd) AS weekly_cost
 		FROM unified_costs WHERE ` + inRange + ` AND customer_id IS NOT NULL AND ` + vars + `
-		GROUP BY customer_id, week ORDER BY week, customer_id`),
+		GROUP BY 1, 2 ORDER BY 1, 2`),
 	"customers/top-spenders": q(`SELECT customer_id, sum(cost_usd) AS mtd_cost,
 		sum(CASE WHEN date >= ` + toDay + ` - 7 THEN cost_usd ELSE 0 END) AS last_7_days,
 		count(DISTINCT date) AS active_days,
