@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -77,6 +78,13 @@ func readSyncFile(path string) ([]syncSource, error) {
 		return nil, cost.FieldErrorf("LLMCOST_SYNC_SOURCES", "%s lists no sources.", path)
 	}
 	for i, s := range f.Sources {
+		if strings.TrimSpace(s.Name) == "" {
+			return nil, cost.FieldErrorf(fmt.Sprintf("sources[%d].name", i), "%s: source %d has no name.", path, i+1)
+		}
+		if !slices.Contains(billsync.Kinds, s.Kind) {
+			return nil, cost.FieldErrorf(fmt.Sprintf("sources[%d].kind", i), "%s: source %d (%s): kind %q is not one of %s.",
+				path, i+1, s.Name, s.Kind, strings.Join(billsync.Kinds, ", "))
+		}
 		if _, _, _, err := splitBucketURL(s.URL); err != nil {
 			return nil, cost.FieldErrorf(fmt.Sprintf("sources[%d].url", i), "%s: source %d (%s): %v", path, i+1, s.Name, err)
 		}

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/fsouza/fake-gcs-server/fakestorage"
+
+	"github.com/llmcost/llmcost/internal/cost"
+)
+
+// TestSync_GCS syncs a month of exports from an in-process fake GCS twice: the
+// first run applies it, the second finds it unchanged.
+func TestSync_GCS(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	srv, err := fakestorage.NewServerWithOptions(fakestorage.Options{Scheme: "http", Host: "127.0.0.1", Port: uint16(port),
+		PublicHost: fmt.Sprintf("127.0.0.1:%d", port)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Stop()
+	srv.CreateBucketWithOpts(fakestorage.CreateBucketOpts{Name: "exports"})
+	csv := "date,cloud_provider,service,model,token_type,cost_usd,usage_amount,customer_id\n" +
+		"2026-10-01,GCP,Vertex AI,gemini-2.5-pro,input,12.5,1000000,cust_acme\n" +
+		"2026-10-02,GCP,Vertex AI,gemini-2.5-pro,output,9.5,100000,\n"
+	srv.CreateObject(fakestorage.Object{ObjectAttrs: fakestorage.ObjectAttrs{BucketName: "exports",
+		Name: "llm/invoice_month=202610/part-0.csv"}, Content: []byte(csv)})
+	t.Setenv("STORAGE_EMULATOR_HOST", fmt.Sprintf("127.0.0.1:%d", port))
+
+	dir := t.TempDir()
+	sources := filepath.Join(dir, "sources.json")
+	body := `{"sources":[{"name":"gcp","kind":"gcp-billing","format":"unified","url":"gs://exports/llm/"}]}`
+	if err := os.WriteFile(sources, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"LLMCOST_DATA": filepath.Join(dir, "data"), "LLMCOST_NOW": "2026-11-05", "LLMCOST_LOG_LEVEL": "warn"}
+	m := mustRun(t, env, "sync", "--sources", sources)
+	if out := m.Stdout.(*bytes.Buffer).String(); !strings.Contains(out, "gcp applied 2026-10") || !strings.Contains(out, "$22.00") {
+		t.Fatalf("first sync printed %q, want gcp applied 2026-10 … $22.00", out)
+	}
+	m.Close()
+	m = mustRun(t, env, "sync", "--sources", sources)
+	if out := m.Stdout.(*bytes.Buffer).String(); !strings.Contains(out, "gcp unchanged 2026-10") {
+		t.Fatalf("second sync printed %q, want gcp unchanged 2026-10", out)
+	}
+}
+
+func TestReadSyncFile_Errors(t *testing.T) {
+	tests := []struct {
+		name, body, wantField string
+	}{
+		{"UnknownField", `{"sources":[{"name":"a","kind":"aws-cur","url":"s3://b/p","bucket":"x"}]}`, "LLMCOST_SYNC_SOURCES"},
+		{"NoSources", `{"sources":[]}`, "LLMCOST_SYNC_SOURCES"},
+		{"BadScheme", `{"sources":[{"name":"a","kind":"aws-cur","url":"ftp://b/p"}]}`, "sources[0].url"},
+		{"NoName", `{"sources":[{"kind":"aws-cur","url":"s3://b/p"}]}`, "sources[0].name"},
+		{"UnknownKind", `{"sources":[{"name":"a","kind":"oci","url":"s3://b/p"}]}`, "sources[0].kind"},
+		{"NoBucket", `{"sources":[{"name":"a","kind":"gcp-billing","url":"gs:///p"}]}`, "sources[0].url"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "sources.json")
+			if err := os.WriteFile(path, []byte(tt.body), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, err := readSyncFile(path)
+			if got := cost.ErrorField(err); got != tt.wantField {
+				t.Fatalf("error field %q, want %q (err %v)", got, tt.wantField, err)
+			}
+		})
+	}
+}
