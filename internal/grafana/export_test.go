@@ -314,6 +314,12 @@ func TestExportAlerting(t *testing.T) {
 				t.Errorf("rule %s: data source %q", r.UID, q.DatasourceUID)
 			}
 		}
+		if r.DashboardUID != "" {
+			d := dashboardByUID(r.DashboardUID)
+			if d == nil || r.PanelID < 1 || r.PanelID > len(d.Panels) {
+				t.Errorf("rule %s: no panel %d on dashboard %q", r.UID, r.PanelID, r.DashboardUID)
+			}
+		}
 		if !refs[r.Condition] {
 			t.Errorf("rule %s: condition %q is not a query", r.UID, r.Condition)
 		}
@@ -420,4 +426,13 @@ func TestVariableQueriesRun(t *testing.T) {
 	if n != len(grafana.Variables) {
 		t.Errorf("%d query variables, want %d", n, len(grafana.Variables))
 	}
+}
+
+func dashboardByUID(uid string) *cost.DashboardDef {
+	for i := range cost.Dashboards {
+		if cost.Dashboards[i].UID == uid {
+			return &cost.Dashboards[i]
+		}
+	}
+	return nil
 }
