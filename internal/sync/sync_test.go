@@ -251,11 +251,13 @@ func TestS3(t *testing.T) {
 func TestGCS(t *testing.T) {
 	b := gcsBackend(t)
 	t.Run("gcp", func(t *testing.T) { testGCP(t, b) })
+	t.Run("gcp-native", func(t *testing.T) { testGCPNative(t, b) })
 }
 
 func TestAzureBlob(t *testing.T) {
 	b := azureBackend(t)
 	t.Run("azure", func(t *testing.T) { testAzure(t, b) })
+	t.Run("azure-native", func(t *testing.T) { testAzureNative(t, b) })
 }
 
 // curRow is one CUR 2.0 Bedrock usage row of September 2026 for payer 111111111111.
@@ -299,4 +301,58 @@ func testDataExports(t *testing.T, b backend) {
 	got, _ = h.sync()
 	h.wantStatus(got, "llm/2026-09", billsync.StatusApplied)
 	h.wantTotal(8, 2)
+}
+
+// gcpRow is one Cloud Billing export row (newline-delimited JSON) of invoice month 2026-10.
+func gcpRow(day int, cost, credit float64) string {
+	return fmt.Sprintf(`{"billing_account_id":"01A2B3-C4D5E6-F7A8B9","service":{"id":"C7E2-9256-1C43","description":"Vertex AI"},`+
+		`"sku":{"id":"FDAB-647C-5A22","description":"Gemini 2.5 Flash GA Text Input - Predictions"},`+
+		`"usage_start_time":"2026-10-%02d 00:00:00 UTC","usage_end_time":"2026-10-%02d 01:00:00 UTC",`+
+		`"project":{"id":"acme-prod","labels":[]},"labels":[{"key":"customer_id","value":"acme"}],"location":{"region":"us-central1"},`+
+		`"cost":%g,"currency":"USD","usage":{"amount":"1000000","unit":"requests"},`+
+		`"credits":[{"name":"Free tier","amount":%g,"type":"FREE_TIER"}],"invoice":{"month":"202610"},"cost_type":"regular"}`+"\n",
+		day, day, cost, credit)
+}
+
+// testGCPNative re-reads a changed open month of native GCP billing rows; net cost is cost + credits.
+func testGCPNative(t *testing.T, b backend) {
+	h := newHarness(t, b, billsync.KindGCP, "native/")
+	h.src.Format = ""
+	b.put(t, "native/2026-10/export-0.json", gcpRow(1, 4.5, -0.5)+gcpRow(2, 3, 0))
+	got, _ := h.sync()
+	h.wantStatus(got, "2026-10", billsync.StatusApplied)
+	h.wantTotal(7, 2)
+	b.put(t, "native/2026-10/export-0.json", gcpRow(1, 4.5, -1.5))
+	got, _ = h.sync()
+	h.wantStatus(got, "2026-10", billsync.StatusApplied)
+	h.wantTotal(3, 1)
+}
+
+const azureHeader = "\ufeffinvoiceId,billingAccountId,billingPeriodStartDate,date,subscriptionId,subscriptionName,resourceGroupName," +
+	"resourceId,resourceLocation,productName,meterCategory,meterSubCategory,meterName,quantity,unitOfMeasure," +
+	"costInBillingCurrency,billingCurrency,tags,chargeType\n"
+
+// azureRow is one MCA cost-details row of October 2026 (US dates).
+func azureRow(day int, direction string, thousands, cost float64) string {
+	meter := "gpt 4o 0513 " + direction + " global Tokens"
+	return fmt.Sprintf(`,B-1,10/01/2026,10/%02d/2026,sub-a,Sub A,rg-ai,/subscriptions/sub-a/resourceGroups/rg-ai/providers/`+
+		`Microsoft.CognitiveServices/accounts/oai1,eastus,Azure OpenAI,Foundry Models,%s,%s,%g,1K,%g,USD,"""customer_id"": ""acme""",Usage`+"\n",
+		day, meter, meter, thousands, cost)
+}
+
+// testAzureNative restates October from native MCA cost-details files.
+func testAzureNative(t *testing.T, b backend) {
+	h := newHarness(t, b, billsync.KindAzure, "mca/")
+	h.src.Format = ""
+	run := func(id string) string { return "mca/llm-costs/20261001-20261031/" + id + "/" }
+	b.put(t, run("r1")+"part_0_0001.csv", azureHeader+azureRow(2, "Input", 1500, 3.75)+azureRow(2, "Output", 100, 1.5))
+	b.put(t, run("r1")+"manifest.json", azureManifest("r1", "2026-11-01T02:00:00Z", run("r1")+"part_0_0001.csv"))
+	got, _ := h.sync()
+	h.wantStatus(got, "llm-costs/2026-10", billsync.StatusApplied)
+	h.wantTotal(5.25, 2)
+	b.put(t, run("r2")+"part_0_0001.csv", azureHeader+azureRow(2, "Input", 800, 2))
+	b.put(t, run("r2")+"manifest.json", azureManifest("r2", "2026-11-02T02:00:00Z", run("r2")+"part_0_0001.csv"))
+	got, _ = h.sync()
+	h.wantStatus(got, "llm-costs/2026-10", billsync.StatusApplied)
+	h.wantTotal(2, 1)
 }
