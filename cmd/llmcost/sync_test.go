@@ -8,15 +8,18 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fsouza/fake-gcs-server/fakestorage"
 
 	"github.com/llmcost/llmcost/internal/cost"
 )
 
-// TestSync_GCS syncs a month of exports from an in-process fake GCS twice: the
-// first run applies it, the second finds it unchanged.
-func TestSync_GCS(t *testing.T) {
+// fakeGCS starts fake-gcs-server in-process with one month of unified exports
+// in gs://exports/llm/, points the GCS client at it, and returns a sources file
+// naming it.
+func fakeGCS(t *testing.T, dir string) string {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -28,7 +31,7 @@ func TestSync_GCS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer srv.Stop()
+	t.Cleanup(srv.Stop)
 	srv.CreateBucketWithOpts(fakestorage.CreateBucketOpts{Name: "exports"})
 	csv := "date,cloud_provider,service,model,token_type,cost_usd,usage_amount,customer_id\n" +
 		"2026-10-01,GCP,Vertex AI,gemini-2.5-pro,input,12.5,1000000,cust_acme\n" +
@@ -37,12 +40,19 @@ func TestSync_GCS(t *testing.T) {
 		Name: "llm/invoice_month=202610/part-0.csv"}, Content: []byte(csv)})
 	t.Setenv("STORAGE_EMULATOR_HOST", fmt.Sprintf("127.0.0.1:%d", port))
 
-	dir := t.TempDir()
 	sources := filepath.Join(dir, "sources.json")
 	body := `{"sources":[{"name":"gcp","kind":"gcp-billing","format":"unified","url":"gs://exports/llm/"}]}`
 	if err := os.WriteFile(sources, []byte(body), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	return sources
+}
+
+// TestSync_GCS syncs a month of exports from an in-process fake GCS twice: the
+// first run applies it, the second finds it unchanged.
+func TestSync_GCS(t *testing.T) {
+	dir := t.TempDir()
+	sources := fakeGCS(t, dir)
 	env := map[string]string{"LLMCOST_DATA": filepath.Join(dir, "data"), "LLMCOST_NOW": "2026-11-05", "LLMCOST_LOG_LEVEL": "warn"}
 	m := mustRun(t, env, "sync", "--sources", sources)
 	if out := m.Stdout.(*bytes.Buffer).String(); !strings.Contains(out, "gcp applied 2026-10") || !strings.Contains(out, "$22.00") {
@@ -52,6 +62,27 @@ func TestSync_GCS(t *testing.T) {
 	m = mustRun(t, env, "sync", "--sources", sources)
 	if out := m.Stdout.(*bytes.Buffer).String(); !strings.Contains(out, "gcp unchanged 2026-10") {
 		t.Fatalf("second sync printed %q, want gcp unchanged 2026-10", out)
+	}
+}
+
+// TestServe_ScheduledSync starts serve with a sources file; its first scheduled
+// sync applies the month without any request.
+func TestServe_ScheduledSync(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"LLMCOST_NOW": "2026-11-05", "LLMCOST_LOG_LEVEL": "warn", "LLMCOST_SYNC_SOURCES": fakeGCS(t, dir)}
+	m := mustRun(t, env, "serve", "--data", filepath.Join(dir, "data"), "--addr", "127.0.0.1:0")
+	for i := 0; ; i++ {
+		if _, err := m.Store.Setting(t.Context(), "sync/gcp/2026-10"); err == nil {
+			break
+		} else if cost.ErrorCode(err) != cost.CodeNotFound || i == 600 {
+			t.Fatalf("scheduled sync recorded nothing: %v\nstderr: %s", err, m.Stderr)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	var sum float64
+	err := m.Store.Lines(t.Context(), cost.LineFilter{}, func(l *cost.LineItem) error { sum += l.CostUSD; return nil })
+	if err != nil || sum != 22 {
+		t.Fatalf("stored $%v (%v), want $22", sum, err)
 	}
 }
 
