@@ -63,7 +63,7 @@ func discoverAWS(ctx context.Context, b cost.Bucket, objs []cost.Object) ([]Deli
 		if !ok {
 			order = append(order, d.Key)
 		}
-		if !ok || d.updated.After(prev.updated) {
+		if !ok || newerCUR(d, prev) {
 			latest[d.Key] = d
 		}
 	}
@@ -71,6 +71,22 @@ func discoverAWS(ctx context.Context, b cost.Bucket, objs []cost.Object) ([]Deli
 		out = append(out, latest[k])
 	}
 	return out, nil
+}
+
+// periodFolder matches the folder a CUR report keeps its current manifest in:
+// "20261001-20261101" (legacy) or "BILLING_PERIOD=2026-10" (Data Exports).
+var periodFolder = regexp.MustCompile(`^(\d{8}-\d{8}|BILLING_PERIOD=\d{4}-\d{2})$`)
+
+// newerCUR reports whether manifest d supersedes prev for the same period. The
+// manifest in the period folder names the current delivery; copies kept in
+// per-assembly folders (versioned reports) only win when no such manifest exists.
+func newerCUR(d, prev Delivery) bool {
+	dTop := periodFolder.MatchString(path.Base(path.Dir(d.Manifest)))
+	prevTop := periodFolder.MatchString(path.Base(path.Dir(prev.Manifest)))
+	if dTop != prevTop {
+		return dTop
+	}
+	return d.updated.After(prev.updated)
 }
 
 // finish fills a delivery's missing files and fingerprint from the listing.

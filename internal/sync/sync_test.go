@@ -151,8 +151,12 @@ func testCUR(t *testing.T, b backend) {
 
 	b.put(t, dir+"a2/llm-1.csv", rows(11, 4))
 	b.put(t, manifest, curManifest("a2", dir+"a2/llm-1.csv"))
+	// A versioned report's copy of an older manifest, written later, does not win.
+	b.put(t, dir+"a1/llm-Manifest.json", curManifest("a1", dir+"a1/llm-1.csv", dir+"a1/llm-2.csv"))
 	got, _ = h.sync()
-	h.wantStatus(got, "llm/2026-10", billsync.StatusApplied)
+	if d := h.wantStatus(got, "llm/2026-10", billsync.StatusApplied); d.ID != "a2" {
+		t.Fatalf("applied %s, want a2", d.ID)
+	}
 	h.wantTotal(15, 2)
 
 	b.put(t, dir+"a3/llm-1.csv", rows(1))
