@@ -248,18 +248,21 @@ func testGCP(t *testing.T, b backend) {
 
 func TestS3(t *testing.T) {
 	b := s3Backend(t)
+	t.Run("bucket", func(t *testing.T) { testBucket(t, b) })
 	t.Run("cur", func(t *testing.T) { testCUR(t, b) })
 	t.Run("data-exports", func(t *testing.T) { testDataExports(t, b) })
 }
 
 func TestGCS(t *testing.T) {
 	b := gcsBackend(t)
+	t.Run("bucket", func(t *testing.T) { testBucket(t, b) })
 	t.Run("gcp", func(t *testing.T) { testGCP(t, b) })
 	t.Run("gcp-native", func(t *testing.T) { testGCPNative(t, b) })
 }
 
 func TestAzureBlob(t *testing.T) {
 	b := azureBackend(t)
+	t.Run("bucket", func(t *testing.T) { testBucket(t, b) })
 	t.Run("azure", func(t *testing.T) { testAzure(t, b) })
 	t.Run("azure-native", func(t *testing.T) { testAzureNative(t, b) })
 }
@@ -359,4 +362,35 @@ func testAzureNative(t *testing.T, b backend) {
 	got, _ = h.sync()
 	h.wantStatus(got, "llm-costs/2026-10", billsync.StatusApplied)
 	h.wantTotal(2, 1)
+}
+
+// testBucket checks the cost.Bucket contract of an adapter: prefix listing in
+// key order with sizes and ETags, reading, and CodeNotFound for a missing object.
+func testBucket(t *testing.T, b backend) {
+	ctx := context.Background()
+	b.put(t, "contract/b.csv", "bb")
+	b.put(t, "contract/a.csv", "a")
+	b.put(t, "other/c.csv", "ccc")
+	objs, err := b.bucket.List(ctx, "contract/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(objs) != 2 || objs[0].Key != "contract/a.csv" || objs[0].Size != 1 || objs[1].Key != "contract/b.csv" || objs[1].Size != 2 {
+		t.Fatalf("list: got %+v, want contract/a.csv (1 byte), contract/b.csv (2 bytes)", objs)
+	}
+	if objs[0].ETag == "" || objs[0].Updated.IsZero() {
+		t.Errorf("list: %+v lacks an ETag or a time", objs[0])
+	}
+	r, err := b.bucket.Open(ctx, "contract/b.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := io.ReadAll(r)
+	r.Close()
+	if err != nil || string(data) != "bb" {
+		t.Fatalf("read: got %q, %v; want bb", data, err)
+	}
+	if _, err := b.bucket.Open(ctx, "contract/missing.csv"); cost.ErrorCode(err) != cost.CodeNotFound {
+		t.Fatalf("missing object: got %v, want not_found", err)
+	}
 }
