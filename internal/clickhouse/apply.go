@@ -43,7 +43,7 @@ type published struct {
 // Returns CodeInvalid if a line names a partition not listed in b.Replace, if a line
 // has no date, or if an event has no id or the batch has events but no EventBatch.
 func (s *Store) Apply(ctx context.Context, b *cost.Batch) (*cost.ApplyResult, error) {
-	if err := checkBatch(b); err != nil {
+	if err := b.Validate(); err != nil {
 		return nil, err
 	}
 	occs, dropped := splitEvents(b.Events)

@@ -1,57 +1,8 @@
 package clickhouse
 
 import (
-	"math"
-
 	"github.com/llmcost/llmcost/internal/cost"
 )
-
-// checkBatch validates a batch before anything is written.
-func checkBatch(b *cost.Batch) error {
-	parts := make(map[cost.Partition]bool, len(b.Replace))
-	for _, p := range b.Replace {
-		parts[p] = true
-	}
-	for i := range b.Lines {
-		l := &b.Lines[i]
-		if !parts[cost.Partition{Source: l.Source, Key: l.SourcePartition}] {
-			return cost.Errorf(cost.CodeInvalid, "Line %d names partition %s %q, which the batch does not replace.",
-				i+1, l.Source, l.SourcePartition)
-		}
-		if l.Date.IsZero() {
-			return cost.Errorf(cost.CodeInvalid, "Line %d has no date.", i+1)
-		}
-		if !finite(l.CostUSD, l.Cost, l.UsageAmount) || l.ListCostUSD != nil && !finite(*l.ListCostUSD) {
-			return cost.Errorf(cost.CodeInvalid, "Line %d has a cost or usage that is not a finite number.", i+1)
-		}
-	}
-	if len(b.Events) > 0 && b.EventBatch == "" {
-		return cost.Errorf(cost.CodeInvalid, "The batch has events but no event batch id.")
-	}
-	for i := range b.Events {
-		u := &b.Events[i]
-		if u.EventID == "" {
-			return cost.Errorf(cost.CodeInvalid, "Event usage %d has no event id.", i+1)
-		}
-		if u.Time.IsZero() {
-			return cost.Errorf(cost.CodeInvalid, "Event %q has no time.", u.EventID)
-		}
-		if !finite(u.CostUSD) {
-			return cost.Errorf(cost.CodeInvalid, "Event %q has a cost that is not a finite number.", u.EventID)
-		}
-	}
-	return nil
-}
-
-// finite reports whether every x is neither NaN nor infinite.
-func finite(xs ...float64) bool {
-	for _, x := range xs {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return false
-		}
-	}
-	return true
-}
 
 // occurrence is one event's usages within a batch.
 type occurrence struct {

@@ -1,5 +1,7 @@
 package cost
 
+import "math"
+
 // Partition names one replaceable unit of billing data: a source × account ×
 // billing period (e.g. "aws-cur", "123456789012/2026-10"), or an event batch.
 type Partition struct {
@@ -45,4 +47,53 @@ type IngestSummary struct {
 	UnpricedModels     []string    `json:"unpriced_models,omitempty"`
 	CostUSD            float64     `json:"cost_usd"`
 	Warnings           []string    `json:"warnings,omitempty"`
+}
+
+// Validate checks a batch before anything is written: every line names a partition
+// the batch replaces, has a date and finite figures; every event usage has an id, a
+// time and a finite cost. Stores call it first in Apply.
+func (b *Batch) Validate() error {
+	parts := make(map[Partition]bool, len(b.Replace))
+	for _, p := range b.Replace {
+		parts[p] = true
+	}
+	for i := range b.Lines {
+		l := &b.Lines[i]
+		if !parts[Partition{Source: l.Source, Key: l.SourcePartition}] {
+			return Errorf(CodeInvalid, "Line %d names partition %s %q, which the batch does not replace.",
+				i+1, l.Source, l.SourcePartition)
+		}
+		if l.Date.IsZero() {
+			return Errorf(CodeInvalid, "Line %d has no date.", i+1)
+		}
+		if !finite(l.CostUSD, l.Cost, l.UsageAmount) || l.ListCostUSD != nil && !finite(*l.ListCostUSD) {
+			return Errorf(CodeInvalid, "Line %d has a cost or usage that is not a finite number.", i+1)
+		}
+	}
+	if len(b.Events) > 0 && b.EventBatch == "" {
+		return Errorf(CodeInvalid, "The batch has events but no event batch id.")
+	}
+	for i := range b.Events {
+		u := &b.Events[i]
+		if u.EventID == "" {
+			return Errorf(CodeInvalid, "Event usage %d has no event id.", i+1)
+		}
+		if u.Time.IsZero() {
+			return Errorf(CodeInvalid, "Event %q has no time.", u.EventID)
+		}
+		if !finite(u.CostUSD) {
+			return Errorf(CodeInvalid, "Event %q has a cost that is not a finite number.", u.EventID)
+		}
+	}
+	return nil
+}
+
+// finite reports whether every x is neither NaN nor infinite.
+func finite(xs ...float64) bool {
+	for _, x := range xs {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return false
+		}
+	}
+	return true
 }

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
-	"math"
 	"slices"
 	"time"
 
@@ -25,7 +24,7 @@ const EventSource = "events"
 // Returns CodeInvalid if a line names a partition not listed in b.Replace, if a line
 // has no date, or if an event has no id or the batch has events but no EventBatch.
 func (db *DB) Apply(ctx context.Context, b *cost.Batch) (*cost.ApplyResult, error) {
-	if err := checkBatch(b); err != nil {
+	if err := b.Validate(); err != nil {
 		return nil, err
 	}
 	usages, dupWithin, ids := dedupeUsages(b.Events)
@@ -51,53 +50,6 @@ func (db *DB) Apply(ctx context.Context, b *cost.Batch) (*cost.ApplyResult, erro
 		return nil, fmt.Errorf("duckdb: apply: %w", err)
 	}
 	return a.res, nil
-}
-
-// checkBatch validates a batch before anything is written.
-func checkBatch(b *cost.Batch) error {
-	parts := make(map[cost.Partition]bool, len(b.Replace))
-	for _, p := range b.Replace {
-		parts[p] = true
-	}
-	for i := range b.Lines {
-		l := &b.Lines[i]
-		if !parts[cost.Partition{Source: l.Source, Key: l.SourcePartition}] {
-			return cost.Errorf(cost.CodeInvalid, "Line %d names partition %s %q, which the batch does not replace.",
-				i+1, l.Source, l.SourcePartition)
-		}
-		if l.Date.IsZero() {
-			return cost.Errorf(cost.CodeInvalid, "Line %d has no date.", i+1)
-		}
-		if !finite(l.CostUSD, l.Cost, l.UsageAmount) || l.ListCostUSD != nil && !finite(*l.ListCostUSD) {
-			return cost.Errorf(cost.CodeInvalid, "Line %d has a cost or usage that is not a finite number.", i+1)
-		}
-	}
-	if len(b.Events) > 0 && b.EventBatch == "" {
-		return cost.Errorf(cost.CodeInvalid, "The batch has events but no event batch id.")
-	}
-	for i := range b.Events {
-		u := &b.Events[i]
-		if u.EventID == "" {
-			return cost.Errorf(cost.CodeInvalid, "Event usage %d has no event id.", i+1)
-		}
-		if u.Time.IsZero() {
-			return cost.Errorf(cost.CodeInvalid, "Event %q has no time.", u.EventID)
-		}
-		if !finite(u.CostUSD) {
-			return cost.Errorf(cost.CodeInvalid, "Event %q has a cost that is not a finite number.", u.EventID)
-		}
-	}
-	return nil
-}
-
-// finite reports whether every x is neither NaN nor infinite.
-func finite(xs ...float64) bool {
-	for _, x := range xs {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return false
-		}
-	}
-	return true
 }
 
 // dedupeUsages drops repeated events within a batch. An event's usages are

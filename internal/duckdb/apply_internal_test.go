@@ -71,7 +71,7 @@ func TestCheckBatch(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := checkBatch(&tt.b)
+			err := tt.b.Validate()
 			if got := cost.ErrorCode(err); got != tt.want {
 				t.Errorf("code=%q, want %q (err %v)", got, tt.want, err)
 			}
