@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/llmcost/llmcost/internal/alert"
 	"github.com/llmcost/llmcost/internal/auth"
 	"github.com/llmcost/llmcost/internal/cost"
 	"github.com/llmcost/llmcost/internal/duckdb"
@@ -78,7 +79,10 @@ func BenchmarkDashboardRender(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv := httpapi.NewServer(httpapi.Config{Addr: "127.0.0.1:0", Store: db, Query: query.NewService(db, clock),
+	q := query.NewService(db, clock)
+	alerts := alert.New(alert.Config{Query: q, Store: db, Alerts: db})
+	defer alerts.Close()
+	srv := httpapi.NewServer(httpapi.Config{Addr: "127.0.0.1:0", Store: db, Query: q, Alerts: alerts,
 		Keyring: kr, UI: web.Handler(), Logger: slog.New(slog.DiscardHandler), Now: clock})
 	if err := srv.Open(); err != nil {
 		b.Fatal(err)

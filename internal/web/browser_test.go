@@ -198,7 +198,9 @@ type panelInfo struct {
 	Text   string `json:"text"`
 }
 
-const panelsJS = `[...document.querySelectorAll('.panel')].map((p) => {
+// panelsJS reports the catalog's panels; UI-only panels (data-extra) are
+// checked by extraPanel.
+const panelsJS = `[...document.querySelectorAll('.panel:not([data-extra])')].map((p) => {
 	const chartEl = p.querySelector('.chart');
 	const chart = chartEl && window.echarts.getInstanceByDom(chartEl);
 	let points = 0;

@@ -20,6 +20,7 @@ import (
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 
+	"github.com/llmcost/llmcost/internal/alert"
 	"github.com/llmcost/llmcost/internal/auth"
 	"github.com/llmcost/llmcost/internal/cost"
 	"github.com/llmcost/llmcost/internal/demo"
@@ -36,6 +37,7 @@ type stack struct {
 	admin   string
 	keyring *auth.Keyring
 	store   cost.Store
+	alerts  *alert.Engine
 	data    *demo.Dataset
 	now     time.Time
 }
@@ -59,11 +61,15 @@ func startStack(t testing.TB) *stack {
 	if err != nil {
 		t.Fatal(err)
 	}
+	q := query.NewService(db, clock)
+	alerts := alert.New(alert.Config{Query: q, Store: db, Alerts: db})
+	t.Cleanup(func() { alerts.Close() })
 	srv := httpapi.NewServer(httpapi.Config{
 		Addr:    "127.0.0.1:0",
 		Store:   db,
-		Query:   query.NewService(db, clock),
+		Query:   q,
 		Keyring: kr,
+		Alerts:  alerts,
 		UI:      web.Handler(),
 		Logger:  slog.New(slog.DiscardHandler),
 		Now:     clock,
@@ -72,7 +78,7 @@ func startStack(t testing.TB) *stack {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
-	return &stack{url: srv.URL(), admin: adminToken, keyring: kr, store: db, data: ds, now: now}
+	return &stack{url: srv.URL(), admin: adminToken, keyring: kr, store: db, alerts: alerts, data: ds, now: now}
 }
 
 // spendSince sums demo cost per customer on days >= from, independently of the

@@ -3,6 +3,7 @@
 
 import * as api from './api.js';
 import { format, label, period } from './format.js';
+import { extras } from './extras.js';
 import { card, clear, fail, h, loading, render } from './panels.js';
 import * as st from './state.js';
 import { variables } from './vars.js';
@@ -152,6 +153,12 @@ function buildDashboard() {
   document.title = `${dash.title} · llmcost`;
   app.cards.forEach(clear);
   app.cards = dash.panels.map((p) => card(dash.id, p));
+  // UI-only panels (recent alerts, billed vs estimated) follow the catalog's.
+  for (const def of extras(dash.id, app.me)) {
+    const c = card(dash.id, def);
+    c.el.dataset.extra = 'true';
+    app.cards.push(c);
+  }
   $('dash').replaceChildren(
     h('div', { class: 'dash-head' }, h('h1', {}, dash.title), h('span', { class: 'dash-range', id: 'dash-range' })),
     h('p', { class: 'notice', id: 'notice', role: 'status', hidden: true }),
@@ -182,7 +189,7 @@ async function loadPanels() {
   await Promise.all(app.cards.map(async (c) => {
     loading(c);
     try {
-      const result = await api.get(`panels/${c.dashboard}/${c.def.id}`, params);
+      const result = c.def.load ? await c.def.load(app.state) : await api.get(`panels/${c.dashboard}/${c.def.id}`, params);
       if (gen !== app.generation) return;
       render(c, result, ui());
       if (['timeseries', 'threshold'].includes(c.def.kind) && result.period) {

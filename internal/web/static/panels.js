@@ -90,7 +90,7 @@ export function render(c, result, ui) {
   const unit = result.unit || c.def.unit;
   if (!result.rows || result.rows.length === 0) {
     c.el.dataset.state = 'empty';
-    c.body.append(h('p', { class: 'empty' }, emptyText(result, ui)));
+    c.body.append(h('p', { class: 'empty' }, c.def.empty ? c.def.empty(result, period) : emptyText(result, ui)));
     return;
   }
   c.el.dataset.state = 'ready';
@@ -198,9 +198,9 @@ function cell(name, v, unit, numeric, ui) {
       onclick: () => ui.onFilter(name, v),
     }, ui.label(name, v)));
   }
-  if (/status|alert_level/.test(name) && typeof v === 'string') {
+  if (/status|alert_level|delivery/.test(name) && typeof v === 'string') {
     const text = v.replace(/^[^A-Za-z]+/, '');
-    const level = /high|critical|alert/i.test(text) ? 'high' : /warn|low/i.test(text) ? 'warn' : 'ok';
+    const level = /high|critical|alert|firing|failed/i.test(text) ? 'high' : /warn|low|pending|test/i.test(text) ? 'warn' : 'ok';
     return h('td', {}, h('span', { class: `badge ${level}` }, text));
   }
   const text = v == null ? '—' : Array.isArray(v) ? v.join(', ') : String(v);

@@ -1,0 +1,224 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/llmcost/llmcost/internal/cost"
+)
+
+// extraInfo is what the page shows of one UI-only panel.
+type extraInfo struct {
+	Present bool       `json:"present"`
+	State   string     `json:"state"`
+	Title   string     `json:"title"`
+	Dates   string     `json:"dates"`
+	Head    []string   `json:"head"`
+	Rows    [][]string `json:"rows"`
+	Empty   string     `json:"empty"`
+}
+
+func (b *browser) extraPanel(t testing.TB, id string) extraInfo {
+	t.Helper()
+	return evalJS[extraInfo](t, b, fmt.Sprintf(`(() => {
+		const p = document.querySelector('.panel[data-extra][data-panel=%q]');
+		if (!p) return { present: false, state: '', title: '', dates: '', head: [], rows: [], empty: '' };
+		const e = p.querySelector('.empty');
+		return { present: true, state: p.dataset.state, title: p.querySelector('h2').textContent,
+			dates: p.querySelector('.panel-dates').textContent,
+			head: [...p.querySelectorAll('thead th')].map((th) => th.textContent),
+			rows: [...p.querySelectorAll('tbody tr')].map((tr) => [...tr.children].map((td) => td.textContent)),
+			empty: e ? e.textContent : '' };
+	})()`, id))
+}
+
+// apiDo sends a JSON request to the stack's API with a token.
+func apiDo(t testing.TB, method, url, token, body string, want int) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != want {
+		var e any
+		json.NewDecoder(res.Body).Decode(&e)
+		t.Fatalf("%s %s: HTTP %d, want %d: %v", method, url, res.StatusCode, want, e)
+	}
+}
+
+// grouped formats v with thousands separators and at most decimals decimals
+// (trailing zeros dropped), like the UI's Intl formats: -2,178.5.
+func grouped(v float64, decimals int) string {
+	s := strconv.FormatFloat(math.Abs(v), 'f', decimals, 64)
+	whole, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	if v < 0 {
+		b.WriteByte('-')
+	}
+	for i, c := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if frac = strings.TrimRight(frac, "0"); frac != "" {
+		b.WriteString("." + frac)
+	}
+	return b.String()
+}
+
+// dollars formats like the UI's money(): $1,234.56, -$12.50.
+func dollars(v float64) string {
+	s := strconv.FormatFloat(math.Abs(v), 'f', 2, 64)
+	sign := ""
+	if v < 0 {
+		sign = "-"
+	}
+	whole, _ := strconv.ParseFloat(s[:len(s)-3], 64)
+	return sign + "$" + grouped(whole, 0) + "." + s[len(s)-2:]
+}
+
+const alertsEmptyText = "No alerts yet — create rules at /api/v1/alerts/rules or ask the chat 'alert me if daily spend goes over $500'"
+
+func TestRecentAlertsPanel(t *testing.T) {
+	s := startStack(t)
+	b := newBrowser(t, 1440, 1000)
+	b.signIn(t, s.url, "/d/anomalies", s.admin)
+	got := b.extraPanel(t, "recent-alerts")
+	if !got.Present || got.State != "empty" || got.Empty != alertsEmptyText {
+		t.Fatalf("before any rule: %+v, want the empty state %q", got, alertsEmptyText)
+	}
+
+	// An organisation rule that yesterday's spend certainly exceeds, evaluated once.
+	apiDo(t, "POST", s.url+"/api/v1/alerts/rules", s.admin,
+		`{"name":"Daily spend over $1","kind":"threshold","window":"day","threshold":1}`, http.StatusCreated)
+	if err := s.alerts.Evaluate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	b.open(t, s.url, "/d/anomalies?from=now-7d&to=now")
+	got = b.extraPanel(t, "recent-alerts")
+	if got.State != "ready" || len(got.Rows) != 1 {
+		t.Fatalf("after evaluation: %+v, want one alert row", got)
+	}
+	if want := []string{"Time", "Rule", "Status", "Message", "Delivery"}; strings.Join(got.Head, "|") != strings.Join(want, "|") {
+		t.Errorf("columns %q, want %q", got.Head, want)
+	}
+	row := got.Rows[0]
+	// The engine's clock is the query service's: the stack's fixed now.
+	want := []string{s.now.Format("2006-01-02 15:04") + " UTC", "Daily spend over $1", cost.AlertFiring}
+	for i, w := range want {
+		if row[i] != w {
+			t.Errorf("cell %d = %q, want %q (row %q)", i, row[i], w, row)
+		}
+	}
+	if row[3] == "" || row[4] != cost.DeliveryNone {
+		t.Errorf("message %q, delivery %q; want a message and delivery %q (no channels)", row[3], row[4], cost.DeliveryNone)
+	}
+	b.screenshot(t, "recent-alerts")
+	b.checkClean(t, "recent alerts")
+
+	// A customer sees only its own alerts: the organisation rule's event is not one.
+	tok, _, err := s.keyring.Mint(s.data.SpikeCustomer, time.Hour, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newBrowser(t, 1440, 1000)
+	c.signIn(t, s.url, "/d/anomalies", tok)
+	got = c.extraPanel(t, "recent-alerts")
+	if got.State != "empty" || got.Empty != alertsEmptyText {
+		t.Errorf("customer: %+v, want the empty state", got)
+	}
+	c.checkClean(t, "customer recent alerts")
+}
+
+func TestBilledVsEstimatedPanel(t *testing.T) {
+	s := startStack(t)
+	b := newBrowser(t, 1440, 1000)
+	// A range before the demo data: no provider-day to compare.
+	b.signIn(t, s.url, "/d/overview?from=2020-01-01&to=2020-01-31", s.admin)
+	got := b.extraPanel(t, "billed-vs-estimated")
+	want := "No provider-day in Jan 1 – Jan 31, 2020 (31 days) has both gateway events and billing data to compare."
+	if !got.Present || got.State != "empty" || got.Empty != want {
+		t.Fatalf("no data: %+v, want the empty state %q", got, want)
+	}
+
+	// The demo bills Azure's fixed charges and estimates its tokens from events,
+	// so each Azure day has both. Expected rows from the demo lines themselves.
+	from, to := s.today().AddDate(0, 0, -7), s.today()
+	type pd struct{ billed, estimated float64 }
+	days := map[string]*pd{}
+	for _, l := range s.data.Lines {
+		if l.Date.Before(from) || l.Date.After(to) {
+			continue
+		}
+		k := l.Date.Format(cost.DateLayout) + "|" + l.CloudProvider
+		if days[k] == nil {
+			days[k] = &pd{}
+		}
+		switch l.CostSource {
+		case cost.SourceBillingExport:
+			days[k].billed += l.CostUSD
+		case cost.SourceEventEstimate, cost.SourceEventReported:
+			days[k].estimated += l.CostUSD
+		}
+	}
+	var keys []string
+	for k, v := range days {
+		if v.billed != 0 && v.estimated != 0 {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	if len(keys) == 0 {
+		t.Fatal("the demo has no provider-day with both billed and estimated cost")
+	}
+	var wantRows [][]string
+	for _, k := range keys {
+		d, provider, _ := strings.Cut(k, "|")
+		billed := math.Round(days[k].billed*100) / 100
+		estimated := math.Round(days[k].estimated*100) / 100
+		gap := math.Round((billed-estimated)*100) / 100
+		share := math.Round(gap/billed*1000) / 10
+		wantRows = append(wantRows, []string{d, provider, dollars(billed), dollars(estimated), dollars(gap), grouped(share, 1) + "%"})
+	}
+	b.open(t, s.url, "/d/overview?from=now-7d&to=now")
+	got = b.extraPanel(t, "billed-vs-estimated")
+	if got.State != "ready" {
+		t.Fatalf("demo data: %+v, want rows", got)
+	}
+	if want := []string{"Date", "Cloud provider", "Billed usd", "Estimated usd", "Gap usd", "Gap percent"}; strings.Join(got.Head, "|") != strings.Join(want, "|") {
+		t.Errorf("columns %q, want %q", got.Head, want)
+	}
+	if fmt.Sprint(got.Rows) != fmt.Sprint(wantRows) {
+		t.Errorf("rows\n%q\nwant\n%q", got.Rows, wantRows)
+	}
+	b.screenshot(t, "billed-vs-estimated")
+	b.checkClean(t, "billed vs estimated")
+
+	// The route is admin-only: a customer token never sees the panel.
+	tok, _, err := s.keyring.Mint(s.data.SpikeCustomer, time.Hour, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newBrowser(t, 1440, 1000)
+	c.signIn(t, s.url, "/d/overview?from=now-7d&to=now", tok)
+	if got := c.extraPanel(t, "billed-vs-estimated"); got.Present {
+		t.Errorf("customer token sees the reconciliation panel: %+v", got)
+	}
+	c.checkClean(t, "customer overview")
+}
