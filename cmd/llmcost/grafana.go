@@ -10,7 +10,8 @@ import (
 	"github.com/llmcost/llmcost/internal/grafana"
 )
 
-const grafanaUsage = `Usage: llmcost grafana export [--url URL] [--pg-host HOST:PORT] [--daily-threshold USD] DIR
+const grafanaUsage = `Usage: llmcost grafana export [--url URL] [--pg-host HOST:PORT] [--daily-threshold USD]
+       [--datasource postgres|clickhouse] [--ch-host HOST:PORT] [--ch-database DB] DIR
 
 Writes a Grafana provisioning tree into DIR: datasources/llmcost.yaml (Grafana's
 PostgreSQL data source pointed at "llmcost serve --pg-addr"), dashboards/llmcost.yaml
@@ -20,19 +21,28 @@ threshold rules when --data is given, a webhook contact point and a policy).
 Grafana reads the login from LLMCOST_PG_USER and LLMCOST_PG_PASSWORD, and the
 webhook from LLMCOST_ALERT_WEBHOOK_URL. See docs/grafana.md.
 
+With --datasource clickhouse, when the store is ClickHouse, the same dashboards
+and rules query the store's database through the official ClickHouse plugin
+(grafana-clickhouse-datasource 4.19 or later) at --ch-host, with the login from
+LLMCOST_CH_USER and LLMCOST_CH_PASSWORD. Budgets are not kept in ClickHouse: the
+budget panel carries the budgets of --data at export time.
+
 Examples:
   llmcost grafana export ./provisioning
   llmcost grafana export --url https://cost.example.com --pg-host llmcost:5432 ./provisioning
+  llmcost grafana export --datasource clickhouse --ch-host clickhouse:9000 --data ./data ./provisioning
 `
 
 // grafanaOptions are the flags of "grafana export".
 type grafanaOptions struct {
 	url, pgHost, dashboardsPath string
 	dailyUSD                    float64
+	datasource, chHost, chDB    string
 }
 
 var defaultGrafanaOptions = grafanaOptions{url: "http://localhost:8080", pgHost: "llmcost:5432",
-	dashboardsPath: "/var/lib/grafana/dashboards/llmcost", dailyUSD: 1000}
+	dashboardsPath: "/var/lib/grafana/dashboards/llmcost", dailyUSD: 1000,
+	datasource: grafana.DatasourcePostgres, chHost: "clickhouse:9000", chDB: "llmcost"}
 
 var grafanaFlagValues grafanaOptions
 
@@ -48,6 +58,9 @@ func registerGrafanaFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.pgHost, "pg-host", o.pgHost, "the PostgreSQL endpoint's host:port as Grafana sees it")
 	fs.StringVar(&o.dashboardsPath, "dashboards-path", o.dashboardsPath, "where Grafana reads the dashboard files")
 	fs.Float64Var(&o.dailyUSD, "daily-threshold", o.dailyUSD, "USD threshold of the daily-spend alert rule")
+	fs.StringVar(&o.datasource, "datasource", o.datasource, "data source of the panels: postgres (llmcost's endpoint) or clickhouse (the store)")
+	fs.StringVar(&o.chHost, "ch-host", o.chHost, "with --datasource clickhouse: the ClickHouse server's native host:port as Grafana sees it")
+	fs.StringVar(&o.chDB, "ch-database", o.chDB, "with --datasource clickhouse: the store's database")
 }
 
 // checkGrafanaArgs reads the flags that follow "export" and checks for one DIR.
@@ -74,6 +87,9 @@ func (m *Main) checkGrafanaArgs() error {
 	if grafanaFlagValues.dailyUSD <= 0 {
 		return fmt.Errorf("grafana: --daily-threshold must be positive")
 	}
+	if ds := grafanaFlagValues.datasource; ds != grafana.DatasourcePostgres && ds != grafana.DatasourceClickHouse {
+		return fmt.Errorf("grafana: --datasource %q: want %s or %s", ds, grafana.DatasourcePostgres, grafana.DatasourceClickHouse)
+	}
 	return nil
 }
 
@@ -81,6 +97,7 @@ func (m *Main) checkGrafanaArgs() error {
 func (m *Main) runGrafana(ctx context.Context) error {
 	o := grafanaFlagValues
 	var rules []cost.AlertRule
+	var budgets []cost.Budget
 	if m.dataSet {
 		db, err := m.openStore()
 		if err != nil {
@@ -89,10 +106,16 @@ func (m *Main) runGrafana(ctx context.Context) error {
 		if rules, err = db.AlertRules(ctx, ""); err != nil {
 			return err
 		}
+		if o.datasource == grafana.DatasourceClickHouse {
+			if budgets, err = db.Budgets(ctx); err != nil {
+				return err
+			}
+		}
 	}
 	dir := m.Args[1]
 	files, err := grafana.Export(dir, grafana.Options{UIURL: o.url, PGAddr: o.pgHost,
-		DashboardsPath: o.dashboardsPath, DailySpendUSD: o.dailyUSD}, rules)
+		DashboardsPath: o.dashboardsPath, DailySpendUSD: o.dailyUSD,
+		Datasource: o.datasource, ClickHouseAddr: o.chHost, ClickHouseDatabase: o.chDB, Budgets: budgets}, rules)
 	if err != nil {
 		return err
 	}

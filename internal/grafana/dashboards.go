@@ -53,14 +53,18 @@ var Units = map[string]string{
 	"percent":    "percent",
 }
 
-func datasource() common.DataSourceRef {
-	return common.DataSourceRef{Type: cog.ToPtr(DatasourceType), Uid: cog.ToPtr(DatasourceUID)}
+func datasource(o Options) common.DataSourceRef {
+	uid, typ := o.dsRef()
+	return common.DataSourceRef{Type: cog.ToPtr(typ), Uid: cog.ToPtr(uid)}
 }
 
 // Dashboards builds the four dashboards of cost.Dashboards for Grafana, each with
 // the panels, ids, titles and units of the built-in UI.
 func Dashboards(o Options) ([]dashboard.Dashboard, error) {
 	o = o.normalised()
+	if err := o.check(); err != nil {
+		return nil, err
+	}
 	var out []dashboard.Dashboard
 	for _, d := range cost.Dashboards {
 		b, err := buildDashboard(d, o)
@@ -91,11 +95,11 @@ func buildDashboard(d cost.DashboardDef, o Options) (dashboard.Dashboard, error)
 			Label("llmcost address").
 			Value(dashboard.StringOrMap{String: cog.ToPtr(o.UIURL)}))
 	for _, v := range Variables {
-		b = b.WithVariable(variable(v.Name, v.Label, v.Multi))
+		b = b.WithVariable(variable(o, v.Name, v.Label, v.Multi))
 	}
 	b = b.WithPanel(chatPanel(o))
 	for i, p := range d.Panels {
-		pb, err := panel(d, p, uint32(i+1))
+		pb, err := panel(o, d, p, uint32(i+1))
 		if err != nil {
 			return dashboard.Dashboard{}, err
 		}
@@ -104,12 +108,12 @@ func buildDashboard(d cost.DashboardDef, o Options) (dashboard.Dashboard, error)
 	return b.Build()
 }
 
-func variable(name, label string, multi bool) *dashboard.QueryVariableBuilder {
+func variable(o Options, name, label string, multi bool) *dashboard.QueryVariableBuilder {
 	all := dashboard.StringOrArrayOfString{String: cog.ToPtr("All")}
 	allV := dashboard.StringOrArrayOfString{String: cog.ToPtr("$__all")}
 	return dashboard.NewQueryVariableBuilder(name).
 		Label(label).
-		Datasource(datasource()).
+		Datasource(datasource(o)).
 		Query(dashboard.StringOrMap{String: cog.ToPtr(fmt.Sprintf(
 			"SELECT DISTINCT %[1]s FROM unified_costs WHERE %[1]s IS NOT NULL ORDER BY 1", name))}).
 		Multi(multi).
@@ -149,13 +153,13 @@ type commonBuilder[B any] interface {
 	Links([]cog.Builder[dashboard.DashboardLink]) B
 }
 
-func configure[B commonBuilder[B]](b B, d cost.DashboardDef, p cost.PanelDef, id uint32, pq panelQuery) B {
+func configure[B commonBuilder[B]](b B, o Options, d cost.DashboardDef, p cost.PanelDef, id uint32, pq panelQuery) B {
 	b = b.Id(id).Title(p.Title).
 		Description(fmt.Sprintf("%s (llmcost panel %s/%s).", p.Title, d.ID, p.ID)).
-		Datasource(datasource()).
+		Datasource(datasource(o)).
 		Unit(Units[p.Unit]).
 		Height(8).Span(12).
-		WithTarget(target("A", pq)).
+		WithTarget(target(o, "A", pq)).
 		Links([]cog.Builder[dashboard.DashboardLink]{
 			dashboard.NewDashboardLinkBuilder("Open in llmcost").
 				Url("${" + URLVariable + "}/d/" + d.ID + "?${__url_time_range}&${cloud_provider:queryparam}&${customer_id:queryparam}&${model:queryparam}").
@@ -173,7 +177,10 @@ func configure[B commonBuilder[B]](b B, d cost.DashboardDef, p cost.PanelDef, id
 	return b
 }
 
-func target(ref string, pq panelQuery) cog.Builder[variants.Dataquery] {
+func target(o Options, ref string, pq panelQuery) cog.Builder[variants.Dataquery] {
+	if o.Datasource == DatasourceClickHouse {
+		return variants.NewUnknownDataqueryBuilderFromObject(variants.UnknownDataquery(chTarget(ref, pq)))
+	}
 	return variants.NewUnknownDataqueryBuilderFromObject(variants.UnknownDataquery{
 		"refId": ref, "rawSql": pq.SQL, "format": pq.Format, "rawQuery": true, "editorMode": "code",
 		"datasource": map[string]any{"type": DatasourceType, "uid": DatasourceUID},
@@ -198,36 +205,36 @@ func tooltip() *common.VizTooltipOptionsBuilder {
 }
 
 // panel builds one panel of the kind cost.Dashboards gives it.
-func panel(d cost.DashboardDef, p cost.PanelDef, id uint32) (cog.Builder[dashboard.Panel], error) {
-	pq, ok := PanelSQL[d.ID+"/"+p.ID]
+func panel(o Options, d cost.DashboardDef, p cost.PanelDef, id uint32) (cog.Builder[dashboard.Panel], error) {
+	pq, ok := panelSQL(o, d.ID+"/"+p.ID)
 	if !ok {
 		return nil, fmt.Errorf("no SQL for panel %s", p.ID)
 	}
 	switch p.Kind {
 	case cost.KindStat:
-		return configure(stat.NewPanelBuilder(), d, p, id, pq).ReduceOptions(reduce(false, "")).
+		return configure(stat.NewPanelBuilder(), o, d, p, id, pq).ReduceOptions(reduce(false, "")).
 			Orientation(common.VizOrientationAuto), nil
 	case cost.KindPie:
-		return configure(piechart.NewPanelBuilder(), d, p, id, pq).PieType(piechart.PieChartTypePie).
+		return configure(piechart.NewPanelBuilder(), o, d, p, id, pq).PieType(piechart.PieChartTypePie).
 			Tooltip(tooltip()).Orientation(common.VizOrientationAuto).
 			ReduceOptions(reduce(true, "")).
 			Legend(piechart.NewPieChartLegendOptionsBuilder().ShowLegend(true).
 				DisplayMode(common.LegendDisplayModeList).Placement(common.LegendPlacementBottom)), nil
 	case cost.KindTimeSeries, cost.KindThreshold:
-		return configure(timeseries.NewPanelBuilder(), d, p, id, pq).Legend(legend()).Tooltip(tooltip()), nil
+		return configure(timeseries.NewPanelBuilder(), o, d, p, id, pq).Legend(legend()).Tooltip(tooltip()), nil
 	case cost.KindBarGauge:
-		return configure(bargauge.NewPanelBuilder(), d, p, id, pq).ReduceOptions(reduce(true, "")).
+		return configure(bargauge.NewPanelBuilder(), o, d, p, id, pq).ReduceOptions(reduce(true, "")).
 			Orientation(common.VizOrientationHorizontal), nil
 	case cost.KindGauge:
-		return configure(gauge.NewPanelBuilder(), d, p, id, pq).Min(0).Max(100).ShowThresholdMarkers(true).
+		return configure(gauge.NewPanelBuilder(), o, d, p, id, pq).Min(0).Max(100).ShowThresholdMarkers(true).
 			ReduceOptions(reduce(false, "/^percent_used$/")).Orientation(common.VizOrientationAuto), nil
 	case cost.KindTable:
-		return configure(table.NewPanelBuilder(), d, p, id, pq).
+		return configure(table.NewPanelBuilder(), o, d, p, id, pq).
 			Footer(common.NewTableFooterOptionsBuilder().Show(false).Reducer([]string{"sum"})), nil
 	case cost.KindHeatmap:
-		return configure(heatmap.NewPanelBuilder(), d, p, id, pq), nil
+		return configure(heatmap.NewPanelBuilder(), o, d, p, id, pq), nil
 	case cost.KindBarChart:
-		return configure(barchart.NewPanelBuilder(), d, p, id, pq).Stacking(common.StackingModeNormal).Legend(legend()).
+		return configure(barchart.NewPanelBuilder(), o, d, p, id, pq).Stacking(common.StackingModeNormal).Legend(legend()).
 			Tooltip(tooltip()).Orientation(common.VizOrientationAuto), nil
 	}
 	return nil, fmt.Errorf("panel %s: unknown kind %q", p.ID, p.Kind)

@@ -4,5 +4,8 @@
 // cost.Dashboards built with the Grafana foundation SDK, and file-provisioned
 // alert rules, contact point and policy. The panels' SQL is PostgreSQL dialect
 // with Grafana's macros and returns the query layer's figures; Expand
-// reproduces Grafana's expansion of variables and macros.
+// reproduces Grafana's expansion of variables and macros. With
+// Options.Datasource DatasourceClickHouse the same dashboards and rules query a
+// ClickHouse store through Grafana's ClickHouse plugin instead
+// (ClickHousePanelSQL, ExpandClickHouse).
 package grafana

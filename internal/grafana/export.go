@@ -30,8 +30,14 @@ func Export(dir string, o Options, rules []cost.AlertRule) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	var dsf any = datasources(o)
+	if o.Datasource == DatasourceClickHouse {
+		if dsf, err = clickHouseDatasources(o); err != nil {
+			return nil, err
+		}
+	}
 	files := map[string]any{
-		DatasourcesPath: datasources(o),
+		DatasourcesPath: dsf,
 		ProvidersPath:   providers(o),
 		AlertingPath:    alerting(o, rules),
 	}

@@ -32,8 +32,13 @@ var storedRules = []cost.AlertRule{
 
 func export(t *testing.T) string {
 	t.Helper()
+	return exportWith(t, grafana.Options{UIURL: "https://cost.example.com"})
+}
+
+func exportWith(t *testing.T, o grafana.Options) string {
+	t.Helper()
 	dir := t.TempDir()
-	files, err := grafana.Export(dir, grafana.Options{UIURL: "https://cost.example.com"}, storedRules)
+	files, err := grafana.Export(dir, o, storedRules)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,8 +72,9 @@ var (
 	uidRe      = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,40}$`)
 	varUseRe   = regexp.MustCompile(`\$(?:\{([_a-zA-Z0-9]+)(?:[:.][^}]*)?\}|([_a-zA-Z0-9]+))|\[\[([_a-zA-Z0-9]+)`)
 	validUnits = map[string]bool{"currencyUSD": true, "short": true, "percent": true, "percentunit": true, "none": true}
-	// Grafana's own variables, and the PostgreSQL data source's macros.
-	builtins = regexp.MustCompile(`^__(from|to|interval|interval_ms|url_time_range|data|value|field|series|all_variables|timeFilter|timeFrom|timeTo|timeGroup|timeGroupAlias|time|timeEpoch|unixEpochFrom|unixEpochTo|unixEpochFilter)$`)
+	// Grafana's own variables, the PostgreSQL data source's macros and the
+	// ClickHouse plugin's.
+	builtins = regexp.MustCompile(`^__(from|to|interval|interval_ms|url_time_range|data|value|field|series|all_variables|timeFilter|timeFrom|timeTo|timeGroup|timeGroupAlias|time|timeEpoch|unixEpochFrom|unixEpochTo|unixEpochFilter|fromTime|toTime|fromTime_ms|toTime_ms|timeFilter_ms|dateFilter|timeInterval|interval_s)$`)
 )
 
 // panelJSON is the part of a classic dashboard panel the lint reads.
@@ -82,9 +88,9 @@ type panelJSON struct {
 	} `json:"datasource"`
 	GridPos *struct{ H, W, X, Y int } `json:"gridPos"`
 	Targets []struct {
-		RefID      string `json:"refId"`
-		RawSQL     string `json:"rawSql"`
-		Format     string `json:"format"`
+		RefID      string          `json:"refId"`
+		RawSQL     string          `json:"rawSql"`
+		Format     json.RawMessage `json:"format"`
 		Datasource struct {
 			UID string `json:"uid"`
 		} `json:"datasource"`
@@ -122,7 +128,17 @@ type dashboardJSON struct {
 var wantKind = map[string]string{cost.KindThreshold: "timeseries"}
 
 func TestExportLint(t *testing.T) {
-	dir := export(t)
+	lintExport(t, export(t))
+}
+
+func TestExportLintClickHouse(t *testing.T) {
+	lintExport(t, exportWith(t, grafana.Options{UIURL: "https://cost.example.com",
+		Datasource: grafana.DatasourceClickHouse, ClickHouseAddr: "ch.internal:9000",
+		Budgets: []cost.Budget{{MonthlyUSD: 1500}, {CustomerID: `cust_o'neil\`, MonthlyUSD: 20}}}))
+}
+
+func lintExport(t *testing.T, dir string) {
+	t.Helper()
 	var dsf grafana.DatasourcesFile
 	if err := decodeStrict(read(t, dir, grafana.DatasourcesPath), &dsf); err != nil {
 		t.Fatal(err)
@@ -130,7 +146,7 @@ func TestExportLint(t *testing.T) {
 	dsUIDs := map[string]bool{}
 	for _, ds := range dsf.Datasources {
 		dsUIDs[ds.UID] = true
-		if ds.JSONData["database"] == nil {
+		if ds.JSONData["database"] == nil && ds.JSONData["defaultDatabase"] == nil {
 			t.Errorf("data source %s: no jsonData.database", ds.UID)
 		}
 	}

@@ -23,8 +23,8 @@ type Datasource struct {
 	Type           string            `yaml:"type"`
 	UID            string            `yaml:"uid"`
 	Access         string            `yaml:"access"`
-	URL            string            `yaml:"url"`
-	User           string            `yaml:"user"`
+	URL            string            `yaml:"url,omitempty"`
+	User           string            `yaml:"user,omitempty"`
 	IsDefault      bool              `yaml:"isDefault"`
 	Editable       bool              `yaml:"editable"`
 	JSONData       map[string]any    `yaml:"jsonData"`
@@ -154,13 +154,13 @@ const ContactPointName = "llmcost-webhook"
 // alerting mirrors the seed's daily-spend rule and the enabled threshold rules
 // of rules, with a webhook contact point and a root policy.
 func alerting(o Options, rules []cost.AlertRule) AlertingFile {
-	out := []Rule{spendRule("llmcost-daily-spend", "Daily Cost Spike", o.DailySpendUSD, "day", "", nil,
+	out := []Rule{spendRule(o, "llmcost-daily-spend", "Daily Cost Spike", o.DailySpendUSD, "day", "", nil,
 		fmt.Sprintf("Yesterday's spend exceeded %.2f USD.", o.DailySpendUSD))}
 	for _, r := range rules {
 		if r.Kind != cost.AlertThreshold || !r.Enabled {
 			continue
 		}
-		where, ok := filterSQL(r.Filters)
+		where, ok := filterSQL(o, r.Filters)
 		if !ok {
 			continue
 		}
@@ -168,7 +168,7 @@ func alerting(o Options, rules []cost.AlertRule) AlertingFile {
 		if name == "" {
 			name = r.ID
 		}
-		out = append(out, spendRule(ruleUID(r.ID), name, r.Threshold, r.Window, r.CustomerID, where,
+		out = append(out, spendRule(o, ruleUID(r.ID), name, r.Threshold, r.Window, r.CustomerID, where,
 			fmt.Sprintf("Spend over the %s window exceeded %.2f USD.", strings.ReplaceAll(windowOrDay(r.Window), "_", " "), r.Threshold)))
 	}
 	return AlertingFile{
@@ -198,13 +198,24 @@ var windowSQL = map[string]string{
 	cost.AlertWindowMonthToDate: "date >= date_trunc('month', current_date)",
 }
 
-func spendRule(uid, title string, threshold float64, window, customer string, where []string, summary string) Rule {
+func spendRule(o Options, uid, title string, threshold float64, window, customer string, where []string, summary string) Rule {
+	ch := o.Datasource == DatasourceClickHouse
 	conds := []string{windowSQL[windowOrDay(window)]}
+	lit := sqlLiteral
+	if ch {
+		conds[0], lit = chWindowSQL[windowOrDay(window)], chLiteral
+	}
 	if customer != "" {
-		conds = append(conds, "customer_id = "+sqlLiteral(customer))
+		conds = append(conds, "customer_id = "+lit(customer))
 	}
 	conds = append(conds, where...)
 	sql := "SELECT coalesce(sum(cost_usd), 0) AS spend FROM unified_costs WHERE " + strings.Join(conds, " AND ")
+	dsUID, _ := o.dsRef()
+	model := map[string]any{"refId": "A", "rawSql": sql, "format": formatTable, "rawQuery": true, "editorMode": "code"}
+	if ch {
+		model = chTarget("A", panelQuery{SQL: sql, Format: formatTable})
+		delete(model, "datasource")
+	}
 	labels := map[string]string{"severity": "warning", "source": "llmcost"}
 	if customer != "" {
 		labels["customer_id"] = escapeEnv(customer)
@@ -212,8 +223,7 @@ func spendRule(uid, title string, threshold float64, window, customer string, wh
 	return Rule{
 		UID: uid, Title: escapeEnv(title), Condition: "C",
 		Data: []RuleQuery{
-			{RefID: "A", RelativeTimeRange: &TimeRange{From: 86400, To: 0}, DatasourceUID: DatasourceUID,
-				Model: map[string]any{"refId": "A", "rawSql": sql, "format": formatTable, "rawQuery": true, "editorMode": "code"}},
+			{RefID: "A", RelativeTimeRange: &TimeRange{From: 86400, To: 0}, DatasourceUID: dsUID, Model: model},
 			{RefID: "B", DatasourceUID: "__expr__",
 				Model: map[string]any{"refId": "B", "type": "reduce", "expression": "A", "reducer": "last"}},
 			{RefID: "C", DatasourceUID: "__expr__",
@@ -229,7 +239,11 @@ func spendRule(uid, title string, threshold float64, window, customer string, wh
 
 // filterSQL renders a rule's filters on unified_costs columns; ok is false when
 // a filter cannot be expressed there.
-func filterSQL(fs []cost.Filter) (out []string, ok bool) {
+func filterSQL(o Options, fs []cost.Filter) (out []string, ok bool) {
+	lit := sqlLiteral
+	if o.Datasource == DatasourceClickHouse {
+		lit = chLiteral
+	}
 	cols := map[cost.Dimension]bool{cost.DimCloudProvider: true, cost.DimService: true, cost.DimModel: true,
 		cost.DimTokenType: true, cost.DimCustomer: true}
 	for _, f := range fs {
@@ -238,7 +252,7 @@ func filterSQL(fs []cost.Filter) (out []string, ok bool) {
 		}
 		vals := make([]string, len(f.Values))
 		for i, v := range f.Values {
-			vals[i] = sqlLiteral(v)
+			vals[i] = lit(v)
 		}
 		col := "coalesce(" + string(f.Dimension) + ", '')"
 		switch f.Op {
