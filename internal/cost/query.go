@@ -20,11 +20,20 @@ const (
 	MetricRequests        Metric = "request_count"      // SUM(requests)
 	MetricUnpricedTokens  Metric = "unpriced_tokens"    // SUM(usage_amount) over unpriced lines
 	MetricListCost        Metric = "list_cost_usd"      // SUM(list_cost_usd)
+	// Daily metrics: over the group's days with lines, the mean and the sample
+	// standard deviation of the day's SUM(cost_usd). The deviation is NULL with
+	// fewer than two days.
+	MetricDailyCostAvg    Metric = "daily_cost_avg"
+	MetricDailyCostStdDev Metric = "daily_cost_stddev"
 )
 
 // AllMetrics lists every metric.
 var AllMetrics = []Metric{MetricCost, MetricTokens, MetricCostPer1K, MetricActiveCustomers,
-	MetricActiveDays, MetricRequests, MetricUnpricedTokens, MetricListCost}
+	MetricActiveDays, MetricRequests, MetricUnpricedTokens, MetricListCost,
+	MetricDailyCostAvg, MetricDailyCostStdDev}
+
+// IsDaily reports whether m aggregates per-day totals rather than lines.
+func (m Metric) IsDaily() bool { return m == MetricDailyCostAvg || m == MetricDailyCostStdDev }
 
 // Dimension is something to group or filter by.
 type Dimension string

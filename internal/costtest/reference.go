@@ -2,6 +2,7 @@ package costtest
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -27,14 +28,14 @@ func Expect(lines []cost.LineItem, q *cost.AggregateQuery) *cost.Frame {
 		k := strings.Join(vals, "\x00")
 		g := groups[k]
 		if g == nil {
-			g = &acc{dims: vals, customers: map[string]bool{}, days: map[time.Time]bool{}}
+			g = &acc{dims: vals, customers: map[string]bool{}, days: map[time.Time]bool{}, dayCost: map[time.Time]float64{}}
 			groups[k] = g
 			keys = append(keys, k)
 		}
 		g.add(l)
 	}
 	if len(q.GroupBy) == 0 && len(groups) == 0 {
-		groups[""] = &acc{customers: map[string]bool{}, days: map[time.Time]bool{}}
+		groups[""] = &acc{customers: map[string]bool{}, days: map[time.Time]bool{}, dayCost: map[time.Time]float64{}}
 		keys = append(keys, "")
 	}
 	f := &cost.Frame{Rows: [][]any{}}
@@ -76,6 +77,7 @@ type acc struct {
 	requests                          int64
 	customers                         map[string]bool
 	days                              map[time.Time]bool
+	dayCost                           map[time.Time]float64
 }
 
 func (a *acc) add(l *cost.LineItem) {
@@ -96,6 +98,7 @@ func (a *acc) add(l *cost.LineItem) {
 		a.customers[l.CustomerID] = true
 	}
 	a.days[l.Date] = true
+	a.dayCost[l.Date] += l.CostUSD
 }
 
 // metric returns a group's metric: a float64, or nil where SQL gives NULL.
@@ -123,6 +126,24 @@ func (a *acc) metric(m cost.Metric) any {
 			return nil
 		}
 		return a.list
+	case cost.MetricDailyCostAvg, cost.MetricDailyCostStdDev:
+		n := float64(len(a.dayCost))
+		if n == 0 || (m == cost.MetricDailyCostStdDev && n < 2) {
+			return nil
+		}
+		var sum float64
+		for _, c := range a.dayCost {
+			sum += c
+		}
+		mean := sum / n
+		if m == cost.MetricDailyCostAvg {
+			return mean
+		}
+		var ss float64
+		for _, c := range a.dayCost {
+			ss += (c - mean) * (c - mean)
+		}
+		return math.Sqrt(ss / (n - 1))
 	}
 	panic("costtest: unknown metric " + string(m))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"testing"
 	"time"
 
@@ -131,15 +132,24 @@ func describe(q *cost.AggregateQuery) string {
 	if len(q.Having) > 0 {
 		s += " having"
 	}
+	if slices.ContainsFunc(q.Metrics, cost.Metric.IsDaily) {
+		s += " daily"
+	}
 	return s
 }
 
 // Queries returns the suite's queries: every metric, every dimension as a
 // group-by, every filter operator (time grains included), having, order and limit,
-// partial and empty date ranges.
+// partial and empty date ranges; each with the line metrics only, then with
+// every metric (the daily ones too), and per-customer daily figures with having.
 func Queries() []*cost.AggregateQuery {
 	from, to := span()
-	all := cost.AllMetrics
+	var all []cost.Metric
+	for _, m := range cost.AllMetrics {
+		if !m.IsDaily() {
+			all = append(all, m)
+		}
+	}
 	q := func(dims []cost.Dimension, filters ...cost.Filter) *cost.AggregateQuery {
 		return &cost.AggregateQuery{Metrics: all, GroupBy: dims, Filters: filters, From: from, To: to}
 	}
@@ -181,5 +191,14 @@ func Queries() []*cost.AggregateQuery {
 	emptyTotal.From, emptyTotal.To = empty.From, empty.To
 	unbounded := q([]cost.Dimension{cost.DimMonth})
 	unbounded.From, unbounded.To = time.Time{}, time.Time{}
-	return append(qs, having, top, byDim, partial, empty, emptyTotal, unbounded)
+	qs = append(qs, having, top, byDim, partial, empty, emptyTotal, unbounded)
+	for _, l := range slices.Clone(qs) {
+		d := *l
+		d.Metrics = cost.AllMetrics
+		qs = append(qs, &d)
+	}
+	baseline := q(customer, f(cost.DimCustomer, cost.OpNotIn, ""))
+	baseline.Metrics = []cost.Metric{cost.MetricDailyCostAvg, cost.MetricDailyCostStdDev}
+	baseline.Having = []cost.Having{{Metric: cost.MetricDailyCostStdDev, Op: "gte", Value: 0}}
+	return append(qs, baseline)
 }

@@ -11,20 +11,26 @@ import (
 
 const tokenLine = "token_type <> ''"
 
-// metricSQL returns the aggregate expression of a metric, or false if unknown.
-// Sums are 0 over no rows; cost_per_1k_tokens is NULL without tokens, and
-// list_cost_usd is NULL when no line has a list cost.
-func (d Dialect) metricSQL(m cost.Metric) (string, bool) {
+// metricSQL returns the aggregate expression of a line metric over the rows of a
+// group, or false if unknown or daily. Sums are 0 over no rows;
+// cost_per_1k_tokens is NULL without tokens, and list_cost_usd is NULL when no
+// line has a list cost. With tokenOnly, every row is known to be a token line.
+func (d Dialect) metricSQL(m cost.Metric, tokenOnly bool) (string, bool) {
 	zero := func(e string) string { return d.coalesce + "(" + e + ", 0)" }
+	tok := func(e string) string {
+		if tokenOnly {
+			return d.sum + "(" + e + ")"
+		}
+		return d.sumIf(e, tokenLine)
+	}
 	var e string
 	switch m {
 	case cost.MetricCost:
 		e = zero(d.sum + "(cost_usd)")
 	case cost.MetricTokens:
-		e = zero(d.sumIf("usage_amount", tokenLine))
+		e = zero(tok("usage_amount"))
 	case cost.MetricCostPer1K:
-		e = fmt.Sprintf("%s / %s(%s, 0) * 1000",
-			d.sumIf("cost_usd", tokenLine), d.nullIf, d.sumIf("usage_amount", tokenLine))
+		e = fmt.Sprintf("%s / %s(%s, 0) * 1000", tok("cost_usd"), d.nullIf, tok("usage_amount"))
 	case cost.MetricActiveCustomers:
 		e = d.distinctI("customer_id", "customer_id <> ''")
 	case cost.MetricActiveDays:
@@ -39,6 +45,106 @@ func (d Dialect) metricSQL(m cost.Metric) (string, bool) {
 		return "", false
 	}
 	return d.toNumber(e), true
+}
+
+// Per-day partial aggregates of the two-level form, which a query takes when it
+// asks for a daily metric: the inner level groups by the dimensions and the day,
+// the outer level by the dimensions, aggregating the partials.
+const (
+	pCost = iota
+	pTokens
+	pTokenCost
+	pCustomers
+	pRequests
+	pUnpriced
+	pList
+	nPartials
+)
+
+// partialSQL returns the inner-level expression of a partial.
+func (d Dialect) partialSQL(p int, tokenOnly bool) string {
+	tok := func(e string) string {
+		if tokenOnly {
+			return d.sum + "(" + e + ")"
+		}
+		return d.sumIf(e, tokenLine)
+	}
+	switch p {
+	case pCost:
+		return d.sum + "(cost_usd)"
+	case pTokens:
+		return tok("usage_amount")
+	case pTokenCost:
+		return tok("cost_usd")
+	case pCustomers:
+		return d.custSet
+	case pRequests:
+		return d.sum + "(requests)"
+	case pUnpriced:
+		return d.sumIf("usage_amount", d.isTrue("unpriced"))
+	default:
+		return d.sum + "(list_cost_usd)"
+	}
+}
+
+// dailySQL returns the outer-level expression of a metric over the per-day
+// partials (column pN for partial N) and the partials it reads, or false if unknown.
+func (d Dialect) dailySQL(m cost.Metric) (string, []int, bool) {
+	zero := func(e string) string { return d.coalesce + "(" + e + ", 0)" }
+	sum := func(p int) string { return fmt.Sprintf("%s(p%d)", d.sum, p) }
+	var e string
+	var ps []int
+	switch m {
+	case cost.MetricCost:
+		e, ps = zero(sum(pCost)), []int{pCost}
+	case cost.MetricTokens:
+		e, ps = zero(sum(pTokens)), []int{pTokens}
+	case cost.MetricCostPer1K:
+		e = fmt.Sprintf("%s / %s(%s, 0) * 1000", sum(pTokenCost), d.nullIf, sum(pTokens))
+		ps = []int{pTokenCost, pTokens}
+	case cost.MetricActiveCustomers:
+		e, ps = d.custCount(fmt.Sprintf("p%d", pCustomers)), []int{pCustomers}
+	case cost.MetricActiveDays:
+		e = "count(*)"
+	case cost.MetricRequests:
+		e, ps = zero(sum(pRequests)), []int{pRequests}
+	case cost.MetricUnpricedTokens:
+		e, ps = zero(sum(pUnpriced)), []int{pUnpriced}
+	case cost.MetricListCost:
+		e, ps = sum(pList), []int{pList}
+	case cost.MetricDailyCostAvg:
+		e, ps = fmt.Sprintf("%s / %s(count(*), 0)", sum(pCost), d.nullIf), []int{pCost}
+	case cost.MetricDailyCostStdDev:
+		e, ps = d.dailyStdDev(fmt.Sprintf("p%d", pCost)), []int{pCost}
+	default:
+		return "", nil, false
+	}
+	return d.toNumber(e), ps, true
+}
+
+// tokenLinesOnly reports whether q's filters admit only token lines
+// (token_type <> ”), so token metrics need no condition of their own.
+func tokenLinesOnly(q *cost.AggregateQuery) bool {
+	for _, f := range q.Filters {
+		if f.Dimension != cost.DimTokenType || len(f.Values) == 0 {
+			continue
+		}
+		switch f.Op {
+		case cost.OpNotIn:
+			if slices.Contains(f.Values, "") {
+				return true
+			}
+		case cost.OpEq, cost.OpIn:
+			if !slices.Contains(f.Values, "") {
+				return true
+			}
+		case cost.OpPrefix:
+			if len(f.Values) == 1 && f.Values[0] != "" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // dimensionSQL returns the expression of a dimension, or false if unknown.
@@ -84,6 +190,11 @@ type builder struct {
 	dims []string // Dimension expressions, in GroupBy order.
 	mets []string // Metric expressions, in Metrics order.
 	args []any
+	// tokenOnly: the filters admit token lines only.
+	tokenOnly bool
+	// daily: the query takes the two-level form; parts marks the partials it reads.
+	daily bool
+	parts [nPartials]bool
 }
 
 // Build compiles q for dialect d. The statement returns one column per group-by
@@ -94,17 +205,31 @@ func Build(d Dialect, q *cost.AggregateQuery) (query string, args []any, err err
 	if err := b.resolve(); err != nil {
 		return "", nil, err
 	}
+	where, err := b.where()
+	if err != nil {
+		return "", nil, err
+	}
 	var inner strings.Builder
 	inner.WriteString("SELECT ")
-	inner.WriteString(strings.Join(b.innerSelect(), ", "))
-	inner.WriteString(" FROM " + d.Table)
-	if where, err := b.where(); err != nil {
-		return "", nil, err
-	} else if where != "" {
-		inner.WriteString(" WHERE " + where)
+	if b.daily {
+		inner.WriteString(strings.Join(b.dailySelect(where), ", "))
+	} else {
+		inner.WriteString(strings.Join(b.innerSelect(), ", "))
+		inner.WriteString(" FROM " + d.Table)
+		if where != "" {
+			inner.WriteString(" WHERE " + where)
+		}
 	}
 	if len(b.dims) > 0 {
-		inner.WriteString(" GROUP BY " + strings.Join(b.dims, ", "))
+		if b.daily {
+			var keys []string
+			for i := range b.dims {
+				keys = append(keys, fmt.Sprintf("d%d", i))
+			}
+			inner.WriteString(" GROUP BY " + strings.Join(keys, ", "))
+		} else {
+			inner.WriteString(" GROUP BY " + strings.Join(b.dims, ", "))
+		}
 	}
 	if having := b.having(); having != "" {
 		inner.WriteString(" HAVING " + having)
@@ -140,14 +265,70 @@ func (b *builder) resolve() error {
 		}
 		b.dims = append(b.dims, e)
 	}
+	if err := checkHaving(b.q); err != nil {
+		return err
+	}
+	b.tokenOnly = tokenLinesOnly(b.q)
+	for _, m := range b.q.Metrics {
+		b.daily = b.daily || m.IsDaily()
+	}
+	for _, h := range b.q.Having {
+		b.daily = b.daily || h.Metric.IsDaily()
+	}
 	for i, m := range b.q.Metrics {
-		e, ok := b.d.metricSQL(m)
+		e, ok := b.metricExpr(m)
 		if !ok {
 			return cost.FieldErrorf(fmt.Sprintf("metrics[%d]", i), "Unknown metric %q.", m)
 		}
 		b.mets = append(b.mets, e)
 	}
-	return checkHaving(b.q)
+	return nil
+}
+
+// metricExpr returns a metric's expression in the query's form, marking the
+// partials it reads.
+func (b *builder) metricExpr(m cost.Metric) (string, bool) {
+	if !b.daily {
+		return b.d.metricSQL(m, b.tokenOnly)
+	}
+	e, ps, ok := b.d.dailySQL(m)
+	for _, p := range ps {
+		b.parts[p] = true
+	}
+	return e, ok
+}
+
+// dailySelect lists the outer level of the two-level form: the dimensions and
+// metrics over the per-day subquery, which reads the table under where.
+func (b *builder) dailySelect(where string) []string {
+	var cols, keys, sub []string
+	for i, e := range b.dims {
+		cols = append(cols, fmt.Sprintf("d%d", i))
+		sub = append(sub, fmt.Sprintf("%s AS d%d", e, i))
+		keys = append(keys, e)
+	}
+	if !slices.Contains(b.q.GroupBy, cost.DimDate) {
+		sub = append(sub, "date AS dd")
+		keys = append(keys, "date")
+	}
+	for i, e := range b.mets {
+		cols = append(cols, fmt.Sprintf("%s AS m%d", e, i))
+	}
+	for _, h := range b.q.Having { // Mark the partials HAVING reads.
+		b.metricExpr(h.Metric)
+	}
+	for p := range nPartials {
+		if b.parts[p] {
+			sub = append(sub, fmt.Sprintf("%s AS p%d", b.d.partialSQL(p, b.tokenOnly), p))
+		}
+	}
+	q := "SELECT " + strings.Join(sub, ", ") + " FROM " + b.d.Table
+	if where != "" {
+		q += " WHERE " + where
+	}
+	q += " GROUP BY " + strings.Join(keys, ", ")
+	cols[len(cols)-1] += " FROM (" + q + ")"
+	return cols
 }
 
 // innerSelect lists the grouped expressions under positional aliases (d0…, m0…),

@@ -66,11 +66,11 @@ func TestBuild(t *testing.T) {
 				`SELECT CAST(date_trunc('week', date) AS DATE) AS d0, CAST(date_trunc('month', date) AS DATE) AS d1, date AS d2, ` +
 				`CAST(SUM(CASE WHEN token_type <> '' THEN cost_usd ELSE 0 END) / NULLIF(SUM(CASE WHEN token_type <> '' THEN usage_amount ELSE 0 END), 0) * 1000 AS DOUBLE) AS m0, ` +
 				`CAST(COUNT(DISTINCT CASE WHEN customer_id <> '' THEN customer_id END) AS DOUBLE) AS m1 FROM cost_lines ` +
-				`WHERE starts_with(model, ?) AND customer_id NOT IN (?) AND CAST(date_trunc('week', date) AS DATE) = CAST(? AS DATE) ` +
+				`WHERE starts_with(model, ?) AND customer_id <> '' AND CAST(date_trunc('week', date) AS DATE) = CAST(? AS DATE) ` +
 				`GROUP BY CAST(date_trunc('week', date) AS DATE), CAST(date_trunc('month', date) AS DATE), date ` +
 				`HAVING CAST(COALESCE(SUM(CASE WHEN token_type <> '' THEN usage_amount ELSE 0 END), 0) AS DOUBLE) >= ?) ` +
 				`ORDER BY "cost_per_1k_tokens", "week", "month", "date"`,
-			wantArgs: []any{"gpt_4%", "", "2026-09-28", 100000.0},
+			wantArgs: []any{"gpt_4%", "2026-09-28", 100000.0},
 		},
 		{
 			name:    "DuckDBOtherMetrics",
@@ -125,6 +125,60 @@ func TestBuild(t *testing.T) {
 				"toFloat64(sum(list_cost_usd)) AS m2, toFloat64(coalesce(sumIf(usage_amount, token_type <> ''), 0)) AS m3 FROM cost_lines " +
 				"WHERE date <= toDate(?) AND token_type NOT IN (?, ?) GROUP BY date) ORDER BY `date`",
 			wantArgs: []any{"2026-10-07", "input", "output"},
+		},
+		{
+			name:    "DuckDBTokenLinesOnly",
+			dialect: sqlbuild.DuckDB,
+			q: cost.AggregateQuery{
+				Metrics: []cost.Metric{cost.MetricCostPer1K},
+				GroupBy: []cost.Dimension{cost.DimModel},
+				Filters: []cost.Filter{{Dimension: cost.DimTokenType, Op: cost.OpNotIn, Values: []string{""}}},
+				Having:  []cost.Having{{Metric: cost.MetricTokens, Op: "gt", Value: 100000}},
+			},
+			wantSQL: `SELECT d0 AS "model", m0 AS "cost_per_1k_tokens" FROM (SELECT model AS d0, ` +
+				`CAST(SUM(cost_usd) / NULLIF(SUM(usage_amount), 0) * 1000 AS DOUBLE) AS m0 FROM cost_lines WHERE token_type <> '' ` +
+				`GROUP BY model HAVING CAST(COALESCE(SUM(usage_amount), 0) AS DOUBLE) > ?) ORDER BY "model"`,
+			wantArgs: []any{100000.0},
+		},
+		{
+			name:    "DuckDBDaily",
+			dialect: sqlbuild.DuckDB,
+			q: cost.AggregateQuery{
+				Metrics: []cost.Metric{cost.MetricDailyCostAvg, cost.MetricDailyCostStdDev, cost.MetricActiveCustomers, cost.MetricActiveDays},
+				GroupBy: []cost.Dimension{cost.DimModel},
+				Filters: []cost.Filter{{Dimension: cost.DimCustomer, Op: cost.OpNotIn, Values: []string{""}}},
+				Having:  []cost.Having{{Metric: cost.MetricDailyCostStdDev, Op: "gte", Value: 0}},
+				From:    oct1, To: oct7,
+			},
+			wantSQL: `SELECT d0 AS "model", m0 AS "daily_cost_avg", m1 AS "daily_cost_stddev", m2 AS "active_customers", m3 AS "active_days" ` +
+				`FROM (SELECT d0, CAST(SUM(p0) / NULLIF(count(*), 0) AS DOUBLE) AS m0, CAST(STDDEV_SAMP(p0) AS DOUBLE) AS m1, ` +
+				`CAST(COALESCE(list_unique(flatten(list(p3))), 0) AS DOUBLE) AS m2, CAST(count(*) AS DOUBLE) AS m3 ` +
+				`FROM (SELECT model AS d0, date AS dd, SUM(cost_usd) AS p0, list(DISTINCT customer_id) FILTER (WHERE customer_id <> '') AS p3 ` +
+				`FROM cost_lines WHERE date BETWEEN CAST(? AS DATE) AND CAST(? AS DATE) AND customer_id <> '' GROUP BY model, date) ` +
+				`GROUP BY d0 HAVING CAST(STDDEV_SAMP(p0) AS DOUBLE) >= ?) ORDER BY "model"`,
+			wantArgs: []any{"2026-10-01", "2026-10-07", 0.0},
+		},
+		{
+			name:    "ClickHouseDailyByDate",
+			dialect: sqlbuild.ClickHouse,
+			q: cost.AggregateQuery{
+				Metrics: []cost.Metric{cost.MetricCostPer1K, cost.MetricDailyCostStdDev},
+				GroupBy: []cost.Dimension{cost.DimDate},
+				Filters: []cost.Filter{{Dimension: cost.DimTokenType, Op: cost.OpIn, Values: []string{"input"}}},
+			},
+			wantSQL: "SELECT d0 AS `date`, m0 AS `cost_per_1k_tokens`, m1 AS `daily_cost_stddev` FROM (SELECT d0, " +
+				"toFloat64(sum(p2) / nullIf(sum(p1), 0) * 1000) AS m0, toFloat64(if(count() > 1, stddevSamp(p0), NULL)) AS m1 " +
+				"FROM (SELECT date AS d0, sum(cost_usd) AS p0, sum(usage_amount) AS p1, sum(cost_usd) AS p2 FROM cost_lines " +
+				"WHERE token_type IN (?) GROUP BY date) GROUP BY d0) ORDER BY `date`",
+			wantArgs: []any{"input"},
+		},
+		{
+			name:    "ClickHouseDailyTotal",
+			dialect: sqlbuild.ClickHouse,
+			q:       cost.AggregateQuery{Metrics: []cost.Metric{cost.MetricActiveCustomers, cost.MetricDailyCostAvg}},
+			wantSQL: "SELECT m0 AS `active_customers`, m1 AS `daily_cost_avg` FROM (SELECT toFloat64(length(groupUniqArrayArray(p3))) AS m0, " +
+				"toFloat64(sum(p0) / nullIf(count(*), 0)) AS m1 FROM (SELECT date AS dd, sum(cost_usd) AS p0, " +
+				"groupUniqArrayIf(customer_id, customer_id <> '') AS p3 FROM cost_lines GROUP BY date))",
 		},
 		{
 			name:    "ClickHouseVisibility",

@@ -30,6 +30,12 @@ type Dialect struct {
 	nullIf    string                         // NULLIF function name.
 	coalesce  string                         // COALESCE function name.
 	isTrue    func(col string) string
+	// dailyStdDev is the sample standard deviation of a column, NULL under two rows.
+	dailyStdDev func(col string) string
+	// custSet is the aggregate collecting a group's distinct attributed customers as
+	// an array; custCount counts the distinct members of a column of such arrays.
+	custSet   string
+	custCount func(col string) string
 	// prefix returns a condition "col starts with the bound value" and the value to bind.
 	prefix func(col, value string) (cond string, arg any)
 }
@@ -50,10 +56,13 @@ var DuckDB = Dialect{
 	distinctI: func(e, c string) string {
 		return fmt.Sprintf("COUNT(DISTINCT CASE WHEN %s THEN %s END)", c, e)
 	},
-	toNumber: func(e string) string { return "CAST(" + e + " AS DOUBLE)" },
-	nullIf:   "NULLIF",
-	coalesce: "COALESCE",
-	isTrue:   func(c string) string { return c },
+	toNumber:    func(e string) string { return "CAST(" + e + " AS DOUBLE)" },
+	nullIf:      "NULLIF",
+	coalesce:    "COALESCE",
+	isTrue:      func(c string) string { return c },
+	dailyStdDev: func(c string) string { return "STDDEV_SAMP(" + c + ")" },
+	custSet:     "list(DISTINCT customer_id) FILTER (WHERE customer_id <> '')",
+	custCount:   func(c string) string { return "COALESCE(list_unique(flatten(list(" + c + "))), 0)" },
 	prefix: func(col, v string) (string, any) {
 		return "starts_with(" + col + ", ?)", v
 	},
@@ -80,6 +89,11 @@ var ClickHouse = Dialect{
 	nullIf:   "nullIf",
 	coalesce: "coalesce",
 	isTrue:   func(c string) string { return c + " = 1" },
+	dailyStdDev: func(c string) string {
+		return "if(count() > 1, stddevSamp(" + c + "), NULL)"
+	},
+	custSet:   "groupUniqArrayIf(customer_id, customer_id <> '')",
+	custCount: func(c string) string { return "length(groupUniqArrayArray(" + c + "))" },
 	prefix: func(col, v string) (string, any) {
 		return col + " LIKE ?", likeEscape(v) + "%"
 	},

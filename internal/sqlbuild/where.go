@@ -68,6 +68,10 @@ func (b *builder) filter(f cost.Filter) (string, error) {
 		}
 		op := " IN ("
 		if f.Op == cost.OpNotIn {
+			if len(f.Values) == 1 && f.Values[0] == "" && !f.Dimension.IsTime() {
+				b.args = b.args[:len(b.args)-1]
+				return col + " <> ''", nil
+			}
 			op = " NOT IN ("
 		}
 		return col + op + strings.Join(ps, ", ") + ")", nil
@@ -91,7 +95,7 @@ var havingOps = map[string]string{"gt": ">", "gte": ">=", "lt": "<", "lte": "<="
 func (b *builder) having() string {
 	var conds []string
 	for _, h := range b.q.Having {
-		e, ok1 := b.d.metricSQL(h.Metric)
+		e, ok1 := b.metricExpr(h.Metric)
 		op, ok2 := havingOps[h.Op]
 		if !ok1 || !ok2 {
 			continue
