@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"slices"
-	"time"
 
 	"github.com/llmcost/llmcost/internal/analysis"
 	"github.com/llmcost/llmcost/internal/cost"
@@ -75,44 +74,42 @@ func unusualCustomers(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
 	}
 	today := yesterday.AddDate(0, 0, 1)
 	base := cost.DateRange{From: today.AddDate(0, 0, -UnusualBaselineDays), To: today}
-	f, err := pc.s.aggregate(ctx, base, cost.AggregateQuery{Metrics: metrics(cost.MetricCost),
-		GroupBy: dims(cost.DimCustomer, cost.DimDate), Filters: pc.with(attributed)})
+	// The baseline of customers with at least two days of spend (σ is NULL
+	// below two, and NULL never passes HAVING), and the day's spend.
+	stats, err := pc.s.aggregate(ctx, base, cost.AggregateQuery{
+		Metrics: metrics(cost.MetricDailyCostAvg, cost.MetricDailyCostStdDev),
+		GroupBy: dims(cost.DimCustomer), Filters: pc.with(attributed),
+		Having: []cost.Having{{Metric: cost.MetricDailyCostStdDev, Op: "gte", Value: 0}}})
 	if err != nil {
 		return nil, err
 	}
-	rows, err := unusualRows(f, yesterday)
+	day, err := pc.s.aggregate(ctx, cost.DateRange{From: yesterday, To: yesterday}, cost.AggregateQuery{
+		Metrics: metrics(cost.MetricCost), GroupBy: dims(cost.DimCustomer), Filters: pc.with(attributed)})
 	if err != nil {
 		return nil, err
 	}
+	rows := unusualRows(stats, day)
 	out := cost.Frame{Columns: []string{"customer_id", "cost_yesterday", "avg_daily", "percent_change", "alert_level"},
 		Types: []string{cost.TypeString, cost.TypeNumber, cost.TypeNumber, cost.TypeNumber, cost.TypeString}, Rows: rows}
 	return &cost.Result{Frame: out, Period: base, Meta: map[string]any{
 		"day": yesterday.Format(cost.DateLayout), "baseline_range": base}}, nil
 }
 
-func unusualRows(f *cost.Frame, yesterday time.Time) ([][]any, error) {
-	daily := map[string][]float64{}
-	onDay := map[string]float64{}
-	var ids []string
-	day := yesterday.Format(cost.DateLayout)
-	for _, row := range f.Rows {
-		id, d, v := str(row[0]), str(row[1]), num(row[2])
-		if _, ok := daily[id]; !ok {
-			ids = append(ids, id)
-		}
-		daily[id] = append(daily[id], v)
-		if d == day {
-			onDay[id] = v
-		}
+// unusualRows joins the baseline (customer_id, mean, σ) with the day's spend
+// (customer_id, cost): customers beyond mean + σ, largest relative rise first.
+func unusualRows(stats, day *cost.Frame) [][]any {
+	onDay := make(map[string]float64, len(day.Rows))
+	for _, row := range day.Rows {
+		onDay[str(row[0])] = num(row[1])
 	}
 	rows := [][]any{}
-	for _, id := range ids {
+	for _, row := range stats.Rows {
+		id := str(row[0])
 		y, ok := onDay[id]
-		xs := daily[id]
-		if !ok || len(xs) < 2 {
+		if !ok || row[1] == nil || row[2] == nil {
 			continue
 		}
-		avg, sd := analysis.Mean(xs), analysis.StdDev(xs)
+		avg, sd := num(row[1]), num(row[2])
 		if !(y > avg+sd) || avg == 0 {
 			continue
 		}
@@ -125,5 +122,5 @@ func unusualRows(f *cost.Frame, yesterday time.Time) ([][]any, error) {
 	slices.SortStableFunc(rows, func(a, b []any) int {
 		return cmp.Or(cmp.Compare(b[3].(float64), a[3].(float64)), cmp.Compare(a[0].(string), b[0].(string)))
 	})
-	return rows, nil
+	return rows
 }
