@@ -3,6 +3,7 @@ package clickhouse
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -40,6 +41,11 @@ type published struct {
 // then the superseded versions' rows are deleted in the background.
 // PartitionsReplaced counts the listed partitions that had been published before.
 //
+// When b.Stream is set its lines are validated and inserted in blocks as they
+// come, keeping only per-partition tallies; every partition they name is
+// published with the listed ones at the end. If the stream fails, nothing is
+// published and its error is returned as it is.
+//
 // Returns CodeInvalid if a line names a partition not listed in b.Replace, if a line
 // has no date, or if an event has no id or the batch has events but no EventBatch.
 func (s *Store) Apply(ctx context.Context, b *cost.Batch) (*cost.ApplyResult, error) {
@@ -52,6 +58,9 @@ func (s *Store) Apply(ctx context.Context, b *cost.Batch) (*cost.ApplyResult, er
 	a := &applier{s: s, batch: b, parts: uniqueParts(b.Replace), occs: occs,
 		version: s.nextVersion(), now: s.now(), res: &cost.ApplyResult{EventsDuplicate: dropped}}
 	if err := a.run(ctx); err != nil {
+		if se := (*streamError)(nil); errors.As(err, &se) {
+			return nil, se.err
+		}
 		return nil, fmt.Errorf("clickhouse: apply: %w", err)
 	}
 	return a.res, nil
@@ -80,22 +89,15 @@ func (a *applier) run(ctx context.Context) error {
 	a.current = cur
 	a.stats = map[cost.Partition]*published{}
 	for _, p := range a.parts {
-		if v, ok := cur[p]; ok {
-			a.res.PartitionsReplaced++
-			a.res.LinesDeleted += int(v.lines)
+		a.claim(p)
+	}
+	if a.batch.Stream != nil {
+		if err := a.stream(ctx); err != nil {
+			return err
 		}
-		a.touch(p)
+	} else if err := a.lines(ctx); err != nil {
+		return err
 	}
-	for i := range a.batch.Lines {
-		l := &a.batch.Lines[i]
-		st := a.stats[cost.Partition{Source: l.Source, Key: l.SourcePartition}]
-		st.lines++
-		st.cost += l.CostUSD
-	}
-	if err := a.s.insertLines(ctx, a.batch.Lines, a.version, a.now); err != nil {
-		return fmt.Errorf("insert lines: %w", err)
-	}
-	a.res.LinesWritten = len(a.batch.Lines)
 	if err := a.events(ctx); err != nil {
 		return err
 	}
@@ -112,6 +114,21 @@ func (a *applier) run(ctx context.Context) error {
 		}
 	}
 	a.s.dropSuperseded(ctx, superseded, a.version)
+	return nil
+}
+
+// lines tallies and inserts the batch's Lines under the new version.
+func (a *applier) lines(ctx context.Context) error {
+	for i := range a.batch.Lines {
+		l := &a.batch.Lines[i]
+		st := a.stats[cost.Partition{Source: l.Source, Key: l.SourcePartition}]
+		st.lines++
+		st.cost += l.CostUSD
+	}
+	if err := a.s.insertLines(ctx, a.batch.Lines, a.version, a.now); err != nil {
+		return fmt.Errorf("insert lines: %w", err)
+	}
+	a.res.LinesWritten = len(a.batch.Lines)
 	return nil
 }
 

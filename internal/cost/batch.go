@@ -16,6 +16,15 @@ type Batch struct {
 	// inserted. Every line's (Source, SourcePartition) must be one of them.
 	Replace []Partition
 	Lines   []LineItem
+	// Stream, when set, supplies the batch's lines instead of Lines (which must
+	// then be empty): it calls emit once per line, in file order, and returns the
+	// first error it meets or the one emit returns. The store calls it at most
+	// once, so a batch with a Stream can be applied once only. The line passed to
+	// emit is only valid during that call. Every partition a streamed line names
+	// is replaced, as if listed in Replace, so a caller that streams a file need
+	// not know its partitions in advance; partitions listed in Replace are
+	// replaced too. If Stream or emit fails, Apply writes nothing.
+	Stream func(emit func(*LineItem) error) error
 	// Events are per-request usages; those whose EventID the store has already seen
 	// are skipped. The new ones are rolled up into daily lines with
 	// Source "events" and SourcePartition EventBatch.
@@ -57,17 +66,17 @@ func (b *Batch) Validate() error {
 	for _, p := range b.Replace {
 		parts[p] = true
 	}
+	if b.Stream != nil && len(b.Lines) > 0 {
+		return Errorf(CodeInvalid, "The batch has both a line stream and lines.")
+	}
 	for i := range b.Lines {
 		l := &b.Lines[i]
 		if !parts[Partition{Source: l.Source, Key: l.SourcePartition}] {
 			return Errorf(CodeInvalid, "Line %d names partition %s %q, which the batch does not replace.",
 				i+1, l.Source, l.SourcePartition)
 		}
-		if l.Date.IsZero() {
-			return Errorf(CodeInvalid, "Line %d has no date.", i+1)
-		}
-		if !finite(l.CostUSD, l.Cost, l.UsageAmount) || l.ListCostUSD != nil && !finite(*l.ListCostUSD) {
-			return Errorf(CodeInvalid, "Line %d has a cost or usage that is not a finite number.", i+1)
+		if err := ValidateLine(i+1, l); err != nil {
+			return err
 		}
 	}
 	if len(b.Events) > 0 && b.EventBatch == "" {
@@ -84,6 +93,19 @@ func (b *Batch) Validate() error {
 		if !finite(u.CostUSD) {
 			return Errorf(CodeInvalid, "Event %q has a cost that is not a finite number.", u.EventID)
 		}
+	}
+	return nil
+}
+
+// ValidateLine checks the n-th line (1-based) of a batch on its own: it has a
+// date and finite figures. Stores call it on each streamed line as it arrives;
+// Batch.Validate calls it for each of Lines.
+func ValidateLine(n int, l *LineItem) error {
+	if l.Date.IsZero() {
+		return Errorf(CodeInvalid, "Line %d has no date.", n)
+	}
+	if !finite(l.CostUSD, l.Cost, l.UsageAmount) || l.ListCostUSD != nil && !finite(*l.ListCostUSD) {
+		return Errorf(CodeInvalid, "Line %d has a cost or usage that is not a finite number.", n)
 	}
 	return nil
 }

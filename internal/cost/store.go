@@ -9,7 +9,8 @@ import (
 // and clickhouse packages; costtest.StoreSuite checks that they agree.
 type Store interface {
 	// Apply writes b atomically: either all of it is visible afterwards or none.
-	// Returns CodeInvalid if a line names a partition not listed in b.Replace.
+	// Returns CodeInvalid if a line names a partition not listed in b.Replace
+	// (streamed lines excepted: see Batch.Stream).
 	Apply(ctx context.Context, b *Batch) (*ApplyResult, error)
 
 	// Aggregate runs a resolved query. The caller (the query layer) has validated

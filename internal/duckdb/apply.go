@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -20,6 +21,13 @@ const EventSource = "events"
 // (in date order, through DuckDB's appender), records new event ids, rolls their
 // usages up into daily lines and records partition statistics.
 // PartitionsReplaced counts the listed partitions that held data before.
+//
+// When b.Stream is set its lines are first appended, validated one by one, to a
+// temporary staging table on the same connection (DuckDB spills it to disk, so
+// memory stays bounded however large the file); the transaction then replaces
+// every partition the staged lines name as well as b.Replace, and copies the
+// staged lines in. If the stream fails, nothing changes and its error is
+// returned as it is. Other applies wait while the stream is read.
 //
 // Returns CodeInvalid if a line names a partition not listed in b.Replace, if a line
 // has no date, or if an event has no id or the batch has events but no EventBatch.
@@ -44,8 +52,17 @@ func (db *DB) Apply(ctx context.Context, b *cost.Batch) (*cost.ApplyResult, erro
 	if err := st.fill(usages, parts); err != nil {
 		return nil, fmt.Errorf("duckdb: apply: %w", err)
 	}
+	if b.Stream != nil {
+		defer st.dropStream()
+		if err := st.stageStream(ctx, b); err != nil {
+			if se := (*streamError)(nil); errors.As(err, &se) {
+				return nil, se.err
+			}
+			return nil, fmt.Errorf("duckdb: apply: %w", err)
+		}
+	}
 	a := &applier{conn: conn, now: db.now(), batch: b, parts: parts, ids: ids,
-		res: &cost.ApplyResult{EventsDuplicate: dupWithin}}
+		streamed: b.Stream != nil, res: &cost.ApplyResult{EventsDuplicate: dupWithin}}
 	if err := a.run(ctx); err != nil {
 		return nil, fmt.Errorf("duckdb: apply: %w", err)
 	}
@@ -101,7 +118,9 @@ type applier struct {
 	batch *cost.Batch
 	parts []cost.Partition // Distinct replaced partitions.
 	ids   []string         // Distinct event ids of the batch.
-	res   *cost.ApplyResult
+	// streamed is set when the batch's lines are in stage_lines, not batch.Lines.
+	streamed bool
+	res      *cost.ApplyResult
 }
 
 // run executes every step in one transaction, rolling back on the first error.
@@ -150,6 +169,9 @@ func (a *applier) replace(ctx context.Context) error {
 // transaction, so that zone maps on date stay tight. Columns that hold only their
 // default in this batch are left to DuckDB, which saves a call per value.
 func (a *applier) insertLines(ctx context.Context) error {
+	if a.streamed {
+		return a.insertStaged(ctx)
+	}
 	lines := a.batch.Lines
 	order := make([]int, len(lines))
 	set := make([]bool, len(lineColumns))
@@ -226,6 +248,12 @@ func (a *applier) recordPartitions(ctx context.Context) error {
 		WHERE partitions.source = s.source AND partitions.key = s.key`); err != nil {
 		return fmt.Errorf("record partitions: %w", err)
 	}
+	if a.streamed {
+		if err := a.recordStaged(ctx); err != nil {
+			return err
+		}
+		return a.recordEvents(ctx)
+	}
 	stats := make(map[cost.Partition]*partStats, len(a.parts))
 	for _, p := range a.parts {
 		stats[p] = &partStats{}
@@ -243,6 +271,11 @@ func (a *applier) recordPartitions(ctx context.Context) error {
 	}); err != nil {
 		return fmt.Errorf("record partitions: %w", err)
 	}
+	return a.recordEvents(ctx)
+}
+
+// recordEvents records the event batch's partition if this apply added events.
+func (a *applier) recordEvents(ctx context.Context) error {
 	if a.res.EventsInserted == 0 {
 		return nil
 	}

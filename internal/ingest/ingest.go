@@ -2,6 +2,8 @@
 // detects gzip and Parquet, parses with the billing readers, attributes lines to
 // customers from tags, prices events from the catalog, and writes each file's
 // lines with one atomic Store.Apply that replaces the partitions the file covers.
+// Line formats are streamed through the store (cost.Batch.Stream), so memory does
+// not grow with the file; Parquet files and event files are read whole first.
 // A file that fails to parse anywhere writes nothing.
 package ingest
 
@@ -92,7 +94,7 @@ func (in *Ingester) Ingest(ctx context.Context, format, name string, r io.Reader
 	if err != nil {
 		return nil, err
 	}
-	if in.Progress != nil {
+	if in.Progress != nil && batch.Stream == nil {
 		fmt.Fprintf(in.Progress, "%s: %d rows parsed, writing\n", name, run.sum.Rows)
 	}
 	res, err := in.Store.Apply(ctx, batch)

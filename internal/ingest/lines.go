@@ -5,13 +5,51 @@ import (
 	"github.com/llmcost/llmcost/internal/cost"
 )
 
-// lines parses a billing file into a batch that replaces every partition it covers.
+// lines prepares a billing file as a batch that replaces every partition it
+// covers. Line formats (unified, FOCUS CSV, AWS CUR CSV, GCP billing, Azure cost)
+// are streamed: the batch's Stream parses the file while the store writes it, so
+// no slice of the file's lines is built; the summary's counters are computed as
+// lines pass. Parquet files are read into Lines, since their reader needs the
+// whole file at hand anyway.
 func (r *run) lines(format string) (*cost.Batch, error) {
+	parquet := (format == FormatFOCUS || format == FormatAWSCUR) && r.src.isParquet()
+	if !parquet {
+		return &cost.Batch{Stream: func(emit func(*cost.LineItem) error) error {
+			return r.parse(format, r.prepare(emit))
+		}}, nil
+	}
 	b := &cost.Batch{}
+	if err := r.parse(format, r.prepare(func(l *cost.LineItem) error {
+		b.Lines = append(b.Lines, *l)
+		return nil
+	})); err != nil {
+		return nil, err
+	}
+	b.Replace = r.sum.Partitions
+	return b, nil
+}
+
+// parse runs the format's reader, calling add for each line.
+func (r *run) parse(format string, add billing.LineFunc) error {
+	switch format {
+	case FormatUnified:
+		return billing.ReadUnified(r.name, r.src, add)
+	case FormatFOCUS:
+		return r.readFOCUS(add)
+	default:
+		return r.readNative(format, add)
+	}
+}
+
+// prepare returns the per-line step shared by streamed and buffered files: it
+// counts the row, completes the line (customer from tags, model family, data
+// status), records its partition and updates the summary, then passes the line
+// to keep.
+func (r *run) prepare(keep func(*cost.LineItem) error) billing.LineFunc {
 	seen := map[cost.Partition]bool{}
 	now := r.in.now()
 	openMonth := now.Year()*12 + int(now.Month())
-	add := func(l *cost.LineItem) error {
+	return func(l *cost.LineItem) error {
 		if err := r.row(); err != nil {
 			return err
 		}
@@ -29,7 +67,7 @@ func (r *run) lines(format string) (*cost.Batch, error) {
 		}
 		if p := (cost.Partition{Source: l.Source, Key: l.SourcePartition}); !seen[p] {
 			seen[p] = true
-			b.Replace = append(b.Replace, p)
+			r.sum.Partitions = append(r.sum.Partitions, p)
 		}
 		if l.IsTokenLine() {
 			r.sum.TokenLines++
@@ -39,23 +77,8 @@ func (r *run) lines(format string) (*cost.Batch, error) {
 			r.unpricedModel(l.Model)
 		}
 		r.sum.CostUSD += l.CostUSD
-		b.Lines = append(b.Lines, *l)
-		return nil
+		return keep(l)
 	}
-	var err error
-	switch format {
-	case FormatUnified:
-		err = billing.ReadUnified(r.name, r.src, add)
-	case FormatFOCUS:
-		err = r.readFOCUS(add)
-	case FormatAWSCUR, FormatGCP, FormatAzure:
-		err = r.readNative(format, add)
-	}
-	if err != nil {
-		return nil, err
-	}
-	r.sum.Partitions = b.Replace
-	return b, nil
 }
 
 // readFOCUS reads FOCUS CSV, or Parquet when the content starts with its magic.

@@ -18,8 +18,33 @@ type collector struct {
 	batches []*cost.Batch
 }
 
-// Apply keeps b.
+// Apply keeps b. A streamed batch is read into lines now, while its file is
+// open, and the partitions its lines name are added to its Replace list, since
+// a delivery is written in one Apply anyway.
 func (c *collector) Apply(_ context.Context, b *cost.Batch) (*cost.ApplyResult, error) {
+	if b.Stream != nil {
+		kept := &cost.Batch{Replace: b.Replace, Events: b.Events, EventBatch: b.EventBatch}
+		seen := map[cost.Partition]bool{}
+		for _, p := range b.Replace {
+			seen[p] = true
+		}
+		n := 0
+		if err := b.Stream(func(l *cost.LineItem) error {
+			n++
+			if err := cost.ValidateLine(n, l); err != nil {
+				return err
+			}
+			if p := (cost.Partition{Source: l.Source, Key: l.SourcePartition}); !seen[p] {
+				seen[p] = true
+				kept.Replace = append(kept.Replace, p)
+			}
+			kept.Lines = append(kept.Lines, *l)
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+		b = kept
+	}
 	c.batches = append(c.batches, b)
 	return &cost.ApplyResult{LinesWritten: len(b.Lines)}, nil
 }
