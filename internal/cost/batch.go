@@ -1,6 +1,9 @@
 package cost
 
-import "math"
+import (
+	"math"
+	"time"
+)
 
 // Partition names one replaceable unit of billing data: a source × account ×
 // billing period (e.g. "aws-cur", "123456789012/2026-10"), or an event batch.
@@ -55,7 +58,11 @@ type IngestSummary struct {
 	UnpricedLines      int         `json:"unpriced_lines"`
 	UnpricedModels     []string    `json:"unpriced_models,omitempty"`
 	CostUSD            float64     `json:"cost_usd"`
-	Warnings           []string    `json:"warnings,omitempty"`
+	// From and To are the first and last day the file's lines or events fall
+	// on; zero when it had none.
+	From     time.Time `json:"from,omitzero"`
+	To       time.Time `json:"to,omitzero"`
+	Warnings []string  `json:"warnings,omitempty"`
 }
 
 // Validate checks a batch before anything is written: every line names a partition
@@ -118,4 +125,15 @@ func finite(xs ...float64) bool {
 		}
 	}
 	return true
+}
+
+// Cover widens the summary's date range to include day.
+func (s *IngestSummary) Cover(day time.Time) {
+	day = Day(day)
+	if s.From.IsZero() || day.Before(s.From) {
+		s.From = day
+	}
+	if day.After(s.To) {
+		s.To = day
+	}
 }

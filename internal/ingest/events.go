@@ -100,6 +100,7 @@ func (r *run) usages(cat *pricing.Catalog, e *cost.Event, out []cost.EventUsage)
 	if e.CostUSD != nil {
 		spreadReported(us, *e.CostUSD, allPriced)
 	}
+	r.sum.Cover(e.Timestamp)
 	for i := range us {
 		r.sum.CostUSD += us[i].CostUSD
 		r.sum.TokenLines++

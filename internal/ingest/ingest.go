@@ -2,8 +2,9 @@
 // detects gzip and Parquet, parses with the billing readers, attributes lines to
 // customers from tags, prices events from the catalog, and writes each file's
 // lines with one atomic Store.Apply that replaces the partitions the file covers.
-// Line formats are streamed through the store (cost.Batch.Stream), so memory does
-// not grow with the file; Parquet files and event files are read whole first.
+// Line formats, Parquet included, are streamed through the store
+// (cost.Batch.Stream), so memory does not grow with the file; event files are
+// read whole first.
 // A file that fails to parse anywhere writes nothing.
 package ingest
 

@@ -6,27 +6,14 @@ import (
 )
 
 // lines prepares a billing file as a batch that replaces every partition it
-// covers. Line formats (unified, FOCUS CSV, AWS CUR CSV, GCP billing, Azure cost)
-// are streamed: the batch's Stream parses the file while the store writes it, so
-// no slice of the file's lines is built; the summary's counters are computed as
-// lines pass. Parquet files are read into Lines, since their reader needs the
-// whole file at hand anyway.
+// covers. Every line format is streamed: the batch's Stream parses the file while
+// the store writes it, so no slice of the file's lines is built; the summary's
+// counters are computed as lines pass. Parquet content is first copied to a
+// temporary file (its footer is at the end), then read a page at a time.
 func (r *run) lines(format string) (*cost.Batch, error) {
-	parquet := (format == FormatFOCUS || format == FormatAWSCUR) && r.src.isParquet()
-	if !parquet {
-		return &cost.Batch{Stream: func(emit func(*cost.LineItem) error) error {
-			return r.parse(format, r.prepare(emit))
-		}}, nil
-	}
-	b := &cost.Batch{}
-	if err := r.parse(format, r.prepare(func(l *cost.LineItem) error {
-		b.Lines = append(b.Lines, *l)
-		return nil
-	})); err != nil {
-		return nil, err
-	}
-	b.Replace = r.sum.Partitions
-	return b, nil
+	return &cost.Batch{Stream: func(emit func(*cost.LineItem) error) error {
+		return r.parse(format, r.prepare(emit))
+	}}, nil
 }
 
 // parse runs the format's reader, calling add for each line.
@@ -77,6 +64,7 @@ func (r *run) prepare(keep func(*cost.LineItem) error) billing.LineFunc {
 			r.unpricedModel(l.Model)
 		}
 		r.sum.CostUSD += l.CostUSD
+		r.sum.Cover(l.Date)
 		return keep(l)
 	}
 }
