@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -55,6 +56,9 @@ func (r *record) float(i int, required bool) (float64, error) {
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil {
 		return 0, r.errorf(i, "%q is not a number", s)
+	}
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, r.errorf(i, "%q is not a finite number", s)
 	}
 	return f, nil
 }
