@@ -24,6 +24,12 @@ const (
 	SourceBillingExport = "billing_export" // Invoiced by a cloud.
 	SourceEventEstimate = "event_estimate" // Priced by llmcost from its catalog.
 	SourceEventReported = "event_reported" // Cost reported by the gateway on the event.
+	// SourceAllocation marks the allocator's lines moving unattributed billed
+	// cost to customers in proportion to their event tokens (internal/allocation).
+	SourceAllocation = "allocation"
+	// SourceSupersededEstimate marks the allocator's lines cancelling event
+	// estimates of model-days whose billed cost was allocated.
+	SourceSupersededEstimate = "superseded_estimate"
 )
 
 // Data statuses.
