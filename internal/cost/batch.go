@@ -33,6 +33,15 @@ type Batch struct {
 	// Source "events" and SourcePartition EventBatch.
 	Events     []EventUsage
 	EventBatch string
+	// EventStream, when set, supplies the batch's event usages instead of Events
+	// (which must then be empty, as must EventBatch): it calls emit once per usage
+	// in file order, an event's usages contiguous and its first marked First, and
+	// returns the event batch id once it has read them all (a caller that names
+	// the batch by the file's content knows it only then). The store calls it at
+	// most once and checks each usage as it arrives; the usage passed to emit is
+	// only valid during that call. If it or emit fails, Apply writes nothing and
+	// returns its error as it is.
+	EventStream func(emit func(*EventUsage) error) (eventBatch string, err error)
 }
 
 // ApplyResult reports what Store.Apply changed.
@@ -86,20 +95,32 @@ func (b *Batch) Validate() error {
 			return err
 		}
 	}
+	if b.EventStream != nil && (len(b.Events) > 0 || b.EventBatch != "") {
+		return Errorf(CodeInvalid, "The batch has both an event stream and events or an event batch id.")
+	}
 	if len(b.Events) > 0 && b.EventBatch == "" {
 		return Errorf(CodeInvalid, "The batch has events but no event batch id.")
 	}
 	for i := range b.Events {
-		u := &b.Events[i]
-		if u.EventID == "" {
-			return Errorf(CodeInvalid, "Event usage %d has no event id.", i+1)
+		if err := ValidateUsage(&b.Events[i]); err != nil {
+			return err
 		}
-		if u.Time.IsZero() {
-			return Errorf(CodeInvalid, "Event %q has no time.", u.EventID)
-		}
-		if !finite(u.CostUSD) {
-			return Errorf(CodeInvalid, "Event %q has a cost that is not a finite number.", u.EventID)
-		}
+	}
+	return nil
+}
+
+// ValidateUsage checks one event usage on its own: it has an event id, a time
+// and a finite cost. Stores call it on each streamed usage as it arrives;
+// Batch.Validate calls it for each of Events.
+func ValidateUsage(u *EventUsage) error {
+	if u.EventID == "" {
+		return Errorf(CodeInvalid, "An event usage has no event id.")
+	}
+	if u.Time.IsZero() {
+		return Errorf(CodeInvalid, "Event %q has no time.", u.EventID)
+	}
+	if !finite(u.CostUSD) {
+		return Errorf(CodeInvalid, "Event %q has a cost that is not a finite number.", u.EventID)
 	}
 	return nil
 }
