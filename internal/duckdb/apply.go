@@ -29,13 +29,18 @@ const EventSource = "events"
 // staged lines in. If the stream fails, nothing changes and its error is
 // returned as it is. Other applies wait while the stream is read.
 //
+// Event usages, from b.Events or b.EventStream alike, are appended to
+// stage_usage as they come, each numbered with the occurrence of its event in
+// the batch; repeats of an event within the batch are then dropped in SQL, so no
+// Go memory grows with the number of events. If the EventStream fails, nothing
+// changes and its error is returned as it is.
+//
 // Returns CodeInvalid if a line names a partition not listed in b.Replace, if a line
 // has no date, or if an event has no id or the batch has events but no EventBatch.
 func (db *DB) Apply(ctx context.Context, b *cost.Batch) (*cost.ApplyResult, error) {
 	if err := b.Validate(); err != nil {
 		return nil, err
 	}
-	usages, dupWithin, ids := dedupeUsages(b.Events)
 	parts := uniqueParts(b.Replace)
 	db.applyMu.Lock()
 	defer db.applyMu.Unlock()
@@ -49,19 +54,24 @@ func (db *DB) Apply(ctx context.Context, b *cost.Batch) (*cost.ApplyResult, erro
 		return nil, fmt.Errorf("duckdb: apply: %w", err)
 	}
 	defer st.drop()
-	if err := st.fill(usages, parts); err != nil {
+	if err := st.fillParts(parts); err != nil {
 		return nil, fmt.Errorf("duckdb: apply: %w", err)
 	}
 	if b.Stream != nil {
 		defer st.dropStream()
 		if err := st.stageStream(ctx, b); err != nil {
-			if se := (*streamError)(nil); errors.As(err, &se) {
-				return nil, se.err
-			}
-			return nil, fmt.Errorf("duckdb: apply: %w", err)
+			return nil, applyError(err)
 		}
 	}
-	a := &applier{conn: conn, now: db.now(), batch: b, parts: parts, ids: ids,
+	eventBatch, err := st.stageUsages(b)
+	if err != nil {
+		return nil, applyError(err)
+	}
+	dupWithin, ids, err := st.dedupeStaged(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("duckdb: apply: %w", err)
+	}
+	a := &applier{conn: conn, now: db.now(), batch: b, parts: parts, eventBatch: eventBatch, ids: ids,
 		streamed: b.Stream != nil, res: &cost.ApplyResult{EventsDuplicate: dupWithin}}
 	if err := a.run(ctx); err != nil {
 		return nil, fmt.Errorf("duckdb: apply: %w", err)
@@ -69,32 +79,12 @@ func (db *DB) Apply(ctx context.Context, b *cost.Batch) (*cost.ApplyResult, erro
 	return a.res, nil
 }
 
-// dedupeUsages drops repeated events within a batch. An event's usages are
-// contiguous; a new occurrence starts at a usage marked First, at a change of event
-// id, or when a token type repeats. Only the first occurrence of each id is kept.
-// It returns the kept usages, the number of dropped occurrences and the kept ids.
-func dedupeUsages(us []cost.EventUsage) (kept []cost.EventUsage, dropped int, ids []string) {
-	seen := make(map[string]bool)
-	types := make(map[string]bool)
-	skip := false
-	for i := range us {
-		u := &us[i]
-		if i == 0 || u.First || u.EventID != us[i-1].EventID || types[u.TokenType] {
-			clear(types)
-			skip = seen[u.EventID]
-			if skip {
-				dropped++
-			} else {
-				seen[u.EventID] = true
-				ids = append(ids, u.EventID)
-			}
-		}
-		types[u.TokenType] = true
-		if !skip {
-			kept = append(kept, *u)
-		}
+// applyError returns a stream's error as it is, and wraps any other.
+func applyError(err error) error {
+	if se := (*streamError)(nil); errors.As(err, &se) {
+		return se.err
 	}
-	return kept, dropped, ids
+	return fmt.Errorf("duckdb: apply: %w", err)
 }
 
 // uniqueParts returns ps without repeats, in first-seen order.
@@ -117,7 +107,9 @@ type applier struct {
 	now   time.Time
 	batch *cost.Batch
 	parts []cost.Partition // Distinct replaced partitions.
-	ids   []string         // Distinct event ids of the batch.
+	// eventBatch is the batch's event batch id, from EventBatch or EventStream.
+	eventBatch string
+	ids        int // Distinct event ids staged in stage_usage.
 	// streamed is set when the batch's lines are in stage_lines, not batch.Lines.
 	streamed bool
 	res      *cost.ApplyResult
@@ -213,19 +205,19 @@ const rollupColumns = `date, cloud_provider, service, model, model_family, custo
 // insertEvents drops usages of already-known events, records the new event ids and
 // rolls their usages up into daily lines.
 func (a *applier) insertEvents(ctx context.Context) error {
-	if len(a.ids) == 0 {
+	if a.ids == 0 {
 		return nil
 	}
 	if _, err := a.exec(ctx, `DELETE FROM stage_usage WHERE event_id IN (SELECT event_id FROM events)`); err != nil {
 		return fmt.Errorf("dedupe events: %w", err)
 	}
 	n, err := a.exec(ctx, `INSERT INTO events (event_id, event_batch, event_time, ingested_at)
-		SELECT event_id, ?, min(event_time), ? FROM stage_usage GROUP BY event_id`, a.batch.EventBatch, a.now)
+		SELECT event_id, ?, min(event_time), ? FROM stage_usage GROUP BY event_id`, a.eventBatch, a.now)
 	if err != nil {
 		return fmt.Errorf("insert events: %w", err)
 	}
 	a.res.EventsInserted = n
-	a.res.EventsDuplicate += len(a.ids) - n
+	a.res.EventsDuplicate += a.ids - n
 	n, err = a.exec(ctx, `INSERT INTO cost_lines (`+rollupColumns+`)
 		SELECT day, provider, service, model, model_family, customer_id, project, region,
 			pricing_tier, token_type, cost_source, unpriced, SUM(tokens), SUM(cost_usd), SUM(cost_usd),
@@ -233,7 +225,7 @@ func (a *applier) insertEvents(ctx context.Context) error {
 		FROM stage_usage
 		GROUP BY day, provider, service, model, model_family, customer_id, project, region,
 			pricing_tier, token_type, cost_source, unpriced
-		ORDER BY day`, cost.StatusEstimated, EventSource, a.batch.EventBatch, a.now)
+		ORDER BY day`, cost.StatusEstimated, EventSource, a.eventBatch, a.now)
 	if err != nil {
 		return fmt.Errorf("roll up events: %w", err)
 	}
@@ -291,7 +283,7 @@ type partStats struct {
 // recordEventPartition replaces the event batch's partition record with its
 // current line count and cost.
 func (a *applier) recordEventPartition(ctx context.Context) error {
-	batch := a.batch.EventBatch
+	batch := a.eventBatch
 	var s partStats
 	if err := a.tx.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(cost_usd), 0) FROM cost_lines
 		WHERE source = ? AND source_partition = ?`, EventSource, batch).Scan(&s.lines, &s.cost); err != nil {

@@ -1,6 +1,7 @@
 package duckdb
 
 import (
+	"context"
 	"math"
 	"slices"
 	"testing"
@@ -9,34 +10,71 @@ import (
 	"github.com/llmcost/llmcost/internal/cost"
 )
 
-func TestDedupeUsages(t *testing.T) {
+func TestStagedDedupe(t *testing.T) {
 	u := func(id, tokenType string, first bool) cost.EventUsage {
-		return cost.EventUsage{EventID: id, TokenType: tokenType, First: first, Tokens: 1}
+		return cost.EventUsage{EventID: id, TokenType: tokenType, First: first, Tokens: 1,
+			Time: time.Date(2026, 10, 1, 9, 0, 0, 0, time.UTC)}
 	}
 	tests := []struct {
 		name        string
 		in          []cost.EventUsage
+		wantOccs    []int64
 		wantKept    int
 		wantDropped int
-		wantIDs     []string
+		wantIDs     int
 	}{
-		{"Distinct", []cost.EventUsage{u("a", "input", true), u("a", "output", false), u("b", "input", true)}, 3, 0, []string{"a", "b"}},
-		{"RepeatMarkedFirst", []cost.EventUsage{u("a", "input", true), u("a", "output", false), u("a", "input", true), u("a", "output", false)}, 2, 1, []string{"a"}},
-		{"RepeatWithoutFirst", []cost.EventUsage{u("a", "input", false), u("a", "output", false), u("a", "input", false)}, 2, 1, []string{"a"}},
-		{"RepeatLater", []cost.EventUsage{u("a", "input", true), u("b", "input", true), u("a", "input", true), u("a", "output", false)}, 2, 1, []string{"a", "b"}},
-		{"Empty", nil, 0, 0, nil},
+		{"Distinct", []cost.EventUsage{u("a", "input", true), u("a", "output", false), u("b", "input", true)},
+			[]int64{1, 1, 2}, 3, 0, 2},
+		{"RepeatMarkedFirst", []cost.EventUsage{u("a", "input", true), u("a", "output", false), u("a", "input", true), u("a", "output", false)},
+			[]int64{1, 1, 2, 2}, 2, 1, 1},
+		{"RepeatWithoutFirst", []cost.EventUsage{u("a", "input", false), u("a", "output", false), u("a", "input", false)},
+			[]int64{1, 1, 2}, 2, 1, 1},
+		{"RepeatLater", []cost.EventUsage{u("a", "input", true), u("b", "input", true), u("a", "input", true), u("a", "output", false)},
+			[]int64{1, 2, 3, 3}, 2, 1, 2},
+		{"ThreeTimes", []cost.EventUsage{u("a", "input", true), u("a", "input", true), u("b", "input", true), u("a", "input", true)},
+			[]int64{1, 2, 3, 4}, 2, 2, 2},
+		{"Empty", nil, nil, 0, 0, 0},
 	}
+	db, err := Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			kept, dropped, ids := dedupeUsages(tt.in)
-			if got, want := len(kept), tt.wantKept; got != want {
-				t.Errorf("kept %d, want %d", got, want)
+			var occ occurrences
+			var occs []int64
+			for i := range tt.in {
+				occs = append(occs, occ.next(&tt.in[i]))
 			}
-			if got, want := dropped, tt.wantDropped; got != want {
-				t.Errorf("dropped %d, want %d", got, want)
+			if !slices.Equal(occs, tt.wantOccs) {
+				t.Errorf("occurrences=%v, want %v", occs, tt.wantOccs)
 			}
-			if !slices.Equal(ids, tt.wantIDs) {
-				t.Errorf("ids=%v, want %v", ids, tt.wantIDs)
+			conn, err := db.db.Conn(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			st := &stage{conn: conn}
+			if err := st.create(ctx); err != nil {
+				t.Fatal(err)
+			}
+			defer st.drop()
+			if _, err := st.stageUsages(&cost.Batch{Events: tt.in, EventBatch: "b"}); err != nil {
+				t.Fatal(err)
+			}
+			dropped, ids, err := st.dedupeStaged(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var kept int
+			if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM stage_usage").Scan(&kept); err != nil {
+				t.Fatal(err)
+			}
+			if kept != tt.wantKept || dropped != tt.wantDropped || ids != tt.wantIDs {
+				t.Errorf("kept %d, dropped %d, ids %d; want %d, %d, %d",
+					kept, dropped, ids, tt.wantKept, tt.wantDropped, tt.wantIDs)
 			}
 		})
 	}
@@ -68,6 +106,9 @@ func TestCheckBatch(t *testing.T) {
 		{"EventWithoutTime", cost.Batch{Events: []cost.EventUsage{{EventID: "e"}}, EventBatch: "b"}, cost.CodeInvalid},
 		{"EventNaNCost", cost.Batch{Events: []cost.EventUsage{{EventID: "e", Time: day, CostUSD: nan}}, EventBatch: "b"}, cost.CodeInvalid},
 		{"GoodEvent", cost.Batch{Events: []cost.EventUsage{{EventID: "e", Time: day}}, EventBatch: "b"}, ""},
+		{"EventStreamAndEvents", cost.Batch{EventStream: noUsages, Events: []cost.EventUsage{{EventID: "e", Time: day}}}, cost.CodeInvalid},
+		{"EventStreamAndBatch", cost.Batch{EventStream: noUsages, EventBatch: "b"}, cost.CodeInvalid},
+		{"EventStream", cost.Batch{EventStream: noUsages}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -78,6 +119,9 @@ func TestCheckBatch(t *testing.T) {
 		})
 	}
 }
+
+// noUsages is an event stream with no usages.
+func noUsages(func(*cost.EventUsage) error) (string, error) { return "b", nil }
 
 // isDefault reports whether a column value equals its column's default.
 func isDefault(v any) bool {

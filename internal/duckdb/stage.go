@@ -83,20 +83,21 @@ func tagsJSON(tags map[string]string) (driver.Value, error) {
 const usageColumns = `event_id VARCHAR, event_time TIMESTAMP, day DATE, provider VARCHAR,
 	service VARCHAR, model VARCHAR, model_family VARCHAR, customer_id VARCHAR, project VARCHAR,
 	region VARCHAR, pricing_tier VARCHAR, token_type VARCHAR, tokens BIGINT, cost_usd DOUBLE,
-	cost_source VARCHAR, unpriced BOOLEAN, first BOOLEAN`
+	cost_source VARCHAR, unpriced BOOLEAN, first BOOLEAN, occ BIGINT`
 
 // usageNames are the names of usageColumns.
 var usageNames = []string{"event_id", "event_time", "day", "provider", "service", "model",
 	"model_family", "customer_id", "project", "region", "pricing_tier", "token_type", "tokens",
-	"cost_usd", "cost_source", "unpriced", "first"}
+	"cost_usd", "cost_source", "unpriced", "first", "occ"}
 
-// usageValues returns u's values in usageColumns order.
-func usageValues(u *cost.EventUsage) []driver.Value {
-	return []driver.Value{
+// usageValues appends u's values in usageColumns order to dst; occ numbers the
+// occurrence of its event within the batch.
+func usageValues(dst []driver.Value, u *cost.EventUsage, occ int64) []driver.Value {
+	return append(dst,
 		u.EventID, u.Time.UTC(), cost.Day(u.Time), u.Provider, u.Service, u.Model, u.ModelFamily,
 		u.CustomerID, u.Project, u.Region, u.PricingTier, u.TokenType, u.Tokens, u.CostUSD,
-		u.CostSource, u.Unpriced, u.First,
-	}
+		u.CostSource, u.Unpriced, u.First, occ,
+	)
 }
 
 // appendRows appends n rows produced by row(i) to a table of catalog ("temp" for
@@ -135,6 +136,8 @@ func appendRows(conn *sql.Conn, catalog, table string, cols []string, n int,
 
 // stage holds a batch's event usages and replaced partitions in connection-local
 // temporary tables, so the transaction that publishes it runs set-based SQL.
+// Each staged usage carries the number of its event's occurrence in the batch
+// (occ), so that repeats of an event within the batch are dropped in SQL.
 type stage struct {
 	conn *sql.Conn
 }
@@ -160,15 +163,10 @@ func (s *stage) drop() {
 	}
 }
 
-// fill appends the usages and the distinct replaced partitions.
-func (s *stage) fill(usages []cost.EventUsage, parts []cost.Partition) error {
-	if err := appendRows(s.conn, "temp", "stage_parts", []string{"source", "key"}, len(parts),
+// fillParts appends the distinct replaced partitions.
+func (s *stage) fillParts(parts []cost.Partition) error {
+	return appendRows(s.conn, "temp", "stage_parts", []string{"source", "key"}, len(parts),
 		func(i int) ([]driver.Value, error) {
 			return []driver.Value{parts[i].Source, parts[i].Key}, nil
-		}); err != nil {
-		return err
-	}
-	return appendRows(s.conn, "temp", "stage_usage", usageNames, len(usages), func(i int) ([]driver.Value, error) {
-		return usageValues(&usages[i]), nil
-	})
+		})
 }
