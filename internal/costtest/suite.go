@@ -29,6 +29,8 @@ func StoreSuite(t *testing.T, open func(t *testing.T) cost.Store) {
 	t.Run("StreamReplacesPartition", func(t *testing.T) { testStreamReplaces(t, fresh(t)) })
 	t.Run("FailedStreamChangesNothing", func(t *testing.T) { testStreamAtomic(t, fresh(t)) })
 	t.Run("Events", func(t *testing.T) { testEvents(t, fresh(t)) })
+	t.Run("EventStreamSameAsSlice", func(t *testing.T) { testEventStreamSameAsSlice(t, fresh) })
+	t.Run("FailedEventStreamChangesNothing", func(t *testing.T) { testEventStreamAtomic(t, fresh(t)) })
 	t.Run("Lines", func(t *testing.T) { testLines(t, fresh(t)) })
 	t.Run("LatestData", func(t *testing.T) { testLatestData(t, fresh(t)) })
 	t.Run("Budgets", func(t *testing.T) { testBudgets(t, fresh(t)) })
