@@ -5,114 +5,64 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"slices"
+	"io"
 
 	"github.com/llmcost/llmcost/internal/cost"
 	"github.com/llmcost/llmcost/internal/ingest"
 )
 
-// collector is a store whose Apply keeps batches instead of writing them, so
-// that every file of a delivery is written in one transaction.
-type collector struct {
-	cost.Store
-	batches []*cost.Batch
-}
-
-// Apply keeps b. A streamed batch is read into lines now, while its file is
-// open, and the partitions its lines name are added to its Replace list, since
-// a delivery is written in one Apply anyway.
-func (c *collector) Apply(_ context.Context, b *cost.Batch) (*cost.ApplyResult, error) {
-	if b.Stream != nil {
-		kept := &cost.Batch{Replace: b.Replace, Events: b.Events, EventBatch: b.EventBatch}
-		seen := map[cost.Partition]bool{}
-		for _, p := range b.Replace {
-			seen[p] = true
-		}
-		n := 0
-		if err := b.Stream(func(l *cost.LineItem) error {
-			n++
-			if err := cost.ValidateLine(n, l); err != nil {
-				return err
-			}
-			if p := (cost.Partition{Source: l.Source, Key: l.SourcePartition}); !seen[p] {
-				seen[p] = true
-				kept.Replace = append(kept.Replace, p)
-			}
-			kept.Lines = append(kept.Lines, *l)
-			return nil
-		}); err != nil {
-			return nil, err
-		}
-		b = kept
-	}
-	c.batches = append(c.batches, b)
-	return &cost.ApplyResult{LinesWritten: len(b.Lines)}, nil
-}
-
-// merged is every collected batch as one, each partition replaced once.
-func (c *collector) merged() *cost.Batch {
-	out := &cost.Batch{}
-	seen := map[cost.Partition]bool{}
-	for _, b := range c.batches {
-		for _, p := range b.Replace {
-			if !seen[p] {
-				seen[p] = true
-				out.Replace = append(out.Replace, p)
-			}
-		}
-		out.Lines = append(out.Lines, b.Lines...)
-	}
-	return out
-}
-
-// apply fetches and parses every file of d, then writes them in one Apply.
-func (s *Syncer) apply(ctx context.Context, src Source, d *Delivery) (*cost.IngestSummary, error) {
-	col := &collector{Store: s.Store}
-	in := &ingest.Ingester{Store: col}
+// apply writes every file of d with one streamed Apply: the files are opened
+// from the bucket and parsed one at a time while the store writes their lines.
+// Besides the partitions d's lines name, it replaces those the previous applied
+// delivery for the same key wrote (prev, nil when none is recorded), so that a
+// partition the new delivery no longer contains is emptied. It returns the
+// summary and the partitions d's lines wrote.
+func (s *Syncer) apply(ctx context.Context, src Source, d *Delivery, prev *state) (*cost.IngestSummary, []cost.Partition, error) {
+	rec := &recorder{Store: s.Store}
+	in := &ingest.Ingester{Store: rec}
 	if s.NewIngester != nil {
-		in = s.NewIngester(col)
+		in = s.NewIngester(rec)
 	}
-	sum := &cost.IngestSummary{File: d.Key, Format: src.format()}
-	for _, key := range d.Files {
-		fs, err := s.ingestFile(ctx, in, src, key)
-		if err != nil {
-			return nil, err
-		}
-		sum.Rows += fs.Rows
-		sum.TokenLines += fs.TokenLines
-		sum.UnpricedLines += fs.UnpricedLines
-		sum.CostUSD += fs.CostUSD
-		sum.UnpricedModels = appendNew(sum.UnpricedModels, fs.UnpricedModels...)
-		for _, w := range fs.Warnings {
-			sum.Warnings = append(sum.Warnings, key+": "+w)
-		}
+	files := make([]ingest.File, len(d.Files))
+	for i, key := range d.Files {
+		files[i] = ingest.File{Name: src.Bucket.String() + "/" + key,
+			Open: func(ctx context.Context) (io.ReadCloser, error) { return src.Bucket.Open(ctx, key) }}
 	}
-	b := col.merged()
-	res, err := s.Store.Apply(ctx, b)
+	var replace []cost.Partition
+	if prev != nil {
+		replace = prev.Partitions
+	}
+	sum, err := in.IngestFiles(ctx, src.format(), files, replace)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	sum.Partitions = b.Replace
-	sum.LinesWritten, sum.PartitionsReplaced = res.LinesWritten, res.PartitionsReplaced
-	return sum, nil
+	sum.File = d.Key
+	return sum, rec.written, nil
 }
 
-func (s *Syncer) ingestFile(ctx context.Context, in *ingest.Ingester, src Source, key string) (*cost.IngestSummary, error) {
-	r, err := src.Bucket.Open(ctx, key)
-	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
-	return in.Ingest(ctx, src.format(), src.Bucket.String()+"/"+key, r)
+// recorder is a store that notes, in order, the partitions the lines of a
+// streamed batch name, as they pass to the underlying store.
+type recorder struct {
+	cost.Store
+	written []cost.Partition
 }
 
-func appendNew(list []string, items ...string) []string {
-	for _, it := range items {
-		if !slices.Contains(list, it) {
-			list = append(list, it)
+// Apply passes b on, recording the partitions of its streamed lines.
+func (r *recorder) Apply(ctx context.Context, b *cost.Batch) (*cost.ApplyResult, error) {
+	r.written = nil
+	if b.Stream != nil {
+		stream, seen := b.Stream, map[cost.Partition]bool{}
+		b.Stream = func(emit func(*cost.LineItem) error) error {
+			return stream(func(l *cost.LineItem) error {
+				if p := (cost.Partition{Source: l.Source, Key: l.SourcePartition}); !seen[p] {
+					seen[p] = true
+					r.written = append(r.written, p)
+				}
+				return emit(l)
+			})
 		}
 	}
-	return list
+	return r.Store.Apply(ctx, b)
 }
 
 // fingerprint hashes the keys, sizes and ETags of files, in order.

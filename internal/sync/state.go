@@ -18,6 +18,9 @@ type state struct {
 	Files       int       `json:"files"`
 	Lines       int       `json:"lines"`
 	AppliedAt   time.Time `json:"applied_at"`
+	// Partitions are those the delivery's lines wrote: the next delivery for the
+	// key replaces them all. Records written before it was kept have none.
+	Partitions []cost.Partition `json:"partitions,omitempty"`
 }
 
 func stateKey(source, key string) string { return statePrefix + source + "/" + key }

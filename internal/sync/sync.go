@@ -5,11 +5,12 @@
 // Data Exports manifest lists (identified by its assemblyId or executionId),
 // what an Azure cost export's manifest.json lists (identified by its runId), or,
 // for GCP billing data exported to Cloud Storage, every object of one invoice
-// month. A delivery is applied only when all of its files are present, all of
-// its files are written in one Store.Apply that replaces the periods they
-// cover, and a delivery whose identity and files have not changed since it was
-// last applied is not fetched again. What was applied is kept in the store's
-// settings.
+// month. A delivery is applied only when all of its files are present, and
+// then all of its files are streamed, one at a time, into one Store.Apply that
+// replaces the partitions they cover and every partition the previous delivery
+// of the same key wrote, so a restated delivery replaces its whole scope. A
+// delivery whose identity and files have not changed since it was last applied
+// is not fetched again. What was applied is kept in the store's settings.
 package sync
 
 import (
@@ -177,7 +178,7 @@ func (s *Syncer) handle(ctx context.Context, src Source, d *Delivery) error {
 		d.Status = StatusUnchanged
 		return nil
 	}
-	sum, err := s.apply(ctx, src, d)
+	sum, written, err := s.apply(ctx, src, d, st)
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -187,7 +188,7 @@ func (s *Syncer) handle(ctx context.Context, src Source, d *Delivery) error {
 	}
 	d.Status, d.Summary = StatusApplied, sum
 	return saveState(ctx, s.Store, src.Name, d.Key, state{ID: d.ID, Fingerprint: d.fingerprint,
-		Files: len(d.Files), AppliedAt: s.now(), Lines: sum.LinesWritten})
+		Files: len(d.Files), AppliedAt: s.now(), Lines: sum.LinesWritten, Partitions: written})
 }
 
 // openMonth reports whether period (YYYY-MM) is the current or previous month:

@@ -117,8 +117,14 @@ func (h *harness) wantTotal(cost float64, lines int) {
 }
 
 func curManifest(assembly string, keys ...string) string {
-	return fmt.Sprintf(`{"assemblyId":%q,"reportName":"llm","billingPeriod":{"start":"20261001T000000.000Z","end":"20261101T000000.000Z"},"reportKeys":[%s]}`,
-		assembly, quoteList(keys))
+	return legacyManifest(assembly, "20261001", "20261101", keys...)
+}
+
+// legacyManifest is a legacy CUR manifest of report "llm" for the billing
+// period from start to end (YYYYMMDD).
+func legacyManifest(assembly, start, end string, keys ...string) string {
+	return fmt.Sprintf(`{"assemblyId":%q,"reportName":"llm","billingPeriod":{"start":"%sT000000.000Z","end":"%sT000000.000Z"},"reportKeys":[%s]}`,
+		assembly, start, end, quoteList(keys))
 }
 
 func quoteList(keys []string) string {
@@ -251,6 +257,7 @@ func TestS3(t *testing.T) {
 	t.Run("bucket", func(t *testing.T) { testBucket(t, b) })
 	t.Run("cur", func(t *testing.T) { testCUR(t, b) })
 	t.Run("data-exports", func(t *testing.T) { testDataExports(t, b) })
+	t.Run("restated-scope", func(t *testing.T) { testRestatedScope(t, b) })
 }
 
 func TestGCS(t *testing.T) {
@@ -269,9 +276,14 @@ func TestAzureBlob(t *testing.T) {
 
 // curRow is one CUR 2.0 Bedrock usage row of September 2026 for payer 111111111111.
 func curRow(day int, usageType string, thousands, cost float64) string {
-	return fmt.Sprintf(",AWS,111111111111,2026-09-01T00:00:00Z,111111111111,Usage,2026-09-%02dT00:00:00Z,2026-09-%02dT00:00:00Z,"+
+	return payerRow("111111111111", "2026-09", day, usageType, thousands, cost)
+}
+
+// payerRow is one CUR 2.0 Bedrock usage row of month (YYYY-MM) for payer.
+func payerRow(payer, month string, day int, usageType string, thousands, cost float64) string {
+	return fmt.Sprintf(",AWS,%s,%s-01T00:00:00Z,%s,Usage,%s-%02dT00:00:00Z,%s-%02dT00:00:00Z,"+
 		"AmazonBedrock,%s,,%g,1K tokens,%g,%g,USD,,\"{\"\"product_name\"\":\"\"Amazon Bedrock\"\"}\",\"{\"\"user_customer_id\"\":\"\"acme\"\"}\"\n",
-		day, day+1, usageType, thousands, cost, cost)
+		payer, month, payer, month, day, month, day+1, usageType, thousands, cost, cost)
 }
 
 const curHeader = "bill_invoice_id,bill_billing_entity,bill_payer_account_id,bill_billing_period_start_date,line_item_usage_account_id," +
