@@ -17,7 +17,8 @@ var eventSources = []string{cost.SourceEventEstimate, cost.SourceEventReported}
 
 // Reconcile returns, for each provider-day in r with both billing-export and
 // event cost, billed vs estimated cost, the gap and the unattributed billed
-// cost. Only admins may reconcile.
+// cost, net of what the allocator moved to customers. Only admins may
+// reconcile.
 func (s *Service) Reconcile(ctx context.Context, p cost.Principal, r cost.DateRange) (*cost.Reconciliation, error) {
 	if !p.Admin {
 		return nil, cost.Errorf(cost.CodeForbidden, "Reconciliation covers the whole organisation; it needs an admin token.")
@@ -26,7 +27,7 @@ func (s *Service) Reconcile(ctx context.Context, p cost.Principal, r cost.DateRa
 		Metrics: []cost.Metric{cost.MetricCost},
 		GroupBy: []cost.Dimension{cost.DimDate, cost.DimCloudProvider, cost.DimCostSource, cost.DimCustomer},
 		Filters: []cost.Filter{{Dimension: cost.DimCostSource, Op: cost.OpIn,
-			Values: append([]string{cost.SourceBillingExport}, eventSources...)}},
+			Values: append([]string{cost.SourceBillingExport, cost.SourceAllocation}, eventSources...)}},
 	})
 	if err != nil {
 		return nil, err
@@ -44,15 +45,7 @@ func (s *Service) Reconcile(ctx context.Context, p cost.Principal, r cost.DateRa
 			rr = &cost.ReconciliationRow{Date: day, CloudProvider: k.provider}
 			rows[k] = rr
 		}
-		v := num(row[4])
-		if str(row[2]) == cost.SourceBillingExport {
-			rr.BilledUSD += v
-			if str(row[3]) == "" {
-				rr.UnattributedUSD += v
-			}
-		} else {
-			rr.EstimatedUSD += v
-		}
+		addReconciled(rr, str(row[2]), str(row[3]), num(row[4]))
 	}
 	out := &cost.Reconciliation{Period: r, Rows: []cost.ReconciliationRow{}}
 	for _, rr := range rows {
@@ -75,6 +68,25 @@ func (s *Service) Reconcile(ctx context.Context, p cost.Principal, r cost.DateRa
 	return out, nil
 }
 
+// addReconciled adds the cost of one cost source and customer to a row. Lines
+// the allocator wrote (cost source allocation) net to zero per day, so they
+// change only the unattributed figure: their unattributed side is negative.
+func addReconciled(rr *cost.ReconciliationRow, source, customer string, usd float64) {
+	switch source {
+	case cost.SourceBillingExport:
+		rr.BilledUSD += usd
+		if customer == "" {
+			rr.UnattributedUSD += usd
+		}
+	case cost.SourceAllocation:
+		if customer == "" {
+			rr.UnattributedUSD += usd
+		}
+	default:
+		rr.EstimatedUSD += usd
+	}
+}
+
 // finishRow sets the gap and its share of billed cost, rounded to cents and 0.1%.
 func finishRow(r *cost.ReconciliationRow) {
 	r.BilledUSD, r.EstimatedUSD, r.UnattributedUSD = cents(r.BilledUSD), cents(r.EstimatedUSD), cents(r.UnattributedUSD)
@@ -87,8 +99,11 @@ func finishRow(r *cost.ReconciliationRow) {
 func cents(v float64) float64 { return math.Round(v*100) / 100 }
 
 // Allocate splits the billed cost of one provider's model on one day across
-// customers in proportion to their event tokens that day (analysis.Allocate);
-// billed cost not covered by attributed tokens stays unattributed. Only
+// customers with the rule the allocator writes back as lines (analysis.Split):
+// each group of unattributed billed cost goes to customers in proportion to
+// their event tokens that day, of the group's token type when the events have
+// it; billed cost already attributed by tags stays with its customer. Shares
+// are rounded down to the cent and what is left stays unattributed. Only
 // admins may allocate.
 func (s *Service) Allocate(ctx context.Context, p cost.Principal, req cost.AllocationRequest) (*cost.Allocation, error) {
 	if !p.Admin {
@@ -103,26 +118,31 @@ func (s *Service) Allocate(ctx context.Context, p cost.Principal, req cost.Alloc
 		{Dimension: cost.DimCloudProvider, Op: cost.OpEq, Values: []string{req.CloudProvider}},
 		{Dimension: cost.DimModel, Op: cost.OpEq, Values: []string{req.Model}},
 	}
-	billed, err := s.total(ctx, rg, cost.MetricCost, append(slices.Clone(base),
-		cost.Filter{Dimension: cost.DimCostSource, Op: cost.OpEq, Values: []string{cost.SourceBillingExport}}))
+	byType := func(sources ...string) (*cost.Frame, error) {
+		return s.aggregate(ctx, rg, cost.AggregateQuery{
+			Metrics: []cost.Metric{cost.MetricCost, cost.MetricTokens},
+			GroupBy: []cost.Dimension{cost.DimTokenType, cost.DimCustomer},
+			Filters: append(slices.Clone(base), cost.Filter{Dimension: cost.DimCostSource, Op: cost.OpIn, Values: sources}),
+		})
+	}
+	billed, err := byType(cost.SourceBillingExport)
 	if err != nil {
 		return nil, err
 	}
-	f, err := s.aggregate(ctx, rg, cost.AggregateQuery{
-		Metrics: []cost.Metric{cost.MetricTokens}, GroupBy: []cost.Dimension{cost.DimCustomer},
-		Filters: append(slices.Clone(base), cost.Filter{Dimension: cost.DimCostSource, Op: cost.OpIn, Values: eventSources}),
-	})
+	events, err := byType(eventSources...)
 	if err != nil {
 		return nil, err
 	}
-	tokens := map[string]float64{}
 	out := &cost.Allocation{AllocationRequest: cost.AllocationRequest{Date: day, CloudProvider: req.CloudProvider, Model: req.Model},
-		BilledUSD: cents(billed), Shares: []cost.AllocationShare{}}
-	for _, row := range f.Rows {
-		tokens[str(row[0])] += num(row[1])
-		out.EventTokens += num(row[1])
+		Shares: []cost.AllocationShare{}}
+	ev, tokens := analysis.EventTokens{}, map[string]float64{}
+	for _, row := range events.Rows {
+		ev.Add(str(row[0]), str(row[1]), num(row[3]))
+		tokens[str(row[1])] += num(row[3])
+		out.EventTokens += num(row[3])
 	}
-	a := analysis.Allocate(billed, tokens)
+	total, exact := splitBilled(billed, ev)
+	a := analysis.RoundShares(total, exact)
 	for id, usd := range a.Shares {
 		out.Shares = append(out.Shares, cost.AllocationShare{CustomerID: id, Tokens: tokens[id], CostUSD: usd})
 	}
@@ -135,6 +155,26 @@ func (s *Service) Allocate(ctx context.Context, p cost.Principal, req cost.Alloc
 		}
 		return strings.Compare(x.CustomerID, y.CustomerID)
 	})
-	out.UnattributedUSD = a.Unattributed
+	out.BilledUSD, out.UnattributedUSD = cents(total), a.Unattributed
 	return out, nil
+}
+
+// splitBilled returns a model-day's billed total and each customer's exact
+// share of it: billed cost attributed by tags plus the split of each group of
+// unattributed billed cost. Rows are token type, customer, cost, tokens.
+func splitBilled(billed *cost.Frame, ev analysis.EventTokens) (float64, map[string]float64) {
+	var total float64
+	exact := map[string]float64{}
+	for _, row := range billed.Rows {
+		usd := num(row[2])
+		total += usd
+		if c := str(row[1]); c != "" {
+			exact[c] += usd
+			continue
+		}
+		for c, sh := range analysis.Split(usd, num(row[3]), str(row[0]), ev) {
+			exact[c] += sh.USD
+		}
+	}
+	return total, exact
 }

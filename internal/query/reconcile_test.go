@@ -26,6 +26,10 @@ func TestReconcile(t *testing.T) {
 		line("2026-10-01", "AWS", cost.SourceBillingExport, "cust_a", 10),
 		line("2026-10-01", "AWS", cost.SourceBillingExport, "", 5),
 		line("2026-10-01", "AWS", cost.SourceEventEstimate, "cust_a", 12),
+		// The allocator moved $4 of the unattributed $5 to cust_a and superseded the estimate.
+		line("2026-10-01", "AWS", cost.SourceAllocation, "cust_a", 4),
+		line("2026-10-01", "AWS", cost.SourceAllocation, "", -4),
+		line("2026-10-01", "AWS", cost.SourceSupersededEstimate, "cust_a", -12),
 		line("2026-10-01", "GCP", cost.SourceBillingExport, "cust_a", 8), // No events: not reconciled.
 		line("2026-10-02", "AWS", cost.SourceBillingExport, "cust_b", 20),
 		line("2026-10-02", "AWS", cost.SourceEventReported, "cust_b", 25),
@@ -42,9 +46,9 @@ func TestReconcile(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := &cost.Reconciliation{Period: rg, Rows: []cost.ReconciliationRow{
-		{Date: d("2026-10-01"), CloudProvider: "AWS", BilledUSD: 15, EstimatedUSD: 12, GapUSD: 3, GapShare: 0.2, UnattributedUSD: 5},
+		{Date: d("2026-10-01"), CloudProvider: "AWS", BilledUSD: 15, EstimatedUSD: 12, GapUSD: 3, GapShare: 0.2, UnattributedUSD: 1},
 		{Date: d("2026-10-02"), CloudProvider: "AWS", BilledUSD: 20, EstimatedUSD: 25, GapUSD: -5, GapShare: -0.25},
-	}, Total: cost.ReconciliationRow{BilledUSD: 35, EstimatedUSD: 37, GapUSD: -2, GapShare: -0.057, UnattributedUSD: 5}}
+	}, Total: cost.ReconciliationRow{BilledUSD: 35, EstimatedUSD: 37, GapUSD: -2, GapShare: -0.057, UnattributedUSD: 1}}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %+v\nwant %+v", got, want)
 	}
@@ -67,6 +71,7 @@ func TestAllocate(t *testing.T) {
 	}
 	lines := []cost.LineItem{
 		line("claude-3-5-sonnet", cost.SourceBillingExport, "", 1000, 100),
+		line("claude-3-5-sonnet", cost.SourceBillingExport, "cust_c", 200, 5), // Tagged: stays with cust_c.
 		line("claude-3-5-sonnet", cost.SourceEventEstimate, "cust_a", 600, 1.8),
 		line("claude-3-5-sonnet", cost.SourceEventReported, "cust_b", 300, 0.9),
 		line("claude-3-5-sonnet", cost.SourceEventEstimate, "", 100, 0.3),
@@ -82,8 +87,9 @@ func TestAllocate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &cost.Allocation{AllocationRequest: req, BilledUSD: 100, EventTokens: 1000, UnattributedUSD: 10,
-		Shares: []cost.AllocationShare{{CustomerID: "cust_a", Tokens: 600, CostUSD: 60}, {CustomerID: "cust_b", Tokens: 300, CostUSD: 30}}}
+	want := &cost.Allocation{AllocationRequest: req, BilledUSD: 105, EventTokens: 1000, UnattributedUSD: 10,
+		Shares: []cost.AllocationShare{{CustomerID: "cust_a", Tokens: 600, CostUSD: 60}, {CustomerID: "cust_b", Tokens: 300, CostUSD: 30},
+			{CustomerID: "cust_c", CostUSD: 5}}}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %+v\nwant %+v", got, want)
 	}
