@@ -24,8 +24,8 @@ type File struct {
 // replaced, and so is every partition in replace, even when no line names it.
 // A file that cannot be opened or parsed writes nothing at all; the error names
 // the file (and the line and column for bad input). The summary adds up the
-// files' counters; its warnings start with the file they come from, and its
-// Partitions are every partition replaced.
+// files' counters; each of its warnings starts with the name of the file it
+// comes from, and its Partitions are every partition replaced.
 func (in *Ingester) IngestFiles(ctx context.Context, format string, files []File, replace []cost.Partition) (*cost.IngestSummary, error) {
 	format = strings.ToLower(strings.TrimSpace(format))
 	if format == FormatEvents {
@@ -119,7 +119,10 @@ func (m *multi) summary(replace []cost.Partition, res *cost.ApplyResult) *cost.I
 			if n := r.warnings[w]; n > 1 {
 				w = fmt.Sprintf("%s (%d times)", w, n)
 			}
-			s.Warnings = append(s.Warnings, r.name+": "+w)
+			if !strings.HasPrefix(w, r.name+": ") {
+				w = r.name + ": " + w
+			}
+			s.Warnings = append(s.Warnings, w)
 		}
 		bytes += r.src.bytes()
 	}

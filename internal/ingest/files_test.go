@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -144,6 +145,20 @@ func TestIngestFilesFailureWritesNothing(t *testing.T) {
 				t.Errorf("store changed:\nbefore %+v\n after %+v", before, after)
 			}
 		})
+	}
+}
+
+// Each warning names the file it comes from, once.
+func TestIngestFilesWarningsNameTheirFile(t *testing.T) {
+	in, _ := newIngester(t)
+	eur := billingTestdata + "focus_eur.csv"
+	sum, err := in.IngestFiles(context.Background(), "focus", []ingest.File{osFile("testdata/focus12.csv"), osFile(eur)}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sum.Warnings) != 1 || !strings.HasPrefix(sum.Warnings[0], eur+": ") ||
+		strings.Count(sum.Warnings[0], eur) != 1 || !strings.Contains(sum.Warnings[0], "EUR") {
+		t.Errorf("warnings: got %q, want one about EUR costs starting %q", sum.Warnings, eur+": ")
 	}
 }
 
