@@ -17,9 +17,6 @@ const EventSource = "events"
 // insertChunk is how many rows one insert block carries.
 const insertChunk = 100_000
 
-// idChunk is how many event ids one dedupe query looks up.
-const idChunk = 2000
-
 // lineColumns are the cost_lines columns a LineItem fills, in lineValues order.
 var lineColumns = []string{
 	"date", "charge_period_start", "charge_period_end", "cloud_provider", "service", "model",
@@ -46,17 +43,23 @@ type published struct {
 // published with the listed ones at the end. If the stream fails, nothing is
 // published and its error is returned as it is.
 //
+// Event usages, from b.Events or b.EventStream alike, are inserted in blocks
+// into a staging table on the server as they come; repeats within the batch
+// and events already published are dropped, and the rest rolled up and
+// recorded, by INSERT … SELECT under the new version, so this process's memory
+// does not grow with the number of events. If the EventStream fails, nothing is
+// published and its error is returned as it is.
+//
 // Returns CodeInvalid if a line names a partition not listed in b.Replace, if a line
 // has no date, or if an event has no id or the batch has events but no EventBatch.
 func (s *Store) Apply(ctx context.Context, b *cost.Batch) (*cost.ApplyResult, error) {
 	if err := b.Validate(); err != nil {
 		return nil, err
 	}
-	occs, dropped := splitEvents(b.Events)
 	s.applyMu.Lock()
 	defer s.applyMu.Unlock()
-	a := &applier{s: s, batch: b, parts: uniqueParts(b.Replace), occs: occs,
-		version: s.nextVersion(), now: s.now(), res: &cost.ApplyResult{EventsDuplicate: dropped}}
+	a := &applier{s: s, batch: b, parts: uniqueParts(b.Replace),
+		version: s.nextVersion(), now: s.now(), res: &cost.ApplyResult{}}
 	if err := a.run(ctx); err != nil {
 		if se := (*streamError)(nil); errors.As(err, &se) {
 			return nil, se.err
@@ -71,7 +74,6 @@ type applier struct {
 	s       *Store
 	batch   *cost.Batch
 	parts   []cost.Partition // Distinct replaced partitions.
-	occs    []occurrence
 	version uint64
 	now     time.Time
 	current map[cost.Partition]published
@@ -143,52 +145,6 @@ func (a *applier) touch(p cost.Partition) *published {
 	return st
 }
 
-// events drops already-published events, rolls the new ones up into the event
-// batch's partition (carrying its current lines over to the new version) and
-// records their ids under the new version.
-func (a *applier) events(ctx context.Context) error {
-	if len(a.occs) == 0 {
-		return nil
-	}
-	seen, err := a.s.seenEvents(ctx, a.occs)
-	if err != nil {
-		return fmt.Errorf("dedupe events: %w", err)
-	}
-	var fresh []occurrence
-	for _, o := range a.occs {
-		if !seen[o.id] {
-			fresh = append(fresh, o)
-		}
-	}
-	a.res.EventsDuplicate += len(a.occs) - len(fresh)
-	a.res.EventsInserted = len(fresh)
-	if len(fresh) == 0 {
-		return nil
-	}
-	p := cost.Partition{Source: EventSource, Key: a.batch.EventBatch}
-	_, replaced := a.stats[p]
-	st := a.touch(p)
-	if cur, ok := a.current[p]; ok && !replaced {
-		if err := a.s.copyVersion(ctx, p, cur.version, a.version); err != nil {
-			return fmt.Errorf("carry event lines: %w", err)
-		}
-		st.lines, st.cost = cur.lines, cur.cost
-	}
-	lines := rollup(fresh, a.batch.EventBatch)
-	for i := range lines {
-		st.lines++
-		st.cost += lines[i].CostUSD
-	}
-	if err := a.s.insertLines(ctx, lines, a.version, a.now); err != nil {
-		return fmt.Errorf("roll up events: %w", err)
-	}
-	a.res.LinesWritten += len(lines)
-	if err := a.s.insertEvents(ctx, fresh, a.batch.EventBatch, a.version, a.now); err != nil {
-		return fmt.Errorf("insert events: %w", err)
-	}
-	return nil
-}
-
 // publish makes the new version current for every touched partition, in one block.
 func (a *applier) publish(ctx context.Context) error {
 	batch, err := a.s.conn.PrepareBatch(ctx, "INSERT INTO part_versions (source, key, version, line_count, cost_usd, ingested_at)")
@@ -223,37 +179,6 @@ func (s *Store) currentVersions(ctx context.Context) (map[cost.Partition]publish
 		out[p] = v
 	}
 	return out, rows.Err()
-}
-
-// seenEvents returns which of the occurrences' ids belong to published versions.
-func (s *Store) seenEvents(ctx context.Context, occs []occurrence) (map[string]bool, error) {
-	seen := map[string]bool{}
-	for start := 0; start < len(occs); start += idChunk {
-		end := min(start+idChunk, len(occs))
-		ids := make([]string, 0, end-start)
-		for _, o := range occs[start:end] {
-			ids = append(ids, o.id)
-		}
-		rows, err := s.conn.Query(ctx, `SELECT DISTINCT event_id FROM events
-			WHERE event_id IN (SELECT arrayJoin(?)) AND (event_batch, version) GLOBAL IN
-				(SELECT key, version FROM part_versions WHERE source = ?)`, ids, EventSource)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			seen[id] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-	}
-	return seen, nil
 }
 
 // insertLines inserts lines under version, in blocks of insertChunk rows.
@@ -320,32 +245,6 @@ func (s *Store) copyVersion(ctx context.Context, p cost.Partition, from, to uint
 	return s.conn.Exec(ctx, "INSERT INTO cost_lines ("+cols+", version, ingested_at) SELECT "+cols+
 		", toUInt64(?), ingested_at FROM cost_lines WHERE source = ? AND source_partition = ? AND version = ?",
 		to, p.Source, p.Key, from)
-}
-
-// insertEvents records the occurrences' ids under version.
-func (s *Store) insertEvents(ctx context.Context, occs []occurrence, eventBatch string, version uint64, now time.Time) error {
-	for start := 0; start < len(occs); start += insertChunk {
-		batch, err := s.conn.PrepareBatch(ctx, "INSERT INTO events (event_id, event_batch, version, event_time, ingested_at)")
-		if err != nil {
-			return err
-		}
-		for _, o := range occs[start:min(start+insertChunk, len(occs))] {
-			at := o.usages[0].Time
-			for _, u := range o.usages[1:] {
-				if u.Time.Before(at) {
-					at = u.Time
-				}
-			}
-			if err := batch.Append(o.id, eventBatch, version, at.UTC(), now); err != nil {
-				batch.Abort()
-				return err
-			}
-		}
-		if err := batch.Send(); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // dropSuperseded deletes the rows of older versions of the given partitions
