@@ -25,30 +25,41 @@ var defaultService = map[string]string{
 // SHA-256 of its decompressed content, so the same file is the same batch.
 const EventBatchPrefix = "sha256:"
 
-// events parses an events file and prices each event's token types.
+// events prepares an events file as a batch whose EventStream parses the file
+// while the store writes it: each event is priced into usages, emitted one by
+// one, in a slice reused from event to event, so no slice of the file's usages
+// is built. The batch id, from the SHA-256 of the decompressed content, is known
+// and returned once the whole file has been read.
 func (r *run) events() (*cost.Batch, error) {
 	cat, err := r.in.pricingCatalog()
 	if err != nil {
 		return nil, err
 	}
-	b := &cost.Batch{}
-	err = billing.ReadEvents(r.name, r.src, func(e *cost.Event) error {
-		if err := r.row(); err != nil {
-			return err
+	return &cost.Batch{EventStream: func(emit func(*cost.EventUsage) error) (string, error) {
+		var us []cost.EventUsage
+		err := billing.ReadEvents(r.name, r.src, func(e *cost.Event) error {
+			if err := r.row(); err != nil {
+				return err
+			}
+			us = r.usages(cat, e, us[:0])
+			for i := range us {
+				if err := emit(&us[i]); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return "", err
 		}
-		b.Events = r.usages(cat, e, b.Events)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	sum, err := r.src.sum()
-	if err != nil {
-		return nil, cost.Errorf(cost.CodeInvalid, "%s: cannot read: %v", r.name, err)
-	}
-	b.EventBatch = EventBatchPrefix + sum
-	r.sum.Partitions = []cost.Partition{{Source: "events", Key: b.EventBatch}}
-	return b, nil
+		sum, err := r.src.sum()
+		if err != nil {
+			return "", cost.Errorf(cost.CodeInvalid, "%s: cannot read: %v", r.name, err)
+		}
+		batch := EventBatchPrefix + sum
+		r.sum.Partitions = []cost.Partition{{Source: "events", Key: batch}}
+		return batch, nil
+	}}, nil
 }
 
 // usages appends one EventUsage per token type the event used (an input usage of

@@ -3,8 +3,8 @@
 // customers from tags, prices events from the catalog, and writes each file's
 // lines with one atomic Store.Apply that replaces the partitions the file covers.
 // Line formats, Parquet included, are streamed through the store
-// (cost.Batch.Stream), so memory does not grow with the file; event files are
-// read whole first.
+// (cost.Batch.Stream), and so are event files (cost.Batch.EventStream), so
+// memory does not grow with the file.
 // A file that fails to parse anywhere writes nothing.
 package ingest
 
@@ -95,7 +95,7 @@ func (in *Ingester) Ingest(ctx context.Context, format, name string, r io.Reader
 	if err != nil {
 		return nil, err
 	}
-	if in.Progress != nil && batch.Stream == nil {
+	if in.Progress != nil && batch.Stream == nil && batch.EventStream == nil {
 		fmt.Fprintf(in.Progress, "%s: %d rows parsed, writing\n", name, run.sum.Rows)
 	}
 	res, err := in.Store.Apply(ctx, batch)
