@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/llmcost/llmcost/internal/allocation"
 	"github.com/llmcost/llmcost/internal/chat"
 	"github.com/llmcost/llmcost/internal/cost"
 )
@@ -45,6 +47,10 @@ type Config struct {
 	// LLMCOST_SYNC_INTERVAL (serve's period, default 6h).
 	SyncSources  string
 	SyncInterval time.Duration
+	// Allocation (--allocation, LLMCOST_ALLOCATION) is "off" or "event-tokens":
+	// whether billed cost is written back to customers by their event tokens
+	// (docs/allocation.md).
+	Allocation string
 }
 
 // DefaultCustomerKeys are the tag keys a line's customer is read from.
@@ -59,6 +65,7 @@ func DefaultConfig() Config {
 		CustomerKeys: DefaultCustomerKeys,
 		LogLevel:     "info",
 		LogFormat:    "text",
+		Allocation:   allocation.ModeOff,
 	}
 }
 
@@ -82,6 +89,7 @@ func (c *Config) ReadEnv(getenv func(string) string) error {
 	str("LLMCOST_GRAFANA_URL", &c.GrafanaURL)
 	str("LLMCOST_SERVER", &c.Server)
 	str("LLMCOST_TOKEN", &c.Token)
+	str("LLMCOST_ALLOCATION", &c.Allocation)
 	if v := strings.TrimSpace(getenv("LLMCOST_CUSTOMER_KEYS")); v != "" {
 		c.CustomerKeys = splitList(v)
 	}
@@ -152,6 +160,10 @@ func (c Config) Validate() error {
 	}
 	if c.Server != "" && !strings.HasPrefix(c.Server, "http://") && !strings.HasPrefix(c.Server, "https://") {
 		errs = append(errs, cost.FieldErrorf("LLMCOST_SERVER", "--server / LLMCOST_SERVER must be an http:// or https:// URL, not %q.", c.Server))
+	}
+	if !slices.Contains(allocation.Modes, c.Allocation) {
+		errs = append(errs, cost.FieldErrorf("LLMCOST_ALLOCATION", "--allocation / LLMCOST_ALLOCATION must be %s, not %q.",
+			strings.Join(allocation.Modes, " or "), c.Allocation))
 	}
 	return errors.Join(errs...)
 }

@@ -18,6 +18,7 @@ Commands:
   demo      run the server on generated demo data (a fresh temporary directory)
   ingest    load billing files or usage events: ingest --format F FILE...
   sync      pull billing exports from S3, GCS and Azure Blob: sync --sources FILE
+  allocate  write billed cost back to customers by event tokens: allocate [--from D] [--to D] [--off]
   export    write cost lines as a unified CSV: export [--format unified] [-o FILE]
   ask       ask a cost question in plain English: ask "How much did we spend yesterday?"
   alerts    alert rules: alerts test RULE sends a test notification
@@ -32,7 +33,8 @@ Environment:
   LLMCOST_GRAFANA_URL, LLMCOST_SERVER, LLMCOST_TOKEN, LLMCOST_LLM,
   LLMCOST_LLM_MODEL, LLMCOST_LLM_API_KEY, LLMCOST_LLM_BASE_URL,
   LLMCOST_ALERT_CHANNELS, LLMCOST_ALERT_INTERVAL, LLMCOST_PUBLIC_URL,
-  LLMCOST_CLICKHOUSE_CLUSTER, LLMCOST_SYNC_SOURCES, LLMCOST_SYNC_INTERVAL (see README.md).
+  LLMCOST_CLICKHOUSE_CLUSTER, LLMCOST_SYNC_SOURCES, LLMCOST_SYNC_INTERVAL,
+  LLMCOST_ALLOCATION (see README.md).
 `
 
 // commandUsage is each command's synopsis and examples, printed above its flags.
@@ -93,9 +95,10 @@ Examples:
   llmcost ask --customer cust_acme "Are we over budget this month?"
   llmcost ask --server http://localhost:8080 --token $TOKEN "top 5 models last week"
 `,
-	"alerts":  alertsUsage,
-	"grafana": grafanaUsage,
-	"sync":    syncUsage,
+	"alerts":   alertsUsage,
+	"grafana":  grafanaUsage,
+	"sync":     syncUsage,
+	"allocate": allocateUsage,
 	"version": `Usage: llmcost version
 
 Prints the version.
@@ -168,9 +171,11 @@ func (m *Main) flagSet(usage string) *flag.FlagSet {
 		if m.Command == "demo" {
 			fs.Int64Var(&m.Seed, "seed", 1, "demo data seed")
 		}
+		allocationFlag(fs, c)
 	case "ingest":
 		fs.StringVar(&m.Format, "format", "", "input format: unified, focus, events, … (required)")
 		fs.StringVar(&c.PricingFile, "pricing", c.PricingFile, "price catalog override file (LLMCOST_PRICING)")
+		allocationFlag(fs, c)
 		m.remoteFlags(fs)
 	case "export":
 		fs.StringVar(&m.Format, "format", "unified", "output format (unified)")
@@ -181,6 +186,9 @@ func (m *Main) flagSet(usage string) *flag.FlagSet {
 	case "sync":
 		fs.StringVar(&c.SyncSources, "sources", c.SyncSources, "sources file (LLMCOST_SYNC_SOURCES)")
 		fs.StringVar(&c.PricingFile, "pricing", c.PricingFile, "price catalog override file (LLMCOST_PRICING)")
+		allocationFlag(fs, c)
+	case "allocate":
+		m.allocateFlags(fs)
 	case "ask":
 		fs.StringVar(&m.Customer, "customer", "", "ask as (or about) this customer")
 		m.remoteFlags(fs)
@@ -225,6 +233,8 @@ func (m *Main) checkArgs() error {
 		return m.checkAlertsArgs()
 	case "grafana":
 		return m.checkGrafanaArgs()
+	case "allocate":
+		return m.checkAllocateArgs()
 	default:
 		if len(m.Args) > 0 {
 			return fmt.Errorf("%s: unexpected argument %q", m.Command, m.Args[0])

@@ -12,16 +12,18 @@ import (
 	"strings"
 
 	"github.com/llmcost/llmcost/internal/cost"
+	"github.com/llmcost/llmcost/internal/duckdb"
 )
 
 // runIngest ingests each file into the data directory, or posts it to --server.
 func (m *Main) runIngest(ctx context.Context) error {
 	var ingestOne func(context.Context, string, io.Reader) (*cost.IngestSummary, error)
+	var db *duckdb.DB
 	if m.Config.Server != "" {
 		ingestOne = m.ingestRemote
 	} else {
-		db, err := m.openStore()
-		if err != nil {
+		var err error
+		if db, err = m.openStore(); err != nil {
 			return err
 		}
 		in, err := m.newIngester(db, true)
@@ -32,12 +34,21 @@ func (m *Main) runIngest(ctx context.Context) error {
 			return in.Ingest(ctx, m.Format, name, r)
 		}
 	}
+	var covered coverage
 	for _, name := range m.Args {
 		sum, err := m.ingestFile(ctx, name, ingestOne)
 		if err != nil {
 			return err
 		}
 		printSummary(m.Stdout, name, sum)
+		covered.addSummary(sum)
+	}
+	if db != nil {
+		res, err := m.allocateCovered(ctx, db, covered)
+		if err != nil {
+			return err
+		}
+		printAllocation(m.Stdout, res)
 	}
 	m.evaluateAlertsAfterIngest(ctx)
 	return nil

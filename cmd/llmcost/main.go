@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/llmcost/llmcost/internal/allocation"
 	"github.com/llmcost/llmcost/internal/auth"
 	"github.com/llmcost/llmcost/internal/cost"
 	"github.com/llmcost/llmcost/internal/duckdb"
@@ -60,7 +61,7 @@ func userMessage(err error) string {
 // it opened. Tests drive it the same way main does.
 type Main struct {
 	Config  Config
-	Command string   // serve, demo, ingest, export, ask, version
+	Command string   // serve, demo, ingest, export, ask, alerts, sync, allocate, grafana, version
 	Args    []string // Positional arguments after the command's flags.
 
 	// Command-specific flags.
@@ -70,6 +71,9 @@ type Main struct {
 	Seed       int64  // demo --seed
 	exportFrom string // export --from
 	exportTo   string // export --to
+	allocFrom  string // allocate --from
+	allocTo    string // allocate --to
+	allocOff   bool   // allocate --off
 	dataSet    bool   // --data or LLMCOST_DATA was given
 
 	Stdin  io.Reader
@@ -83,6 +87,7 @@ type Main struct {
 	Costs   cost.Store // The ClickHouse store when configured; costStore picks it.
 	Keyring *auth.Keyring
 	Server  *httpapi.Server
+	alloc   *allocation.Allocator // Shared by every allocation hook; see allocator.
 
 	tempDir   string // Removed on Close (demo without --data).
 	closeFunc []func() error
@@ -123,6 +128,8 @@ func (m *Main) Run(ctx context.Context) error {
 		return m.runSync(ctx)
 	case "grafana":
 		return m.runGrafana(ctx)
+	case "allocate":
+		return m.runAllocate(ctx)
 	case "version":
 		fmt.Fprintf(m.Stdout, "llmcost %s\n", Version)
 		return nil

@@ -93,6 +93,13 @@ func (m *Main) runServe(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := m.allocateOnStart(ctx, db); err != nil {
+		return err
+	}
+	var ingester httpapi.Ingester = in
+	if m.allocating() {
+		ingester = allocatingIngester{in, m.allocator(db)}
+	}
 	clock := m.Config.Clock()
 	q := query.NewService(m.costStore(db), clock)
 	engine, err := m.newChat(q, db)
@@ -104,7 +111,7 @@ func (m *Main) runServe(ctx context.Context) error {
 		return err
 	}
 	srv := httpapi.NewServer(httpapi.Config{
-		Addr: m.Config.Addr, Store: m.costStore(db), Query: q, Ingester: alertingIngester{in, alerts}, Keyring: keys,
+		Addr: m.Config.Addr, Store: m.costStore(db), Query: q, Ingester: alertingIngester{ingester, alerts}, Keyring: keys,
 		Chat: engine, Alerts: alerts, UI: web.Handler(), Widget: widget.Handler(),
 		Logger: m.Logger, Now: clock,
 	})

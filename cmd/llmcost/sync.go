@@ -147,6 +147,7 @@ func (m *Main) newSyncer(db *duckdb.DB) (*billsync.Syncer, error) {
 // when verbose. It returns an error when a source or delivery failed.
 func (m *Main) syncAll(ctx context.Context, sy *billsync.Syncer, sources []syncSource, verbose bool) error {
 	var errs []error
+	var covered coverage
 	for _, s := range sources {
 		src, err := s.open(ctx, m.Getenv)
 		if err == nil {
@@ -157,6 +158,7 @@ func (m *Main) syncAll(ctx context.Context, sy *billsync.Syncer, sources []syncS
 						fmt.Fprintf(m.Stdout, "%s %s\n", s.Name, d.String())
 					}
 				}
+				coverDeliveries(&covered, rep.Deliveries)
 				if rep.Failed() {
 					err = fmt.Errorf("a delivery failed")
 				}
@@ -166,7 +168,29 @@ func (m *Main) syncAll(ctx context.Context, sy *billsync.Syncer, sources []syncS
 			errs = append(errs, fmt.Errorf("sync %s: %w", s.Name, err))
 		}
 	}
+	res, err := m.allocateCovered(ctx, m.Store, covered)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	if verbose {
+		printAllocation(m.Stdout, res)
+	}
 	return errors.Join(errs...)
+}
+
+// coverDeliveries widens c to the days of every applied delivery: its
+// summary's dates, or its billing period's month.
+func coverDeliveries(c *coverage, ds []billsync.Delivery) {
+	for _, d := range ds {
+		if d.Status != billsync.StatusApplied {
+			continue
+		}
+		if d.Summary != nil && !d.Summary.From.IsZero() {
+			c.addSummary(d.Summary)
+		} else if first, err := time.Parse("2006-01", d.Period); err == nil {
+			c.add(first, first.AddDate(0, 1, -1))
+		}
+	}
 }
 
 // runSync pulls every configured source once.

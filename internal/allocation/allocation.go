@@ -37,6 +37,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/llmcost/llmcost/internal/cost"
@@ -58,11 +59,14 @@ const (
 // Modes lists the allocation modes.
 var Modes = []string{ModeOff, ModeEventTokens}
 
-// Allocator recomputes the allocation lines of whole months.
+// Allocator recomputes the allocation lines of whole months. Its runs are
+// serialised, so a run always reads what earlier runs and ingests wrote.
 type Allocator struct {
 	Store  cost.Store
 	Now    func() time.Time // Times each run for its log record; nil = time.Now.
 	Logger *slog.Logger     // nil = slog.Default().
+
+	mu sync.Mutex
 }
 
 // Result says what one Run or Clear did.
@@ -93,6 +97,8 @@ func (a *Allocator) Run(ctx context.Context, from, to time.Time) (*Result, error
 	if err != nil {
 		return nil, err
 	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
 	start := a.now()
 	days, err := a.read(ctx, res.From, res.To)
 	if err != nil {
@@ -113,6 +119,8 @@ func (a *Allocator) Clear(ctx context.Context, from, to time.Time) (*Result, err
 	if err != nil {
 		return nil, err
 	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
 	start := a.now()
 	if err := a.apply(ctx, res, nil); err != nil {
 		return nil, err
