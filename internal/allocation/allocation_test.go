@@ -28,13 +28,14 @@ var (
 	month = cost.DateRange{From: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 10, 31, 0, 0, 0, 0, time.UTC)}
 )
 
-// env is a DuckDB store with an allocator over it.
+// env is a store with an allocator over it.
 type env struct {
 	t     *testing.T
-	db    *duckdb.DB
+	db    cost.Store
 	alloc *allocation.Allocator
 }
 
+// newEnv returns an env over an in-memory DuckDB store.
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	db, err := duckdb.Open("")
@@ -42,7 +43,11 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return &env{t: t, db: db, alloc: &allocation.Allocator{Store: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}}
+	return envOver(t, db)
+}
+
+func envOver(t *testing.T, s cost.Store) *env {
+	return &env{t: t, db: s, alloc: &allocation.Allocator{Store: s, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}}
 }
 
 // billed returns an invoiced line of the model-day.
