@@ -63,16 +63,12 @@ func (db *DB) Apply(ctx context.Context, b *cost.Batch) (*cost.ApplyResult, erro
 			return nil, applyError(err)
 		}
 	}
-	eventBatch, err := st.stageUsages(b)
+	ev, err := st.stageEvents(ctx, b)
 	if err != nil {
 		return nil, applyError(err)
 	}
-	dupWithin, ids, err := st.dedupeStaged(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("duckdb: apply: %w", err)
-	}
-	a := &applier{conn: conn, now: db.now(), batch: b, parts: parts, eventBatch: eventBatch, ids: ids,
-		streamed: b.Stream != nil, res: &cost.ApplyResult{EventsDuplicate: dupWithin}}
+	a := &applier{conn: conn, now: db.now(), batch: b, parts: parts, eventBatch: ev.batch, ids: ev.ids,
+		streamed: b.Stream != nil, res: &cost.ApplyResult{EventsDuplicate: ev.dropped}}
 	if err := a.run(ctx); err != nil {
 		return nil, fmt.Errorf("duckdb: apply: %w", err)
 	}

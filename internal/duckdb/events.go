@@ -49,14 +49,33 @@ func usageSource(b *cost.Batch) func(emit func(*cost.EventUsage) error) (string,
 	}
 }
 
+// stagedEvents describes the usages staged for an apply.
+type stagedEvents struct {
+	batch   string // The event batch id.
+	dropped int    // Repeated occurrences of events dropped.
+	ids     int    // Distinct event ids left.
+}
+
+// stageEvents stages the batch's usages and drops repeated occurrences of
+// their events. Errors of an EventStream, or of checking a usage, are returned
+// as *streamError.
+func (s *stage) stageEvents(ctx context.Context, b *cost.Batch) (stagedEvents, error) {
+	if b.EventStream == nil && len(b.Events) == 0 {
+		return stagedEvents{batch: b.EventBatch}, nil
+	}
+	batch, err := s.stageUsages(b)
+	if err != nil {
+		return stagedEvents{}, err
+	}
+	dropped, ids, err := s.dedupeStaged(ctx)
+	return stagedEvents{batch: batch, dropped: dropped, ids: ids}, err
+}
+
 // stageUsages appends the batch's event usages to stage_usage through the
 // appender as they come, each checked and numbered with its occurrence, and
 // returns the event batch id. Errors of an EventStream, or of checking a usage,
 // are returned as *streamError.
 func (s *stage) stageUsages(b *cost.Batch) (string, error) {
-	if b.EventStream == nil && len(b.Events) == 0 {
-		return b.EventBatch, nil
-	}
 	var batch string
 	err := s.conn.Raw(func(dc any) error {
 		c, ok := dc.(driver.Conn)
