@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"errors"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -182,5 +184,15 @@ func TestAllocation_BadFlags(t *testing.T) {
 				t.Errorf("ParseFlags(%v): got %v, want an error naming %q", tt.args, err, tt.want)
 			}
 		})
+	}
+}
+
+func TestAllocate_Help(t *testing.T) {
+	m := newTestMain(nil)
+	if err := m.ParseFlags(t.Context(), []string{"allocate", "--help"}); !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("allocate --help: got %v, want flag.ErrHelp", err)
+	}
+	if out := stdout(m); !strings.Contains(out, "Usage: llmcost allocate") || !strings.Contains(out, "-off") {
+		t.Errorf("help %q lacks the usage line or the --off flag", out)
 	}
 }

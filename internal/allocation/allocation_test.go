@@ -262,3 +262,23 @@ func (e *env) lines() []cost.LineItem {
 	slices.SortFunc(out, func(a, b cost.LineItem) int { return strings.Compare(fmt.Sprint(a), fmt.Sprint(b)) })
 	return out
 }
+
+// TestRun_UnpricedEstimates: an unpriced event of an allocated model-day is
+// superseded too, on an unpriced line, so unpriced tokens net to zero.
+func TestRun_UnpricedEstimates(t *testing.T) {
+	e := newEnv(t)
+	e.bill(billed(cost.TokenInput, "", 1_000_000, 10))
+	e.gateway()
+	u := usage("e5", model, "cust_b", 50_000, 0)
+	u.TokenType, u.Unpriced = cost.TokenOutput, true
+	if _, err := e.db.Apply(t.Context(), &cost.Batch{EventBatch: "gw-2", Events: []cost.EventUsage{u}}); err != nil {
+		t.Fatal(err)
+	}
+	e.run()
+	assertSums(t, "unpriced tokens", e.sums(cost.MetricUnpricedTokens, cost.DimCustomer), map[string]float64{})
+	// B: 300k input moved from the bill; its 300k input and 50k output estimates are superseded.
+	assertSums(t, "tokens by customer", e.sums(cost.MetricTokens, cost.DimCustomer),
+		map[string]float64{"cust_a": 601_000, "cust_b": 300_000, "": 100_000})
+	assertSums(t, "cost by customer", e.sums(cost.MetricCost, cost.DimCustomer),
+		map[string]float64{"cust_a": 8, "cust_b": 3, "": 1})
+}
