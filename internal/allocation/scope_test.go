@@ -52,3 +52,35 @@ func TestRun_CustomerScope(t *testing.T) {
 		}
 	}
 }
+
+// TestRun_AgreesWithAllocateAPI: the on-request split of query.Service
+// equals, per customer, the model-day's totals after the run.
+func TestRun_AgreesWithAllocateAPI(t *testing.T) {
+	e := newEnv(t)
+	e.bill(billed(cost.TokenInput, "", 1_000_000, 10), billed(cost.TokenInput, "cust_c", 500_000, 5), billed("", "", 10, 12))
+	e.gateway()
+	e.run()
+	svc := query.NewService(e.db, func() time.Time { return day.AddDate(0, 1, 0) })
+	a, err := svc.Allocate(t.Context(), cost.AdminPrincipal(), cost.AllocationRequest{Date: day, CloudProvider: cost.ProviderAWS, Model: model})
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := map[string]float64{"": a.UnattributedUSD}
+	for _, s := range a.Shares {
+		api[s.CustomerID] = s.CostUSD
+	}
+	f, err := e.db.Aggregate(t.Context(), &cost.AggregateQuery{Metrics: []cost.Metric{cost.MetricCost},
+		GroupBy: []cost.Dimension{cost.DimCustomer}, From: day, To: day,
+		Filters: []cost.Filter{{Dimension: cost.DimModel, Op: cost.OpEq, Values: []string{model}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	written := map[string]float64{}
+	for _, row := range f.Rows {
+		written[row[0].(string)] = math.Round(row[1].(float64)*100) / 100
+	}
+	// By hand: A 6 + 12·0.6, B 3 + 12·0.3, C 5 tagged, "" 1 + 12·0.1.
+	want := map[string]float64{"cust_a": 13.2, "cust_b": 6.6, "cust_c": 5, "": 2.2}
+	assertSums(t, "API", api, want)
+	assertSums(t, "written", written, want)
+}
