@@ -14,18 +14,25 @@
 //     +U·t_c/max(T, U_tok) USD and +U_tok·t_c/max(T, U_tok) tokens, where t_c
 //     and T count the events' tokens of the group's token type (T including
 //     tokens with no customer); the group gets one unattributed line with the
-//     negated sum. For a non-token charge, or a token type the events do not
-//     report, t_c and T count tokens of every type and no tokens move
-//     (analysis.Split). Event tokens with no customer, and billed tokens the
+//     negated sum. For a token type the events do not report, t_c and T count
+//     the events' tokens on the same side (or of every type when there are
+//     none, and for a non-token charge) and no tokens move (analysis.Split). Event tokens with no customer, and billed tokens the
 //     gateway never saw, keep their part unattributed. Billed lines attributed
 //     by tags are left as they are.
 //   - Offsets (cost source superseded_estimate, charge category Allocation):
-//     each event line of the model-day is cancelled by a line with the negated
-//     cost and usage and the same dimensions (requests 0, so request counts
+//     each event line of the model-day whose tokens the bill covers (the bill
+//     has token lines on the same side: input with cache reads and writes,
+//     output with reasoning; analysis.TokenSide) is cancelled by a line with
+//     the negated cost and usage and the same dimensions (requests 0, so request counts
 //     survive), grouped by date, provider, service, account, project, region,
 //     model, family, token type, pricing tier, data status and customer.
 //
-// With no filter, a model-day's total is then its billed cost and a customer's
+// Estimates on a side the bill has no tokens for are kept: a bill of
+// provisioned hours alone does not say what the tokens cost, and a token bill
+// that was not ingested must not erase what the gateway saw.
+//
+// With no filter, a model-day's total is then its billed cost (plus the
+// estimates kept) and a customer's
 // total its share plus any tag-attributed billed cost; the lines with cost
 // source billing_export still show the invoice as delivered. The allocator
 // reads only billing_export and event lines, so its own lines never feed back

@@ -267,7 +267,7 @@ func (e *env) lines() []cost.LineItem {
 // superseded too, on an unpriced line, so unpriced tokens net to zero.
 func TestRun_UnpricedEstimates(t *testing.T) {
 	e := newEnv(t)
-	e.bill(billed(cost.TokenInput, "", 1_000_000, 10))
+	e.bill(billed(cost.TokenInput, "", 1_000_000, 10), billed(cost.TokenOutput, "", 100_000, 1.5))
 	e.gateway()
 	u := usage("e5", model, "cust_b", 50_000, 0)
 	u.TokenType, u.Unpriced = cost.TokenOutput, true
@@ -276,9 +276,40 @@ func TestRun_UnpricedEstimates(t *testing.T) {
 	}
 	e.run()
 	assertSums(t, "unpriced tokens", e.sums(cost.MetricUnpricedTokens, cost.DimCustomer), map[string]float64{})
-	// B: 300k input moved from the bill; its 300k input and 50k output estimates are superseded.
+	// Output: B saw 50k of the 100k billed, so gets half of $1.5 and 50k tokens;
+	// the other half stays unattributed. Input as in TestRun_SplitsByEventTokens.
 	assertSums(t, "tokens by customer", e.sums(cost.MetricTokens, cost.DimCustomer),
-		map[string]float64{"cust_a": 601_000, "cust_b": 300_000, "": 100_000})
+		map[string]float64{"cust_a": 601_000, "cust_b": 350_000, "": 150_000})
 	assertSums(t, "cost by customer", e.sums(cost.MetricCost, cost.DimCustomer),
-		map[string]float64{"cust_a": 8, "cust_b": 3, "": 1})
+		map[string]float64{"cust_a": 8, "cust_b": 3.75, "": 1.75})
+}
+
+// TestRun_KeepsEstimatesTheBillDoesNotCover: a bill of provisioned hours alone
+// is split over the event tokens, and the token estimates keep counting; a bill
+// of input tokens supersedes input estimates only.
+func TestRun_KeepsEstimatesTheBillDoesNotCover(t *testing.T) {
+	e := newEnv(t)
+	e.bill(billed("", "", 10, 12))
+	e.gateway()
+	got := e.run()
+	if got.SupersededUSD != 0 || got.LinesWritten != 3 { // A, B, −(A+B).
+		t.Errorf("result %+v, want 3 lines and nothing superseded", got)
+	}
+	// Hours: A 12·0.6, B 12·0.3, 12·0.1 unattributed; plus every estimate.
+	assertSums(t, "cost by customer", e.sums(cost.MetricCost, cost.DimCustomer),
+		map[string]float64{"cust_a": 7.2 + 1.8 + 2, "cust_b": 3.6 + 0.9, "": 1.2 + 0.3})
+
+	out := usage("e6", model, "cust_b", 40_000, 0.6)
+	out.TokenType = cost.TokenReasoning
+	if _, err := e.db.Apply(t.Context(), &cost.Batch{EventBatch: "gw-3", Events: []cost.EventUsage{out}}); err != nil {
+		t.Fatal(err)
+	}
+	e.bill(billed(cost.TokenInput, "", 1_000_000, 10))
+	e.run()
+	// Input superseded and split as in TestRun_SplitsByEventTokens; B's
+	// reasoning estimate stays, the bill having no output-side tokens.
+	assertSums(t, "cost by customer", e.sums(cost.MetricCost, cost.DimCustomer),
+		map[string]float64{"cust_a": 8, "cust_b": 3 + 0.6, "": 1})
+	assertSums(t, "cost by source", e.sums(cost.MetricCost, cost.DimCostSource), map[string]float64{
+		cost.SourceBillingExport: 10, cost.SourceEventEstimate: 5.6, cost.SourceSupersededEstimate: -3, cost.SourceAllocation: 0})
 }

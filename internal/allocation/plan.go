@@ -17,12 +17,17 @@ func plan(days map[dayKey]*modelDay, res *Result) []cost.LineItem {
 			continue
 		}
 		res.ModelDays++
+		sides := map[string]bool{}
 		for _, g := range md.billed {
+			sides[analysis.TokenSide(g.line.TokenType)] = true
 			if g.line.CustomerID == "" {
 				lines = moves(lines, g, md.tokens, res)
 			}
 		}
 		for _, g := range md.events {
+			if side := analysis.TokenSide(g.line.TokenType); side == "" || !sides[side] {
+				continue // The bill has no tokens of this side to replace the estimate.
+			}
 			lines = offsets(lines, g)
 			res.SupersededUSD += g.usd
 		}

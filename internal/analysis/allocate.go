@@ -30,18 +30,24 @@ type Share struct {
 // When tokenType is set and the events have tokens of that type, customer c
 // with t_c of them gets usd·t_c/max(T, tokens) and tokens·t_c/max(T, tokens),
 // where T counts every event token of that type, with a customer or not.
-// Otherwise c gets usd·t_c/T over the events' tokens of every type, and no
-// tokens. Event tokens with no customer get no share, nor does the part of the
-// billed tokens the events never saw: that residual stays unattributed.
-// Shares are exact; customers without positive tokens are left out, and with
-// no event tokens at all the result is empty.
+// Otherwise c gets usd·t_c/T, and no tokens, where t_c and T count the events'
+// tokens on the same side as tokenType (see TokenSide) or, when there are
+// none (or for a non-token charge), tokens of every type. Event tokens with no
+// customer get no share, nor does the part of the billed tokens the events
+// never saw: that residual stays unattributed. Shares are exact; customers
+// without positive tokens are left out, and with no event tokens at all the
+// result is empty.
 func Split(usd, tokens float64, tokenType string, ev EventTokens) map[string]Share {
 	per, total := ev.of(tokenType)
-	denom, withTokens := total, tokenType != "" && total > 0
-	if withTokens {
+	withTokens := tokenType != "" && total > 0
+	denom := total
+	switch {
+	case withTokens:
 		denom = math.Max(total, tokens)
-	} else {
-		per, total = ev.all()
+	default:
+		if per, total = ev.side(TokenSide(tokenType)); total <= 0 {
+			per, total = ev.all()
+		}
 		denom = total
 	}
 	out := map[string]Share{}
@@ -59,6 +65,48 @@ func Split(usd, tokens float64, tokenType string, ev EventTokens) map[string]Sha
 		out[c] = s
 	}
 	return out
+}
+
+// Token sides: clouds bill cache reads and writes with input and reasoning
+// with output, under their own meters or not, so estimates are matched with
+// billed tokens by side.
+const (
+	SideInput  = "input"
+	SideOutput = "output"
+)
+
+// TokenSide returns the side of a token type: SideInput for input, cache_read
+// and cache_write; SideOutput for output and reasoning; "" otherwise.
+func TokenSide(tokenType string) string {
+	switch tokenType {
+	case "input", "cache_read", "cache_write":
+		return SideInput
+	case "output", "reasoning":
+		return SideOutput
+	}
+	return ""
+}
+
+// side returns the positive tokens of the types on one side per customer and
+// their total.
+func (e EventTokens) side(side string) (map[string]float64, float64) {
+	per := map[string]float64{}
+	var total float64
+	if side == "" {
+		return per, 0
+	}
+	for tt, byCustomer := range e {
+		if TokenSide(tt) != side {
+			continue
+		}
+		for c, n := range byCustomer {
+			if n > 0 {
+				per[c] += n
+				total += n
+			}
+		}
+	}
+	return per, total
 }
 
 // of returns the positive tokens of one type per customer and their total.

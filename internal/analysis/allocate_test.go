@@ -30,9 +30,12 @@ func TestSplit(t *testing.T) {
 		// Provisioned hours: over all 1200 event tokens (a 700, b 300, c 100, "" 100), no tokens moved.
 		{name: "NonTokenCharge", usd: 12, tokens: 0, tokenType: "", ev: events,
 			want: map[string]Share{"a": {USD: 7}, "b": {USD: 3}, "c": {USD: 1}}},
-		// Cache reads the events do not report: as a non-token charge.
+		// Cache reads the events do not report: over the input side's 1000 tokens, no tokens moved.
 		{name: "TypeEventsLack", usd: 24, tokens: 5000, tokenType: "cache_read", ev: events,
-			want: map[string]Share{"a": {USD: 14}, "b": {USD: 6}, "c": {USD: 2}}},
+			want: map[string]Share{"a": {USD: 14.4}, "b": {USD: 7.2}}},
+		// Output billed, events report input only: over every event token (a 3, b 1).
+		{name: "SideEventsLack", usd: 10, tokens: 50, tokenType: "output", ev: EventTokens{"input": {"a": 3, "b": 1}},
+			want: map[string]Share{"a": {USD: 7.5}, "b": {USD: 2.5}}},
 		{name: "Credit", usd: -3, tokens: 0, tokenType: "", ev: EventTokens{"input": {"a": 2, "b": 1}},
 			want: map[string]Share{"a": {USD: -2}, "b": {USD: -1}}},
 		{name: "OnlyUnattributedEvents", usd: 50, tokens: 10, tokenType: "input", ev: EventTokens{"input": {"": 7}},
@@ -80,5 +83,16 @@ func TestRoundShares(t *testing.T) {
 				t.Errorf("unattributed: got %v, want %v", got.Unattributed, tt.wantUnattributed)
 			}
 		})
+	}
+}
+
+func TestTokenSide(t *testing.T) {
+	for tokenType, want := range map[string]string{
+		"input": SideInput, "cache_read": SideInput, "cache_write": SideInput,
+		"output": SideOutput, "reasoning": SideOutput, "": "", "hours": "",
+	} {
+		if got := TokenSide(tokenType); got != want {
+			t.Errorf("TokenSide(%q) = %q, want %q", tokenType, got, want)
+		}
 	}
 }

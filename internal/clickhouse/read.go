@@ -168,10 +168,12 @@ func scanLine(rows interface{ Scan(...any) error }) (*cost.LineItem, error) {
 }
 
 // LatestData returns, per cloud provider, the newest date with visible data and
-// when that provider's lines were last ingested, ordered by provider.
+// when that provider's lines were last ingested, ordered by provider. Lines
+// derived from others (cost.DerivedSources) do not count.
 func (s *Store) LatestData(ctx context.Context) ([]cost.Freshness, error) {
 	rows, err := s.conn.Query(ctx, `SELECT cloud_provider, max(date), max(ingested_at)
-		FROM cost_lines WHERE `+visible+` GROUP BY cloud_provider ORDER BY cloud_provider`)
+		FROM cost_lines WHERE `+visible+` AND cost_source NOT IN (?, ?) GROUP BY cloud_provider ORDER BY cloud_provider`,
+		cost.DerivedSources[0], cost.DerivedSources[1])
 	if err != nil {
 		return nil, fmt.Errorf("clickhouse: latest data: %w", err)
 	}

@@ -32,6 +32,10 @@ const (
 	SourceSupersededEstimate = "superseded_estimate"
 )
 
+// DerivedSources are the cost sources of lines computed from other lines rather
+// than ingested: they do not make a provider's data any fresher.
+var DerivedSources = []string{SourceAllocation, SourceSupersededEstimate}
+
 // Data statuses.
 const (
 	StatusEstimated   = "estimated"

@@ -47,7 +47,8 @@ type Store interface {
 	Customers(ctx context.Context) ([]Customer, error)
 
 	// LatestData returns, per cloud provider, the newest date with data and when
-	// that provider's data was last ingested.
+	// that provider's data was last ingested, leaving out lines of the
+	// DerivedSources (computed from other lines, not ingested).
 	LatestData(ctx context.Context) ([]Freshness, error)
 
 	Close() error

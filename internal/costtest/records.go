@@ -80,6 +80,12 @@ func testLatestData(t *testing.T, s cost.Store) {
 	}
 	lines := Lines(8)
 	MustApply(t, s, BatchOf(lines))
+	// Derived lines (here later, and for another provider) do not count.
+	later := Start.AddDate(0, 0, Days+5)
+	MustApply(t, s, BatchOf([]cost.LineItem{
+		{Date: later, CloudProvider: "AWS", CostUSD: 1, CostSource: cost.SourceAllocation, Source: "allocation", SourcePartition: "m"},
+		{Date: later, CloudProvider: "OpenAI", CostUSD: -1, CostSource: cost.SourceSupersededEstimate, Source: "allocation", SourcePartition: "m"},
+	}))
 	got, err := s.LatestData(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -86,10 +86,12 @@ func scanLine(rows *sql.Rows) (*cost.LineItem, error) {
 }
 
 // LatestData returns, per cloud provider, the newest date with data and when that
-// provider's lines were last ingested, ordered by provider.
+// provider's lines were last ingested, ordered by provider. Lines derived from
+// others (cost.DerivedSources) do not count.
 func (db *DB) LatestData(ctx context.Context) ([]cost.Freshness, error) {
 	rows, err := db.db.QueryContext(ctx, `SELECT cloud_provider, max(date), max(ingested_at)
-		FROM cost_lines GROUP BY cloud_provider ORDER BY cloud_provider`)
+		FROM cost_lines WHERE cost_source NOT IN (?, ?) GROUP BY cloud_provider ORDER BY cloud_provider`,
+		cost.DerivedSources[0], cost.DerivedSources[1])
 	if err != nil {
 		return nil, fmt.Errorf("duckdb: latest data: %w", err)
 	}
