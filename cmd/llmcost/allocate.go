@@ -19,7 +19,7 @@ const allocateUsage = `Usage: llmcost allocate [--data DIR] [--from DATE] [--to 
 Writes billed cost back to customers in proportion to their gateway event
 tokens: for every model-day with both billing-export and event lines, the
 unattributed billed cost moves to the customers whose events used the model,
-and the events' estimates are superseded, so each dollar counts once. Months
+and the events' estimates the bill covers are superseded, so each dollar counts once. Months
 are recomputed whole; without --from and --to, every month with data. --off
 removes the allocation lines instead (of every month that has some, or of
 --from..--to). serve, ingest and sync do the same after each ingest when
