@@ -15,8 +15,12 @@ type ReconciliationRow struct {
 	EstimatedUSD  float64   `json:"estimated_usd"`
 	GapUSD        float64   `json:"gap_usd"`   // Billed − estimated.
 	GapShare      float64   `json:"gap_share"` // Gap ÷ billed; 0 when nothing was billed.
-	// UnattributedUSD is the billed cost no customer is attributed to.
+	// UnattributedUSD is the billed cost no customer is attributed to, net of
+	// what allocation moved to customers.
 	UnattributedUSD float64 `json:"unattributed_usd"`
+	// AllocatedUSD is the billed cost allocation moved from no customer to
+	// customers by their event tokens (LLMCOST_ALLOCATION=event-tokens).
+	AllocatedUSD float64 `json:"allocated_usd"`
 }
 
 // Reconciliation lists the provider-days that have both billed and estimated

@@ -57,6 +57,7 @@ func (s *Service) Reconcile(ctx context.Context, p cost.Principal, r cost.DateRa
 		out.Total.BilledUSD += rr.BilledUSD
 		out.Total.EstimatedUSD += rr.EstimatedUSD
 		out.Total.UnattributedUSD += rr.UnattributedUSD
+		out.Total.AllocatedUSD += rr.AllocatedUSD
 	}
 	slices.SortFunc(out.Rows, func(a, b cost.ReconciliationRow) int {
 		if c := a.Date.Compare(b.Date); c != 0 {
@@ -70,7 +71,8 @@ func (s *Service) Reconcile(ctx context.Context, p cost.Principal, r cost.DateRa
 
 // addReconciled adds the cost of one cost source and customer to a row. Lines
 // the allocator wrote (cost source allocation) net to zero per day, so they
-// change only the unattributed figure: their unattributed side is negative.
+// leave billed cost alone: their unattributed side lowers the unattributed
+// figure, their customers' side is the allocated figure.
 func addReconciled(rr *cost.ReconciliationRow, source, customer string, usd float64) {
 	switch source {
 	case cost.SourceBillingExport:
@@ -81,6 +83,8 @@ func addReconciled(rr *cost.ReconciliationRow, source, customer string, usd floa
 	case cost.SourceAllocation:
 		if customer == "" {
 			rr.UnattributedUSD += usd
+		} else {
+			rr.AllocatedUSD += usd
 		}
 	default:
 		rr.EstimatedUSD += usd
@@ -90,6 +94,7 @@ func addReconciled(rr *cost.ReconciliationRow, source, customer string, usd floa
 // finishRow sets the gap and its share of billed cost, rounded to cents and 0.1%.
 func finishRow(r *cost.ReconciliationRow) {
 	r.BilledUSD, r.EstimatedUSD, r.UnattributedUSD = cents(r.BilledUSD), cents(r.EstimatedUSD), cents(r.UnattributedUSD)
+	r.AllocatedUSD = cents(r.AllocatedUSD)
 	r.GapUSD = cents(r.BilledUSD - r.EstimatedUSD)
 	if r.BilledUSD != 0 {
 		r.GapShare = math.Round(r.GapUSD/r.BilledUSD*1000) / 1000

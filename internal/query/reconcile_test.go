@@ -46,9 +46,9 @@ func TestReconcile(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := &cost.Reconciliation{Period: rg, Rows: []cost.ReconciliationRow{
-		{Date: d("2026-10-01"), CloudProvider: "AWS", BilledUSD: 15, EstimatedUSD: 12, GapUSD: 3, GapShare: 0.2, UnattributedUSD: 1},
+		{Date: d("2026-10-01"), CloudProvider: "AWS", BilledUSD: 15, EstimatedUSD: 12, GapUSD: 3, GapShare: 0.2, UnattributedUSD: 1, AllocatedUSD: 4},
 		{Date: d("2026-10-02"), CloudProvider: "AWS", BilledUSD: 20, EstimatedUSD: 25, GapUSD: -5, GapShare: -0.25},
-	}, Total: cost.ReconciliationRow{BilledUSD: 35, EstimatedUSD: 37, GapUSD: -2, GapShare: -0.057, UnattributedUSD: 1}}
+	}, Total: cost.ReconciliationRow{BilledUSD: 35, EstimatedUSD: 37, GapUSD: -2, GapShare: -0.057, UnattributedUSD: 1, AllocatedUSD: 4}}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %+v\nwant %+v", got, want)
 	}

@@ -160,7 +160,7 @@ func TestBilledVsEstimatedPanel(t *testing.T) {
 	// The demo bills Azure's fixed charges and estimates its tokens from events,
 	// so each Azure day has both. Expected rows from the demo lines themselves.
 	from, to := s.today().AddDate(0, 0, -7), s.today()
-	type pd struct{ billed, estimated float64 }
+	type pd struct{ billed, estimated, unattributed float64 }
 	days := map[string]*pd{}
 	for _, l := range s.data.Lines {
 		if l.Date.Before(from) || l.Date.After(to) {
@@ -173,6 +173,9 @@ func TestBilledVsEstimatedPanel(t *testing.T) {
 		switch l.CostSource {
 		case cost.SourceBillingExport:
 			days[k].billed += l.CostUSD
+			if l.CustomerID == "" {
+				days[k].unattributed += l.CostUSD
+			}
 		case cost.SourceEventEstimate, cost.SourceEventReported:
 			days[k].estimated += l.CostUSD
 		}
@@ -194,14 +197,17 @@ func TestBilledVsEstimatedPanel(t *testing.T) {
 		estimated := math.Round(days[k].estimated*100) / 100
 		gap := math.Round((billed-estimated)*100) / 100
 		share := math.Round(gap/billed*1000) / 10
-		wantRows = append(wantRows, []string{d, provider, dollars(billed), dollars(estimated), dollars(gap), grouped(share, 1) + "%"})
+		// Nothing allocated: the stack runs with allocation off.
+		unattributed := math.Round(days[k].unattributed*100) / 100
+		wantRows = append(wantRows, []string{d, provider, dollars(billed), dollars(estimated), dollars(gap),
+			grouped(share, 1) + "%", dollars(0), dollars(unattributed)})
 	}
 	b.open(t, s.url, "/d/overview?from=now-7d&to=now")
 	got = b.extraPanel(t, "billed-vs-estimated")
 	if got.State != "ready" {
 		t.Fatalf("demo data: %+v, want rows", got)
 	}
-	if want := []string{"Date", "Cloud provider", "Billed usd", "Estimated usd", "Gap usd", "Gap percent"}; strings.Join(got.Head, "|") != strings.Join(want, "|") {
+	if want := []string{"Date", "Cloud provider", "Billed usd", "Estimated usd", "Gap usd", "Gap percent", "Allocated usd", "Unattributed usd"}; strings.Join(got.Head, "|") != strings.Join(want, "|") {
 		t.Errorf("columns %q, want %q", got.Head, want)
 	}
 	if fmt.Sprint(got.Rows) != fmt.Sprint(wantRows) {

@@ -52,11 +52,12 @@ const billedVsEstimated = {
     const rec = await api.get('reconciliation', { from: state.from, to: state.to });
     const rows = (rec.rows || []).map((r) => [
       String(r.date).slice(0, 10), r.cloud_provider, r.billed_usd, r.estimated_usd, r.gap_usd,
-      r.billed_usd ? r.gap_share * 100 : null,
+      r.billed_usd ? r.gap_share * 100 : null, r.allocated_usd, r.unattributed_usd,
     ]);
     return {
-      columns: ['date', 'cloud_provider', 'billed_usd', 'estimated_usd', 'gap_usd', 'gap_percent'],
-      types: ['date', 'string', 'number', 'number', 'number', 'number'],
+      columns: ['date', 'cloud_provider', 'billed_usd', 'estimated_usd', 'gap_usd', 'gap_percent',
+        'allocated_usd', 'unattributed_usd'],
+      types: ['date', 'string', 'number', 'number', 'number', 'number', 'number', 'number'],
       rows,
       period: rec.period,
     };
