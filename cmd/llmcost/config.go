@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -47,6 +48,9 @@ type Config struct {
 	// LLMCOST_SYNC_INTERVAL (serve's period, default 6h).
 	SyncSources  string
 	SyncInterval time.Duration
+	// DuckDBMemory (LLMCOST_DUCKDB_MEMORY), e.g. "2GB", caps the DuckDB store's
+	// buffer pool; "" keeps DuckDB's default (80% of the machine's memory).
+	DuckDBMemory string
 	// Allocation (--allocation, LLMCOST_ALLOCATION) is "off" or "event-tokens":
 	// whether billed cost is written back to customers by their event tokens
 	// (docs/allocation.md).
@@ -90,6 +94,7 @@ func (c *Config) ReadEnv(getenv func(string) string) error {
 	str("LLMCOST_SERVER", &c.Server)
 	str("LLMCOST_TOKEN", &c.Token)
 	str("LLMCOST_ALLOCATION", &c.Allocation)
+	str("LLMCOST_DUCKDB_MEMORY", &c.DuckDBMemory)
 	if v := strings.TrimSpace(getenv("LLMCOST_CUSTOMER_KEYS")); v != "" {
 		c.CustomerKeys = splitList(v)
 	}
@@ -165,8 +170,15 @@ func (c Config) Validate() error {
 		errs = append(errs, cost.FieldErrorf("LLMCOST_ALLOCATION", "--allocation / LLMCOST_ALLOCATION must be %s, not %q.",
 			strings.Join(allocation.Modes, " or "), c.Allocation))
 	}
+	if c.DuckDBMemory != "" && !memoryLimit.MatchString(c.DuckDBMemory) {
+		errs = append(errs, cost.FieldErrorf("LLMCOST_DUCKDB_MEMORY",
+			"LLMCOST_DUCKDB_MEMORY must be an amount of memory such as 512MB or 4GB, not %q.", c.DuckDBMemory))
+	}
 	return errors.Join(errs...)
 }
+
+// memoryLimit matches the memory amounts DuckDB accepts: a number and a unit.
+var memoryLimit = regexp.MustCompile(`(?i)^[0-9]+(\.[0-9]+)?\s*(B|KB|MB|GB|TB|KIB|MIB|GIB|TIB)$`)
 
 func validateStore(s string) error {
 	switch {

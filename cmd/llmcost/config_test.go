@@ -62,6 +62,9 @@ func TestConfig_ReadEnvAndValidate(t *testing.T) {
 		{name: "Sync", env: map[string]string{"LLMCOST_SYNC_SOURCES": "sources.json", "LLMCOST_SYNC_INTERVAL": "1h"},
 			want: func(c *Config) { c.SyncSources, c.SyncInterval = "sources.json", time.Hour }},
 		{name: "BadSyncInterval", env: map[string]string{"LLMCOST_SYNC_INTERVAL": "0s"}, wantField: "LLMCOST_SYNC_INTERVAL"},
+		{name: "DuckDBMemory", env: map[string]string{"LLMCOST_DUCKDB_MEMORY": "1.5GiB"},
+			want: func(c *Config) { c.DuckDBMemory = "1.5GiB" }},
+		{name: "BadDuckDBMemory", env: map[string]string{"LLMCOST_DUCKDB_MEMORY": "2 gigs"}, wantField: "LLMCOST_DUCKDB_MEMORY"},
 		{name: "ServerNotURL", env: map[string]string{"LLMCOST_SERVER": "localhost:8080"}, wantField: "LLMCOST_SERVER"},
 	}
 	for _, tt := range tests {

@@ -31,7 +31,8 @@ func (m *Main) openStore() (*duckdb.DB, error) {
 	if err := os.MkdirAll(m.Config.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("cannot create data directory: %w", err)
 	}
-	db, err := duckdb.Open(filepath.Join(m.Config.DataDir, m.storeFile()))
+	db, err := duckdb.OpenWith(filepath.Join(m.Config.DataDir, m.storeFile()),
+		duckdb.Options{MemoryLimit: m.Config.DuckDBMemory})
 	if err != nil {
 		return nil, fmt.Errorf("cannot open store: %w", err)
 	}

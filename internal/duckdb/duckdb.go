@@ -9,6 +9,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -36,11 +37,30 @@ type DB struct {
 
 var _ cost.Store = (*DB)(nil)
 
+// Options tune the embedded database.
+type Options struct {
+	// MemoryLimit caps DuckDB's buffer pool, e.g. "2GB" (DuckDB's own default is
+	// 80% of the machine's memory). Staged ingests and large queries spill to
+	// disk beyond it, so it bounds the process's memory whatever the file size.
+	MemoryLimit string
+}
+
 // Open opens (creating if needed) the DuckDB database at path and brings its schema
 // up to date. An empty path opens a private in-memory database.
-func Open(path string) (*DB, error) {
-	sqldb, err := sql.Open("duckdb", path)
+func Open(path string) (*DB, error) { return OpenWith(path, Options{}) }
+
+// OpenWith is Open with options. A memory limit DuckDB does not accept is a
+// CodeInvalid error.
+func OpenWith(path string, o Options) (*DB, error) {
+	dsn := path
+	if o.MemoryLimit != "" {
+		dsn += "?" + url.Values{"memory_limit": {o.MemoryLimit}}.Encode()
+	}
+	sqldb, err := sql.Open("duckdb", dsn)
 	if err != nil {
+		if o.MemoryLimit != "" {
+			return nil, cost.Errorf(cost.CodeInvalid, "DuckDB memory limit %q: %v", o.MemoryLimit, err)
+		}
 		return nil, fmt.Errorf("duckdb: open: %w", err)
 	}
 	db := &DB{db: sqldb, Now: time.Now}
