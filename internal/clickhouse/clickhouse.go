@@ -100,6 +100,10 @@ func Open(ctx context.Context, c Config) (*Store, error) {
 		conn.Close()
 		return nil, fmt.Errorf("clickhouse: open: %w", err)
 	}
+	if err := s.dropStaleStaging(ctx); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("clickhouse: open: %w", err)
+	}
 	return s, nil
 }
 

@@ -8,8 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/llmcost/llmcost/internal/clickhouse"
 	"github.com/llmcost/llmcost/internal/cost"
 	"github.com/llmcost/llmcost/internal/costtest"
+	"github.com/llmcost/llmcost/internal/duckdb"
 )
 
 // An apply's event staging tables are dropped when it ends, whether it
@@ -94,4 +96,55 @@ func toFloat(v any) float64 {
 		return float64(x)
 	}
 	return math.NaN()
+}
+
+// Open drops event staging tables an apply left behind (its process died) once
+// they are old enough, and nothing else.
+func TestOpenDropsStaleStaging(t *testing.T) {
+	addr := serverAddr(t)
+	s := openStore(t, addr, "")
+	t.Cleanup(func() { s.Close() })
+	ctx := context.Background()
+	for _, name := range []string{"stage_usage_1", "stage_fresh_1", "stage_usage_keep"} {
+		if err := s.Conn().Exec(ctx, "CREATE TABLE "+name+" (x UInt8) ENGINE = Log"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tables := func() []string {
+		rows, err := s.Conn().Query(ctx, `SELECT name FROM system.tables
+			WHERE database = ? AND name LIKE 'stage%' ORDER BY name`, s.Database())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var n string
+			if err := rows.Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, n)
+		}
+		return out
+	}
+	reopen := func() {
+		meta, err := duckdb.Open("")
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := clickhouse.Open(ctx, clickhouse.Config{DSN: addr + "/" + s.Database(), Meta: meta})
+		if err != nil {
+			t.Fatal(err)
+		}
+		again.Close()
+	}
+	reopen() // Fresh tables are left alone: another process may be using them.
+	if got, want := fmt.Sprint(tables()), "[stage_fresh_1 stage_usage_1 stage_usage_keep]"; got != want {
+		t.Errorf("after opening: %s, want %s", got, want)
+	}
+	defer clickhouse.SetStaleStaging(-time.Hour)() // Everything counts as old.
+	reopen()
+	if got, want := fmt.Sprint(tables()), "[stage_usage_keep]"; got != want {
+		t.Errorf("after opening with stale tables: %s, want %s", got, want)
+	}
 }
