@@ -48,6 +48,9 @@ type Config struct {
 	// LLMCOST_SYNC_INTERVAL (serve's period, default 6h).
 	SyncSources  string
 	SyncInterval time.Duration
+	// FXRates (LLMCOST_FX_RATES) is a CSV file of exchange rates to USD for
+	// billing files that give costs only in another currency (docs/formats.md).
+	FXRates string
 	// DuckDBMemory (LLMCOST_DUCKDB_MEMORY), e.g. "2GB", caps the DuckDB store's
 	// buffer pool; "" keeps DuckDB's default (80% of the machine's memory).
 	DuckDBMemory string
@@ -95,6 +98,7 @@ func (c *Config) ReadEnv(getenv func(string) string) error {
 	str("LLMCOST_TOKEN", &c.Token)
 	str("LLMCOST_ALLOCATION", &c.Allocation)
 	str("LLMCOST_DUCKDB_MEMORY", &c.DuckDBMemory)
+	str("LLMCOST_FX_RATES", &c.FXRates)
 	if v := strings.TrimSpace(getenv("LLMCOST_CUSTOMER_KEYS")); v != "" {
 		c.CustomerKeys = splitList(v)
 	}

@@ -24,14 +24,14 @@ func TestConfig_ReadEnvAndValidate(t *testing.T) {
 			"LLMCOST_CUSTOMER_KEYS": " tenant_id, org ,", "LLMCOST_LOG_LEVEL": "debug",
 			"LLMCOST_LOG_FORMAT": "json", "LLMCOST_GRAFANA_URL": "https://grafana.example.com",
 			"LLMCOST_SERVER": "http://localhost:8080", "LLMCOST_TOKEN": "tok",
-			"LLMCOST_MAPPING": "mapping.json",
+			"LLMCOST_MAPPING": "mapping.json", "LLMCOST_FX_RATES": "fx.csv",
 		}, want: func(c *Config) {
 			c.DataDir, c.Addr, c.AdminToken = "/var/lib/llmcost", "127.0.0.1:9090", "0123456789abcdef0123"
 			c.Now = time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)
 			c.PricingFile, c.CustomerKeys = "prices.json", []string{"tenant_id", "org"}
 			c.LogLevel, c.LogFormat = "debug", "json"
 			c.GrafanaURL, c.Server, c.Token = "https://grafana.example.com", "http://localhost:8080", "tok"
-			c.MappingFile = "mapping.json"
+			c.MappingFile, c.FXRates = "mapping.json", "fx.csv"
 		}},
 		{name: "NowRFC3339", env: map[string]string{"LLMCOST_NOW": "2026-11-28T10:30:00+02:00"}, want: func(c *Config) {
 			c.Now = time.Date(2026, 11, 28, 8, 30, 0, 0, time.UTC)

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"math"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -25,5 +28,36 @@ func TestIngest_NativeWithMapping(t *testing.T) {
 		if _, n := readUnified(t, filepath.Join(dir, customer+".csv")); n != want {
 			t.Errorf("customer %s: %d rows, want %d", customer, n, want)
 		}
+	}
+}
+
+// TestIngest_ExchangeRates converts the shared Azure EA sample, billed in CAD
+// without a USD column, at the rate LLMCOST_FX_RATES gives for its month.
+func TestIngest_ExchangeRates(t *testing.T) {
+	dir := t.TempDir()
+	rates := filepath.Join(dir, "fx.csv")
+	if err := os.WriteFile(rates, []byte("currency,usd_per_unit,month\nCAD,0.74,2023-09\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"LLMCOST_DATA": filepath.Join(dir, "data"), "LLMCOST_NOW": "2026-09-20",
+		"LLMCOST_LOG_LEVEL": "warn", "LLMCOST_FX_RATES": rates}
+	mustRun(t, env, "ingest", "--format", "azure-cost",
+		"../../../shared/data/focus-converters-fixtures/sample-anonymous-ea-export-dataset.csv").Close()
+	out := filepath.Join(dir, "out.csv")
+	mustRun(t, env, "export", "-o", out, "--from", "2023-09-01", "--to", "2023-09-30").Close()
+	sums, rows := readUnified(t, out)
+	// CAD 1.26136926505726 in all (summed with a separate CSV tool) × 0.74.
+	if want := 1.26136926505726 * 0.74; rows != 27 || math.Abs(sums["Azure"]-want) > 1e-6 {
+		t.Errorf("exported %d rows, Azure $%v; want 27 rows, $%v", rows, sums["Azure"], want)
+	}
+
+	bad := map[string]string{"LLMCOST_DATA": filepath.Join(dir, "data"), "LLMCOST_FX_RATES": filepath.Join(dir, "missing.csv")}
+	m := newTestMain(bad)
+	defer m.Close()
+	if err := m.ParseFlags(t.Context(), []string{"ingest", "--format", "azure-cost", "x.csv"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Run(t.Context()); err == nil || !strings.Contains(err.Error(), "missing.csv") {
+		t.Errorf("missing rates file: err = %v, want it named", err)
 	}
 }

@@ -56,8 +56,12 @@ func (m *Main) newIngester(db *duckdb.DB, progress bool) (*ingest.Ingester, erro
 	if err != nil {
 		return nil, err
 	}
+	rates, err := pricing.LoadRates(m.Config.FXRates)
+	if err != nil {
+		return nil, err
+	}
 	in := &ingest.Ingester{Store: m.costStore(db), Catalog: cat, Logger: m.Logger, CustomerKeys: m.Config.CustomerKeys,
-		Now: m.Config.Clock(), Mapping: mapping}
+		Now: m.Config.Clock(), Mapping: mapping, Rates: rates}
 	if progress {
 		in.Progress = m.Stderr
 	}

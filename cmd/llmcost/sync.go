@@ -139,7 +139,7 @@ func (m *Main) newSyncer(db *duckdb.DB) (*billsync.Syncer, error) {
 	return &billsync.Syncer{Store: m.costStore(db), Logger: m.Logger, Now: m.Config.Clock(),
 		NewIngester: func(s cost.Store) *ingest.Ingester {
 			return &ingest.Ingester{Store: s, Catalog: tmpl.Catalog, Logger: tmpl.Logger,
-				CustomerKeys: tmpl.CustomerKeys, Now: tmpl.Now, Mapping: tmpl.Mapping}
+				CustomerKeys: tmpl.CustomerKeys, Now: tmpl.Now, Mapping: tmpl.Mapping, Rates: tmpl.Rates}
 		}}, nil
 }
 

@@ -166,7 +166,7 @@ func (m *curMap) line(r *record, warn WarnFunc) (*cost.LineItem, error) {
 	}
 	l.AccountID = c("line_item_usage_account_id")
 	l.ChargeCategory = awsChargeCategory(c("line_item_line_item_type"))
-	if err := m.costs(r, l, warn); err != nil {
+	if err := m.costs(r, l); err != nil {
 		return nil, err
 	}
 	if l.UsageAmount, err = r.float(m.col["line_item_usage_amount"], false); err != nil {
@@ -205,7 +205,7 @@ func NativePartition(account string, period time.Time) string {
 }
 
 // costs sets cost (net unblended when the report has it), currency and list cost.
-func (m *curMap) costs(r *record, l *cost.LineItem, warn WarnFunc) error {
+func (m *curMap) costs(r *record, l *cost.LineItem) error {
 	i := m.col["line_item_net_unblended_cost"]
 	if r.str(i) == "" {
 		i = m.col["line_item_unblended_cost"]
@@ -223,8 +223,7 @@ func (m *curMap) costs(r *record, l *cost.LineItem, warn WarnFunc) error {
 		l.Currency, l.CostUSD, l.ListCostUSD = "USD", v, list
 		return nil
 	}
-	warn(fmt.Sprintf("%s: costs in %s have no USD conversion in a CUR; their cost_usd is 0", r.file, l.Currency))
-	return nil
+	return nil // No USD figure in a CUR: the ingester converts with its exchange rates, or warns.
 }
 
 // isAI reports whether a CUR line may be Bedrock token usage.

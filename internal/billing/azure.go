@@ -124,7 +124,7 @@ func (m *azureMap) line(r *record, warn WarnFunc) (*cost.LineItem, error) {
 	l.Service, l.Region = c("service"), c("region")
 	l.AccountID, l.Project = c("subscription"), c("sub_name")
 	l.ChargeCategory = azureChargeCategory(c("charge_type"))
-	if err := m.costs(r, l, warn); err != nil {
+	if err := m.costs(r, l); err != nil {
 		return nil, err
 	}
 	if l.UsageAmount, err = r.float(m.col["quantity"], false); err != nil {
@@ -163,7 +163,7 @@ func (m *azureMap) line(r *record, warn WarnFunc) (*cost.LineItem, error) {
 
 // costs sets cost and currency; cost_usd is the cost when billed in USD, else
 // the CostInUsd column when the file has one.
-func (m *azureMap) costs(r *record, l *cost.LineItem, warn WarnFunc) error {
+func (m *azureMap) costs(r *record, l *cost.LineItem) error {
 	v, err := r.float(m.col["cost"], false)
 	if err != nil {
 		return err
@@ -178,8 +178,7 @@ func (m *azureMap) costs(r *record, l *cost.LineItem, warn WarnFunc) error {
 		return err
 	}
 	if usd == nil {
-		warn(fmt.Sprintf("%s: costs billed in %s have no CostInUsd column; their cost_usd is 0", r.file, l.Currency))
-		return nil
+		return nil // The ingester converts with its exchange rates, or warns.
 	}
 	l.CostUSD = *usd
 	return nil

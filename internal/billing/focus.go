@@ -129,7 +129,7 @@ func (m *focusMap) line(r *record, warn WarnFunc) (*cost.LineItem, error) {
 	if l.AccountID == "" {
 		l.AccountID = c("billing_acct")
 	}
-	if err := m.costs(r, l, warn); err != nil {
+	if err := m.costs(r, l); err != nil {
 		return nil, err
 	}
 	if err := m.usage(r, l); err != nil {
@@ -154,7 +154,7 @@ func FOCUSPartition(provider, billingAccount string, periodStart time.Time) stri
 
 // costs sets the cost fields: cost_usd is BilledCost when billed in USD, else a
 // USD conversion column when the file has one.
-func (m *focusMap) costs(r *record, l *cost.LineItem, warn WarnFunc) error {
+func (m *focusMap) costs(r *record, l *cost.LineItem) error {
 	billed, err := r.float(m.col["cost"], true)
 	if err != nil {
 		return err
@@ -173,9 +173,7 @@ func (m *focusMap) costs(r *record, l *cost.LineItem, warn WarnFunc) error {
 		return err
 	}
 	if usd == nil {
-		warn(fmt.Sprintf("%s: costs billed in %s have no USD conversion column (x_BilledCostInUsd); their cost_usd is 0",
-			r.file, l.Currency))
-		return nil
+		return nil // The ingester converts with its exchange rates, or warns.
 	}
 	l.CostUSD = *usd
 	return nil

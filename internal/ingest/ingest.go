@@ -63,6 +63,10 @@ type Ingester struct {
 	// azure-cost) with meter and customer rules; see billing.LoadMapping. nil =
 	// built-in rules only.
 	Mapping *billing.Mapping
+	// Rates convert costs that a file gives only in its billing currency (no USD
+	// column) to USD, at the rate of the line's month; see pricing.LoadRates.
+	// nil = such lines keep cost_usd 0, with a warning.
+	Rates *pricing.Rates
 
 	once       sync.Once
 	catalog    *pricing.Catalog

@@ -1,6 +1,8 @@
 package ingest
 
 import (
+	"fmt"
+
 	"github.com/llmcost/llmcost/internal/billing"
 	"github.com/llmcost/llmcost/internal/cost"
 )
@@ -46,6 +48,9 @@ func (r *run) prepare(keep func(*cost.LineItem) error) billing.LineFunc {
 		if l.ModelFamily == "" {
 			l.ModelFamily = cost.ModelFamily(l.Model)
 		}
+		if l.CostUSD == 0 && l.Cost != 0 && l.Currency != "" && l.Currency != "USD" {
+			r.toUSD(l)
+		}
 		if l.DataStatus == "" {
 			l.DataStatus = cost.StatusFinal
 			if l.Date.Year()*12+int(l.Date.Month()) >= openMonth {
@@ -67,6 +72,18 @@ func (r *run) prepare(keep func(*cost.LineItem) error) billing.LineFunc {
 		r.sum.Cover(l.Date)
 		return keep(l)
 	}
+}
+
+// toUSD converts the cost of a line billed in another currency, which the file
+// gives no USD figure for, at the exchange rate of its month; without a rate the
+// line keeps cost_usd 0 and the ingest warns.
+func (r *run) toUSD(l *cost.LineItem) {
+	if rate, ok := r.in.Rates.USD(l.Currency, l.Date); ok {
+		l.CostUSD = l.Cost * rate
+		return
+	}
+	r.warn(fmt.Sprintf("%s: costs billed in %s have no USD figure in the file, and the exchange rates "+
+		"(LLMCOST_FX_RATES) have no %s rate for %s; their cost_usd is 0", r.name, l.Currency, l.Currency, l.Date.Format("2006-01")))
 }
 
 // readFOCUS reads FOCUS CSV, or Parquet when the content starts with its magic.
