@@ -215,13 +215,13 @@ func (a *applier) insertEvents(ctx context.Context) error {
 	a.res.EventsInserted = n
 	a.res.EventsDuplicate += a.ids - n
 	n, err = a.exec(ctx, `INSERT INTO cost_lines (`+rollupColumns+`)
-		SELECT day, provider, service, model, model_family, customer_id, project, region,
-			pricing_tier, token_type, cost_source, unpriced, SUM(tokens), SUM(cost_usd), SUM(cost_usd),
-			count_if(first), 'tokens', 'USD', ?, 'Usage', ?, ?, ?
-		FROM stage_usage
-		GROUP BY day, provider, service, model, model_family, customer_id, project, region,
-			pricing_tier, token_type, cost_source, unpriced
-		ORDER BY day`, cost.StatusEstimated, EventSource, a.eventBatch, a.now)
+		SELECT g.day, g.provider, g.service, g.model, g.model_family, g.customer_id, g.project, g.region,
+			g.pricing_tier, g.token_type, g.cost_source, g.unpriced, t.tokens, t.cost_usd, t.cost_usd,
+			t.requests, 'tokens', 'USD', ?, 'Usage', ?, ?, ?
+		FROM (SELECT grp, SUM(tokens) AS tokens, SUM(cost_usd) AS cost_usd, count_if(first) AS requests
+			FROM stage_usage GROUP BY grp) t
+		JOIN stage_groups g ON g.grp = t.grp
+		ORDER BY g.day`, cost.StatusEstimated, EventSource, a.eventBatch, a.now)
 	if err != nil {
 		return fmt.Errorf("roll up events: %w", err)
 	}

@@ -89,16 +89,26 @@ func (s *stage) stageUsages(b *cost.Batch) (string, error) {
 		var occ occurrences
 		n := 0
 		vals := make([]driver.Value, 0, len(usageNames))
+		groups := map[rollupGroup]int32{}
 		batch, err = usageSource(b)(func(u *cost.EventUsage) error {
 			n++
 			if err := cost.ValidateUsage(u); err != nil {
 				return &streamError{err}
 			}
-			if err := a.AppendRow(usageValues(vals[:0], u, occ.next(u))...); err != nil {
+			g := groupOf(u)
+			grp, ok := groups[g]
+			if !ok {
+				grp = int32(len(groups))
+				groups[g] = grp
+			}
+			if err := a.AppendRow(usageValues(vals[:0], u, grp, occ.next(u))...); err != nil {
 				return fmt.Errorf("stage event usage %d: %w", n, err)
 			}
 			return nil
 		})
+		if err == nil {
+			err = s.stageGroups(c, groups)
+		}
 		if err == nil && n > 0 && batch == "" {
 			err = &streamError{cost.Errorf(cost.CodeInvalid, "The batch has events but no event batch id.")}
 		}
@@ -112,6 +122,21 @@ func (s *stage) stageUsages(b *cost.Batch) (string, error) {
 		return a.Close()
 	})
 	return batch, err
+}
+
+// stageGroups appends the batch's rollup groups to stage_groups on c.
+func (s *stage) stageGroups(c driver.Conn, groups map[rollupGroup]int32) error {
+	a, err := duckdb.NewAppenderWithColumns(c, "temp", "main", "stage_groups", groupNames)
+	if err != nil {
+		return fmt.Errorf("appender stage_groups: %w", err)
+	}
+	for g, n := range groups {
+		if err := a.AppendRow(groupValues(n, g)...); err != nil {
+			a.Close()
+			return fmt.Errorf("stage rollup group: %w", err)
+		}
+	}
+	return a.Close()
 }
 
 // dedupeStaged drops from stage_usage every occurrence of an event but its

@@ -79,25 +79,51 @@ func tagsJSON(tags map[string]string) (driver.Value, error) {
 	return string(b), nil
 }
 
-// usageColumns are the columns of the stage_usage staging table.
-const usageColumns = `event_id VARCHAR, event_time TIMESTAMP, day DATE, provider VARCHAR,
-	service VARCHAR, model VARCHAR, model_family VARCHAR, customer_id VARCHAR, project VARCHAR,
-	region VARCHAR, pricing_tier VARCHAR, token_type VARCHAR, tokens BIGINT, cost_usd DOUBLE,
-	cost_source VARCHAR, unpriced BOOLEAN, first BOOLEAN, occ BIGINT`
+// usageColumns are the columns of the stage_usage staging table: one row per
+// event usage, its rollup dimensions replaced by the number of its group in
+// stage_groups, so that staging passes few values per usage.
+const usageColumns = `event_id VARCHAR, event_time TIMESTAMP, grp INTEGER, tokens BIGINT,
+	cost_usd DOUBLE, first BOOLEAN, occ BIGINT`
 
 // usageNames are the names of usageColumns.
-var usageNames = []string{"event_id", "event_time", "day", "provider", "service", "model",
-	"model_family", "customer_id", "project", "region", "pricing_tier", "token_type", "tokens",
-	"cost_usd", "cost_source", "unpriced", "first", "occ"}
+var usageNames = []string{"event_id", "event_time", "grp", "tokens", "cost_usd", "first", "occ"}
 
-// usageValues appends u's values in usageColumns order to dst; occ numbers the
-// occurrence of its event within the batch.
-func usageValues(dst []driver.Value, u *cost.EventUsage, occ int64) []driver.Value {
-	return append(dst,
-		u.EventID, u.Time.UTC(), cost.Day(u.Time), u.Provider, u.Service, u.Model, u.ModelFamily,
-		u.CustomerID, u.Project, u.Region, u.PricingTier, u.TokenType, u.Tokens, u.CostUSD,
-		u.CostSource, u.Unpriced, u.First, occ,
-	)
+// groupColumns are the columns of the stage_groups staging table: each distinct
+// set of rollup dimensions of the batch's usages, numbered by grp.
+const groupColumns = `grp INTEGER, day DATE, provider VARCHAR, service VARCHAR, model VARCHAR,
+	model_family VARCHAR, customer_id VARCHAR, project VARCHAR, region VARCHAR,
+	pricing_tier VARCHAR, token_type VARCHAR, cost_source VARCHAR, unpriced BOOLEAN`
+
+// groupNames are the names of groupColumns.
+var groupNames = []string{"grp", "day", "provider", "service", "model", "model_family", "customer_id",
+	"project", "region", "pricing_tier", "token_type", "cost_source", "unpriced"}
+
+// rollupGroup is the set of dimensions an event usage is rolled up by: one
+// daily line per group.
+type rollupGroup struct {
+	day                                                         int64 // Unix seconds of the UTC day.
+	provider, service, model, family, customer, project, region string
+	tier, tokenType, source                                     string
+	unpriced                                                    bool
+}
+
+// groupOf returns u's rollup group.
+func groupOf(u *cost.EventUsage) rollupGroup {
+	return rollupGroup{day: cost.Day(u.Time).Unix(), provider: u.Provider, service: u.Service, model: u.Model,
+		family: u.ModelFamily, customer: u.CustomerID, project: u.Project, region: u.Region,
+		tier: u.PricingTier, tokenType: u.TokenType, source: u.CostSource, unpriced: u.Unpriced}
+}
+
+// groupValues returns g's values, numbered n, in groupColumns order.
+func groupValues(n int32, g rollupGroup) []driver.Value {
+	return []driver.Value{n, time.Unix(g.day, 0).UTC(), g.provider, g.service, g.model, g.family,
+		g.customer, g.project, g.region, g.tier, g.tokenType, g.source, g.unpriced}
+}
+
+// usageValues appends u's values in usageColumns order to dst; grp numbers its
+// rollup group and occ the occurrence of its event within the batch.
+func usageValues(dst []driver.Value, u *cost.EventUsage, grp int32, occ int64) []driver.Value {
+	return append(dst, u.EventID, u.Time.UTC(), grp, u.Tokens, u.CostUSD, u.First, occ)
 }
 
 // appendRows appends n rows produced by row(i) to a table of catalog ("temp" for
@@ -146,6 +172,7 @@ type stage struct {
 func (s *stage) create(ctx context.Context) error {
 	stmts := []string{
 		"CREATE OR REPLACE TEMP TABLE stage_usage (" + usageColumns + ")",
+		"CREATE OR REPLACE TEMP TABLE stage_groups (" + groupColumns + ")",
 		"CREATE OR REPLACE TEMP TABLE stage_parts (source VARCHAR, key VARCHAR)",
 	}
 	for _, q := range stmts {
@@ -158,7 +185,7 @@ func (s *stage) create(ctx context.Context) error {
 
 // drop removes the staging tables so the pooled connection is left clean.
 func (s *stage) drop() {
-	for _, t := range []string{"stage_usage", "stage_parts"} {
+	for _, t := range []string{"stage_usage", "stage_groups", "stage_parts"} {
 		s.conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS temp.main."+t)
 	}
 }
