@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -302,18 +304,37 @@ func (m *focusMap) looksAI(r *record, l *cost.LineItem) bool {
 	return false
 }
 
-// tokenBlock returns how many tokens one unit of a token quantity is: 1000 for
-// "1K tokens", 1e6 for "1M tokens", else 1.
+// tokenBlock returns how many tokens one unit of a token quantity is, from a
+// unit text: 1000 for "1K tokens", 25000 for "25K", 1e6 for "1M" or
+// "1000000 Tokens", else 1.
 func tokenBlock(unit string) float64 {
-	u := strings.ToLower(strings.ReplaceAll(unit, " ", ""))
+	u := strings.ToLower(strings.TrimSpace(strings.ReplaceAll(unit, ",", "")))
+	if m := reUnitBlock.FindStringSubmatch(u); m != nil {
+		n, err := strconv.ParseFloat(m[1], 64)
+		if err != nil || n <= 0 {
+			return 1
+		}
+		switch m[2] {
+		case "k", "thousand":
+			n *= 1e3
+		case "m", "million":
+			n *= 1e6
+		}
+		return n
+	}
 	switch {
-	case strings.HasPrefix(u, "1k"), strings.HasPrefix(u, "1000"), strings.Contains(u, "thousand"):
+	case strings.Contains(u, "thousand"):
 		return 1e3
-	case strings.HasPrefix(u, "1m"), strings.HasPrefix(u, "1000000"), strings.Contains(u, "million"):
+	case strings.Contains(u, "million"):
 		return 1e6
 	}
 	return 1
 }
+
+// reUnitBlock matches a unit that starts with a block size: a number with K,
+// M, thousand or million ("1K", "25K", "1M tokens (batch)", "1 Million Tokens"),
+// or a number before what it counts ("1000000 Tokens", "1000 units").
+var reUnitBlock = regexp.MustCompile(`^([0-9]+(?:\.[0-9]+)?)\s*(?:(k|m|thousand|million)\b|(?:tokens?|units?|requests?)\b|$)`)
 
 // parseTags reads a JSON object of tags (values of any type become strings).
 // Azure EA tags without braces are accepted. Bad JSON is reported to bad.
