@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -351,13 +352,23 @@ func (g *gcpMap) meter(sku string) meterCached {
 	if mc, ok := g.meters[sku]; ok {
 		return mc
 	}
+	text := sku
+	if g.o.Mapping.meterRule(cost.ProviderGCP, sku) == nil {
+		text = reGCPModality.ReplaceAllString(sku, "$1")
+	}
 	var mc meterCached
-	mc.m, mc.block, mc.ok = g.o.Mapping.NormalizeMeter(cost.ProviderGCP, sku)
+	mc.m, mc.block, mc.ok = g.o.Mapping.NormalizeMeter(cost.ProviderGCP, text)
 	if len(g.meters) < cacheLimit {
 		g.meters[sku] = mc
 	}
 	return mc
 }
+
+// reGCPModality matches the input modality of a Vertex AI SKU ("Gemini 2.5
+// Flash Audio Input"): Google bills one SKU per model, modality and direction,
+// all counted in tokens, so the modality names neither the model nor a
+// non-token meter.
+var reGCPModality = regexp.MustCompile(`(?i)\b(?:audio|image|video) (input)\b`)
 
 // gcpTags merges resource labels with project labels (resource labels win).
 func gcpTags(row *gcpRow) map[string]string {
