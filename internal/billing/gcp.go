@@ -312,6 +312,10 @@ func (g *gcpMap) line(file string, lineNo int, row *gcpRow) (*cost.LineItem, err
 		}
 	case row.ConversionRate > 0:
 		l.CostUSD = net / float64(row.ConversionRate)
+		if row.CostAtList != nil {
+			list := float64(*row.CostAtList) / float64(row.ConversionRate)
+			l.ListCostUSD = &list
+		}
 	default:
 		return nil, bad("currency_conversion_rate", "costs in %s need a currency_conversion_rate", l.Currency)
 	}

@@ -12,22 +12,32 @@ func TestReadGCPBillingRows(t *testing.T) {
 	tests := []struct {
 		name, fields string
 		want         want
+		listUSD      float64 // Checked when not 0.
 	}{
 		// One SKU per model × modality × direction: the modality is not part of the model.
 		{"audio input", `"service":{"description":"Vertex AI"},"sku":{"description":"Gemini 2.5 Flash Audio Input - Predictions"}`,
-			want{"gemini-2.5-flash", "input", "standard", 1000, 1, ""}},
+			want{"gemini-2.5-flash", "input", "standard", 1000, 1, ""}, 0},
 		{"image input", `"service":{"description":"Vertex AI"},"sku":{"description":"Gemini 2.5 Pro Image Input - Predictions"}`,
-			want{"gemini-2.5-pro", "input", "standard", 1000, 1, ""}},
+			want{"gemini-2.5-pro", "input", "standard", 1000, 1, ""}, 0},
 		{"video input", `"service":{"description":"Vertex AI"},"sku":{"description":"Gemini 2.0 Flash Video Input - Predictions"}`,
-			want{"gemini-2.0-flash", "input", "standard", 1000, 1, ""}},
+			want{"gemini-2.0-flash", "input", "standard", 1000, 1, ""}, 0},
 		{"batch audio input", `"service":{"description":"Vertex AI"},"sku":{"description":"Gemini 2.5 Flash Audio Input - Batch Predictions"}`,
-			want{"gemini-2.5-flash", "input", "batch", 1000, 1, ""}},
+			want{"gemini-2.5-flash", "input", "batch", 1000, 1, ""}, 0},
 		{"video generation", `"service":{"description":"Vertex AI"},"sku":{"description":"Veo 3 Fast Video Generation"}`,
-			want{"", "", "", 1000, 1, ""}},
+			want{"", "", "", 1000, 1, ""}, 0},
+		// USD = local ÷ currency_conversion_rate, for the list cost as for the cost:
+		// net 1 - 0.2 = 0.8 EUR → 1.6 USD; list 1.2 EUR → 2.4 USD.
+		{"EUR list cost", `"service":{"description":"Vertex AI"},"sku":{"description":"Gemini 2.5 Pro Text Input - Predictions"},` +
+			`"currency":"EUR","currency_conversion_rate":0.5,"cost_at_list":1.2,"credits":[{"amount":"-0.2"}]`,
+			want{"gemini-2.5-pro", "input", "standard", 1000, 1.6, ""}, 2.4},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			checkLines(t, []cost.LineItem{gcpRow(t, tt.fields)}, []want{tt.want})
+			l := gcpRow(t, tt.fields)
+			checkLines(t, []cost.LineItem{l}, []want{tt.want})
+			if tt.listUSD != 0 && (l.ListCostUSD == nil || !near(*l.ListCostUSD, tt.listUSD)) {
+				t.Errorf("list cost %v, want %v USD", l.ListCostUSD, tt.listUSD)
+			}
 		})
 	}
 }
