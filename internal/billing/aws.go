@@ -21,7 +21,8 @@ var curCols = []string{"line_item_usage_start_date", "line_item_usage_end_date",
 	"line_item_line_item_type", "line_item_usage_account_id", "line_item_resource_id",
 	"line_item_iam_principal", "bill_payer_account_id", "bill_billing_period_start_date",
 	"bill_invoice_id", "product", "resource_tags", "product_product_name", "product_model",
-	"product_region_code", "product_region", "line_item_availability_zone", "line_item_operation"}
+	"product_region_code", "product_region", "line_item_availability_zone", "line_item_operation",
+	"cost_category"}
 
 // curMap is a CUR header resolved to column indexes.
 type curMap struct {
@@ -31,6 +32,8 @@ type curMap struct {
 	tagKeys  []string // Their tag keys.
 	iamCols  []int    // Legacy iamPrincipal/… columns.
 	iamKeys  []string
+	ccCols   []int // Legacy costCategory/… columns.
+	ccKeys   []string
 	maps     map[string]map[string]string // Cached parses of map columns by text.
 	meters   map[string]meterCached
 	warnedFX bool
@@ -78,6 +81,8 @@ func newCURMap(r *record, o *NativeOptions) (*curMap, error) {
 			m.tagCols, m.tagKeys = append(m.tagCols, i), append(m.tagKeys, tagKey(h[len("resource_tags_"):]))
 		case strings.HasPrefix(lower, "iamprincipal/"):
 			m.iamCols, m.iamKeys = append(m.iamCols, i), append(m.iamKeys, tagKey(h[len("iamPrincipal/"):]))
+		case strings.HasPrefix(lower, "costcategory/"):
+			m.ccCols, m.ccKeys = append(m.ccCols, i), append(m.ccKeys, strings.TrimSpace(h[len("costCategory/"):]))
 		}
 		if _, dup := byName[curName(h)]; !dup {
 			byName[curName(h)] = i
@@ -178,7 +183,11 @@ func (m *curMap) line(r *record, warn WarnFunc) (*cost.LineItem, error) {
 		setMeter(l, mc.m, mc.block, l.UsageUnit)
 	}
 	l.Tags = m.tags(r, warn)
-	l.CustomerID = m.o.attribute(l.Tags, KindPrincipal, c("line_item_iam_principal"),
+	named := l.Tags
+	if m.o.customerFromTags(named) == "" {
+		named = m.costCategories(r, warn)
+	}
+	l.CustomerID = m.o.attribute(named, KindPrincipal, c("line_item_iam_principal"),
 		KindResource, c("line_item_resource_id"), KindAccount, l.AccountID, KindAccount, c("bill_payer_account_id"))
 	period := l.Date
 	if p, err := r.time(m.col["bill_billing_period_start_date"], false); err != nil {
@@ -305,6 +314,25 @@ func (m *curMap) tags(r *record, warn WarnFunc) map[string]string {
 		set(m.iamKeys[j], r.str(i))
 	}
 	return tags
+}
+
+// costCategories returns a line's cost category values by category name:
+// cost_category (CUR 2.0) or costCategory/… columns (legacy).
+func (m *curMap) costCategories(r *record, warn WarnFunc) map[string]string {
+	src := m.mapCol(r, "cost_category", warn)
+	if len(m.ccCols) == 0 {
+		return src
+	}
+	cc := make(map[string]string, len(src)+len(m.ccCols))
+	for k, v := range src {
+		cc[k] = v
+	}
+	for j, i := range m.ccCols {
+		if v := r.str(i); v != "" {
+			cc[m.ccKeys[j]] = v
+		}
+	}
+	return cc
 }
 
 // awsChargeCategory maps a CUR line item type to a FOCUS charge category.

@@ -1,0 +1,36 @@
+package billing_test
+
+import (
+	"testing"
+
+	"github.com/llmcost/llmcost/internal/cost"
+)
+
+// Each row is one CUR line (2 units of "1K tokens" costing 1 USD) with the
+// normalisation worked out by hand from the usage type and columns.
+func TestReadAWSCURRows(t *testing.T) {
+	tests := []struct {
+		name, cols, vals string
+		want             want
+	}{
+		// Cost categories (CUR 2.0 map, legacy costCategory/… columns) name the
+		// customer when no resource tag does.
+		{"cost category", "line_item_product_code,line_item_usage_type,cost_category",
+			`AmazonBedrock,USE1-NovaPro-input-tokens,"{""customer"":""acme""}"`,
+			want{"nova-pro", "input", "standard", 2000, 1, "acme"}},
+		{"legacy cost category", "lineItem/ProductCode,lineItem/UsageType,costCategory/Customer",
+			"AmazonBedrock,USE1-NovaPro-output-tokens,acme",
+			want{"nova-pro", "output", "standard", 2000, 1, "acme"}},
+		{"resource tag over cost category", "line_item_product_code,line_item_usage_type,resource_tags,cost_category",
+			`AmazonBedrock,USE1-NovaPro-input-tokens,"{""user_customer_id"":""globex""}","{""customer"":""acme""}"`,
+			want{"nova-pro", "input", "standard", 2000, 1, "globex"}},
+		{"cost category without customer", "line_item_product_code,line_item_usage_type,cost_category,line_item_usage_account_id",
+			`AmazonBedrock,USE1-NovaPro-input-tokens,"{""team"":""search""}",222222222222`,
+			want{"nova-pro", "input", "standard", 2000, 1, "hooli"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			checkLines(t, []cost.LineItem{curRow(t, tt.cols, tt.vals)}, []want{tt.want})
+		})
+	}
+}
