@@ -29,7 +29,7 @@ const (
 
 var meterWords = map[string]int{
 	"input": wordInput, "inp": wordInput, "inpt": wordInput,
-	"output": wordOutput, "outp": wordOutput, "out": wordOutput,
+	"output": wordOutput, "outp": wordOutput, "out": wordOutput, "outpt": wordOutput,
 	"cached": wordCache, "caching": wordCache, "cache": wordCache, "read": wordNoise,
 	"write": wordWrite, "creation": wordWrite,
 	"thinking": wordThinking, "reasoning": wordThinking, "on": wordOn,

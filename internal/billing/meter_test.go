@@ -33,6 +33,8 @@ func TestParseMeter(t *testing.T) {
 		{"gpt-4o-mini-0718-Inp-glbl Tokens", billing.Meter{"gpt-4o-mini", "input", ""}, true},
 		{"gpt-4o-mini-0718-Outp-glbl Tokens", billing.Meter{"gpt-4o-mini", "output", ""}, true},
 		{"gpt 4o 0513 Input global Tokens", billing.Meter{"gpt-4o", "input", ""}, true},
+		{"gpt 4o 0513 outpt glbl Tokens", billing.Meter{"gpt-4o", "output", ""}, true},
+		{"o3 pro Outpt glbl Tokens", billing.Meter{"o3-pro", "output", ""}, true},
 		{"gpt 4o 1120 cached Inp glbl Tokens", billing.Meter{"gpt-4o", "cache_read", ""}, true},
 		{"gpt 4o 1120 Batch Inp glbl Tokens", billing.Meter{"gpt-4o", "input", "batch"}, true},
 		{"R1 Inp glbl Tokens", billing.Meter{"deepseek-r1", "input", ""}, true},
