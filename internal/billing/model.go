@@ -67,6 +67,8 @@ func CanonicalModel(raw string) string {
 		return gptID(words)
 	case words[0] == "llama":
 		return joinVersion(words)
+	case words[0] == "gemini":
+		return geminiID(words)
 	case words[0] == "r1" && len(words) == 1:
 		return "deepseek-r1"
 	}
@@ -143,6 +145,18 @@ func claudeID(words []string) string {
 func gptID(words []string) string {
 	if len(words) > 1 && words[1] == "35" {
 		words[1] = "3.5"
+	}
+	return strings.Join(words, "-")
+}
+
+// geminiID drops the ".0" of Gemini versions from 3 on, as Google's model ids
+// do ("Gemini 3.0 Pro" in a Vertex AI SKU → "gemini-3-pro", the id of
+// "gemini-3-pro-preview"); earlier ids keep it ("gemini-2.0-flash").
+func geminiID(words []string) string {
+	if len(words) > 1 && strings.HasSuffix(words[1], ".0") {
+		if major, err := strconv.Atoi(strings.TrimSuffix(words[1], ".0")); err == nil && major >= 3 {
+			words[1] = strconv.Itoa(major)
+		}
 	}
 	return strings.Join(words, "-")
 }

@@ -188,7 +188,7 @@ func TestReadGCPBillingJSON(t *testing.T) {
 		{"gemini-2.5-pro", "output", "standard", 10000, 0.10, "globex"},
 		{"gemini-2.5-pro", "reasoning", "standard", 20000, 0.20, "globex"},
 		{"gemini-2.5-pro", "cache_read", "standard", 40000, 0.0125, "globex"},
-		{"gemini-3.0-pro", "input", "standard", 100000, 0.2, "initech"},
+		{"gemini-3-pro", "input", "standard", 100000, 0.2, "initech"},
 		{"gemini-2.0-flash", "input", "long_context", 300000, 0.06, "initech"},
 		{"gemini-2.5-flash-lite", "input", "standard", 1e6, 0, ""},
 		{"", "", "", 86400, 7.0, "acme"},

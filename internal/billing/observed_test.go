@@ -38,7 +38,7 @@ var observedMeters = map[string]billing.Meter{
 	"Gemini 2.5 Pro Text Output - Predictions":                    {"gemini-2.5-pro", "output", "standard"},
 	"Gemini 2.5 Pro Thinking Text Output - Predictions":           {"gemini-2.5-pro", "reasoning", "standard"},
 	"Gemini 2.5 Pro Input Text Caching":                           {"gemini-2.5-pro", "cache_read", "standard"},
-	"Gemini 3.0 Pro Text Input - Predictions":                     {"gemini-3.0-pro", "input", "standard"},
+	"Gemini 3.0 Pro Text Input - Predictions":                     {"gemini-3-pro", "input", "standard"},
 	"Gemini 2.0 Flash Text Input (Long) - Predictions":            {"gemini-2.0-flash", "input", "long_context"},
 	"Gemini 2.5 Flash Lite Text Input":                            {"gemini-2.5-flash-lite", "input", "standard"},
 	"gpt 4o 0513 Input global Tokens":                             {"gpt-4o", "input", "standard"},
