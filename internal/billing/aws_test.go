@@ -27,6 +27,9 @@ func TestReadAWSCURRows(t *testing.T) {
 		{"cost category without customer", "line_item_product_code,line_item_usage_type,cost_category,line_item_usage_account_id",
 			`AmazonBedrock,USE1-NovaPro-input-tokens,"{""team"":""search""}",222222222222`,
 			want{"nova-pro", "input", "standard", 2000, 1, "hooli"}},
+		// A model key spelt in camel case, with a hyphen inside it.
+		{"DeepSeek", "line_item_product_code,line_item_usage_type", "AmazonBedrock,USE1-DeepSeek-R1-output-tokens",
+			want{"deepseek-r1", "output", "standard", 2000, 1, ""}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -35,7 +35,7 @@ func CanonicalModel(raw string) string {
 	if i := strings.IndexByte(s, '@'); i > 0 {
 		s = s[:i]
 	}
-	s = strings.ToLower(splitCamel(s))
+	s = strings.ReplaceAll(strings.ToLower(splitCamel(s)), "deep-seek", "deepseek") // "DeepSeek-R1".
 	for trimmed := true; trimmed; {
 		trimmed = false
 		for _, p := range vendorPrefixes {

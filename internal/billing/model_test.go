@@ -52,6 +52,10 @@ func TestCanonicalModel(t *testing.T) {
 		{"amazon.nova-pro-v1:0", "nova-pro"},
 		{"NovaPro", "nova-pro"},
 		{"R1", "deepseek-r1"},
+		{"DeepSeek-R1", "deepseek-r1"},
+		{"DeepSeek R1", "deepseek-r1"},
+		{"deepseek.r1-v1:0", "deepseek-r1"},
+		{"DeepSeek-V3.1", "deepseek-v3.1"},
 		{"  Some_New Model  ", "some-new-model"},
 		{"", ""},
 	}
