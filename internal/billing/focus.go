@@ -39,6 +39,7 @@ var focusCols = map[string][]string{
 	"pricing_qty":   {"PricingQuantity", "UsageQuantity"},
 	"pricing_unit":  {"PricingUnit", "UsageUnit"},
 	"product":       {"x_SkuProductName", "x_ProductName", "ResourceName"},
+	"invoice":       {"InvoiceId", "x_InvoiceId"},
 }
 
 // focusMeterCols are the columns that may reveal an LLM token line, in order.
@@ -145,6 +146,13 @@ func (m *focusMap) line(r *record, warn WarnFunc) (*cost.LineItem, error) {
 		period = ps
 	}
 	l.SourcePartition = FOCUSPartition(l.CloudProvider, c("billing_acct"), period)
+	if m.col["invoice"] >= 0 {
+		// FOCUS 1.2 InvoiceId (Microsoft's x_InvoiceId) is set once the charge is invoiced.
+		l.DataStatus = cost.StatusProvisional
+		if c("invoice") != "" {
+			l.DataStatus = cost.StatusFinal
+		}
+	}
 	return l, nil
 }
 

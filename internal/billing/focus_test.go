@@ -197,3 +197,31 @@ func TestReadFOCUSVariants(t *testing.T) {
 		t.Errorf("%d lines, warnings %q", len(lines), warnings)
 	}
 }
+
+// A FOCUS 1.2 InvoiceId (Microsoft 1.0: x_InvoiceId) makes a line final once it
+// is set and provisional while it is empty; without the column the ingester
+// decides by month.
+func TestReadFOCUSInvoiceStatus(t *testing.T) {
+	tests := []struct {
+		name, doc string
+		want      []string
+	}{
+		{"InvoiceId", "BilledCost,ChargePeriodStart,ProviderName,InvoiceId\n" +
+			"1,2026-08-03,Microsoft,G123\n2,2026-08-31,Microsoft,\n", []string{cost.StatusFinal, cost.StatusProvisional}},
+		{"x_InvoiceId", "BilledCost,ChargePeriodStart,ProviderName,x_InvoiceId\n" +
+			"1,2026-08-03,Microsoft,NULL\n2,2026-08-31,Microsoft,E0600ABC\n", []string{cost.StatusProvisional, cost.StatusFinal}},
+		{"no column", "BilledCost,ChargePeriodStart,ProviderName\n1,2026-08-03,Microsoft\n", []string{""}},
+	}
+	for _, tt := range tests {
+		lines := collect(t, func(fn billing.LineFunc) error {
+			return billing.ReadFOCUS("f.csv", strings.NewReader(tt.doc), fn, func(string) {})
+		})
+		var got []string
+		for _, l := range lines {
+			got = append(got, l.DataStatus)
+		}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%s: data status %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}

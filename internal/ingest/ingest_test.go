@@ -165,7 +165,8 @@ func TestIngestFOCUSTokenLinesAndAttribution(t *testing.T) {
 	assertTotals(t, totals(t, db, "model || ' ' || usage_amount::BIGINT", "token_type <> ''"), map[string]float64{
 		"gpt-4o-mini 1000000": 1.5, "gpt-4o-mini 4000000": 2.4, "claude-3-5-sonnet 400000": 6, "gemini-1.5-pro 2800000": 3.5,
 	})
-	assertTotals(t, totals(t, db, "data_status", ""), map[string]float64{"provisional": 13.53})
+	// The two Azure lines carry InvoiceId INV-1 (invoiced: 1.50 + 2.40); the others none.
+	assertTotals(t, totals(t, db, "data_status", ""), map[string]float64{"final": 3.9, "provisional": 9.63})
 }
 
 func TestIngestIdempotentAndRestated(t *testing.T) {
