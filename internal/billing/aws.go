@@ -22,7 +22,7 @@ var curCols = []string{"line_item_usage_start_date", "line_item_usage_end_date",
 	"line_item_iam_principal", "bill_payer_account_id", "bill_billing_period_start_date",
 	"bill_invoice_id", "product", "resource_tags", "product_product_name", "product_model",
 	"product_region_code", "product_region", "line_item_availability_zone", "line_item_operation",
-	"cost_category"}
+	"cost_category", "tags"}
 
 // curMap is a CUR header resolved to column indexes.
 type curMap struct {
@@ -274,7 +274,7 @@ func (m *curMap) mapCol(r *record, name string, warn WarnFunc) map[string]string
 		bad = true
 		warn(fmt.Sprintf("%s: column %q is not a JSON map on some lines; it is ignored there", r.file, name))
 	})
-	if name == "resource_tags" && len(v) > 0 {
+	if (name == "resource_tags" || name == "tags") && len(v) > 0 {
 		stripped := make(map[string]string, len(v))
 		for k, val := range v {
 			stripped[tagKey(k)] = val
@@ -288,10 +288,12 @@ func (m *curMap) mapCol(r *record, name string, warn WarnFunc) map[string]string
 }
 
 // tags returns a line's tags: resource_tags (CUR 2.0) or resourceTags/… columns
-// (legacy), user prefixes stripped, then IAM principal tags where absent.
+// (legacy), user prefixes stripped, then CUR 2.0's tags column (which holds the
+// resource tags too) and IAM principal tags where absent.
 func (m *curMap) tags(r *record, warn WarnFunc) map[string]string {
 	src := m.mapCol(r, "resource_tags", warn)
-	if len(m.tagCols) == 0 && len(m.iamCols) == 0 {
+	all := m.mapCol(r, "tags", warn)
+	if len(m.tagCols) == 0 && len(m.iamCols) == 0 && len(all) == 0 {
 		return src // Shared through the cache; nobody modifies it.
 	}
 	var tags map[string]string
@@ -309,6 +311,9 @@ func (m *curMap) tags(r *record, warn WarnFunc) map[string]string {
 	}
 	for j, i := range m.tagCols {
 		set(m.tagKeys[j], r.str(i))
+	}
+	for k, v := range all {
+		set(k, v)
 	}
 	for j, i := range m.iamCols {
 		set(m.iamKeys[j], r.str(i))

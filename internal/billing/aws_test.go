@@ -27,6 +27,13 @@ func TestReadAWSCURRows(t *testing.T) {
 		{"cost category without customer", "line_item_product_code,line_item_usage_type,cost_category,line_item_usage_account_id",
 			`AmazonBedrock,USE1-NovaPro-input-tokens,"{""team"":""search""}",222222222222`,
 			want{"nova-pro", "input", "standard", 2000, 1, "hooli"}},
+		// CUR 2.0's tags column holds the resource tags too, when resource_tags is not exported.
+		{"tags column", "line_item_product_code,line_item_usage_type,tags",
+			`AmazonBedrock,USE1-NovaPro-input-tokens,"{""user_customer_id"":""acme"",""aws_createdBy"":""x""}"`,
+			want{"nova-pro", "input", "standard", 2000, 1, "acme"}},
+		{"resource_tags and tags", "line_item_product_code,line_item_usage_type,tags,resource_tags",
+			`AmazonBedrock,USE1-NovaPro-input-tokens,"{""user_team"":""search""}","{""user_customer_id"":""globex""}"`,
+			want{"nova-pro", "input", "standard", 2000, 1, "globex"}},
 		// A model key spelt in camel case, with a hyphen inside it.
 		{"DeepSeek", "line_item_product_code,line_item_usage_type", "AmazonBedrock,USE1-DeepSeek-R1-output-tokens",
 			want{"deepseek-r1", "output", "standard", 2000, 1, ""}},
