@@ -40,6 +40,11 @@ var focusCols = map[string][]string{
 	"pricing_unit":  {"PricingUnit", "UsageUnit"},
 	"product":       {"x_SkuProductName", "x_ProductName", "ResourceName"},
 	"invoice":       {"InvoiceId", "x_InvoiceId"},
+	"block":         {"x_PricingBlockSize"},
+	"unit_desc":     {"x_PricingUnitDescription"},
+	"eff_price":     {"x_EffectiveUnitPrice"},
+	"eff_cost":      {"EffectiveCost"},
+	"list_price":    {"ListUnitPrice"},
 }
 
 // focusMeterCols are the columns that may reveal an LLM token line, in order.
@@ -213,7 +218,46 @@ func (m *focusMap) usage(r *record, l *cost.LineItem) error {
 		l.PricingTier = "standard"
 	}
 	l.UsageAmount, l.UsageUnit = qty*tokenBlock(unit), "tokens"
+	if b := m.pricingBlock(r); b > 1 {
+		l.UsageAmount = m.blockTokens(r, qty, b)
+	}
 	return nil
+}
+
+// pricingBlock returns the block size of Microsoft's FOCUS extension columns
+// (x_PricingBlockSize, else the block in x_PricingUnitDescription "1K"), or 0.
+func (m *focusMap) pricingBlock(r *record) float64 {
+	if b, err := r.float(m.col["block"], false); err == nil && b > 0 {
+		return b
+	}
+	if s := r.str(m.col["unit_desc"]); s != "" {
+		return tokenBlock(s)
+	}
+	return 0
+}
+
+// blockTokens returns the tokens of a quantity whose units (PricingUnit and
+// ConsumedUnit "Units") hide a block b. Microsoft's exports fill ConsumedQuantity
+// with the cost details' Quantity, a count of b-token blocks (the FOCUS sample's
+// Microsoft rows: ListCost = ListUnitPrice × ConsumedQuantity), and derive
+// PricingQuantity from it divided by b once more; a conformant file counts
+// tokens in ConsumedQuantity and blocks in PricingQuantity. A unit price per
+// block and its cost tell which: the count of tokens t satisfies price × t / b = cost.
+// Without prices the quantity counts blocks.
+func (m *focusMap) blockTokens(r *record, qty, b float64) float64 {
+	for _, pc := range [][2]string{{"eff_price", "eff_cost"}, {"list_price", "list_cost"}} {
+		price, err1 := r.float(m.col[pc[0]], false)
+		c, err2 := r.float(m.col[pc[1]], false)
+		if err1 != nil || err2 != nil || price <= 0 || c == 0 {
+			continue
+		}
+		for _, t := range []float64{qty, qty * b, qty * b * b} {
+			if ratio := price * t / b / c; ratio > 0.9 && ratio < 1.1 {
+				return t
+			}
+		}
+	}
+	return qty * b
 }
 
 // tags parses the Tags column, through the cache. Lines with the same tags share

@@ -225,3 +225,38 @@ func TestReadFOCUSInvoiceStatus(t *testing.T) {
 		}
 	}
 }
+
+// Microsoft's FOCUS exports give units without their block ("Units") and the
+// block in x_PricingBlockSize / x_PricingUnitDescription. Their ConsumedQuantity
+// is the cost details' Quantity, in blocks (the FOCUS sample's Microsoft rows:
+// ListCost = ListUnitPrice × ConsumedQuantity); a conformant file counts tokens
+// there. The unit price per block and its cost tell which.
+func TestReadFOCUSMicrosoftBlocks(t *testing.T) {
+	const header = "BilledCost,ChargePeriodStart,ProviderName,ServiceName,x_SkuMeterName,ConsumedQuantity,ConsumedUnit," +
+		"PricingQuantity,PricingUnit,x_PricingBlockSize,x_PricingUnitDescription,ListUnitPrice,ListCost,x_EffectiveUnitPrice,EffectiveCost\n"
+	const meter = "2026-10-03,Microsoft,Azure OpenAI,gpt 4o 0513 Input global Tokens,"
+	tests := []struct {
+		name, row string
+		tokens    float64
+	}{
+		// 3.75 / 0.0025 per 1K = 1,500 blocks of 1,000.
+		{"blocks in ConsumedQuantity", "3.75," + meter + "1500,Units,1.5,Units,1000,1K,0.005,7.5,0.0025,3.75", 1.5e6},
+		{"tokens in ConsumedQuantity", "3.75," + meter + "1500000,Units,1500,Units,1000,1K,0.005,7.5,0.0025,3.75", 1.5e6},
+		// List price only: 7.5 / 0.005 per 1K = 1,500 blocks.
+		{"list price only", "3.75," + meter + "1500,Units,1.5,Units,1000,1K,0.005,7.5,,", 1.5e6},
+		{"no prices", "0.5," + meter + "200,Units,0.2,Units,1000,1K,,,,", 2e5},
+		// PricingQuantity in blocks: 0.4 / 0.01 per 1K = 40 blocks.
+		{"PricingQuantity only", "0.4," + meter + ",,40,Units,1000,1K,,,0.01,0.4", 4e4},
+		// The block from the unit description: 4 / 2 per 1M = 2 blocks of 1,000,000.
+		{"x_PricingUnitDescription", "4," + meter + "2,Units,0.000002,Units,,1M,2,4,,", 2e6},
+	}
+	for _, tt := range tests {
+		lines := collect(t, func(fn billing.LineFunc) error {
+			return billing.ReadFOCUS("ms.csv", strings.NewReader(header+tt.row+"\n"), fn, func(string) {})
+		})
+		l := lines[0]
+		if l.Model != "gpt-4o" || l.TokenType != cost.TokenInput || l.UsageUnit != "tokens" || math.Abs(l.UsageAmount-tt.tokens) > 1e-6 {
+			t.Errorf("%s: %s %s %v %s; want gpt-4o input %v tokens", tt.name, l.Model, l.TokenType, l.UsageAmount, l.UsageUnit, tt.tokens)
+		}
+	}
+}
