@@ -321,7 +321,7 @@ func (g *gcpMap) line(file string, lineNo int, row *gcpRow) (*cost.LineItem, err
 	}
 	l.UsageAmount, l.UsageUnit = float64(row.Usage.Amount), row.Usage.Unit
 	if gcpIsAI(row) {
-		mc := g.meter(row.SKU.Description)
+		mc := g.meter(row.SKU)
 		setMeter(l, mc.m, mc.block)
 	}
 	l.Tags = gcpTags(row)
@@ -351,19 +351,25 @@ func gcpIsAI(row *gcpRow) bool {
 	return strings.Contains(strings.ToLower(row.SKU.Description), "token")
 }
 
-// meter normalises a SKU description, through the cache.
-func (g *gcpMap) meter(sku string) meterCached {
-	if mc, ok := g.meters[sku]; ok {
+// meter normalises a SKU, through the cache: a mapping rule for its description,
+// else one for its stable id, else the built-in reading of its description.
+func (g *gcpMap) meter(sku gcpIDDesc) meterCached {
+	key := sku.ID + "\x00" + sku.Description
+	if mc, ok := g.meters[key]; ok {
 		return mc
 	}
-	text := sku
-	if g.o.Mapping.meterRule(cost.ProviderGCP, sku) == nil {
-		text = reGCPModality.ReplaceAllString(sku, "$1")
+	text := sku.Description
+	switch {
+	case g.o.Mapping.meterRule(cost.ProviderGCP, text) != nil:
+	case sku.ID != "" && g.o.Mapping.meterRule(cost.ProviderGCP, sku.ID) != nil:
+		text = sku.ID
+	default:
+		text = reGCPModality.ReplaceAllString(text, "$1")
 	}
 	var mc meterCached
 	mc.m, mc.block, mc.ok = g.o.Mapping.NormalizeMeter(cost.ProviderGCP, text)
 	if len(g.meters) < cacheLimit {
-		g.meters[sku] = mc
+		g.meters[key] = mc
 	}
 	return mc
 }

@@ -1,8 +1,10 @@
 package billing_test
 
 import (
+	"strings"
 	"testing"
 
+	"github.com/llmcost/llmcost/internal/billing"
 	"github.com/llmcost/llmcost/internal/cost"
 )
 
@@ -40,4 +42,23 @@ func TestReadGCPBillingRows(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A mapping rule may match a SKU by its stable sku.id as well as by its description.
+func TestReadGCPBillingSKUIDRule(t *testing.T) {
+	m, err := billing.ParseMapping("m.json", strings.NewReader(`{"meters": [
+		{"provider": "GCP", "match": "^9B2D-6C1A-5F00$", "model": "claude-sonnet-4-5", "token_type": "input"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := `{"billing_account_id":"B","usage_start_time":"2026-09-01 00:00:00 UTC","cost":3,"currency":"USD",` +
+		`"service":{"description":"Vertex AI"},"sku":{"id":"9B2D-6C1A-5F00","description":"Partner Model Usage"},` +
+		`"usage":{"amount":1000000,"unit":"count"},"invoice":{"month":"202609"}}` + "\n"
+	var got []cost.LineItem
+	err = billing.ReadGCPBilling("row.json", strings.NewReader(doc), &billing.NativeOptions{Mapping: m},
+		func(l *cost.LineItem) error { got = append(got, *l); return nil }, func(string) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkLines(t, got, []want{{"claude-sonnet-4-5", "input", "standard", 1e6, 3, ""}})
 }
