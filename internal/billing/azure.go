@@ -145,9 +145,14 @@ func (m *azureMap) line(r *record, warn WarnFunc) (*cost.LineItem, error) {
 	if period.IsZero() {
 		period = l.Date
 	}
+	// Exports are scoped to a billing account or to a subscription: one
+	// subscription's delivery must not replace another's in the same account.
 	scope := c("billing_acct")
-	if scope == "" {
+	switch {
+	case scope == "":
 		scope = l.AccountID
+	case l.AccountID != "":
+		scope += "/" + l.AccountID
 	}
 	l.SourcePartition = NativePartition(scope, period)
 	switch {

@@ -240,7 +240,11 @@ func TestReadAzureMCA(t *testing.T) {
 		"gpt-4o": 3.75 + 1.5 + 1.0 + 1.25 + 1.25, "gpt-4o-mini": 0.6, "deepseek-r1": 0.135, "o3": 4.4,
 		"gpt-5-pro": 1.2, "": 0.1 + 48.0 + 0.25})
 	for i, l := range lines {
-		if l.SourcePartition != "B-1/2026-09" || l.DataStatus != cost.StatusProvisional || l.Source != "azure-cost" {
+		part := "B-1/sub-a/2026-09"
+		if i == len(lines)-1 {
+			part = "B-1/sub-b/2026-09"
+		}
+		if l.SourcePartition != part || l.DataStatus != cost.StatusProvisional || l.Source != "azure-cost" {
 			t.Errorf("line %d: partition %q status %q", i+1, l.SourcePartition, l.DataStatus)
 		}
 	}
@@ -257,11 +261,11 @@ func TestReadAzureSamples(t *testing.T) {
 		rows    int
 		cost    float64
 		costUSD float64
-		part    string
+		account string // Billing account; partitions are per subscription in it.
 	}{
-		{"../../../shared/data/finops-toolkit/EA_ActualCost_Small.csv", 11, 8.545007786741936, 8.545007786741936, "8611537/2023-09"},
-		{"../../../shared/data/finops-toolkit/EA_AmortizedCost_Small.csv", 28, 16.296932136636645, 16.296932136636645, "8611537/2023-09"},
-		{"../../../shared/data/focus-converters-fixtures/sample-anonymous-ea-export-dataset.csv", 27, 1.26136926505726, 0, "12345678/2023-09"},
+		{"../../../shared/data/finops-toolkit/EA_ActualCost_Small.csv", 11, 8.545007786741936, 8.545007786741936, "8611537"},
+		{"../../../shared/data/finops-toolkit/EA_AmortizedCost_Small.csv", 28, 16.296932136636645, 16.296932136636645, "8611537"},
+		{"../../../shared/data/focus-converters-fixtures/sample-anonymous-ea-export-dataset.csv", 27, 1.26136926505726, 0, "12345678"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path[strings.LastIndex(tt.path, "/")+1:], func(t *testing.T) {
@@ -269,7 +273,8 @@ func TestReadAzureSamples(t *testing.T) {
 			var c, usd float64
 			for _, l := range lines {
 				c, usd = c+l.Cost, usd+l.CostUSD
-				if l.SourcePartition != tt.part || l.DataStatus != cost.StatusFinal || l.Date.Year() != 2023 {
+				if l.SourcePartition != tt.account+"/"+l.AccountID+"/2023-09" || l.AccountID == "" ||
+					l.DataStatus != cost.StatusFinal || l.Date.Year() != 2023 {
 					t.Fatalf("line %+v", l)
 				}
 			}

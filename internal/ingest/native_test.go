@@ -50,7 +50,7 @@ func TestIngestNativeIdempotent(t *testing.T) {
 		{"gcp-billing", "gcp_billing.ndjson", map[string]float64{"acme": 0.319512 + 0.015 + 0.125 + 7.0,
 			"globex": 0.125 + 0.10 + 0.20 + 0.0125 + 0.45 - 0.05, "initech": 0.2 + 0.06, "": 0}, 1},
 		{"azure-cost", "azure_mca.csv", map[string]float64{"acme": 3.75 + 1.5 + 0.3 + 0.3,
-			"contoso": 0.135 + 0.1 + 1.0 + 1.25 + 1.25 + 4.4 + 1.2 + 48.0, "hooli": 0.25}, 1},
+			"contoso": 0.135 + 0.1 + 1.0 + 1.25 + 1.25 + 4.4 + 1.2 + 48.0, "hooli": 0.25}, 2}, // sub-a and sub-b of B-1.
 	}
 	for _, tt := range tests {
 		t.Run(tt.format, func(t *testing.T) {
