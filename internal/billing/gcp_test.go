@@ -25,6 +25,15 @@ func TestReadGCPBillingRows(t *testing.T) {
 			want{"gemini-2.0-flash", "input", "standard", 1000, 1, ""}, 0},
 		{"batch audio input", `"service":{"description":"Vertex AI"},"sku":{"description":"Gemini 2.5 Flash Audio Input - Batch Predictions"}`,
 			want{"gemini-2.5-flash", "input", "batch", 1000, 1, ""}, 0},
+		// Output without thinking, spelt as in a real export, is output, not reasoning.
+		{"no thinking", `"service":{"description":"Vertex AI"},"sku":{"description":"Gemini 2.5 Flash GA Text Output (no thinking)"}`,
+			want{"gemini-2.5-flash", "output", "standard", 1000, 1, ""}, 0},
+		{"thinking off", `"service":{"description":"Vertex AI"},"sku":{"description":"Gemini 2.5 Flash Text Output (Thinking Off) - Predictions"}`,
+			want{"gemini-2.5-flash", "output", "standard", 1000, 1, ""}, 0},
+		{"non-thinking", `"service":{"description":"Vertex AI"},"sku":{"description":"Gemini 2.5 Flash Text Output Non-thinking - Predictions"}`,
+			want{"gemini-2.5-flash", "output", "standard", 1000, 1, ""}, 0},
+		{"thinking", `"service":{"description":"Vertex AI"},"sku":{"description":"Gemini 2.5 Flash GA Thinking Text Output - Predictions"}`,
+			want{"gemini-2.5-flash", "reasoning", "standard", 1000, 1, ""}, 0},
 		{"video generation", `"service":{"description":"Vertex AI"},"sku":{"description":"Veo 3 Fast Video Generation"}`,
 			want{"", "", "", 1000, 1, ""}, 0},
 		// USD = local ÷ currency_conversion_rate, for the list cost as for the cost:

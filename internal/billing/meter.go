@@ -23,6 +23,7 @@ const (
 	wordWrite
 	wordThinking
 	wordOn
+	wordOff
 	wordTier
 	wordNoise
 )
@@ -33,6 +34,7 @@ var meterWords = map[string]int{
 	"cached": wordCache, "caching": wordCache, "cache": wordCache, "read": wordNoise,
 	"write": wordWrite, "creation": wordWrite,
 	"thinking": wordThinking, "reasoning": wordThinking, "on": wordOn,
+	"off": wordOff, "no": wordOff, "non": wordOff,
 	"batch": wordTier, "priority": wordTier, "flex": wordTier, "provisioned": wordTier, "ptu": wordTier,
 	"tokens": wordNoise, "token": wordNoise, "text": wordNoise, "predictions": wordNoise,
 	"prediction": wordNoise, "count": wordNoise, "units": wordNoise, "unit": wordNoise,
@@ -58,7 +60,7 @@ var (
 func ParseMeter(text string) (m Meter, ok bool) {
 	s := reRegionPrefix.ReplaceAllString(strings.TrimSpace(text), "")
 	s = strings.ToLower(splitCamel(s))
-	var in, out, cache, write, thinking, thinkingOn bool
+	var in, out, cache, write, thinking, thinkingOn, thinkingOff bool
 	var runs [][]string
 	var run []string
 	for _, w := range reMeterSplit.Split(s, -1) {
@@ -87,6 +89,8 @@ func ParseMeter(text string) (m Meter, ok bool) {
 			thinking = true
 		case wordOn:
 			thinkingOn = thinking
+		case wordOff: // "Thinking Off", "no thinking", "Non-thinking".
+			thinkingOff = true
 		case wordTier:
 			m.Tier = w
 			if w == "ptu" {
@@ -102,7 +106,7 @@ func ParseMeter(text string) (m Meter, ok bool) {
 		m.TokenType = cost.TokenCacheWrite
 	case cache:
 		m.TokenType = cost.TokenCacheRead
-	case thinking && !thinkingOn:
+	case thinking && !thinkingOn && !thinkingOff:
 		m.TokenType = cost.TokenReasoning
 	case in:
 		m.TokenType = cost.TokenInput
