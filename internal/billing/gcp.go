@@ -364,7 +364,7 @@ func (g *gcpMap) meter(sku gcpIDDesc) meterCached {
 	case sku.ID != "" && g.o.Mapping.meterRule(cost.ProviderGCP, sku.ID) != nil:
 		text = sku.ID
 	default:
-		text = reGCPModality.ReplaceAllString(text, "$1")
+		text = reGCPModality.ReplaceAllString(text, "$1$2")
 	}
 	var mc meterCached
 	mc.m, mc.block, mc.ok = g.o.Mapping.NormalizeMeter(cost.ProviderGCP, text)
@@ -374,11 +374,12 @@ func (g *gcpMap) meter(sku gcpIDDesc) meterCached {
 	return mc
 }
 
-// reGCPModality matches the input modality of a Vertex AI SKU ("Gemini 2.5
-// Flash Audio Input"): Google bills one SKU per model, modality and direction,
-// all counted in tokens, so the modality names neither the model nor a
-// non-token meter.
-var reGCPModality = regexp.MustCompile(`(?i)\b(?:audio|image|video) (input)\b`)
+// reGCPModality matches the modality of a Vertex AI SKU ("Gemini 2.5 Flash
+// Audio Input", "… Live Audio (AV2A) Output"): Google bills one SKU per model,
+// modality and direction, all counted in tokens, so the modality names neither
+// the model nor a non-token meter. Image output is left alone: it may name an
+// image model.
+var reGCPModality = regexp.MustCompile(`(?i)\b(?:(?:audio|image|video) (input)|audio(?: \([^)]*\))? (output))\b`)
 
 // gcpTags merges resource labels with project labels (resource labels win).
 func gcpTags(row *gcpRow) map[string]string {

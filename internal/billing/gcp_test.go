@@ -25,6 +25,15 @@ func TestReadGCPBillingRows(t *testing.T) {
 			want{"gemini-2.0-flash", "input", "standard", 1000, 1, ""}, 0},
 		{"batch audio input", `"service":{"description":"Vertex AI"},"sku":{"description":"Gemini 2.5 Flash Audio Input - Batch Predictions"}`,
 			want{"gemini-2.5-flash", "input", "batch", 1000, 1, ""}, 0},
+		// Live API SKUs as a real export spells them: audio in and out are tokens of the model.
+		{"live audio input", `"service":{"description":"Vertex AI"},"sku":{"description":"Gemini 2.5 Flash Live Audio Input - Predictions"}`,
+			want{"gemini-2.5-flash-live", "input", "standard", 1000, 1, ""}, 0},
+		{"live audio output", `"service":{"description":"Vertex AI"},"sku":{"description":"Gemini 2.5 Flash Live Audio (AV2A) Output - Predictions"}`,
+			want{"gemini-2.5-flash-live", "output", "standard", 1000, 1, ""}, 0},
+		{"live text input", `"service":{"description":"Vertex AI"},"sku":{"description":"Gemini 2.5 Flash Live Text Input - Predictions"}`,
+			want{"gemini-2.5-flash-live", "input", "standard", 1000, 1, ""}, 0},
+		{"global", `"service":{"description":"Vertex AI"},"sku":{"description":"Gemini 3.1 Flash Lite Global Text Input - Predictions"}`,
+			want{"gemini-3.1-flash-lite", "input", "standard", 1000, 1, ""}, 0},
 		// Output without thinking, spelt as in a real export, is output, not reasoning.
 		{"no thinking", `"service":{"description":"Vertex AI"},"sku":{"description":"Gemini 2.5 Flash GA Text Output (no thinking)"}`,
 			want{"gemini-2.5-flash", "output", "standard", 1000, 1, ""}, 0},
