@@ -34,6 +34,14 @@ func TestReadAWSCURRows(t *testing.T) {
 		{"resource_tags and tags", "line_item_product_code,line_item_usage_type,tags,resource_tags",
 			`AmazonBedrock,USE1-NovaPro-input-tokens,"{""user_team"":""search""}","{""user_customer_id"":""globex""}"`,
 			want{"nova-pro", "input", "standard", 2000, 1, "globex"}},
+		// Tiers and cache variants read from the right of the usage type.
+		{"priority", "line_item_product_code,line_item_usage_type", "AmazonBedrock,USE1-Claude4.5Sonnet-input-tokens-priority",
+			want{"claude-sonnet-4-5", "input", "priority", 2000, 1, ""}},
+		{"flex", "line_item_product_code,line_item_usage_type", "AmazonBedrock,USE1-NovaPro-output-tokens-flex",
+			want{"nova-pro", "output", "flex", 2000, 1, ""}},
+		{"marketplace cache write global", "line_item_product_code,line_item_usage_type,pricing_unit,product",
+			`prod-x,USE1-MP:USE1_CacheWriteInputTokenCount_Global-Units,Units,"{""product_name"":""Claude 3.5 Sonnet (Amazon Bedrock Edition)""}"`,
+			want{"claude-3-5-sonnet", "cache_write", "standard", 2, 1, ""}},
 		// A model key spelt in camel case, with a hyphen inside it.
 		{"DeepSeek", "line_item_product_code,line_item_usage_type", "AmazonBedrock,USE1-DeepSeek-R1-output-tokens",
 			want{"deepseek-r1", "output", "standard", 2000, 1, ""}},

@@ -34,6 +34,9 @@ func TestReadGCPBillingRows(t *testing.T) {
 			want{"gemini-2.5-flash-live", "input", "standard", 1000, 1, ""}, 0},
 		{"global", `"service":{"description":"Vertex AI"},"sku":{"description":"Gemini 3.1 Flash Lite Global Text Input - Predictions"}`,
 			want{"gemini-3.1-flash-lite", "input", "standard", 1000, 1, ""}, 0},
+		// A real export's caching SKUs begin with a space.
+		{"leading space", `"service":{"description":"Vertex AI"},"sku":{"description":" Gemini 2.5 Flash Lite Input Text Caching"}`,
+			want{"gemini-2.5-flash-lite", "cache_read", "standard", 1000, 1, ""}, 0},
 		// Output without thinking, spelt as in a real export, is output, not reasoning.
 		{"no thinking", `"service":{"description":"Vertex AI"},"sku":{"description":"Gemini 2.5 Flash GA Text Output (no thinking)"}`,
 			want{"gemini-2.5-flash", "output", "standard", 1000, 1, ""}, 0},
