@@ -39,7 +39,8 @@ var focusCols = map[string][]string{
 	"pricing_qty":   {"PricingQuantity", "UsageQuantity"},
 	"pricing_unit":  {"PricingUnit", "UsageUnit"},
 	"product":       {"x_SkuProductName", "x_ProductName", "ResourceName"},
-	"invoice":       {"InvoiceId", "x_InvoiceId"},
+	"invoice":       {"InvoiceId"},
+	"x_invoice":     {"x_InvoiceId"},
 	"block":         {"x_PricingBlockSize"},
 	"unit_desc":     {"x_PricingUnitDescription"},
 	"eff_price":     {"x_EffectiveUnitPrice"},
@@ -151,12 +152,14 @@ func (m *focusMap) line(r *record, warn WarnFunc) (*cost.LineItem, error) {
 		period = ps
 	}
 	l.SourcePartition = FOCUSPartition(l.CloudProvider, c("billing_acct"), period)
-	if m.col["invoice"] >= 0 {
-		// FOCUS 1.2 InvoiceId (Microsoft's x_InvoiceId) is set once the charge is invoiced.
+	switch {
+	case c("invoice") != "" || c("x_invoice") != "":
+		l.DataStatus = cost.StatusFinal
+	case m.col["invoice"] >= 0:
+		// FOCUS 1.2: InvoiceId is null until the charge is invoiced. Microsoft's
+		// 1.0 x_InvoiceId is not known to be filled for every agreement: an
+		// empty one leaves the status to the month.
 		l.DataStatus = cost.StatusProvisional
-		if c("invoice") != "" {
-			l.DataStatus = cost.StatusFinal
-		}
 	}
 	return l, nil
 }
