@@ -151,7 +151,13 @@ func (m *focusMap) line(r *record, warn WarnFunc) (*cost.LineItem, error) {
 	} else if !ps.IsZero() {
 		period = ps
 	}
-	l.SourcePartition = FOCUSPartition(l.CloudProvider, c("billing_acct"), period)
+	scope := c("billing_acct")
+	if l.CloudProvider == cost.ProviderAzure && c("account") != "" {
+		// Microsoft exports are scoped to a billing account or a subscription:
+		// one subscription's delivery must not replace another's.
+		scope += "/" + c("account")
+	}
+	l.SourcePartition = FOCUSPartition(l.CloudProvider, scope, period)
 	switch {
 	case c("invoice") != "" || c("x_invoice") != "":
 		l.DataStatus = cost.StatusFinal
@@ -165,7 +171,8 @@ func (m *focusMap) line(r *record, warn WarnFunc) (*cost.LineItem, error) {
 }
 
 // FOCUSPartition returns the partition of a FOCUS line: provider, billing account
-// and billing-period month ("AWS/1234567890123/2024-09").
+// (for Microsoft, with the subscription) and billing-period month
+// ("AWS/1234567890123/2024-09").
 func FOCUSPartition(provider, billingAccount string, periodStart time.Time) string {
 	return provider + "/" + billingAccount + "/" + periodStart.Format("2006-01")
 }

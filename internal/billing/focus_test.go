@@ -81,7 +81,12 @@ func TestReadFOCUSSample(t *testing.T) {
 		}
 	}
 	wantParts := map[string]int{
-		"AWS/1234567890123/2024-09": 942, "Azure//providers/Microsoft.Billing/billingAccounts/8611537/2024-09": 51,
+		"AWS/1234567890123/2024-09": 942,
+		// Microsoft lines are partitioned per subscription (SubAccountId) too.
+		"Azure//providers/Microsoft.Billing/billingAccounts/8611537//subscriptions/64e355d7-997c-491d-b0c1-8414dccfcf42/2024-09": 45,
+		"Azure//providers/Microsoft.Billing/billingAccounts/8611537//subscriptions/ed570627-0265-4620-bb42-bae06bcfa914/2024-09": 2,
+		"Azure//providers/Microsoft.Billing/billingAccounts/8611537//subscriptions/73c0021f-a37d-433f-8baa-7450cb54eea6/2024-09": 2,
+		"Azure//providers/Microsoft.Billing/billingAccounts/8611537//subscriptions/9ec51cfd-5ca7-4d76-8101-dd0a4abc5674/2024-09": 2,
 		"Oracle/20209880/2024-09": 6, "Oracle/20209880/2024-10": 1,
 	}
 	if !reflect.DeepEqual(partitions, wantParts) {
@@ -120,8 +125,8 @@ func TestReadFOCUS12TokenLines(t *testing.T) {
 			l.SourcePartition, l.UsageAmount, l.CostUSD})
 	}
 	want := []row{
-		{"Azure", "Azure OpenAI", "gpt-4o-mini", "input", "standard", "tokens", "Azure/sub-billing/2026-10", 1e6, 1.5},
-		{"Azure", "Azure OpenAI", "gpt-4o-mini", "output", "standard", "tokens", "Azure/sub-billing/2026-10", 4e6, 2.4},
+		{"Azure", "Azure OpenAI", "gpt-4o-mini", "input", "standard", "tokens", "Azure/sub-billing/sub-1/2026-10", 1e6, 1.5},
+		{"Azure", "Azure OpenAI", "gpt-4o-mini", "output", "standard", "tokens", "Azure/sub-billing/sub-1/2026-10", 4e6, 2.4},
 		{"AWS", "Amazon Bedrock", "claude-3-5-sonnet", "output", "standard", "tokens", "AWS/111122223333/2026-10", 4e5, 6},
 		{"GCP", "Vertex AI", "gemini-1.5-pro", "input", "standard", "tokens", "GCP/billing-gcp/2026-10", 2.8e6, 3.5},
 		{"AWS", "Amazon Simple Storage Service", "", "", "", "GB-Mo", "AWS/111122223333/2026-10", 10, 0.23},
