@@ -27,6 +27,7 @@ func ReadFOCUSParquet(file string, r io.ReaderAt, size int64, fn LineFunc, warn 
 	if err != nil {
 		return err
 	}
+	maps := newParquetMaps(pf.Schema(), rec) // Tags as a MAP (AWS Data Exports).
 	m, err := newFocusMap(rec)
 	if err != nil {
 		return err
@@ -39,10 +40,14 @@ func ReadFOCUSParquet(file string, r io.ReaderAt, size int64, fn LineFunc, warn 
 		for _, row := range rows[:n] {
 			clear(rec.vals)
 			for _, v := range row {
+				if maps.add(v) {
+					continue
+				}
 				if c := v.Column(); c < len(convs) && convs[c].col >= 0 && !v.IsNull() {
 					rec.vals[convs[c].col] = convs[c].text(v)
 				}
 			}
+			maps.flush(rec)
 			rec.line++
 			l, err := m.line(rec, warn)
 			if err != nil {
@@ -165,6 +170,57 @@ func decimalText(v parquet.Value, scale int) string {
 type mapLeaf struct {
 	col   int  // Index in the record of the map's synthetic text column.
 	isKey bool // Keys, else values.
+}
+
+// parquetMaps reads the MAP columns of a schema into the record as the JSON
+// text a CSV file would hold, one synthetic column per map.
+type parquetMaps struct {
+	leaves     map[int]mapLeaf // Leaf column index → map leaf.
+	keys, vals map[int][]string
+}
+
+// newParquetMaps finds the schema's MAP columns and adds their text columns to rec.
+func newParquetMaps(s *parquet.Schema, rec *record) *parquetMaps {
+	p := &parquetMaps{leaves: map[int]mapLeaf{}, keys: map[int][]string{}, vals: map[int][]string{}}
+	for _, path := range s.Columns() {
+		last := path[len(path)-1]
+		if len(path) < 2 || (last != "key" && last != "value") {
+			continue
+		}
+		leaf, _ := s.Lookup(path...)
+		col := rec.index(path[0])
+		if col < 0 {
+			col = len(rec.name)
+			rec.name = append(rec.name, path[0])
+			rec.cols[strings.ToLower(path[0])] = col
+			rec.vals = append(rec.vals, "")
+		}
+		p.leaves[leaf.ColumnIndex] = mapLeaf{col: col, isKey: last == "key"}
+	}
+	return p
+}
+
+// add keeps a value of a map column, reporting whether v was one.
+func (p *parquetMaps) add(v parquet.Value) bool {
+	ml, ok := p.leaves[v.Column()]
+	switch {
+	case !ok:
+		return false
+	case !ml.isKey:
+		p.vals[ml.col] = append(p.vals[ml.col], string(v.ByteArray()))
+	case !v.IsNull(): // A null key is an empty or null map.
+		p.keys[ml.col] = append(p.keys[ml.col], string(v.ByteArray()))
+	}
+	return true
+}
+
+// flush writes the row's maps into rec as JSON objects and resets for the next row.
+func (p *parquetMaps) flush(rec *record) {
+	for col, ks := range p.keys {
+		rec.vals[col] = mapJSON(ks, p.vals[col])
+	}
+	clear(p.keys)
+	clear(p.vals)
 }
 
 // ReadAWSCURParquet streams a CUR 2.0 (Data Exports) Parquet file: top-level

@@ -2,6 +2,7 @@ package billing_test
 
 import (
 	"bytes"
+	"maps"
 	"math"
 	"testing"
 	"time"
@@ -60,5 +61,45 @@ func TestReadFOCUSParquet(t *testing.T) {
 	}
 	if l := lines[1]; l.TokenType != "" || l.CostUSD != 0.25 || l.Date.Day() != 6 || l.UsageAmount != 0 {
 		t.Errorf("storage line = %+v", l)
+	}
+}
+
+// focusMapRow is a FOCUS row as AWS Data Exports writes it to Parquet: Tags is
+// a MAP column, not JSON text.
+type focusMapRow struct {
+	BilledCost        float64           `parquet:"BilledCost"`
+	BillingAccountId  string            `parquet:"BillingAccountId"`
+	ChargePeriodStart time.Time         `parquet:"ChargePeriodStart,timestamp(millisecond)"`
+	ProviderName      string            `parquet:"ProviderName"`
+	ServiceName       string            `parquet:"ServiceName"`
+	Tags              map[string]string `parquet:"Tags"`
+}
+
+func TestReadFOCUSParquetMapTags(t *testing.T) {
+	day := time.Date(2026, 10, 5, 0, 0, 0, 0, time.UTC)
+	rows := []focusMapRow{
+		{2, "111122223333", day, "AWS", "Amazon Bedrock", map[string]string{"customer_id": "acme", "team": "search"}},
+		{3, "111122223333", day, "AWS", "Amazon Bedrock", nil},
+		{4, "111122223333", day, "AWS", "Amazon Bedrock", map[string]string{"customer_id": "globex"}},
+	}
+	var buf bytes.Buffer
+	w := parquet.NewGenericWriter[focusMapRow](&buf)
+	if _, err := w.Write(rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	lines := collect(t, func(fn billing.LineFunc) error {
+		return billing.ReadFOCUSParquet("f.parquet", bytes.NewReader(buf.Bytes()), int64(buf.Len()), fn, func(string) {})
+	})
+	want := []map[string]string{{"customer_id": "acme", "team": "search"}, nil, {"customer_id": "globex"}}
+	if len(lines) != len(want) {
+		t.Fatalf("%d lines, want %d", len(lines), len(want))
+	}
+	for i, l := range lines {
+		if len(l.Tags) != len(want[i]) || !maps.Equal(l.Tags, want[i]) || l.CostUSD != rows[i].BilledCost {
+			t.Errorf("line %d: tags %v, cost %v; want %v, %v", i+1, l.Tags, l.CostUSD, want[i], rows[i].BilledCost)
+		}
 	}
 }
