@@ -46,6 +46,7 @@ var focusCols = map[string][]string{
 	"eff_price":     {"x_EffectiveUnitPrice"},
 	"eff_cost":      {"EffectiveCost"},
 	"list_price":    {"ListUnitPrice"},
+	"charge_desc":   {"ChargeDescription"},
 }
 
 // focusMeterCols are the columns that may reveal an LLM token line, in order.
@@ -70,8 +71,9 @@ type focusMap struct {
 const cacheLimit = 4096
 
 type meterResult struct {
-	m  Meter
-	ok bool
+	m     Meter
+	block float64 // Tokens per unit the meter text names ("… 1M Tokens"), or 1.
+	ok    bool
 }
 
 func newFocusMap(r *record) (*focusMap, error) {
@@ -218,7 +220,7 @@ func (m *focusMap) usage(r *record, l *cost.LineItem) error {
 		unit = r.str(m.col["pricing_unit"])
 	}
 	l.UsageAmount, l.UsageUnit = qty, unit
-	meter, ok := m.meter(r, l)
+	meter, block, ok := m.meter(r, l)
 	if !ok {
 		return nil
 	}
@@ -227,7 +229,10 @@ func (m *focusMap) usage(r *record, l *cost.LineItem) error {
 	if l.PricingTier == "" {
 		l.PricingTier = "standard"
 	}
-	l.UsageAmount, l.UsageUnit = qty*tokenBlock(unit), "tokens"
+	if b := tokenBlock(unit); b != 1 {
+		block = b
+	}
+	l.UsageAmount, l.UsageUnit = qty*block, "tokens"
 	if b := m.pricingBlock(r); b > 1 {
 		l.UsageAmount = m.blockTokens(r, qty, b)
 	}
@@ -290,8 +295,8 @@ func (m *focusMap) tags(r *record, warn WarnFunc) map[string]string {
 }
 
 // meter finds a token meter with a known model in the record's meter columns,
-// through the cache.
-func (m *focusMap) meter(r *record, l *cost.LineItem) (Meter, bool) {
+// and the block its text names, through the cache.
+func (m *focusMap) meter(r *record, l *cost.LineItem) (Meter, float64, bool) {
 	var key strings.Builder
 	key.WriteString(l.Service)
 	for _, i := range m.meters {
@@ -305,42 +310,53 @@ func (m *focusMap) meter(r *record, l *cost.LineItem) (Meter, bool) {
 	key.WriteByte(0)
 	key.WriteString(r.str(m.col["product"]))
 	if res, ok := m.meterCache[key.String()]; ok {
-		return res.m, res.ok
+		return res.m, res.block, res.ok
 	}
-	meter, ok := m.findMeter(r, l)
+	meter, block, ok := m.findMeter(r, l)
 	if len(m.meterCache) < cacheLimit {
-		m.meterCache[key.String()] = meterResult{meter, ok}
+		m.meterCache[key.String()] = meterResult{meter, block, ok}
 	}
-	return meter, ok
+	return meter, block, ok
 }
 
-// findMeter parses the meter columns.
-func (m *focusMap) findMeter(r *record, l *cost.LineItem) (Meter, bool) {
+// findMeter normalises the meter columns as the native exports' meters are
+// (NormalizeMeter): the first that names a time, storage or transfer meter
+// ends the search with no token line.
+func (m *focusMap) findMeter(r *record, l *cost.LineItem) (Meter, float64, bool) {
 	if !m.looksAI(r, l) {
-		return Meter{}, false
+		return Meter{}, 1, false
 	}
 	var direction Meter
+	dirBlock := 1.0
 	for _, i := range m.meters {
-		meter, ok := ParseMeter(r.str(i))
+		text := r.str(i)
+		meter, _, ok := (*Mapping)(nil).NormalizeMeter(l.CloudProvider, text)
 		if !ok {
+			if reNotTokens.MatchString(text) {
+				return Meter{}, 1, false
+			}
 			continue
 		}
+		block := unitBlock(text)
+		if i == m.col["charge_desc"] { // "$0.003 per 1K input tokens" is the price's block.
+			block = 1
+		}
 		if meter.Model != "" {
-			return meter, true
+			return meter, block, true
 		}
 		if direction.TokenType == "" {
-			direction = meter
+			direction, dirBlock = meter, block
 		}
 	}
 	if direction.TokenType == "" {
-		return Meter{}, false
+		return Meter{}, 1, false
 	}
 	for _, text := range []string{l.Service, r.str(m.col["product"])} {
 		if direction.Model = FindModel(text); direction.Model != "" {
-			return direction, true
+			return direction, dirBlock, true
 		}
 	}
-	return Meter{}, false
+	return Meter{}, 1, false
 }
 
 // looksAI reports whether a line may be an LLM token line: an AI service, or a

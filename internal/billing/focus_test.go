@@ -265,3 +265,36 @@ func TestReadFOCUSMicrosoftBlocks(t *testing.T) {
 		}
 	}
 }
+
+// The meter texts of FOCUS files are read as the native exports' are: meters
+// billed by time, storage or transfer are not tokens even when they say
+// caching or output, "(Long)" is the long-context tier, a token meter without
+// a direction counts input, and a block in the meter name counts when the unit
+// has none.
+func TestReadFOCUSMeterTraps(t *testing.T) {
+	const header = "BilledCost,ChargePeriodStart,ProviderName,ServiceName,x_SkuMeterName,ConsumedQuantity,ConsumedUnit\n"
+	tests := []struct {
+		row                          string
+		model, tokenType, tier, unit string
+		usage                        float64
+	}{
+		{"1,2026-10-01,Google Cloud,Vertex AI,Gemini 2.5 Pro Input Text Caching Storage,10,hour", "", "", "", "hour", 10},
+		{"1,2026-10-01,Microsoft,Azure OpenAI,gpt 4o Data Transfer Out,10,GB", "", "", "", "GB", 10},
+		{"1,2026-10-01,Google Cloud,Vertex AI,Gemini 2.0 Flash Text Input (Long) - Predictions,1000,count",
+			"gemini-2.0-flash", "input", "long_context", "tokens", 1000},
+		{"1,2026-10-01,Microsoft,Azure OpenAI,text-embedding-3-large Tokens,10,Units", "text-embedding-3-large", "input", "standard", "tokens", 10},
+		{"1,2026-10-01,Microsoft,Azure OpenAI,o3 Inpt DZone 1M Tokens,2,Units", "o3", "input", "standard", "tokens", 2e6},
+		{"1,2026-10-01,Microsoft,Azure OpenAI,gpt-4o-mini-0718-Outpt-glbl Tokens,10,Units", "gpt-4o-mini", "output", "standard", "tokens", 10},
+	}
+	for _, tt := range tests {
+		lines := collect(t, func(fn billing.LineFunc) error {
+			return billing.ReadFOCUS("f.csv", strings.NewReader(header+tt.row+"\n"), fn, func(string) {})
+		})
+		l := lines[0]
+		if l.Model != tt.model || l.TokenType != tt.tokenType || l.PricingTier != tt.tier || l.UsageUnit != tt.unit ||
+			math.Abs(l.UsageAmount-tt.usage) > 1e-6 {
+			t.Errorf("%s: got %q %q %q %v %s; want %q %q %q %v %s", tt.row, l.Model, l.TokenType, l.PricingTier,
+				l.UsageAmount, l.UsageUnit, tt.model, tt.tokenType, tt.tier, tt.usage, tt.unit)
+		}
+	}
+}
