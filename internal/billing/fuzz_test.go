@@ -29,3 +29,18 @@ func fuzzNative(f *testing.F, read nativeReader) {
 func FuzzAWSCUR(f *testing.F)     { fuzzNative(f, billing.ReadAWSCUR) }
 func FuzzGCPBilling(f *testing.F) { fuzzNative(f, billing.ReadGCPBilling) }
 func FuzzAzureCost(f *testing.F)  { fuzzNative(f, billing.ReadAzureCost) }
+
+// FuzzFOCUS reads arbitrary input as a FOCUS CSV file, with the same checks.
+func FuzzFOCUS(f *testing.F) {
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_ = billing.ReadFOCUS("fuzz", bytes.NewReader(data), func(l *cost.LineItem) error {
+			if l.CloudProvider == "" || l.Source == "" || l.SourcePartition == "" || l.Date.IsZero() {
+				t.Fatalf("incomplete line %+v", l)
+			}
+			if l.TokenType != "" && l.UsageUnit != "tokens" {
+				t.Fatalf("token line without tokens: %+v", l)
+			}
+			return nil
+		}, func(string) {})
+	})
+}
