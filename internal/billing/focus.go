@@ -163,10 +163,10 @@ func (m *focusMap) line(r *record, warn WarnFunc) (*cost.LineItem, error) {
 	switch {
 	case c("invoice") != "" || c("x_invoice") != "":
 		l.DataStatus = cost.StatusFinal
-	case m.col["invoice"] >= 0:
+	case m.col["invoice"] >= 0 && l.CloudProvider != cost.ProviderAzure:
 		// FOCUS 1.2: InvoiceId is null until the charge is invoiced. Microsoft's
-		// 1.0 x_InvoiceId is not known to be filled for every agreement: an
-		// empty one leaves the status to the month.
+		// invoice ids (1.2 InvoiceId, 1.0 x_InvoiceId) are not known to be filled
+		// for every agreement (EA): an empty one leaves the status to the month.
 		l.DataStatus = cost.StatusProvisional
 	}
 	return l, nil

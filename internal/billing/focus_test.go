@@ -204,15 +204,16 @@ func TestReadFOCUSVariants(t *testing.T) {
 }
 
 // A FOCUS 1.2 InvoiceId makes a line final once it is set and provisional while
-// it is empty; Microsoft's 1.0 x_InvoiceId makes it final once set. Otherwise
-// the ingester decides by month.
+// it is empty; Microsoft's invoice ids (InvoiceId, 1.0 x_InvoiceId) make it
+// final once set. Otherwise the ingester decides by month.
 func TestReadFOCUSInvoiceStatus(t *testing.T) {
 	tests := []struct {
 		name, doc string
 		want      []string
 	}{
 		{"InvoiceId", "BilledCost,ChargePeriodStart,ProviderName,InvoiceId\n" +
-			"1,2026-08-03,Microsoft,G123\n2,2026-08-31,Microsoft,\n", []string{cost.StatusFinal, cost.StatusProvisional}},
+			"1,2026-08-03,AWS,EUINGB26-123\n2,2026-08-31,AWS,\n3,2026-08-31,Microsoft,G123\n4,2026-08-31,Microsoft,\n",
+			[]string{cost.StatusFinal, cost.StatusProvisional, cost.StatusFinal, ""}},
 		{"x_InvoiceId", "BilledCost,ChargePeriodStart,ProviderName,x_InvoiceId\n" +
 			"1,2026-08-03,Microsoft,NULL\n2,2026-08-31,Microsoft,E0600ABC\n", []string{"", cost.StatusFinal}},
 		{"no column", "BilledCost,ChargePeriodStart,ProviderName\n1,2026-08-03,Microsoft\n", []string{""}},
