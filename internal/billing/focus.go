@@ -326,8 +326,8 @@ func (m *focusMap) findMeter(r *record, l *cost.LineItem) (Meter, float64, bool)
 	if !m.looksAI(r, l) {
 		return Meter{}, 1, false
 	}
-	var direction Meter
-	dirBlock := 1.0
+	var direction, undirected Meter
+	dirBlock, undirBlock := 1.0, 1.0
 	for _, i := range m.meters {
 		text := r.str(i)
 		meter, _, ok := (*Mapping)(nil).NormalizeMeter(l.CloudProvider, text)
@@ -341,6 +341,12 @@ func (m *focusMap) findMeter(r *record, l *cost.LineItem) (Meter, float64, bool)
 		if i == m.col["charge_desc"] { // "$0.003 per 1K input tokens" is the price's block.
 			block = 1
 		}
+		if _, named := ParseMeter(text); !named { // "text-embedding-3-large Tokens": a last resort.
+			if undirected.TokenType == "" {
+				undirected, undirBlock = meter, block
+			}
+			continue
+		}
 		if meter.Model != "" {
 			return meter, block, true
 		}
@@ -348,13 +354,15 @@ func (m *focusMap) findMeter(r *record, l *cost.LineItem) (Meter, float64, bool)
 			direction, dirBlock = meter, block
 		}
 	}
-	if direction.TokenType == "" {
-		return Meter{}, 1, false
-	}
-	for _, text := range []string{l.Service, r.str(m.col["product"])} {
-		if direction.Model = FindModel(text); direction.Model != "" {
-			return direction, dirBlock, true
+	if direction.TokenType != "" {
+		for _, text := range []string{l.Service, r.str(m.col["product"])} {
+			if direction.Model = FindModel(text); direction.Model != "" {
+				return direction, dirBlock, true
+			}
 		}
+	}
+	if undirected.TokenType != "" {
+		return undirected, undirBlock, true
 	}
 	return Meter{}, 1, false
 }

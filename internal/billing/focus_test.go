@@ -299,3 +299,20 @@ func TestReadFOCUSMeterTraps(t *testing.T) {
 		}
 	}
 }
+
+// A meter naming tokens but no direction counts input only when no other meter
+// column names a direction.
+func TestReadFOCUSMeterPrefersDirection(t *testing.T) {
+	doc := "BilledCost,ChargePeriodStart,ProviderName,ServiceName,x_SkuMeterName,x_SkuMeterSubcategory,ConsumedQuantity,ConsumedUnit\n" +
+		"1,2026-10-01,Microsoft,Azure OpenAI,gpt-4o Tokens,gpt 4o 0513 Output global Tokens,10,Units\n" +
+		"1,2026-10-01,Microsoft,Azure OpenAI,text-embedding-3-small Tokens,Embeddings,10,Units\n"
+	lines := collect(t, func(fn billing.LineFunc) error {
+		return billing.ReadFOCUS("f.csv", strings.NewReader(doc), fn, func(string) {})
+	})
+	want := [][2]string{{"gpt-4o", cost.TokenOutput}, {"text-embedding-3-small", cost.TokenInput}}
+	for i, l := range lines {
+		if got := [2]string{l.Model, l.TokenType}; got != want[i] {
+			t.Errorf("line %d: %v, want %v", i+1, got, want[i])
+		}
+	}
+}
