@@ -208,11 +208,23 @@ func (m *azureMap) meter(meter, sub, product string) meterCached {
 	if mc, ok := m.meters[key]; ok {
 		return mc
 	}
-	var mc meterCached
+	var mc, undirected meterCached
 	for _, text := range []string{meter, sub} {
-		if mc.m, mc.block, mc.ok = m.o.Mapping.NormalizeMeter(cost.ProviderAzure, text, product); mc.ok || mc.m.Model != "" {
+		mc.m, mc.block, mc.ok = m.o.Mapping.NormalizeMeter(cost.ProviderAzure, text, product)
+		if _, named := ParseMeter(text); mc.ok && !named && m.o.Mapping.meterRule(cost.ProviderAzure, text) == nil {
+			// "gpt-4o Tokens" names no direction: the subcategory may.
+			if !undirected.ok {
+				undirected = mc
+			}
+			mc = meterCached{}
+			continue
+		}
+		if mc.ok || mc.m.Model != "" {
 			break
 		}
+	}
+	if !mc.ok && mc.m.Model == "" && undirected.ok {
+		mc = undirected
 	}
 	if len(m.meters) < cacheLimit {
 		m.meters[key] = mc

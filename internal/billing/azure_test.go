@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/llmcost/llmcost/internal/billing"
+	"github.com/llmcost/llmcost/internal/cost"
 )
 
 // Cost exports are scoped to a billing account or a subscription, and the same
@@ -21,5 +22,21 @@ func TestReadAzureCostPartitions(t *testing.T) {
 		if l.SourcePartition != tt.want || l.Source != billing.SourceAzureCost {
 			t.Errorf("%s: partition %s %q, want %s %q", tt.name, l.Source, l.SourcePartition, billing.SourceAzureCost, tt.want)
 		}
+	}
+}
+
+// A meter name that says tokens but no direction counts input only when the
+// subcategory names no direction either.
+func TestReadAzureCostMeterPrefersDirection(t *testing.T) {
+	tests := []struct {
+		vals, model, tokenType string
+	}{
+		{"Azure OpenAI,gpt-4o Tokens,gpt 4o 0513 Output global Tokens,1K", "gpt-4o", cost.TokenOutput},
+		{"Azure OpenAI,text-embedding-3-small Tokens,Embeddings,1K", "text-embedding-3-small", cost.TokenInput},
+		{"Azure OpenAI,Tokens,gpt 4o 0513 Input global Tokens,1K", "gpt-4o", cost.TokenInput},
+	}
+	for _, tt := range tests {
+		l := azureRow(t, "MeterCategory,MeterName,MeterSubCategory,UnitOfMeasure", tt.vals)
+		wantLine(t, l, tt.model, tt.tokenType, 2000, "") // 2 units of 1K.
 	}
 }
