@@ -45,6 +45,8 @@ func TestReadAWSCURRows(t *testing.T) {
 		// A model key spelt in camel case, with a hyphen inside it.
 		{"DeepSeek", "line_item_product_code,line_item_usage_type", "AmazonBedrock,USE1-DeepSeek-R1-output-tokens",
 			want{"deepseek-r1", "output", "standard", 2000, 1, ""}},
+		{"DeepSeek V3", "line_item_product_code,line_item_usage_type", "AmazonBedrock,USE1-DeepSeekV3-input-tokens",
+			want{"deepseek-v3", "input", "standard", 2000, 1, ""}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

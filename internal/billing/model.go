@@ -21,6 +21,9 @@ var vendorPrefixes = []string{
 var (
 	reBedrockVersion = regexp.MustCompile(`-v\d+(:\d+)?$|:\d+$`)
 	reDashes         = regexp.MustCompile(`-+`)
+	// reDeepSeekModel matches what is left of a DeepSeek id without its vendor
+	// prefix: "r1", "v3", "v3.1".
+	reDeepSeekModel = regexp.MustCompile(`^[rv]\d+(\.\d+)?$`)
 	// reSuffix matches one trailing version noise: dates, snapshots, preview tags.
 	reSuffix = regexp.MustCompile(`-(\d{8}|\d{4}-\d{2}-\d{2}|\d{4}|\d{3}|latest|preview(-\d{2}-\d{2})?|exp(-\d{4})?|instruct|chat|ga|global|glbl|v\d+)$`)
 )
@@ -36,6 +39,7 @@ func CanonicalModel(raw string) string {
 		s = s[:i]
 	}
 	s = strings.ReplaceAll(strings.ToLower(splitCamel(s)), "deep-seek", "deepseek") // "DeepSeek-R1".
+	s = strings.ReplaceAll(s, "deepseek-v-", "deepseek-v")                          // "DeepSeekV3".
 	for trimmed := true; trimmed; {
 		trimmed = false
 		for _, p := range vendorPrefixes {
@@ -44,7 +48,9 @@ func CanonicalModel(raw string) string {
 			}
 		}
 	}
-	s = reBedrockVersion.ReplaceAllString(s, "")
+	if t := reBedrockVersion.ReplaceAllString(s, ""); t != "deepseek" {
+		s = t
+	}
 	s = strings.Map(func(r rune) rune {
 		if r == ' ' || r == '_' || r == '/' || r == ':' {
 			return '-'
@@ -54,7 +60,7 @@ func CanonicalModel(raw string) string {
 	s = strings.Trim(reDashes.ReplaceAllString(s, "-"), "-")
 	for {
 		t := reSuffix.ReplaceAllString(s, "")
-		if t == s || t == "" {
+		if t == s || t == "" || t == "deepseek" { // DeepSeek's "-v3" is the model, not a version.
 			break
 		}
 		s = t
@@ -69,8 +75,8 @@ func CanonicalModel(raw string) string {
 		return joinVersion(words)
 	case words[0] == "gemini":
 		return geminiID(words)
-	case words[0] == "r1" && len(words) == 1:
-		return "deepseek-r1"
+	case len(words) == 1 && reDeepSeekModel.MatchString(words[0]): // Bedrock "deepseek.v3-v1:0".
+		return "deepseek-" + words[0]
 	}
 	return s
 }

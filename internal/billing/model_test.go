@@ -56,6 +56,10 @@ func TestCanonicalModel(t *testing.T) {
 		{"DeepSeek R1", "deepseek-r1"},
 		{"deepseek.r1-v1:0", "deepseek-r1"},
 		{"DeepSeek-V3.1", "deepseek-v3.1"},
+		{"deepseek-v3", "deepseek-v3"},
+		{"DeepSeekV3", "deepseek-v3"},
+		{"deepseek.v3-v1:0", "deepseek-v3"},
+		{"DeepSeek V3", "deepseek-v3"},
 		{"  Some_New Model  ", "some-new-model"},
 		{"", ""},
 	}
