@@ -12,6 +12,8 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/format"
+
+	"github.com/llmcost/llmcost/internal/cost"
 )
 
 // ReadFOCUSParquet streams a FOCUS Parquet file. Columns are matched by their
@@ -19,6 +21,34 @@ import (
 // encodings map the same way. The record number in errors counts from line 2, as
 // in a CSV with its header.
 func ReadFOCUSParquet(file string, r io.ReaderAt, size int64, fn LineFunc, warn WarnFunc) error {
+	return readParquet(file, r, size, func(rec *record) (lineMapper, error) {
+		m, err := newFocusMap(rec)
+		if err != nil {
+			return nil, err
+		}
+		return m.line, nil
+	}, fn, warn)
+}
+
+// ReadAzureCostParquet streams Azure cost details exported as Parquet: the same
+// columns as the CSV, mapped the same way.
+func ReadAzureCostParquet(file string, r io.ReaderAt, size int64, o *NativeOptions, fn LineFunc, warn WarnFunc) error {
+	return readParquet(file, r, size, func(rec *record) (lineMapper, error) {
+		m, err := newAzureMap(rec, o)
+		if err != nil {
+			return nil, err
+		}
+		return m.line, nil
+	}, fn, warn)
+}
+
+// lineMapper maps one record to a line.
+type lineMapper func(r *record, warn WarnFunc) (*cost.LineItem, error)
+
+// readParquet streams a Parquet file through the mapper newMap builds over its
+// columns: top-level leaf columns as text, and MAP columns as the JSON object a
+// CSV export would hold. Rows are read a batch at a time.
+func readParquet(file string, r io.ReaderAt, size int64, newMap func(*record) (lineMapper, error), fn LineFunc, warn WarnFunc) error {
 	pf, err := parquet.OpenFile(r, size)
 	if err != nil {
 		return lineError(file, 0, "", "not a readable Parquet file: %v", err)
@@ -27,8 +57,8 @@ func ReadFOCUSParquet(file string, r io.ReaderAt, size int64, fn LineFunc, warn 
 	if err != nil {
 		return err
 	}
-	maps := newParquetMaps(pf.Schema(), rec) // Tags as a MAP (AWS Data Exports).
-	m, err := newFocusMap(rec)
+	maps := newParquetMaps(pf.Schema(), rec)
+	line, err := newMap(rec)
 	if err != nil {
 		return err
 	}
@@ -49,7 +79,7 @@ func ReadFOCUSParquet(file string, r io.ReaderAt, size int64, fn LineFunc, warn 
 			}
 			maps.flush(rec)
 			rec.line++
-			l, err := m.line(rec, warn)
+			l, err := line(rec, warn)
 			if err != nil {
 				return err
 			}
@@ -227,77 +257,13 @@ func (p *parquetMaps) flush(rec *record) {
 // columns as in the CSV, and the product, resource_tags, cost_category and
 // discount MAP columns as the CSV's JSON text.
 func ReadAWSCURParquet(file string, r io.ReaderAt, size int64, o *NativeOptions, fn LineFunc, warn WarnFunc) error {
-	pf, err := parquet.OpenFile(r, size)
-	if err != nil {
-		return lineError(file, 0, "", "not a readable Parquet file: %v", err)
-	}
-	rec, convs, err := parquetRecord(file, pf.Schema())
-	if err != nil {
-		return err
-	}
-	maps := map[int]mapLeaf{} // Leaf column index → map leaf.
-	for _, path := range pf.Schema().Columns() {
-		last := path[len(path)-1]
-		if len(path) < 2 || (last != "key" && last != "value") {
-			continue
+	return readParquet(file, r, size, func(rec *record) (lineMapper, error) {
+		m, err := newCURMap(rec, o)
+		if err != nil {
+			return nil, err
 		}
-		leaf, _ := pf.Schema().Lookup(path...)
-		col := rec.index(path[0])
-		if col < 0 {
-			col = len(rec.name)
-			rec.name = append(rec.name, path[0])
-			rec.cols[strings.ToLower(path[0])] = col
-			rec.vals = append(rec.vals, "")
-		}
-		maps[leaf.ColumnIndex] = mapLeaf{col: col, isKey: last == "key"}
-	}
-	m, err := newCURMap(rec, o)
-	if err != nil {
-		return err
-	}
-	keys, vals := map[int][]string{}, map[int][]string{}
-	rows := make([]parquet.Row, 256)
-	pr := parquet.NewReader(pf)
-	defer pr.Close()
-	for {
-		n, rerr := pr.ReadRows(rows)
-		for _, row := range rows[:n] {
-			clear(rec.vals)
-			clear(keys)
-			clear(vals)
-			for _, v := range row {
-				c := v.Column()
-				if ml, ok := maps[c]; ok {
-					switch {
-					case !ml.isKey:
-						vals[ml.col] = append(vals[ml.col], string(v.ByteArray()))
-					case !v.IsNull(): // A null key is an empty or null map.
-						keys[ml.col] = append(keys[ml.col], string(v.ByteArray()))
-					}
-					continue
-				}
-				if c < len(convs) && convs[c].col >= 0 && !v.IsNull() {
-					rec.vals[convs[c].col] = convs[c].text(v)
-				}
-			}
-			for col, ks := range keys {
-				rec.vals[col] = mapJSON(ks, vals[col])
-			}
-			rec.line++
-			l, err := m.line(rec, warn)
-			if err != nil {
-				return err
-			}
-			if err := fn(l); err != nil {
-				return err
-			}
-		}
-		if errors.Is(rerr, io.EOF) {
-			return nil
-		} else if rerr != nil {
-			return lineError(file, rec.line+1, "", "cannot read Parquet row: %v", rerr)
-		}
-	}
+		return m.line, nil
+	}, fn, warn)
 }
 
 // mapJSON encodes a map's keys and values as a JSON object.

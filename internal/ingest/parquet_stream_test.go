@@ -98,3 +98,45 @@ func TestIngestStreamsParquet(t *testing.T) {
 		t.Errorf("after the failed restatement: $%v and %v tokens, want the first file's $4.5 and 450000", usd, tokens)
 	}
 }
+
+// azureParquet is a cost details row of an Azure export in Parquet.
+type azureParquet struct {
+	BillingAccountID      string    `parquet:"BillingAccountId"`
+	Date                  time.Time `parquet:"Date,timestamp(millisecond)"`
+	SubscriptionID        string    `parquet:"SubscriptionId"`
+	MeterName             string    `parquet:"MeterName"`
+	Quantity              float64   `parquet:"Quantity"`
+	UnitOfMeasure         string    `parquet:"UnitOfMeasure"`
+	CostInBillingCurrency float64   `parquet:"CostInBillingCurrency"`
+	BillingCurrency       string    `parquet:"BillingCurrency"`
+	Tags                  string    `parquet:"Tags"`
+}
+
+// An Azure cost details export in Parquet ingests as its CSV would, streamed.
+func TestIngestAzureCostParquet(t *testing.T) {
+	in, db := newIngester(t)
+	store := &noBufferedLines{Store: db}
+	in.Store = store
+	day := time.Date(2026, 9, 2, 0, 0, 0, 0, time.UTC)
+	var buf bytes.Buffer
+	w := parquet.NewGenericWriter[azureParquet](&buf)
+	if _, err := w.Write([]azureParquet{
+		{"B-1", day, "sub-a", "gpt-4o-mini-0718-Inp-glbl Tokens", 2000, "1K", 0.3, "USD", `"customer_id": "acme"`},
+		{"B-1", day, "sub-a", "gpt-4o-mini-0718-Outp-glbl Tokens", 500, "1K", 0.3, "USD", `"customer_id": "beta"`},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := in.Ingest(context.Background(), "azure-cost", "costs.parquet", &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if store.streamed != 2 || sum.TokenLines != 2 {
+		t.Errorf("streamed %d lines, summary %+v; want 2 token lines", store.streamed, sum)
+	}
+	// 2000 and 500 blocks of 1K tokens, by hand.
+	assertTotals(t, totals(t, db, "customer_id || ' ' || token_type || ' ' || usage_amount::BIGINT", ""),
+		map[string]float64{"acme input 2000000": 0.3, "beta output 500000": 0.3})
+}
