@@ -66,7 +66,7 @@ func TestReadAzureCostParquet(t *testing.T) {
 	}
 	type key struct {
 		model, tokenType, customer string
-		tokens, usd               float64
+		tokens, usd                float64
 	}
 	var keys []key
 	for _, l := range got {
