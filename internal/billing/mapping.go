@@ -151,6 +151,31 @@ func (m *Mapping) customer(kind, value string) string {
 	return m.customers[kind+"\x00"+strings.ToLower(strings.TrimSpace(value))]
 }
 
+// AccountCustomer returns the customer the mapping's customer rules give a line
+// of provider by its account and project: the subscription (Azure), the
+// project (GCP) or the account (AWS and others). It serves lines of formats
+// whose readers take no mapping (FOCUS, unified); "" when no rule matches.
+func (m *Mapping) AccountCustomer(provider, account, project string) string {
+	if m == nil {
+		return ""
+	}
+	var tries [][2]string
+	switch provider {
+	case cost.ProviderAzure:
+		tries = [][2]string{{KindSubscription, account}, {KindAccount, account}}
+	case cost.ProviderGCP:
+		tries = [][2]string{{KindProject, project}, {KindProject, account}, {KindAccount, account}}
+	default:
+		tries = [][2]string{{KindAccount, account}}
+	}
+	for _, t := range tries {
+		if c := m.customer(t[0], t[1]); c != "" {
+			return c
+		}
+	}
+	return ""
+}
+
 // NativeOptions configure the native export readers (aws-cur, gcp-billing, azure-cost).
 type NativeOptions struct {
 	Mapping *Mapping // nil = built-in rules only.

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/llmcost/llmcost/internal/billing"
+	"github.com/llmcost/llmcost/internal/cost"
 )
 
 // The same model billed by three clouds and called directly is one model id.
@@ -86,5 +87,31 @@ func TestNormalizeMeterVariants(t *testing.T) {
 		if got != tt.want || ok != tt.ok {
 			t.Errorf("%q: got %+v, %v; want %+v, %v", tt.text, got, ok, tt.want, tt.ok)
 		}
+	}
+}
+
+func TestMappingAccountCustomer(t *testing.T) {
+	m, err := billing.LoadMapping("testdata/mapping.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		provider, account, project, want string
+	}{
+		{cost.ProviderAWS, "222222222222", "", "hooli"},
+		{cost.ProviderAWS, "333333333333", "", ""},
+		{cost.ProviderGCP, "billing-1", "initech-prod", "initech"},
+		{cost.ProviderGCP, "initech-prod", "", "initech"}, // A FOCUS SubAccountId that is the project.
+		{cost.ProviderAzure, "SUB-A", "", "contoso"},
+		{cost.ProviderAzure, "sub-b", "", ""},
+	}
+	for _, tt := range tests {
+		if got := m.AccountCustomer(tt.provider, tt.account, tt.project); got != tt.want {
+			t.Errorf("AccountCustomer(%s, %q, %q) = %q, want %q", tt.provider, tt.account, tt.project, got, tt.want)
+		}
+	}
+	var none *billing.Mapping
+	if got := none.AccountCustomer(cost.ProviderAWS, "222222222222", ""); got != "" {
+		t.Errorf("nil mapping gave %q", got)
 	}
 }

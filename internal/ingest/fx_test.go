@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/llmcost/llmcost/internal/billing"
 	"github.com/llmcost/llmcost/internal/pricing"
 )
 
@@ -84,4 +85,27 @@ func TestIngestRatesKeepFileUSD(t *testing.T) {
 	}
 	// EUR 10 with x_BilledCostInUsd 11.5 keeps 11.5; EUR 20 without becomes 20 × 1.1.
 	assertTotals(t, totals(t, db, "cost::VARCHAR", ""), map[string]float64{"10.0": 11.5, "20.0": 22})
+}
+
+// A FOCUS line that no tag attributes takes the mapping file's customer rule
+// for its account: here the Azure subscription of focus_eur.csv's billing
+// account "acct" (no SubAccountId, so the account is the billing account).
+func TestIngestFOCUSMappingCustomers(t *testing.T) {
+	in, db := newIngester(t)
+	m, err := billing.ParseMapping("mapping.json", strings.NewReader(
+		`{"customers": [{"kind": "subscription", "value": "acct", "customer": "contoso"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Mapping = m
+	f, err := os.Open(billingTestdata + "focus_eur.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := in.Ingest(context.Background(), "focus", "focus_eur.csv", f); err != nil {
+		t.Fatal(err)
+	}
+	// Both lines: EUR 10 with 11.5 USD, EUR 20 without a USD figure (0).
+	assertTotals(t, totals(t, db, "customer_id", ""), map[string]float64{"contoso": 11.5})
 }

@@ -44,6 +44,9 @@ func (r *run) prepare(keep func(*cost.LineItem) error) billing.LineFunc {
 		}
 		if l.CustomerID == "" {
 			l.CustomerID = r.in.customerFromTags(l.Tags)
+			if l.CustomerID == "" && (l.Source == billing.SourceFOCUS || l.Source == billing.SourceUnified) {
+				l.CustomerID = r.in.Mapping.AccountCustomer(l.CloudProvider, l.AccountID, l.Project)
+			}
 		}
 		if l.ModelFamily == "" {
 			l.ModelFamily = cost.ModelFamily(l.Model)
