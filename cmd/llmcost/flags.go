@@ -63,15 +63,18 @@ Examples:
 `,
 	"ingest": `Usage: llmcost ingest --format F [--data DIR | --server URL] FILE...
 
-Ingests billing exports or usage events. Each file is applied atomically:
-re-ingesting a file replaces its partitions, and a file with an error writes
-nothing. Files may be gzip-compressed; "-" reads standard input.
+Ingests billing exports or usage events. Billing files given together are
+applied together, atomically, as one delivery: the parts of a split CUR or Azure
+export add up, the partitions they name are replaced once, and an error in any
+file writes nothing. Event files (and files sent with --server) are applied one
+by one. Files may be gzip-compressed; "-" reads standard input.
 
 Formats: unified, focus, events (and others the ingester lists).
 
 Examples:
   llmcost ingest --format focus ./exports/focus-2026-11.csv.gz
   llmcost ingest --format unified costs.csv more-costs.csv
+  llmcost ingest --format aws-cur cur-2026-11/*-000*.csv.gz
   LLMCOST_TOKEN=$ADMIN llmcost ingest --server http://localhost:8080 --format events events.ndjson
 `,
 	"export": `Usage: llmcost export [--format unified] [-o FILE] [--from DATE] [--to DATE] [--customer ID]

@@ -13,12 +13,18 @@ import (
 
 	"github.com/llmcost/llmcost/internal/cost"
 	"github.com/llmcost/llmcost/internal/duckdb"
+	"github.com/llmcost/llmcost/internal/ingest"
 )
 
-// runIngest ingests each file into the data directory, or posts it to --server.
+// runIngest ingests the files into the data directory, or posts each to
+// --server. Locally, several billing files are applied together, as one
+// delivery (the parts of a CUR or an Azure export name the same partition, so
+// applied one by one each would replace the one before); event files, and
+// files posted to a server, are applied one by one.
 func (m *Main) runIngest(ctx context.Context) error {
 	var ingestOne func(context.Context, string, io.Reader) (*cost.IngestSummary, error)
 	var db *duckdb.DB
+	var covered coverage
 	if m.Config.Server != "" {
 		ingestOne = m.ingestRemote
 	} else {
@@ -30,11 +36,19 @@ func (m *Main) runIngest(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		if len(m.Args) > 1 && !strings.EqualFold(strings.TrimSpace(m.Format), ingest.FormatEvents) {
+			sum, err := in.IngestFiles(ctx, m.Format, m.inputFiles(), nil)
+			if err != nil {
+				return err
+			}
+			printSummary(m.Stdout, fmt.Sprintf("%d files", len(m.Args)), sum)
+			covered.addSummary(sum)
+			return m.afterIngest(ctx, db, covered)
+		}
 		ingestOne = func(ctx context.Context, name string, r io.Reader) (*cost.IngestSummary, error) {
 			return in.Ingest(ctx, m.Format, name, r)
 		}
 	}
-	var covered coverage
 	for _, name := range m.Args {
 		sum, err := m.ingestFile(ctx, name, ingestOne)
 		if err != nil {
@@ -43,6 +57,12 @@ func (m *Main) runIngest(ctx context.Context) error {
 		printSummary(m.Stdout, name, sum)
 		covered.addSummary(sum)
 	}
+	return m.afterIngest(ctx, db, covered)
+}
+
+// afterIngest allocates the months a local ingest covered (when allocation is
+// on) and evaluates the alert rules.
+func (m *Main) afterIngest(ctx context.Context, db *duckdb.DB, covered coverage) error {
 	if db != nil {
 		res, err := m.allocateCovered(ctx, db, covered)
 		if err != nil {
@@ -52,6 +72,25 @@ func (m *Main) runIngest(ctx context.Context) error {
 	}
 	m.evaluateAlertsAfterIngest(ctx)
 	return nil
+}
+
+// inputFiles returns the command's file arguments as ingest inputs, opened
+// when read ("-" is standard input).
+func (m *Main) inputFiles() []ingest.File {
+	files := make([]ingest.File, len(m.Args))
+	for i, name := range m.Args {
+		files[i] = ingest.File{Name: name, Open: func(context.Context) (io.ReadCloser, error) {
+			if name == "-" {
+				return io.NopCloser(m.Stdin), nil
+			}
+			f, err := os.Open(name)
+			if err != nil {
+				return nil, cost.Errorf(cost.CodeInvalid, "Cannot open %s: %v.", name, err)
+			}
+			return f, nil
+		}}
+	}
+	return files
 }
 
 func (m *Main) ingestFile(ctx context.Context, name string,

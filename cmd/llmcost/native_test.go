@@ -61,3 +61,47 @@ func TestIngest_ExchangeRates(t *testing.T) {
 		t.Errorf("missing rates file: err = %v, want it named", err)
 	}
 }
+
+// TestIngest_DeliveryParts ingests a CUR split in two parts with one command:
+// both parts name the same partition (payer × month), so they are applied
+// together and add up; a bad part writes nothing.
+func TestIngest_DeliveryParts(t *testing.T) {
+	dir := t.TempDir()
+	data, err := os.ReadFile("../../internal/billing/testdata/aws_cur2.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := strings.SplitAfter(strings.TrimRight(string(data), "\n")+"\n", "\n")
+	header, body := rows[0], rows[1:len(rows)-1] // The last element is empty.
+	part1, part2 := filepath.Join(dir, "cur-00001.csv"), filepath.Join(dir, "cur-00002.csv")
+	write := func(path string, lines []string) {
+		if err := os.WriteFile(path, []byte(header+strings.Join(lines, "")), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(part1, body[:10])
+	write(part2, body[10:])
+	env := map[string]string{"LLMCOST_DATA": filepath.Join(dir, "data"), "LLMCOST_NOW": "2026-11-20", "LLMCOST_LOG_LEVEL": "warn"}
+
+	bad := filepath.Join(dir, "cur-bad.csv")
+	write(bad, append([]string{body[0]}, strings.Replace(body[1], "USD", "USD,extra", 1)))
+	m := newTestMain(env)
+	if err := m.ParseFlags(t.Context(), []string{"ingest", "--format", "aws-cur", part1, bad}); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Run(t.Context()); err == nil || !strings.Contains(err.Error(), "cur-bad.csv") {
+		t.Errorf("bad part: err = %v, want it named", err)
+	}
+	m.Close()
+
+	mustRun(t, env, "ingest", "--format", "aws-cur", part1, part2).Close()
+	out := filepath.Join(dir, "out.csv")
+	mustRun(t, env, "export", "-o", out, "--from", "2026-08-01", "--to", "2026-09-30").Close()
+	sums, n := readUnified(t, out)
+	// The 21 lines of aws_cur2.csv (September, and one August line of its own
+	// partition), $501.9153 in all (TestReadAWSCUR2's figures, added by hand);
+	// nothing of the failed command.
+	if n != 21 || math.Abs(sums["AWS"]-501.9153) > 1e-6 {
+		t.Errorf("exported %d lines, AWS $%v; want 21 and $501.9153", n, sums["AWS"])
+	}
+}
