@@ -25,8 +25,13 @@ func (m *Main) runIngest(ctx context.Context) error {
 	var ingestOne func(context.Context, string, io.Reader) (*cost.IngestSummary, error)
 	var db *duckdb.DB
 	var covered coverage
+	billing := !strings.EqualFold(strings.TrimSpace(m.Format), ingest.FormatEvents)
 	if m.Config.Server != "" {
 		ingestOne = m.ingestRemote
+		if billing && len(m.Args) > 1 {
+			fmt.Fprintln(m.Stderr, "warning: with --server each file is applied on its own, so files naming the same "+
+				"partition (the parts of one delivery) replace each other; ingest them together without --server")
+		}
 	} else {
 		var err error
 		if db, err = m.openStore(); err != nil {
@@ -36,7 +41,7 @@ func (m *Main) runIngest(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if len(m.Args) > 1 && !strings.EqualFold(strings.TrimSpace(m.Format), ingest.FormatEvents) {
+		if billing && len(m.Args) > 1 {
 			sum, err := in.IngestFiles(ctx, m.Format, m.inputFiles(), nil)
 			if err != nil {
 				return err
