@@ -28,11 +28,12 @@ func (m *Main) openStore() (*duckdb.DB, error) {
 	if m.Store != nil {
 		return m.Store, nil
 	}
-	if err := os.MkdirAll(m.Config.DataDir, 0o700); err != nil {
-		return nil, fmt.Errorf("cannot create data directory: %w", err)
+	spool, err := prepareDataDir(m.Config.DataDir)
+	if err != nil {
+		return nil, err
 	}
-	db, err := duckdb.OpenWith(filepath.Join(m.Config.DataDir, m.storeFile()),
-		duckdb.Options{MemoryLimit: m.Config.DuckDBMemory})
+	db, err := duckdb.OpenWith(filepath.Join(m.Config.DataDir, m.storeFile()), duckdb.Options{
+		MemoryLimit: m.Config.DuckDBMemory, TempDirectory: spool, AllowedDirectories: []string{spool + string(filepath.Separator)}})
 	if err != nil {
 		return nil, fmt.Errorf("cannot open store: %w", err)
 	}

@@ -43,6 +43,12 @@ type Options struct {
 	// 80% of the machine's memory). Staged ingests and large queries spill to
 	// disk beyond it, so it bounds the process's memory whatever the file size.
 	MemoryLimit string
+	// TempDirectory is where DuckDB spills (DuckDB's default when empty).
+	TempDirectory string
+	// AllowedDirectories are the only directories SQL on this database may read
+	// or write files in (DuckDB's allowed_directories); none when empty. Every
+	// other file, URL and extension download is refused whatever the SQL.
+	AllowedDirectories []string
 }
 
 // Open opens (creating if needed) the DuckDB database at path and brings its schema
@@ -51,11 +57,13 @@ func Open(path string) (*DB, error) { return OpenWith(path, Options{}) }
 
 // OpenWith is Open with options. A memory limit DuckDB does not accept is a
 // CodeInvalid error.
+//
+// The database is locked down before any other statement runs: no file or
+// network access outside o.AllowedDirectories, no extension installed or loaded
+// on demand, and a locked configuration, so no SQL that reaches it can change
+// these settings.
 func OpenWith(path string, o Options) (*DB, error) {
-	dsn := path
-	if o.MemoryLimit != "" {
-		dsn += "?" + url.Values{"memory_limit": {o.MemoryLimit}}.Encode()
-	}
+	dsn := path + "?" + startupConfig(o).Encode()
 	sqldb, err := sql.Open("duckdb", dsn)
 	if err != nil {
 		if o.MemoryLimit != "" {
@@ -63,12 +71,53 @@ func OpenWith(path string, o Options) (*DB, error) {
 		}
 		return nil, fmt.Errorf("duckdb: open: %w", err)
 	}
+	if err := lockDown(sqldb, o.AllowedDirectories); err != nil {
+		sqldb.Close()
+		return nil, err
+	}
 	db := &DB{db: sqldb, Now: time.Now}
 	if err := db.migrate(context.Background()); err != nil {
 		sqldb.Close()
 		return nil, err
 	}
 	return db, nil
+}
+
+// startupConfig is the configuration DuckDB takes when it opens the database.
+func startupConfig(o Options) url.Values {
+	v := url.Values{
+		"autoinstall_known_extensions": {"false"},
+		"autoload_known_extensions":    {"false"},
+	}
+	if o.MemoryLimit != "" {
+		v.Set("memory_limit", o.MemoryLimit)
+	}
+	if o.TempDirectory != "" {
+		v.Set("temp_directory", o.TempDirectory)
+	}
+	return v
+}
+
+// lockDown turns off file access outside dirs and locks the configuration.
+// The settings are global: they hold on every connection of the pool.
+// allowed_directories cannot be given at open (DuckDB refuses list values
+// there), so all three are set here, in the order DuckDB requires.
+func lockDown(db *sql.DB, dirs []string) error {
+	stmts := []string{}
+	if len(dirs) > 0 {
+		quoted := make([]string, len(dirs))
+		for i, d := range dirs {
+			quoted[i] = "'" + strings.ReplaceAll(d, "'", "''") + "'"
+		}
+		stmts = append(stmts, "SET allowed_directories = ["+strings.Join(quoted, ", ")+"]")
+	}
+	stmts = append(stmts, "SET enable_external_access = false", "SET lock_configuration = true")
+	for _, s := range stmts {
+		if _, err := db.Exec(s); err != nil {
+			return fmt.Errorf("duckdb: lock down: %w", err)
+		}
+	}
+	return nil
 }
 
 // SQL returns the underlying handle, for benchmarks and tests that compare

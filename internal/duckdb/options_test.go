@@ -1,6 +1,7 @@
 package duckdb_test
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -23,5 +24,61 @@ func TestOpenWithMemoryLimit(t *testing.T) {
 	}
 	if _, err := duckdb.OpenWith("", duckdb.Options{MemoryLimit: "lots"}); cost.ErrorCode(err) != cost.CodeInvalid {
 		t.Errorf("bad limit: err = %v, want CodeInvalid", err)
+	}
+}
+
+// TestOpenLockedDown checks the store reads files only in its allowed
+// directories, loads no extension on demand and refuses configuration changes.
+func TestOpenLockedDown(t *testing.T) {
+	dir := t.TempDir()
+	spool := filepath.Join(dir, "tmp")
+	if err := os.Mkdir(spool, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	inside, outside := filepath.Join(spool, "in.csv"), filepath.Join(dir, "secret.csv")
+	for _, p := range []string{inside, outside} {
+		if err := os.WriteFile(p, []byte("a\nsecret\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db, err := duckdb.OpenWith(filepath.Join(dir, "l.duckdb"), duckdb.Options{
+		TempDirectory: spool, AllowedDirectories: []string{spool + "/"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.SQL().QueryRow("SELECT count(*) FROM read_csv(?)", inside).Scan(&n); err != nil || n != 1 {
+		t.Errorf("allowed file: n = %d, err = %v; want 1 row", n, err)
+	}
+	var got string
+	if err := db.SQL().QueryRow("SELECT current_setting('temp_directory')").Scan(&got); err != nil || got != spool {
+		t.Errorf("temp_directory = %q, %v; want %q", got, err, spool)
+	}
+	refused := []string{
+		"SELECT * FROM read_csv('" + outside + "')",
+		"SELECT * FROM '" + outside + "'",
+		"SELECT * FROM read_text('/etc/passwd')",
+		"SELECT * FROM glob('/etc/*')",
+		"SELECT * FROM 'http://127.0.0.1:1/x.csv'",
+		"COPY (SELECT 1) TO '" + filepath.Join(dir, "out.csv") + "'",
+		"ATTACH '" + filepath.Join(dir, "other.duckdb") + "' AS other",
+		"INSTALL httpfs",
+		"LOAD httpfs",
+		"SET enable_external_access = true",
+		"SET allowed_directories = ['/']",
+		"SET lock_configuration = false",
+		"SET memory_limit = '100GB'",
+		"RESET enable_external_access",
+	}
+	for _, q := range refused {
+		t.Run(q, func(t *testing.T) {
+			if _, err := db.SQL().Exec(q); err == nil {
+				t.Errorf("accepted, want an error")
+			}
+		})
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out.csv")); err == nil {
+		t.Error("COPY wrote a file outside the allowed directories")
 	}
 }

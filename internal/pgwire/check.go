@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/llmcost/llmcost/internal/cost"
@@ -66,18 +67,21 @@ func setOf(names ...string) map[string]bool {
 }
 
 // Check parses text with DuckDB's own parser and accepts only one read-only
-// SELECT over Relations and the query's own CTEs, calling only allow-listed
-// functions, with no schema- or catalog-qualified names. reserved holds every
-// relation name the database knows (lower case): a CTE may not take one of
-// those names, so an unqualified name always means a scoped relation or a CTE.
-func Check(ctx context.Context, conn *sql.Conn, text string, reserved map[string]bool) error {
+// SELECT over Relations and the CTEs in scope where they are named, calling
+// only allow-listed functions, with no schema- or catalog-qualified names.
+// reserved holds every relation name the connection knows (lower case): a CTE
+// may not take one of those names, so an unqualified name always means a scoped
+// relation or a CTE. It returns the query as DuckDB prints the checked tree
+// back, without comments: that text, not the client's, is what runs, so the
+// statement executed is the statement checked.
+func Check(ctx context.Context, conn *sql.Conn, text string, reserved map[string]bool) (string, error) {
 	if strings.ContainsRune(text, 0) {
 		// The driver passes text to DuckDB as a C string, cut at the first NUL.
-		return cost.Errorf(cost.CodeInvalid, "The query contains a NUL character.")
+		return "", cost.Errorf(cost.CodeInvalid, "The query contains a NUL character.")
 	}
 	var raw string
 	if err := conn.QueryRowContext(ctx, "SELECT CAST(json_serialize_sql(?::VARCHAR) AS VARCHAR)", text).Scan(&raw); err != nil {
-		return cost.Errorf(cost.CodeInvalid, "Cannot parse the query: %v", err)
+		return "", cost.Errorf(cost.CodeInvalid, "Cannot parse the query: %v", err)
 	}
 	var tree struct {
 		Error        bool              `json:"error"`
@@ -85,26 +89,27 @@ func Check(ctx context.Context, conn *sql.Conn, text string, reserved map[string
 		Statements   []json.RawMessage `json:"statements"`
 	}
 	if err := json.Unmarshal([]byte(raw), &tree); err != nil {
-		return cost.Errorf(cost.CodeInternal, "Cannot read the parsed query: %v", err)
+		return "", cost.Errorf(cost.CodeInternal, "Cannot read the parsed query: %v", err)
 	}
 	if tree.Error {
-		return cost.Errorf(cost.CodeInvalid, "Only one SELECT statement is allowed (%s).", tree.ErrorMessage)
+		return "", cost.Errorf(cost.CodeInvalid, "Only one SELECT statement is allowed (%s).", tree.ErrorMessage)
 	}
 	if len(tree.Statements) != 1 {
-		return cost.Errorf(cost.CodeInvalid, "Exactly one SELECT statement is allowed, got %d.", len(tree.Statements))
+		return "", cost.Errorf(cost.CodeInvalid, "Exactly one SELECT statement is allowed, got %d.", len(tree.Statements))
 	}
 	var node any
 	if err := json.Unmarshal(tree.Statements[0], &node); err != nil {
-		return cost.Errorf(cost.CodeInternal, "Cannot read the parsed query: %v", err)
+		return "", cost.Errorf(cost.CodeInternal, "Cannot read the parsed query: %v", err)
 	}
-	w := &walker{ctes: map[string]bool{}}
-	w.collectCTEs(node)
-	for name := range w.ctes {
-		if reserved[name] && !isRelation(name) {
-			return cost.Errorf(cost.CodeForbidden, "A CTE may not be named %q.", name)
-		}
+	w := &walker{reserved: reserved}
+	if err := w.walk(node, nil); err != nil {
+		return "", err
 	}
-	return w.walk(node)
+	var canonical string
+	if err := conn.QueryRowContext(ctx, "SELECT json_deserialize_sql(?::JSON)", raw).Scan(&canonical); err != nil {
+		return "", cost.Errorf(cost.CodeInvalid, "Cannot re-print the query: %v", err)
+	}
+	return canonical, nil
 }
 
 func isRelation(name string) bool {
@@ -118,47 +123,52 @@ func isRelation(name string) bool {
 
 // walker checks a parsed statement.
 type walker struct {
-	ctes map[string]bool
+	reserved map[string]bool
 }
 
-// collectCTEs records the names of every CTE anywhere in the tree.
-func (w *walker) collectCTEs(n any) {
-	switch v := n.(type) {
-	case map[string]any:
-		if cm, ok := v["cte_map"].(map[string]any); ok {
-			entries, _ := cm["map"].([]any)
-			for _, e := range entries {
-				if em, ok := e.(map[string]any); ok {
-					if k, ok := em["key"].(string); ok {
-						w.ctes[strings.ToLower(k)] = true
-					}
-				}
+// cteNames are the CTE names a node defines.
+func cteNames(v map[string]any) []string {
+	cm, ok := v["cte_map"].(map[string]any)
+	if !ok {
+		return nil
+	}
+	entries, _ := cm["map"].([]any)
+	var names []string
+	for _, e := range entries {
+		if em, ok := e.(map[string]any); ok {
+			if k, ok := em["key"].(string); ok {
+				names = append(names, strings.ToLower(k))
 			}
 		}
-		for _, c := range v {
-			w.collectCTEs(c)
-		}
-	case []any:
-		for _, c := range v {
-			w.collectCTEs(c)
-		}
 	}
+	return names
 }
 
-func (w *walker) walk(n any) error {
+// walk checks n; ctes are the CTE names in scope: those defined by n's
+// ancestors. A node's own CTEs are in scope in its whole subtree (its body and
+// its CTE definitions, which covers recursive CTEs), and nowhere else.
+func (w *walker) walk(n any, ctes []string) error {
 	switch v := n.(type) {
 	case map[string]any:
-		if err := w.node(v); err != nil {
+		if own := cteNames(v); len(own) > 0 {
+			for _, name := range own {
+				if w.reserved[name] && !isRelation(name) {
+					return cost.Errorf(cost.CodeForbidden, "A CTE may not be named %q.", name)
+				}
+			}
+			ctes = append(slices.Clip(ctes), own...)
+		}
+		if err := w.node(v, ctes); err != nil {
 			return err
 		}
 		for _, c := range v {
-			if err := w.walk(c); err != nil {
+			if err := w.walk(c, ctes); err != nil {
 				return err
 			}
 		}
 	case []any:
 		for _, c := range v {
-			if err := w.walk(c); err != nil {
+			if err := w.walk(c, ctes); err != nil {
 				return err
 			}
 		}
@@ -167,13 +177,13 @@ func (w *walker) walk(n any) error {
 }
 
 // node checks one object of the tree: table references, expressions, functions.
-func (w *walker) node(v map[string]any) error {
+func (w *walker) node(v map[string]any, ctes []string) error {
 	typ, _ := v["type"].(string)
 	if forbiddenRefs[typ] {
 		return cost.Errorf(cost.CodeForbidden, "Reading from %s is not allowed; query %s.", strings.ToLower(typ), relationList())
 	}
 	if typ == "BASE_TABLE" {
-		return w.table(v)
+		return table(v, ctes)
 	}
 	if class, ok := v["class"].(string); ok {
 		if !expressionClasses[class] {
@@ -186,7 +196,7 @@ func (w *walker) node(v map[string]any) error {
 	return nil
 }
 
-func (w *walker) table(v map[string]any) error {
+func table(v map[string]any, ctes []string) error {
 	name, _ := v["table_name"].(string)
 	if s, _ := v["schema_name"].(string); s != "" {
 		return cost.Errorf(cost.CodeForbidden, "Qualified names (%s.%s) are not allowed; query %s.", s, name, relationList())
@@ -198,8 +208,8 @@ func (w *walker) table(v map[string]any) error {
 		return cost.Errorf(cost.CodeForbidden, "AT clauses are not allowed.")
 	}
 	lower := strings.ToLower(name)
-	if !isRelation(lower) && !w.ctes[lower] {
-		return cost.Errorf(cost.CodeForbidden, "Relation %q is not available; query %s.", name, relationList())
+	if !isRelation(lower) && !slices.Contains(ctes, lower) {
+		return cost.Errorf(cost.CodeForbidden, "Relation %q is not available here; query %s.", name, relationList())
 	}
 	return nil
 }

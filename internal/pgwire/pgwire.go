@@ -30,60 +30,129 @@ type Authenticator interface {
 	Authenticate(token string, now time.Time) (cost.Principal, error)
 }
 
-// Config configures a Server.
+// Config configures a Server. Zero values take the defaults below.
 type Config struct {
 	DB     *sql.DB // The DuckDB store's handle.
 	Auth   Authenticator
 	Logger *slog.Logger     // nil = discard
 	Now    func() time.Time // nil = time.Now
-	// QueryTimeout bounds each query (default DefaultQueryTimeout).
+	// QueryTimeout bounds each query, from parse to the last row.
 	QueryTimeout time.Duration
-	// MaxSessions caps concurrent logins, each holding a DuckDB connection
-	// (default DefaultMaxSessions).
-	MaxSessions int
+	// QueryMemory caps the DuckDB memory of a customer login's queries (its
+	// sandbox's memory_limit), e.g. "256MB"; keep it below the store's limit.
+	QueryMemory string
+	// MaxQueries caps queries running at once over all sessions; others wait
+	// (within their timeout) for a turn.
+	MaxQueries int
+	// MaxRows and MaxBytes cap one result; MaxValueBytes caps one text value.
+	MaxRows       int
+	MaxBytes      int64
+	MaxValueBytes int64
+	// MaxSessions caps concurrent logins; AdminSessions of them are kept for
+	// the admin. MaxSessionsPerLogin caps one principal's concurrent logins.
+	MaxSessions         int
+	AdminSessions       int
+	MaxSessionsPerLogin int
+	// FreeFailures failed logins from one address for one user are tolerated;
+	// each further one locks that pair out for LockoutBase, doubling up to
+	// LockoutMax. Every failed login is answered after FailureDelay.
+	FreeFailures int
+	LockoutBase  time.Duration
+	LockoutMax   time.Duration
+	FailureDelay time.Duration
 }
 
-// DefaultMaxSessions is Config.MaxSessions' default.
-const DefaultMaxSessions = 64
-
-// DefaultQueryTimeout is Config.QueryTimeout's default.
-const DefaultQueryTimeout = 2 * time.Minute
-
-// Server is a PostgreSQL wire endpoint.
-type Server struct {
-	c     Config
-	wire  *wire.Server
-	slots chan struct{} // One per open session.
-}
-
-type ctxKey int
-
+// Defaults of Config.
 const (
-	principalKey ctxKey = iota
-	sessionKey
+	DefaultQueryTimeout        = 30 * time.Second
+	DefaultQueryMemory         = "256MB"
+	DefaultMaxQueries          = 4
+	DefaultMaxRows             = 1_000_000
+	DefaultMaxBytes            = 256 << 20
+	DefaultMaxValueBytes       = 1 << 20
+	DefaultMaxSessions         = 64
+	DefaultAdminSessions       = 4
+	DefaultMaxSessionsPerLogin = 16
+	DefaultFreeFailures        = 5
+	DefaultLockoutBase         = time.Second
+	DefaultLockoutMax          = 15 * time.Minute
+	DefaultFailureDelay        = 250 * time.Millisecond
 )
 
-// New builds a Server.
-func New(c Config) (*Server, error) {
-	if c.DB == nil || c.Auth == nil {
-		return nil, errors.New("pgwire: DB and Auth are required")
-	}
+func (c *Config) setDefaults() {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	if c.Now == nil {
 		c.Now = time.Now
 	}
-	if c.QueryTimeout <= 0 {
-		c.QueryTimeout = DefaultQueryTimeout
+	def := func(v *int, d int) {
+		if *v <= 0 {
+			*v = d
+		}
 	}
-	if c.MaxSessions <= 0 {
-		c.MaxSessions = DefaultMaxSessions
+	def64 := func(v *int64, d int64) {
+		if *v <= 0 {
+			*v = d
+		}
 	}
-	s := &Server{c: c, slots: make(chan struct{}, c.MaxSessions)}
+	dur := func(v *time.Duration, d time.Duration) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	dur(&c.QueryTimeout, DefaultQueryTimeout)
+	if c.QueryMemory == "" {
+		c.QueryMemory = DefaultQueryMemory
+	}
+	def(&c.MaxQueries, DefaultMaxQueries)
+	def(&c.MaxRows, DefaultMaxRows)
+	def64(&c.MaxBytes, DefaultMaxBytes)
+	def64(&c.MaxValueBytes, DefaultMaxValueBytes)
+	def(&c.MaxSessions, DefaultMaxSessions)
+	if c.AdminSessions <= 0 {
+		c.AdminSessions = min(DefaultAdminSessions, max(c.MaxSessions-1, 0))
+	}
+	def(&c.MaxSessionsPerLogin, DefaultMaxSessionsPerLogin)
+	def(&c.FreeFailures, DefaultFreeFailures)
+	dur(&c.LockoutBase, DefaultLockoutBase)
+	dur(&c.LockoutMax, DefaultLockoutMax)
+	if c.FailureDelay == 0 {
+		c.FailureDelay = DefaultFailureDelay
+	}
+}
+
+// Server is a PostgreSQL wire endpoint.
+type Server struct {
+	c       Config
+	wire    *wire.Server
+	slots   *slots
+	guard   *loginGuard
+	running chan struct{} // One per running query.
+	limits  resultLimits
+}
+
+type ctxKey int
+
+const sessionKey ctxKey = iota
+
+// New builds a Server.
+func New(c Config) (*Server, error) {
+	if c.DB == nil || c.Auth == nil {
+		return nil, errors.New("pgwire: DB and Auth are required")
+	}
+	c.setDefaults()
+	s := &Server{
+		c: c,
+		slots: &slots{byPrincipal: map[string]int{}, max: c.MaxSessions, perPrincipal: c.MaxSessionsPerLogin,
+			reserved: c.AdminSessions},
+		guard: &loginGuard{failures: map[guardKey]*failures{}, free: c.FreeFailures, base: c.LockoutBase,
+			max: c.LockoutMax, now: c.Now},
+		running: make(chan struct{}, c.MaxQueries),
+		limits:  resultLimits{rows: c.MaxRows, bytes: c.MaxBytes, valueSize: c.MaxValueBytes},
+	}
 	ws, err := wire.NewServer(s.parse,
-		wire.SessionAuthStrategy(wire.ClearTextPassword(s.login)),
-		wire.SessionMiddleware(s.openSession),
+		wire.SessionAuthStrategy(s.authenticate),
 		wire.CloseConn(s.closeSession),
 		wire.Logger(c.Logger),
 		wire.Version("16.0"),
@@ -97,62 +166,35 @@ func New(c Config) (*Server, error) {
 }
 
 // Serve accepts connections on l until Close.
-func (s *Server) Serve(l net.Listener) error { return s.wire.Serve(l) }
+func (s *Server) Serve(l net.Listener) error { return s.wire.Serve(trackedListener{l}) }
 
 // ListenAndServe listens on addr and serves until Close.
-func (s *Server) ListenAndServe(addr string) error { return s.wire.ListenAndServe(addr) }
+func (s *Server) ListenAndServe(addr string) error {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	return s.Serve(l)
+}
 
 // Close stops the server and closes its connections.
 func (s *Server) Close() error { return s.wire.Close() }
 
-// login maps a user name and password to a principal.
-func (s *Server) login(ctx context.Context, _, user, password string) (context.Context, bool, error) {
-	p, err := s.c.Auth.Authenticate(password, s.c.Now())
-	if err != nil {
-		return ctx, false, nil
-	}
-	switch {
-	case user == AdminUser && p.Admin:
-	case !p.Admin && p.CustomerID != "" && p.CustomerID == user:
-	default:
-		return ctx, false, nil
-	}
-	return context.WithValue(ctx, principalKey, p), true, nil
-}
-
-func (s *Server) openSession(ctx context.Context) (context.Context, error) {
-	p, ok := ctx.Value(principalKey).(cost.Principal)
-	if !ok {
-		return ctx, pgerr.WithCode(errors.New("not authenticated"), codes.InvalidAuthorizationSpecification)
-	}
-	select {
-	case s.slots <- struct{}{}:
-	default:
-		return ctx, pgerr.WithCode(errors.New("too many connections"), codes.TooManyConnections)
-	}
-	ss, err := openSession(ctx, s.c.DB, p)
-	if err != nil {
-		<-s.slots
-		return ctx, err
-	}
-	s.c.Logger.Info("pgwire session", "principal", p.String())
-	return context.WithValue(ctx, sessionKey, ss), nil
-}
-
+// closeSession ends the connection's session, if it has one.
 func (s *Server) closeSession(ctx context.Context) error {
-	if ss, ok := ctx.Value(sessionKey).(*session); ok {
-		<-s.slots
-		return ss.close()
+	if release, ok := ctx.Value(sessionKey).(*releaser); ok {
+		return release.do()
 	}
 	return nil
 }
 
 // parse checks and describes one query.
 func (s *Server) parse(ctx context.Context, q wire.Query) (wire.PreparedStatements, error) {
-	ss, ok := ctx.Value(sessionKey).(*session)
+	rel, ok := ctx.Value(sessionKey).(*releaser)
 	if !ok {
 		return nil, pgerr.WithCode(errors.New("no session"), codes.InvalidAuthorizationSpecification)
 	}
+	ss := rel.session
 	text := strings.TrimSpace(q.Query)
 	if strings.Trim(text, "; \t\r\n") == "" {
 		return wire.Prepared(wire.NewStatement(func(ctx context.Context, w wire.DataWriter, _ []wire.Parameter) error {
@@ -161,32 +203,35 @@ func (s *Server) parse(ctx context.Context, q wire.Query) (wire.PreparedStatemen
 	}
 	pctx, cancel := context.WithTimeout(ctx, s.c.QueryTimeout)
 	defer cancel()
-	cols, oids, err := ss.prepare(pctx, text)
+	st, err := s.turn(pctx, func() (*statement, error) { return ss.prepare(pctx, text) })
 	if err != nil {
-		return nil, pgError(err)
+		s.logRefusal(ss, err)
+		return nil, pgError(pctx, err)
 	}
 	run := func(ctx context.Context, w wire.DataWriter, ps []wire.Parameter) error {
 		ctx, cancel := context.WithTimeout(ctx, s.c.QueryTimeout)
 		defer cancel()
-		if err := ss.run(ctx, text, cols, oids, w, ps); err != nil {
-			return pgError(err)
+		_, err := s.turn(ctx, func() (*statement, error) { return nil, ss.run(ctx, st, w, ps) })
+		if err != nil {
+			s.logRefusal(ss, err)
+			return pgError(ctx, err)
 		}
 		return nil
 	}
-	return wire.Prepared(wire.NewStatement(run, wire.WithColumns(cols), wire.WithParameters(oids))), nil
+	return wire.Prepared(wire.NewStatement(run, wire.WithColumns(st.cols), wire.WithParameters(st.params))), nil
 }
 
-// pgError gives an error the PostgreSQL code matching its cost code.
-func pgError(err error) error {
-	var e *cost.Error
-	if !errors.As(err, &e) {
-		return err
+// turn runs f once fewer than MaxQueries queries are running.
+func (s *Server) turn(ctx context.Context, f func() (*statement, error)) (*statement, error) {
+	select {
+	case s.running <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
-	switch e.Code {
-	case cost.CodeForbidden:
-		return pgerr.WithCode(err, codes.InsufficientPrivilege)
-	case cost.CodeInvalid:
-		return pgerr.WithCode(err, codes.SyntaxErrorOrAccessRuleViolation)
-	}
-	return err
+	defer func() { <-s.running }()
+	return f()
+}
+
+func (s *Server) logRefusal(ss *session, err error) {
+	s.c.Logger.Debug("pgwire query failed", "principal", ss.p.String(), "err", err)
 }

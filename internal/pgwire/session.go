@@ -20,99 +20,151 @@ const costLineColumns = `date, charge_period_start, charge_period_end, cloud_pro
 	list_cost_usd, customer_id, account_id, project, region, tags, source, cost_source,
 	data_status, charge_category, requests, unpriced`
 
-// session is one client connection: a dedicated DuckDB connection on which the
-// relations a query may name are temporary views, filtered to the customer of a
-// customer login. Temporary objects shadow the database's own, and Check rejects
-// qualified names, so a query can reach nothing else.
+// session is one client connection and the DuckDB connection it owns until it
+// closes. A customer login's queries run in its own sandbox instance, which
+// holds only that customer's rows. An admin login's queries run on the store,
+// on a connection taken out of the pool for the session and discarded at its
+// end, so nothing a session leaves on it (temporary views, settings) is ever
+// seen by another request.
 type session struct {
 	mu       sync.Mutex
 	p        cost.Principal
 	conn     *sql.Conn
+	sandbox  *sandbox // Customer logins only.
 	reserved map[string]bool
+	limits   resultLimits
 }
 
-// openSession takes a connection from db and scopes it to p.
-func openSession(ctx context.Context, db *sql.DB, p cost.Principal) (*session, error) {
-	if !p.Admin && p.CustomerID == "" {
+// resultLimits bound what one query may send back.
+type resultLimits struct {
+	rows      int   // Rows per result.
+	bytes     int64 // Bytes per result, counted as encoded values.
+	valueSize int64 // Bytes per text or binary value.
+}
+
+// openSession gives p a connection: a loaded sandbox for a customer, a
+// dedicated store connection with the relations as temporary views for the
+// admin.
+func openSession(ctx context.Context, store *sql.DB, p cost.Principal, memoryLimit string, l resultLimits) (*session, error) {
+	s := &session{p: p, limits: l}
+	switch {
+	case p.Admin:
+		conn, err := store.Conn(ctx)
+		if err != nil {
+			return nil, err
+		}
+		s.conn = conn
+		if err := s.scope(ctx); err != nil {
+			s.close()
+			return nil, err
+		}
+	case p.CustomerID != "":
+		sb, err := openSandbox(ctx, store, p.CustomerID, memoryLimit)
+		if err != nil {
+			return nil, err
+		}
+		s.sandbox, s.conn = sb, sb.conn
+		if err := sb.refresh(ctx); err != nil {
+			s.close()
+			return nil, err
+		}
+	default:
 		return nil, cost.Errorf(cost.CodeForbidden, "A login needs an admin or a customer principal.")
 	}
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return nil, err
-	}
-	s := &session{p: p, conn: conn}
-	if err := s.scope(ctx); err != nil {
-		conn.Close()
+	var err error
+	if s.reserved, err = relationNames(ctx, s.conn); err != nil {
+		s.close()
 		return nil, err
 	}
 	return s, nil
 }
 
-// scope creates the session's temporary views.
+// scope creates the admin session's temporary views over the store.
 func (s *session) scope(ctx context.Context) error {
 	var catalog string
 	if err := s.conn.QueryRowContext(ctx, "SELECT current_database()").Scan(&catalog); err != nil {
 		return err
 	}
 	base := func(name string) string { return quoteIdent(catalog) + ".main." + name }
-	where := func(col string) string {
-		if s.p.Admin {
-			return ""
-		}
-		return " WHERE " + col + " = " + quoteLiteral(s.p.CustomerID)
-	}
 	views := []string{
-		"unified_costs AS SELECT * FROM " + base("unified_costs") + where("customer_id"),
-		"cost_lines AS SELECT " + costLineColumns + " FROM " + base("cost_lines") + where("customer_id"),
-		"budgets AS SELECT customer_id, monthly_usd FROM " + base("budgets") + where("customer_id"),
-		"customers AS SELECT id, name FROM " + base("customers") + where("id"),
+		"unified_costs AS SELECT * FROM " + base("unified_costs"),
+		"cost_lines AS SELECT " + costLineColumns + " FROM " + base("cost_lines"),
+		"budgets AS SELECT customer_id, monthly_usd FROM " + base("budgets"),
+		"customers AS SELECT id, name FROM " + base("customers"),
 	}
 	for _, v := range views {
 		if _, err := s.conn.ExecContext(ctx, "CREATE OR REPLACE TEMP VIEW "+v); err != nil {
 			return fmt.Errorf("pgwire: scope view: %w", err)
 		}
 	}
-	rows, err := s.conn.QueryContext(ctx, `SELECT lower(table_name) FROM duckdb_tables()
+	return nil
+}
+
+// relationNames lists every relation conn can see, in lower case.
+func relationNames(ctx context.Context, conn *sql.Conn) (map[string]bool, error) {
+	rows, err := conn.QueryContext(ctx, `SELECT lower(table_name) FROM duckdb_tables()
 		UNION SELECT lower(view_name) FROM duckdb_views()`)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer rows.Close()
-	s.reserved = map[string]bool{}
+	names := map[string]bool{}
 	for rows.Next() {
 		var n string
 		if err := rows.Scan(&n); err != nil {
-			return err
+			return nil, err
 		}
-		s.reserved[n] = true
+		names[n] = true
 	}
-	return rows.Err()
+	return names, rows.Err()
 }
 
-func (s *session) close() error { return s.conn.Close() }
+// close ends the session. The admin's store connection is discarded rather
+// than returned to the pool (a driver.ErrBadConn from Raw makes database/sql
+// close it).
+func (s *session) close() error {
+	if s.sandbox != nil {
+		return s.sandbox.close()
+	}
+	s.conn.Raw(func(any) error { return driver.ErrBadConn })
+	return s.conn.Close()
+}
+
+// statement is a checked query, ready to run.
+type statement struct {
+	text   string // What runs: the checked query, re-printed and bounded.
+	cols   wire.Columns
+	params []uint32
+}
 
 // prepare checks text and describes its result columns and parameters.
-func (s *session) prepare(ctx context.Context, text string) (wire.Columns, []uint32, error) {
+func (s *session) prepare(ctx context.Context, text string) (*statement, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := Check(ctx, s.conn, text, s.reserved); err != nil {
-		return nil, nil, err
+	if s.sandbox != nil {
+		if err := s.sandbox.refresh(ctx); err != nil {
+			return nil, err
+		}
 	}
-	var cols wire.Columns
-	var params []uint32
-	err := s.conn.Raw(func(dc any) error {
+	canonical, err := Check(ctx, s.conn, text, s.reserved)
+	if err != nil {
+		return nil, err
+	}
+	st := &statement{}
+	var types []duckdb.Type
+	err = s.conn.Raw(func(dc any) error {
 		pc, ok := dc.(driver.ConnPrepareContext)
 		if !ok {
 			return fmt.Errorf("pgwire: driver cannot prepare")
 		}
-		st, err := pc.PrepareContext(ctx, text)
+		ps, err := pc.PrepareContext(ctx, canonical)
 		if err != nil {
 			return cost.Errorf(cost.CodeInvalid, "%v", err)
 		}
-		defer st.Close()
-		ds, ok := st.(*duckdb.Stmt)
+		defer ps.Close()
+		ds, ok := ps.(*duckdb.Stmt)
 		if !ok {
-			return fmt.Errorf("pgwire: unexpected statement %T", st)
+			return fmt.Errorf("pgwire: unexpected statement %T", ps)
 		}
 		n, err := ds.ColumnCount()
 		if err != nil {
@@ -121,15 +173,45 @@ func (s *session) prepare(ctx context.Context, text string) (wire.Columns, []uin
 		for i := 0; i < n; i++ {
 			name, _ := ds.ColumnName(i)
 			t, _ := ds.ColumnType(i)
-			cols = append(cols, wire.Column{Name: name, Oid: oidOf(t), Width: -1})
+			types = append(types, t)
+			st.cols = append(st.cols, wire.Column{Name: name, Oid: oidOf(t), Width: -1})
 		}
 		for i := 1; i <= ds.NumInput(); i++ {
 			t, _ := ds.ParamType(i)
-			params = append(params, paramOID(t))
+			st.params = append(st.params, paramOID(t))
 		}
 		return nil
 	})
-	return cols, params, err
+	if err != nil {
+		return nil, err
+	}
+	st.text = bounded(canonical, types, s.limits)
+	return st, nil
+}
+
+// valueTooLarge marks the error a bounded query raises on an oversized value.
+const valueTooLarge = "llmcost: value too large"
+
+// bounded wraps a checked query so DuckDB itself stops it at one row more than
+// the row limit and at any text or binary value above the value limit, before
+// such a value reaches the server's memory.
+func bounded(canonical string, types []duckdb.Type, l resultLimits) string {
+	exprs := make([]string, len(types))
+	for i, t := range types {
+		ref := fmt.Sprintf("#%d", i+1)
+		switch t {
+		case duckdb.TYPE_VARCHAR:
+			exprs[i] = fmt.Sprintf("CASE WHEN strlen(%s) > %d THEN error('%s') ELSE %s END", ref, l.valueSize, valueTooLarge, ref)
+		case duckdb.TYPE_BLOB:
+			exprs[i] = fmt.Sprintf("CASE WHEN octet_length(%s) > %d THEN error('%s') ELSE %s END", ref, l.valueSize, valueTooLarge, ref)
+		default:
+			exprs[i] = ref
+		}
+	}
+	if len(exprs) == 0 {
+		return canonical
+	}
+	return fmt.Sprintf("SELECT %s FROM (\n%s\n) AS llmcost_query LIMIT %d", strings.Join(exprs, ", "), canonical, l.rows+1)
 }
 
 // paramOID is the type a parameter is asked for; unknown types come as text.
@@ -140,13 +222,13 @@ func paramOID(t duckdb.Type) uint32 {
 	return oidOf(t)
 }
 
-// run executes a prepared text and writes its rows.
-func (s *session) run(ctx context.Context, text string, cols wire.Columns, oids []uint32, w wire.DataWriter, ps []wire.Parameter) error {
+// run executes a prepared statement and writes its rows.
+func (s *session) run(ctx context.Context, st *statement, w wire.DataWriter, ps []wire.Parameter) error {
 	args := make([]any, len(ps))
 	for i, p := range ps {
 		oid := uint32(oidText)
-		if i < len(oids) {
-			oid = oids[i]
+		if i < len(st.params) {
+			oid = st.params[i]
 		}
 		v, err := p.Scan(oid)
 		if err != nil {
@@ -156,38 +238,53 @@ func (s *session) run(ctx context.Context, text string, cols wire.Columns, oids 
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	rows, err := s.conn.QueryContext(ctx, text, args...)
+	rows, err := s.conn.QueryContext(ctx, st.text, args...)
 	if err != nil {
-		return cost.Errorf(cost.CodeInvalid, "%v", err)
+		return err
 	}
 	defer rows.Close()
-	vals := make([]any, len(cols))
-	ptrs := make([]any, len(cols))
+	vals := make([]any, len(st.cols))
+	ptrs := make([]any, len(st.cols))
 	for i := range vals {
 		ptrs[i] = &vals[i]
 	}
-	n := 0
+	n, size := 0, int64(0)
 	for rows.Next() {
+		if n++; n > s.limits.rows {
+			return errRowLimit(s.limits.rows)
+		}
 		if err := rows.Scan(ptrs...); err != nil {
 			return err
 		}
-		out := make([]any, len(cols))
+		out := make([]any, len(st.cols))
 		for i, v := range vals {
-			if out[i], err = encode(cols[i].Oid, v); err != nil {
+			if out[i], err = encode(st.cols[i].Oid, v); err != nil {
 				return err
 			}
+			size += sizeOf(out[i])
+		}
+		if size > s.limits.bytes {
+			return errByteLimit(s.limits.bytes)
 		}
 		if err := w.Row(out); err != nil {
 			return err
 		}
-		n++
 	}
 	if err := rows.Err(); err != nil {
-		return cost.Errorf(cost.CodeInvalid, "%v", err)
+		return err
 	}
 	return w.Complete(fmt.Sprintf("SELECT %d", n))
 }
 
-func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+// sizeOf approximates a value's encoded size.
+func sizeOf(v any) int64 {
+	switch x := v.(type) {
+	case string:
+		return int64(len(x)) + 4
+	case []byte:
+		return int64(len(x)) + 4
+	}
+	return 12
+}
 
-func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
