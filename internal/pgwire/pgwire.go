@@ -55,7 +55,8 @@ type Config struct {
 	MaxSessionsPerLogin int
 	// FreeFailures failed logins from one address for one user are tolerated;
 	// each further one locks that pair out for LockoutBase, doubling up to
-	// LockoutMax. Every failed login is answered after FailureDelay.
+	// LockoutMax. Every failed login is answered after FailureDelay (negative:
+	// at once).
 	FreeFailures int
 	LockoutBase  time.Duration
 	LockoutMax   time.Duration

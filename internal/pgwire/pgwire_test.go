@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -22,23 +23,42 @@ import (
 	"github.com/llmcost/llmcost/internal/pgwire"
 )
 
-// fixture is a served demo dataset with an admin and two customer logins.
+// fixture is a served demo dataset with an admin and two customer logins, on a
+// store opened as the server opens it (files only in <data>/tmp). A secret file
+// lies in the data directory and in its spool directory, and the peer customer
+// has marker lines no other login may ever see.
 type fixture struct {
 	addr      string
 	data      *demo.Dataset
+	db        *duckdb.DB
 	keys      *auth.Keyring
 	own, peer string // Two customers.
 	ownToken  string
+	dataDir   string
+	secrets   []string // Paths of planted secret files.
 }
 
 var now = time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 
-func serve(t *testing.T) *fixture { return serveWith(t, 0) }
+// Planted content: neither may ever appear in a customer's answer.
+const (
+	secretText = "SECRET-4b1d-file-content"
+	peerMarker = "PEER-MARKER-77e1"
+	peerCost   = 12345.678
+)
 
-func serveWith(t *testing.T, maxSessions int) *fixture {
+func serve(t *testing.T) *fixture { return serveWith(t, func(*pgwire.Config) {}) }
+
+func serveWith(t *testing.T, configure func(*pgwire.Config)) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	db, err := duckdb.Open("")
+	dir := t.TempDir()
+	spool := filepath.Join(dir, "tmp")
+	if err := os.Mkdir(spool, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	db, err := duckdb.OpenWith(filepath.Join(dir, "llmcost.duckdb"),
+		duckdb.Options{TempDirectory: spool, AllowedDirectories: []string{spool + "/"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,16 +67,26 @@ func serveWith(t *testing.T, maxSessions int) *fixture {
 	if err := demo.Load(ctx, db, d); err != nil {
 		t.Fatal(err)
 	}
-	keys, err := auth.NewKeyring(t.TempDir())
-	if err != nil {
+	f := &fixture{data: d, db: db, own: d.Customers[0].ID, peer: d.Customers[1].ID, dataDir: dir}
+	if _, err := db.SQL().Exec(`INSERT INTO cost_lines (date, customer_id, project, tags, cost_usd, ingested_at)
+		VALUES (?, ?, ?, ?, ?, ?)`, now.AddDate(0, 0, -2), f.peer, peerMarker, peerMarker, peerCost, now); err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{data: d, keys: keys, own: d.Customers[0].ID, peer: d.Customers[1].ID}
-	if f.ownToken, _, err = keys.Mint(f.own, time.Hour, now); err != nil {
+	for _, p := range []string{filepath.Join(dir, "secret.csv"), filepath.Join(spool, "secret.csv")} {
+		if err := os.WriteFile(p, []byte("secret\n"+secretText+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		f.secrets = append(f.secrets, p)
+	}
+	if f.keys, err = auth.NewKeyring(t.TempDir()); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := pgwire.New(pgwire.Config{DB: db.SQL(), Auth: keys, Now: func() time.Time { return now },
-		MaxSessions: maxSessions})
+	if f.ownToken, _, err = f.keys.Mint(f.own, time.Hour, now); err != nil {
+		t.Fatal(err)
+	}
+	c := pgwire.Config{DB: db.SQL(), Auth: f.keys, Now: func() time.Time { return now }, FailureDelay: -1}
+	configure(&c)
+	srv, err := pgwire.New(c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,6 +122,9 @@ func (f *fixture) spend(customer string) float64 {
 		if customer == "" || l.CustomerID == customer {
 			s += l.CostUSD
 		}
+	}
+	if customer == "" || customer == f.peer {
+		s += peerCost
 	}
 	return s
 }
@@ -316,7 +349,7 @@ func TestHealthCheck(t *testing.T) {
 // TestMaxSessions refuses a login beyond the cap and accepts one once a session
 // closes.
 func TestMaxSessions(t *testing.T) {
-	f := serveWith(t, 1)
+	f := serveWith(t, func(c *pgwire.Config) { c.MaxSessions = 1 })
 	ctx := context.Background()
 	first, err := pgx.Connect(ctx, f.url(f.own, f.ownToken))
 	if err != nil {
