@@ -54,6 +54,10 @@ type Config struct {
 	// DuckDBMemory (LLMCOST_DUCKDB_MEMORY), e.g. "2GB", caps the DuckDB store's
 	// buffer pool; "" keeps DuckDB's default (80% of the machine's memory).
 	DuckDBMemory string
+	// PG bounds the PostgreSQL endpoint's queries: LLMCOST_PG_QUERY_TIMEOUT
+	// (default 30s) and LLMCOST_PG_QUERY_MEMORY (a customer login's DuckDB memory,
+	// default 256MB).
+	PG PGLimits
 	// Allocation (--allocation, LLMCOST_ALLOCATION) is "off" or "event-tokens":
 	// whether billed cost is written back to customers by their event tokens
 	// (docs/allocation.md).
@@ -109,6 +113,9 @@ func (c *Config) ReadEnv(getenv func(string) string) error {
 		return err
 	}
 	if err := c.readSyncEnv(getenv); err != nil {
+		return err
+	}
+	if err := c.PG.readEnv(getenv); err != nil {
 		return err
 	}
 	if v := strings.TrimSpace(getenv("LLMCOST_NOW")); v != "" {

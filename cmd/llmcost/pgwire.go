@@ -3,8 +3,11 @@ package main
 import (
 	"fmt"
 	"net"
+	"strings"
+	"time"
 
 	"github.com/llmcost/llmcost/internal/auth"
+	"github.com/llmcost/llmcost/internal/cost"
 	"github.com/llmcost/llmcost/internal/duckdb"
 	"github.com/llmcost/llmcost/internal/pgwire"
 )
@@ -17,7 +20,8 @@ func (m *Main) startPG(db *duckdb.DB, keys *auth.Keyring) error {
 	if m.Costs != nil {
 		return fmt.Errorf("--pg-addr serves the DuckDB store only; with ClickHouse, point Grafana at ClickHouse")
 	}
-	srv, err := pgwire.New(pgwire.Config{DB: db.SQL(), Auth: keys, Logger: m.Logger, Now: m.Config.Clock()})
+	srv, err := pgwire.New(pgwire.Config{DB: db.SQL(), Auth: keys, Logger: m.Logger, Now: m.Config.Clock(),
+		QueryTimeout: m.Config.PG.QueryTimeout, QueryMemory: m.Config.PG.QueryMemory})
 	if err != nil {
 		return err
 	}
@@ -32,5 +36,24 @@ func (m *Main) startPG(db *duckdb.DB, keys *auth.Keyring) error {
 	}()
 	m.onClose(srv.Close)
 	fmt.Fprintf(m.Stdout, "PostgreSQL endpoint on %s (user admin or a customer id; password a token)\n", l.Addr())
+	return nil
+}
+
+// PGLimits bound the PostgreSQL endpoint's queries; zero values take the
+// endpoint's defaults.
+type PGLimits struct {
+	QueryTimeout time.Duration
+	QueryMemory  string
+}
+
+func (l *PGLimits) readEnv(getenv func(string) string) error {
+	if v := strings.TrimSpace(getenv("LLMCOST_PG_QUERY_TIMEOUT")); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return cost.FieldErrorf("LLMCOST_PG_QUERY_TIMEOUT", "LLMCOST_PG_QUERY_TIMEOUT=%q is not a positive duration such as 30s.", v)
+		}
+		l.QueryTimeout = d
+	}
+	l.QueryMemory = strings.TrimSpace(getenv("LLMCOST_PG_QUERY_MEMORY"))
 	return nil
 }

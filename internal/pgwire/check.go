@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -185,6 +186,9 @@ func (w *walker) node(v map[string]any, ctes []string) error {
 	if typ == "BASE_TABLE" {
 		return table(v, ctes)
 	}
+	if typ == "RECURSIVE_CTE_NODE" {
+		return cost.Errorf(cost.CodeForbidden, "Recursive CTEs are not allowed.")
+	}
 	if class, ok := v["class"].(string); ok {
 		if !expressionClasses[class] {
 			return cost.Errorf(cost.CodeForbidden, "Expressions of kind %s are not allowed.", strings.ToLower(class))
@@ -223,10 +227,65 @@ func function(v map[string]any) error {
 	if c, _ := v["catalog"].(string); c != "" {
 		return cost.Errorf(cost.CodeForbidden, "Qualified function names (%s.%s) are not allowed.", c, name)
 	}
-	if !functions[strings.ToLower(name)] {
+	lower := strings.ToLower(name)
+	if !functions[lower] {
 		return cost.Errorf(cost.CodeForbidden, "Function %s is not allowed.", name)
 	}
+	return sizeBound(lower, v)
+}
+
+// maxPad bounds lpad and rpad widths and format widths: functions whose output
+// can be far larger than their input must say how large, in the query text.
+const maxPad = 10000
+
+var wideFormat = regexp.MustCompile(`[0-9]{5,}`)
+
+// sizeBound refuses calls that could build one huge value from a small input:
+// a width that is not a constant up to maxPad, or a format with a wide field.
+func sizeBound(name string, v map[string]any) error {
+	args, _ := v["children"].([]any)
+	switch name {
+	case "lpad", "rpad":
+		if len(args) < 2 {
+			return nil
+		}
+		if n, ok := constantNumber(args[1]); !ok || n < 0 || n > maxPad {
+			return cost.Errorf(cost.CodeForbidden, "The width of %s must be a constant between 0 and %d.", name, maxPad)
+		}
+	case "format", "printf":
+		if len(args) == 0 {
+			return nil
+		}
+		f, ok := constantString(args[0])
+		if !ok || wideFormat.MatchString(f) {
+			return cost.Errorf(cost.CodeForbidden, "The format of %s must be a constant with fields narrower than %d.", name, maxPad)
+		}
+	}
 	return nil
+}
+
+func constantValue(n any) (any, bool) {
+	m, ok := n.(map[string]any)
+	if !ok || m["class"] != "CONSTANT" {
+		return nil, false
+	}
+	val, ok := m["value"].(map[string]any)
+	if !ok || val["is_null"] == true {
+		return nil, false
+	}
+	return val["value"], true
+}
+
+func constantNumber(n any) (float64, bool) {
+	v, ok := constantValue(n)
+	f, isNum := v.(float64)
+	return f, ok && isNum
+}
+
+func constantString(n any) (string, bool) {
+	v, ok := constantValue(n)
+	s, isStr := v.(string)
+	return s, ok && isStr
 }
 
 func relationList() string {

@@ -143,6 +143,9 @@ func New(c Config) (*Server, error) {
 		return nil, errors.New("pgwire: DB and Auth are required")
 	}
 	c.setDefaults()
+	if err := checkMemoryLimit(c.QueryMemory); err != nil {
+		return nil, err
+	}
 	s := &Server{
 		c: c,
 		slots: &slots{byPrincipal: map[string]int{}, max: c.MaxSessions, perPrincipal: c.MaxSessionsPerLogin,

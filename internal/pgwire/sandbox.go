@@ -8,6 +8,8 @@ import (
 	"net/url"
 
 	"github.com/duckdb/duckdb-go/v2"
+
+	"github.com/llmcost/llmcost/internal/cost"
 )
 
 // sandboxSchema is what a customer's private database holds: the four
@@ -153,4 +155,13 @@ func (sb *sandbox) load(ctx context.Context, table, query string) error {
 		return fmt.Errorf("pgwire: sandbox load %s: %w", table, err)
 	}
 	return nil
+}
+
+// checkMemoryLimit reports a memory limit DuckDB does not accept as CodeInvalid.
+func checkMemoryLimit(limit string) error {
+	db, err := sql.Open("duckdb", "?"+url.Values{"memory_limit": {limit}}.Encode())
+	if err != nil {
+		return cost.Errorf(cost.CodeInvalid, "PostgreSQL query memory %q: %v", limit, err)
+	}
+	return db.Close()
 }

@@ -126,8 +126,8 @@ func (s *session) close() error {
 	if s.sandbox != nil {
 		return s.sandbox.close()
 	}
-	s.conn.Raw(func(any) error { return driver.ErrBadConn })
-	return s.conn.Close()
+	s.conn.Raw(func(any) error { return driver.ErrBadConn }) // Closes s.conn too.
+	return nil
 }
 
 // statement is a checked query, ready to run.
@@ -238,6 +238,11 @@ func (s *session) run(ctx context.Context, st *statement, w wire.DataWriter, ps 
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.sandbox != nil { // Clients run a statement prepared long ago again.
+		if err := s.sandbox.refresh(ctx); err != nil {
+			return err
+		}
+	}
 	rows, err := s.conn.QueryContext(ctx, st.text, args...)
 	if err != nil {
 		return err
