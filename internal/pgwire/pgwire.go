@@ -2,8 +2,10 @@
 // Grafana's built-in PostgreSQL data source, psql and other SQL tools can query
 // it. Logins are the product's principals: user "admin" with the admin token as
 // password, or a customer id with a customer token minted by /api/v1/tokens.
-// Queries must be a single read-only SELECT over a few relations (see Check);
-// a customer login reads only its own rows whatever the SQL says.
+// Queries must be a single read-only SELECT over a few relations (see Check).
+// A customer login's queries run in a private DuckDB instance holding only that
+// customer's rows, so it reads only its own rows whatever the SQL says; every
+// query is bounded in time, memory and result size.
 package pgwire
 
 import (
