@@ -70,14 +70,18 @@ func writeAuth(w *buffer.Writer, code int32) error {
 func (s *Server) admit(ctx context.Context, user, password string) (*releaser, error) {
 	source := sourceOf(wire.RemoteAddress(ctx))
 	if wait := s.guard.lockedFor(source, user); wait > 0 {
-		s.c.Logger.Warn("pgwire login locked out", "user", user, "source", source, "retry_in", wait.Round(time.Second))
+		s.c.Logger.Debug("pgwire login locked out", "user", user, "source", source, "retry_in", wait.Round(time.Second))
 		return nil, pgerr.WithCode(fmt.Errorf("too many failed logins; retry in %s", wait.Round(time.Second)),
 			codes.InvalidAuthorizationSpecification)
 	}
 	p, ok := s.login(user, password)
 	if !ok {
-		lock := s.guard.failed(source, user)
-		s.c.Logger.Warn("pgwire login failed", "user", user, "source", source, "lockout", lock)
+		// Warn once per lockout, so the log grows with lockouts, not with attempts.
+		if lock := s.guard.failed(source, user); lock > 0 {
+			s.c.Logger.Warn("pgwire login failures: locked out", "user", user, "source", source, "lockout", lock)
+		} else {
+			s.c.Logger.Debug("pgwire login failed", "user", user, "source", source)
+		}
 		time.Sleep(s.c.FailureDelay)
 		return nil, pgerr.WithCode(errors.New("invalid username/password"), codes.InvalidPassword)
 	}

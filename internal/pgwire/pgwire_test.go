@@ -372,3 +372,31 @@ func TestMaxSessions(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestOrderKept checks a query's ORDER BY survives the bounds the server wraps
+// around it.
+func TestOrderKept(t *testing.T) {
+	f := serve(t)
+	c := f.pgx(t, f.own, f.ownToken)
+	rows, err := c.Query(context.Background(), "SELECT date, sum(cost_usd) FROM unified_costs GROUP BY 1 ORDER BY 1 DESC")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var days []time.Time
+	for rows.Next() {
+		var d time.Time
+		var s float64
+		if err := rows.Scan(&d, &s); err != nil {
+			t.Fatal(err)
+		}
+		days = append(days, d)
+	}
+	if len(days) < 20 {
+		t.Fatalf("%d days, want a month", len(days))
+	}
+	for i := 1; i < len(days); i++ {
+		if !days[i].Before(days[i-1]) {
+			t.Fatalf("day %d (%v) after day %d (%v): order lost", i, days[i], i-1, days[i-1])
+		}
+	}
+}
