@@ -12,8 +12,8 @@ import (
 	"github.com/llmcost/llmcost/internal/cost"
 )
 
-// Relations a query may read. In every session they are temporary views over
-// the store, filtered to the customer for a customer login.
+// Relations a query may read: a customer login's sandbox tables, or the admin
+// session's temporary views over the store.
 var Relations = []string{"unified_costs", "cost_lines", "budgets", "customers"}
 
 // functions a query may call: aggregates, windows, arithmetic, dates, strings.
