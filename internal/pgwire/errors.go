@@ -50,11 +50,17 @@ func pgError(ctx context.Context, err error) error {
 	switch {
 	case strings.Contains(msg, valueTooLarge):
 		return pgerr.WithCode(errors.New("a value in the result is too large"), codes.ProgramLimitExceeded)
-	case strings.Contains(msg, "Out of Memory"), strings.Contains(msg, "could not allocate"),
-		strings.Contains(msg, "bad_alloc"):
+	case outOfMemory(err):
 		return pgerr.WithCode(errors.New("out of memory: the query needs more memory than a query may use"), codes.OutOfMemory)
 	case strings.Contains(msg, "INTERRUPT"), strings.Contains(msg, "Interrupted"):
 		return pgerr.WithCode(errors.New("canceling statement"), codes.QueryCanceled)
 	}
 	return pgerr.WithCode(err, codes.SyntaxErrorOrAccessRuleViolation)
+}
+
+// outOfMemory reports whether DuckDB ran out of the memory it may use.
+func outOfMemory(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "Out of Memory") || strings.Contains(msg, "could not allocate") ||
+		strings.Contains(msg, "bad_alloc")
 }

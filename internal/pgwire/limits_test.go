@@ -148,3 +148,22 @@ func TestSandboxFollowsStore(t *testing.T) {
 		t.Errorf("after a new line: %v, want %v", after, before+10)
 	}
 }
+
+// TestSliceTooLarge checks a customer whose rows do not fit in the query
+// memory is refused with 53200 and the server still serves the admin.
+func TestSliceTooLarge(t *testing.T) {
+	f := serveWith(t, func(c *pgwire.Config) { c.QueryMemory = "1MB" })
+	if _, err := f.db.SQL().Exec(`INSERT INTO cost_lines (date, customer_id, project, cost_usd, ingested_at)
+		SELECT DATE '2026-11-01', ?, repeat('p', 200) || range, 1, now() FROM range(200000)`, f.own); err != nil {
+		t.Fatal(err)
+	}
+	_, err := pgx.Connect(context.Background(), f.url(f.own, f.ownToken))
+	if got := sqlState(err); got != "53200" {
+		t.Errorf("login: %v, want SQLSTATE 53200", err)
+	}
+	c := f.pgx(t, pgwire.AdminUser, f.keys.AdminToken())
+	var n int64
+	if err := c.QueryRow(context.Background(), "SELECT count(*) FROM customers").Scan(&n); err != nil || n == 0 {
+		t.Errorf("admin after the refusal: %d, %v", n, err)
+	}
+}

@@ -94,6 +94,9 @@ func (s *Server) admit(ctx context.Context, user, password string) (*releaser, e
 	if err != nil {
 		s.slots.give(p)
 		s.c.Logger.Error("pgwire session", "principal", p.String(), "err", err)
+		if outOfMemory(err) {
+			return nil, pgerr.WithCode(errors.New("this login's rows do not fit in the query memory"), codes.OutOfMemory)
+		}
 		return nil, pgerr.WithCode(errors.New("cannot open a session"), codes.Internal)
 	}
 	s.c.Logger.Info("pgwire session", "principal", p.String(), "source", source)
