@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"strings"
 	"time"
 
@@ -55,11 +56,11 @@ func (k *Keyring) verify(token string) (*claims, error) {
 		return nil, bad
 	}
 	signed, sig := token[:dot], token[dot+1:]
-	mac, err := base64.RawURLEncoding.DecodeString(sig)
+	mac, err := decodeCanonical(sig)
 	if err != nil || !hmac.Equal(mac, k.mac(signed)) {
 		return nil, bad
 	}
-	payload, err := base64.RawURLEncoding.DecodeString(signed[len(TokenPrefix):])
+	payload, err := decodeCanonical(signed[len(TokenPrefix):])
 	if err != nil {
 		return nil, bad
 	}
@@ -68,6 +69,20 @@ func (k *Keyring) verify(token string) (*claims, error) {
 		return nil, bad
 	}
 	return &c, nil
+}
+
+// decodeCanonical decodes unpadded base64url and refuses any spelling other
+// than the one Mint writes: the unused low bits of the last character must be
+// zero, so each signature and payload has exactly one valid spelling.
+func decodeCanonical(s string) ([]byte, error) {
+	b, err := base64.RawURLEncoding.Strict().DecodeString(s)
+	if err != nil {
+		return nil, err
+	}
+	if base64.RawURLEncoding.EncodeToString(b) != s {
+		return nil, errors.New("non-canonical base64")
+	}
+	return b, nil
 }
 
 func (k *Keyring) mac(signed string) []byte {
