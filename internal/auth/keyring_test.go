@@ -147,6 +147,10 @@ func TestMint_Invalid(t *testing.T) {
 	}{
 		{"EmptyCustomer", "", time.Hour, "customer_id"},
 		{"BlankCustomer", "  ", time.Hour, "customer_id"},
+		{"ReservedOrg", "_org", time.Hour, "customer_id"},
+		{"ReservedPrefix", "_anything", time.Hour, "customer_id"},
+		{"ControlCharacter", "cust\x00acme", time.Hour, "customer_id"},
+		{"Overlong", strings.Repeat("c", cost.MaxCustomerIDLen+1), time.Hour, "customer_id"},
 		{"ZeroTTL", "cust_acme", 0, "ttl_seconds"},
 		{"NegativeTTL", "cust_acme", -time.Second, "ttl_seconds"},
 		{"TooLong", "cust_acme", auth.MaxTTL + time.Second, "ttl_seconds"},

@@ -78,3 +78,21 @@ func TestAuthenticate_NonCanonicalPayload(t *testing.T) {
 		})
 	}
 }
+
+// TestAuthenticate_ReservedCustomerInValidToken checks that a correctly signed
+// token naming a reserved customer id (as one minted before ids were checked
+// would) does not authenticate.
+func TestAuthenticate_ReservedCustomerInValidToken(t *testing.T) {
+	k, err := auth.NewKeyring("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"_org", "_", "cust\nacme"} {
+		t.Run(id, func(t *testing.T) {
+			tok := k.SignForTest(id, now.Add(time.Hour), now)
+			if _, err := k.Authenticate(tok, now); cost.ErrorCode(err) != cost.CodeUnauthorized {
+				t.Errorf("token for %q: err %v, want unauthorized", id, err)
+			}
+		})
+	}
+}
