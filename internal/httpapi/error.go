@@ -10,14 +10,15 @@ import (
 // statusByCode maps application error codes to HTTP status. It is the only place
 // that does so.
 var statusByCode = map[string]int{
-	cost.CodeInvalid:        http.StatusBadRequest,
-	cost.CodeUnauthorized:   http.StatusUnauthorized,
-	cost.CodeForbidden:      http.StatusForbidden,
-	cost.CodeNotFound:       http.StatusNotFound,
-	cost.CodeConflict:       http.StatusConflict,
-	cost.CodeUnavailable:    http.StatusServiceUnavailable,
-	cost.CodeNotImplemented: http.StatusNotImplemented,
-	cost.CodeInternal:       http.StatusInternalServerError,
+	cost.CodeInvalid:         http.StatusBadRequest,
+	cost.CodeUnauthorized:    http.StatusUnauthorized,
+	cost.CodeForbidden:       http.StatusForbidden,
+	cost.CodeNotFound:        http.StatusNotFound,
+	cost.CodeConflict:        http.StatusConflict,
+	cost.CodeUnavailable:     http.StatusServiceUnavailable,
+	cost.CodeTooManyRequests: http.StatusTooManyRequests,
+	cost.CodeNotImplemented:  http.StatusNotImplemented,
+	cost.CodeInternal:        http.StatusInternalServerError,
 }
 
 // ErrorStatus returns the HTTP status for an application error code.
