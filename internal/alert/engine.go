@@ -58,8 +58,8 @@ type Engine struct {
 	// org delivers organisation channels (allowed hosts included); customer
 	// delivers customer channels, to public addresses only.
 	org, customer transport
-	ctx     context.Context // Cancelled by Close; bounds deliveries.
-	cancel  context.CancelFunc
+	ctx           context.Context // Cancelled by Close; bounds deliveries.
+	cancel        context.CancelFunc
 }
 
 // New returns an engine; call Run to evaluate periodically.
