@@ -48,6 +48,10 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	switch code {
 	case cost.CodeInternal:
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	case cost.CodeTooManyRequests:
+		if w.Header().Get("Retry-After") == "" { // Limiters count their own (tooMany).
+			s.rejected(r, "quota")
+		}
 	case cost.CodeForbidden:
 		p, _ := cost.PrincipalFromContext(r.Context())
 		s.log.Warn("request outside principal scope", "method", r.Method, "path", r.URL.Path,
