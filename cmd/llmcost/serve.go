@@ -117,8 +117,8 @@ func (m *Main) runServe(ctx context.Context) error {
 	}
 	srv := httpapi.NewServer(httpapi.Config{
 		Addr: m.Config.Addr, Store: m.costStore(db), Query: q, Ingester: alertingIngester{ingester, alerts}, Keyring: keys,
-		Chat: engine, Alerts: alerts, UI: web.Handler(), Widget: widget.Handler(),
-		Logger: m.Logger, Now: clock,
+		Chat: engine, Alerts: alerts, UI: web.Handler(), Widget: widget.Handler(m.Config.Limits.WidgetOrigins...),
+		Logger: m.Logger, Now: clock, Limits: m.Config.Limits.httpLimits(), WidgetOrigins: m.Config.Limits.WidgetOrigins,
 	})
 	if err := srv.Open(); err != nil {
 		return err
