@@ -274,3 +274,23 @@ func atoi(t *testing.T, s string) int {
 	}
 	return n
 }
+
+// TestDelivery_RedirectsLimited checks that a receiver redirecting forever is
+// followed MaxRedirects times, then the delivery fails.
+func TestDelivery_RedirectsLimited(t *testing.T) {
+	var hits atomic.Int64
+	loop := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		http.Redirect(w, r, "/again", http.StatusTemporaryRedirect)
+	}))
+	t.Cleanup(loop.Close)
+	_, port, _ := net.SplitHostPort(loop.Listener.Addr().String())
+	e := ssrfEngine(t, []string{"loop.test"}, testLookup(map[string][]string{"loop.test": {"127.0.0.1"}}))
+	ev := testChannel(t, e, cost.AdminPrincipal(), cost.AlertChannel{Type: cost.ChannelWebhook, URL: "http://loop.test:" + port + "/"})
+	if d := ev.Deliveries[0]; d.Status != cost.DeliveryFailed || !strings.Contains(d.Error, "stopped after 3 redirects") {
+		t.Errorf("delivery = %+v, want failed after 3 redirects", d)
+	}
+	if got, want := hits.Load(), int64(3*(alert.MaxRedirects+1)); got != want {
+		t.Errorf("the receiver saw %d requests, want %d (3 attempts of 1 + %d redirects)", got, want, alert.MaxRedirects)
+	}
+}
