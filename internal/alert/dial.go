@@ -2,7 +2,6 @@ package alert
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -127,11 +126,10 @@ func (g *guard) resolve(ctx context.Context, host string) ([]netip.Addr, error) 
 // httpClient returns a client whose every connection, redirects included,
 // dials through g; proxies from the environment are not used, since a proxy
 // would connect on the guard's behalf.
-func (g *guard) httpClient(tlsConfig *tls.Config) *http.Client {
+func (g *guard) httpClient() *http.Client {
 	return &http.Client{
 		Transport: &http.Transport{
 			DialContext:         g.DialContext,
-			TLSClientConfig:     tlsConfig,
 			TLSHandshakeTimeout: 10 * time.Second,
 			ForceAttemptHTTP2:   true,
 			MaxIdleConns:        10,

@@ -87,7 +87,7 @@ type transport struct {
 
 // newTransport returns the transport whose connections go through g.
 func newTransport(g *guard, smtpTLS *tls.Config) transport {
-	return transport{client: g.httpClient(nil), dial: g.DialContext, tls: smtpTLS}
+	return transport{client: g.httpClient(), dial: g.DialContext, tls: smtpTLS}
 }
 
 // send delivers an event to one channel with retries.

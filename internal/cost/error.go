@@ -7,17 +7,19 @@ import (
 
 // Error codes. Each maps to one HTTP status in httpapi and nowhere else.
 const (
-	CodeInvalid      = "invalid"      // Bad input: unknown field, bad date, malformed file.
-	CodeNotFound     = "not_found"    // The thing asked for does not exist.
-	CodeUnauthorized = "unauthorized" // No credentials, or bad/expired ones.
-	CodeForbidden    = "forbidden"    // Credentials fine, but outside the principal's scope.
-	CodeConflict     = "conflict"     // The request conflicts with stored state.
-	CodeUnavailable  = "unavailable"  // A dependency (LLM, object store) did not answer.
-	// CodeTooManyRequests: a rate limit or a per-customer quota refused the request.
-	CodeTooManyRequests = "too_many_requests"
-	CodeNotImplemented  = "not_implemented" // Known but not supported in this configuration.
-	CodeInternal        = "internal"        // Anything else; details are logged, never shown.
+	CodeInvalid        = "invalid"         // Bad input: unknown field, bad date, malformed file.
+	CodeNotFound       = "not_found"       // The thing asked for does not exist.
+	CodeUnauthorized   = "unauthorized"    // No credentials, or bad/expired ones.
+	CodeForbidden      = "forbidden"       // Credentials fine, but outside the principal's scope.
+	CodeConflict       = "conflict"        // The request conflicts with stored state.
+	CodeUnavailable    = "unavailable"     // A dependency (LLM, object store) did not answer.
+	CodeNotImplemented = "not_implemented" // Known but not supported in this configuration.
+	CodeInternal       = "internal"        // Anything else; details are logged, never shown.
 )
+
+// CodeTooManyRequests says a rate limit or a per-customer quota refused the
+// request. Like the codes above, it maps to one HTTP status in httpapi.
+const CodeTooManyRequests = "too_many_requests"
 
 // Error is the application error. Message is a capitalised sentence meant for users;
 // internal errors never reach users verbatim.
