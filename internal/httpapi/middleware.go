@@ -85,7 +85,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 // its token is even looked at, until its budget of failures refills.
 func (s *Server) authed(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		ip := clientIP(r)
+		ip := clientKey(r)
 		if wait := s.limits.auth.wait(ip); wait > 0 {
 			s.tooMany(w, r, "auth", wait, "Too many requests with a wrong token from this address")
 			return

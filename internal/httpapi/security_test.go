@@ -200,7 +200,8 @@ func TestAuthFailureLockout(t *testing.T) {
 		return e.do("GET", "/api/v1/me", token, nil, "RemoteAddr", from).Result()
 	}
 	// 5 failures a minute: the sixth request, even with the right token, waits
-	// 12 seconds for the budget to hold one failure again.
+	// 12 seconds for the budget to hold one failure again. IPv6 clients share
+	// the budget of their /64.
 	steps := []struct {
 		name       string
 		token      string
@@ -223,6 +224,13 @@ func TestAuthFailureLockout(t *testing.T) {
 		{"SuccessSpendsNothing", e.acme, attacker, 0, 200, ""},
 		{"OneMoreGuess", "wrong-admin-token-0006", attacker, 0, 401, ""},
 		{"LockedAgain", e.admin, attacker, 0, 429, "12"},
+		{"IPv6Guess1", "wrong-admin-token-0007", "[2001:db8:1:2::1]:4000", 0, 401, ""},
+		{"IPv6Guess2", "wrong-admin-token-0008", "[2001:db8:1:2::2]:4000", 0, 401, ""},
+		{"IPv6Guess3", "wrong-admin-token-0009", "[2001:db8:1:2::3]:4000", 0, 401, ""},
+		{"IPv6Guess4", "wrong-admin-token-0010", "[2001:db8:1:2::4]:4000", 0, 401, ""},
+		{"IPv6Guess5", "wrong-admin-token-0011", "[2001:db8:1:2::5]:4000", 0, 401, ""},
+		{"IPv6SameSlash64LockedOut", e.admin, "[2001:db8:1:2:ffff::9]:4000", 0, 429, "12"},
+		{"IPv6OtherSlash64Unaffected", e.admin, "[2001:db8:1:3::1]:4000", 0, 200, ""},
 	}
 	for _, st := range steps {
 		clk.advance(st.advance)
@@ -231,8 +239,8 @@ func TestAuthFailureLockout(t *testing.T) {
 			t.Fatalf("%s: status %d Retry-After %q, want %d %q", st.name, res.StatusCode, res.Header.Get("Retry-After"), st.wantStatus, st.wantRetry)
 		}
 	}
-	if got := metric(e, `llmcost_http_rejected_total{limit="auth"}`); got != "4" {
-		t.Errorf(`llmcost_http_rejected_total{limit="auth"} = %q, want 4`, got)
+	if got := metric(e, `llmcost_http_rejected_total{limit="auth"}`); got != "5" {
+		t.Errorf(`llmcost_http_rejected_total{limit="auth"} = %q, want 5`, got)
 	}
 }
 
