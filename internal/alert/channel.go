@@ -50,8 +50,12 @@ func ValidateChannel(c *cost.AlertChannel) error {
 	default:
 		errs = append(errs, cost.FieldErrorf("type", "Unknown channel type %q; use webhook, slack or email.", c.Type))
 	}
-	if c.CustomerID != "" && len(errs) == 0 {
-		errs = append(errs, customerDestination(c))
+	if c.CustomerID != "" {
+		if err := cost.ValidCustomerID(c.CustomerID); err != nil {
+			errs = append(errs, err)
+		} else if len(errs) == 0 {
+			errs = append(errs, customerDestination(c))
+		}
 	}
 	return errors.Join(errs...)
 }

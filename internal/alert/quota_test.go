@@ -109,3 +109,31 @@ func TestQuota_CustomerRulesAndChannels(t *testing.T) {
 		t.Errorf("cust_acme has %d rules (%v), want %d", len(got), err, maxRules)
 	}
 }
+
+// TestReservedCustomerIDs checks that the admin cannot scope a rule or a
+// channel to an id no customer may have, such as _org.
+func TestReservedCustomerIDs(t *testing.T) {
+	e := ssrfEngine(t, nil, nil)
+	ctx, admin := context.Background(), cost.AdminPrincipal()
+	tests := []struct {
+		name string
+		save func() error
+	}{
+		{"RuleOrg", func() error {
+			return e.SaveRule(ctx, admin, &cost.AlertRule{Name: "x", Kind: cost.AlertAnomaly, CustomerID: "_org"})
+		}},
+		{"RuleControl", func() error {
+			return e.SaveRule(ctx, admin, &cost.AlertRule{Name: "x", Kind: cost.AlertAnomaly, CustomerID: "a\nb"})
+		}},
+		{"ChannelReserved", func() error {
+			return e.SaveChannel(ctx, admin, &cost.AlertChannel{Type: cost.ChannelWebhook, URL: "https://hooks.example.com/x", CustomerID: "_x"})
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := tt.save(); cost.ErrorCode(err) != cost.CodeInvalid || cost.ErrorField(err) != "customer_id" {
+				t.Errorf("err = %v, want invalid customer_id", err)
+			}
+		})
+	}
+}
