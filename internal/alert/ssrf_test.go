@@ -2,6 +2,7 @@ package alert_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -14,8 +15,10 @@ import (
 	"time"
 
 	"github.com/llmcost/llmcost/internal/alert"
+	"github.com/llmcost/llmcost/internal/auth"
 	"github.com/llmcost/llmcost/internal/cost"
 	"github.com/llmcost/llmcost/internal/duckdb"
+	"github.com/llmcost/llmcost/internal/httpapi"
 	"github.com/llmcost/llmcost/internal/query"
 )
 
@@ -292,5 +295,65 @@ func TestDelivery_RedirectsLimited(t *testing.T) {
 	}
 	if got, want := hits.Load(), int64(3*(alert.MaxRedirects+1)); got != want {
 		t.Errorf("the receiver saw %d requests, want %d (3 attempts of 1 + %d redirects)", got, want, alert.MaxRedirects)
+	}
+}
+
+// TestSSRF_OverHTTP replays the red team's attempts through the API with a
+// customer token: every internal address form is refused when the channel is
+// created, a public-looking name that resolves to loopback is created but its
+// test delivery is refused, the answer carries no dial error text, and the
+// loopback service sees no connection.
+func TestSSRF_OverHTTP(t *testing.T) {
+	svc := newInternalService(t)
+	db, err := duckdb.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	now := func() time.Time { return time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC) }
+	q := query.NewService(db, now)
+	e := alert.New(alert.Config{Query: q, Store: db, Alerts: db, Lookup: testLookup(map[string][]string{
+		"hooks.customer.example": {"127.0.0.1"}, "localhost": {"127.0.0.1"}})})
+	keys, err := auth.NewKeyring("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httpapi.NewServer(httpapi.Config{Addr: "127.0.0.1:0", Store: db, Query: q, Keyring: keys, Alerts: e, Now: now})
+	if err := srv.Open(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	s := &system{t: t, srv: srv}
+	acme, _, _ := keys.Mint("cust_acme", time.Hour, now())
+	p := svc.port
+	for _, u := range []string{
+		"http://127.0.0.1:" + p + "/", "https://127.0.0.1:" + p + "/", "https://[::1]:" + p + "/", "https://localhost:" + p + "/",
+		"https://0.0.0.0:" + p + "/", "https://2130706433:" + p + "/", "https://169.254.169.254/latest/meta-data/",
+		"https://[::ffff:127.0.0.1]:" + p + "/",
+	} {
+		t.Run(u, func(t *testing.T) {
+			s.call("POST", "/api/v1/alerts/channels", acme, map[string]any{"type": "webhook", "url": u}, 400, nil)
+		})
+	}
+	var ch cost.AlertChannel
+	s.call("POST", "/api/v1/alerts/channels", acme, map[string]any{"type": "webhook", "url": "https://hooks.customer.example:" + p + "/"}, 201, &ch)
+	var rule cost.AlertRule
+	s.call("POST", "/api/v1/alerts/rules", acme, map[string]any{"name": "spike", "kind": "anomaly", "channels": []string{ch.ID}}, 201, &rule)
+	var raw json.RawMessage
+	s.call("POST", "/api/v1/alerts/rules/"+rule.ID+"/test", acme, nil, 200, &raw)
+	var history json.RawMessage
+	s.call("GET", "/api/v1/alerts/events", acme, nil, 200, &history)
+	for name, body := range map[string]string{"test answer": string(raw), "history": string(history)} {
+		if !strings.Contains(body, `"error":"delivery failed"`) {
+			t.Errorf("%s %s lacks the generic error", name, body)
+		}
+		for _, leak := range []string{"refus", "127.0.0.1", "loopback", "connection", "dial", "hooks.customer.example"} {
+			if strings.Contains(body, leak) {
+				t.Errorf("%s shows the customer %q: %s", name, leak, body)
+			}
+		}
+	}
+	if n := svc.conns.Load(); n != 0 {
+		t.Errorf("the loopback service saw %d connections, want 0", n)
 	}
 }
