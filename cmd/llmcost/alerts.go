@@ -96,8 +96,10 @@ func (m *Main) newAlerts(q cost.QueryService, db *duckdb.DB) (*alert.Engine, err
 			return nil, err
 		}
 	}
+	l := m.Config.Limits
 	return alert.New(alert.Config{Query: q, Store: m.costStore(db), Alerts: db, Channels: chs,
-		BaseURL: m.Config.PublicURL, Logger: m.Logger}), nil
+		BaseURL: m.Config.PublicURL, Logger: m.Logger, AllowHosts: l.AlertAllowHosts,
+		MaxCustomerRules: l.AlertMaxRules, MaxCustomerChannels: l.AlertMaxChannels}), nil
 }
 
 // startAlerts runs the evaluation loop until Close; links point at serverURL

@@ -46,6 +46,7 @@ func TestAlerts_ServeIngestAndTest(t *testing.T) {
 	}
 	env := maps.Clone(e2eEnv)
 	env["LLMCOST_ALERT_CHANNELS"] = chFile
+	env["LLMCOST_ALERT_ALLOW_HOSTS"] = "127.0.0.1" // The receiver is on loopback.
 	m := mustRun(t, env, "serve", "--data", filepath.Join(dir, "data"), "--addr", "127.0.0.1:0")
 	admin := client{t, m.Server.URL(), testAdminToken}
 

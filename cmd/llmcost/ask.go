@@ -35,7 +35,7 @@ func (m *Main) askLocal(ctx context.Context, req cost.ChatRequest) (*cost.ChatAn
 	if err != nil {
 		return nil, err
 	}
-	engine, err := m.newChat(query.NewService(m.costStore(db), m.Config.Clock()), db)
+	engine, err := m.newChat(query.NewService(m.costStore(db), m.Config.Clock()), db, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -62,6 +62,8 @@ type Config struct {
 	// whether billed cost is written back to customers by their event tokens
 	// (docs/allocation.md).
 	Allocation string
+	// Limits keep customers contained (limits.go).
+	Limits Limits
 }
 
 // DefaultCustomerKeys are the tag keys a line's customer is read from.
@@ -116,6 +118,9 @@ func (c *Config) ReadEnv(getenv func(string) string) error {
 		return err
 	}
 	if err := c.PG.readEnv(getenv); err != nil {
+		return err
+	}
+	if err := c.readLimitsEnv(getenv); err != nil {
 		return err
 	}
 	if v := strings.TrimSpace(getenv("LLMCOST_NOW")); v != "" {
@@ -180,6 +185,9 @@ func (c Config) Validate() error {
 	if !slices.Contains(allocation.Modes, c.Allocation) {
 		errs = append(errs, cost.FieldErrorf("LLMCOST_ALLOCATION", "--allocation / LLMCOST_ALLOCATION must be %s, not %q.",
 			strings.Join(allocation.Modes, " or "), c.Allocation))
+	}
+	if err := validateOrigins(c.Limits.WidgetOrigins); err != nil {
+		errs = append(errs, err)
 	}
 	if c.DuckDBMemory != "" && !memoryLimit.MatchString(c.DuckDBMemory) {
 		errs = append(errs, cost.FieldErrorf("LLMCOST_DUCKDB_MEMORY",

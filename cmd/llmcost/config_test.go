@@ -66,6 +66,20 @@ func TestConfig_ReadEnvAndValidate(t *testing.T) {
 			want: func(c *Config) { c.DuckDBMemory = "1.5GiB" }},
 		{name: "BadDuckDBMemory", env: map[string]string{"LLMCOST_DUCKDB_MEMORY": "2 gigs"}, wantField: "LLMCOST_DUCKDB_MEMORY"},
 		{name: "ServerNotURL", env: map[string]string{"LLMCOST_SERVER": "localhost:8080"}, wantField: "LLMCOST_SERVER"},
+		{name: "Limits", env: map[string]string{"LLMCOST_ALERT_ALLOW_HOSTS": "hooks.corp.example, 10.0.0.5",
+			"LLMCOST_ALERT_MAX_RULES": "50", "LLMCOST_ALERT_MAX_CHANNELS": "5", "LLMCOST_CHAT_PER_MINUTE": "20",
+			"LLMCOST_AUTH_FAILURES_PER_MINUTE": "3", "LLMCOST_WIDGET_ORIGINS": "https://app.example.com/, http://localhost:3000"},
+			want: func(c *Config) {
+				c.Limits = Limits{AlertAllowHosts: []string{"hooks.corp.example", "10.0.0.5"}, AlertMaxRules: 50, AlertMaxChannels: 5,
+					ChatPerMinute: 20, AuthFailuresPerMinute: 3, WidgetOrigins: []string{"https://app.example.com", "http://localhost:3000"}}
+			}},
+		{name: "AnyWidgetOrigin", env: map[string]string{"LLMCOST_WIDGET_ORIGINS": "*"},
+			want: func(c *Config) { c.Limits.WidgetOrigins = []string{"*"} }},
+		{name: "WidgetOriginWithPath", env: map[string]string{"LLMCOST_WIDGET_ORIGINS": "https://app.example.com/chat"}, wantField: "LLMCOST_WIDGET_ORIGINS"},
+		{name: "WidgetOriginNoScheme", env: map[string]string{"LLMCOST_WIDGET_ORIGINS": "app.example.com"}, wantField: "LLMCOST_WIDGET_ORIGINS"},
+		{name: "ZeroMaxRules", env: map[string]string{"LLMCOST_ALERT_MAX_RULES": "0"}, wantField: "LLMCOST_ALERT_MAX_RULES"},
+		{name: "BadChatRate", env: map[string]string{"LLMCOST_CHAT_PER_MINUTE": "lots"}, wantField: "LLMCOST_CHAT_PER_MINUTE"},
+		{name: "NegativeAuthFailures", env: map[string]string{"LLMCOST_AUTH_FAILURES_PER_MINUTE": "-1"}, wantField: "LLMCOST_AUTH_FAILURES_PER_MINUTE"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

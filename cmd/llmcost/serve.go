@@ -10,6 +10,7 @@ import (
 	"github.com/llmcost/llmcost/internal/auth"
 	"github.com/llmcost/llmcost/internal/billing"
 	"github.com/llmcost/llmcost/internal/chat"
+	"github.com/llmcost/llmcost/internal/cost"
 	"github.com/llmcost/llmcost/internal/demo"
 	"github.com/llmcost/llmcost/internal/duckdb"
 	"github.com/llmcost/llmcost/internal/httpapi"
@@ -71,8 +72,8 @@ func (m *Main) newIngester(db *duckdb.DB, progress bool) (*ingest.Ingester, erro
 
 // newChat returns the chat engine over the query service, with the language-model
 // planner when LLMCOST_LLM configures one.
-func (m *Main) newChat(q *query.Service, db *duckdb.DB) (*chat.Engine, error) {
-	c := chat.Config{Query: q, Store: db, GrafanaURL: m.Config.GrafanaURL, Logger: m.Logger}
+func (m *Main) newChat(q *query.Service, db *duckdb.DB, alerts cost.AlertService) (*chat.Engine, error) {
+	c := chat.Config{Query: q, Store: db, Alerts: alerts, GrafanaURL: m.Config.GrafanaURL, Logger: m.Logger}
 	if m.Config.LLM.Provider != "" {
 		p, err := chat.NewPlanner(m.Config.LLM)
 		if err != nil {
@@ -108,18 +109,18 @@ func (m *Main) runServe(ctx context.Context) error {
 	}
 	clock := m.Config.Clock()
 	q := query.NewService(m.costStore(db), clock)
-	engine, err := m.newChat(q, db)
+	alerts, err := m.newAlerts(q, db)
 	if err != nil {
 		return err
 	}
-	alerts, err := m.newAlerts(q, db)
+	engine, err := m.newChat(q, db, alerts)
 	if err != nil {
 		return err
 	}
 	srv := httpapi.NewServer(httpapi.Config{
 		Addr: m.Config.Addr, Store: m.costStore(db), Query: q, Ingester: alertingIngester{ingester, alerts}, Keyring: keys,
-		Chat: engine, Alerts: alerts, UI: web.Handler(), Widget: widget.Handler(),
-		Logger: m.Logger, Now: clock,
+		Chat: engine, Alerts: alerts, UI: web.Handler(), Widget: widget.Handler(m.Config.Limits.WidgetOrigins...),
+		Logger: m.Logger, Now: clock, Limits: m.Config.Limits.httpLimits(), WidgetOrigins: m.Config.Limits.WidgetOrigins,
 	})
 	if err := srv.Open(); err != nil {
 		return err

@@ -29,6 +29,9 @@ func Validate(r *cost.AlertRule) error {
 		errs = append(errs, cost.FieldErrorf("kind", "Unknown kind %q; use %s.", r.Kind, strings.Join(cost.AlertKinds, ", ")))
 	}
 	errs = append(errs, validateKind(r)...)
+	if r.CustomerID != "" {
+		errs = append(errs, cost.ValidCustomerID(r.CustomerID))
+	}
 	for i, f := range r.Filters {
 		if err := f.Validate(); err != nil {
 			errs = append(errs, cost.FieldErrorf(fmt.Sprintf("filters[%d]", i), "%s", cost.ErrorMessage(err)))

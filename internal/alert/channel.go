@@ -50,7 +50,34 @@ func ValidateChannel(c *cost.AlertChannel) error {
 	default:
 		errs = append(errs, cost.FieldErrorf("type", "Unknown channel type %q; use webhook, slack or email.", c.Type))
 	}
+	if c.CustomerID != "" {
+		if err := cost.ValidCustomerID(c.CustomerID); err != nil {
+			errs = append(errs, err)
+		} else if len(errs) == 0 {
+			errs = append(errs, customerDestination(c))
+		}
+	}
 	return errors.Join(errs...)
+}
+
+// customerDestination checks that a customer's channel points outside: https
+// to a public host for webhooks and Slack, a public SMTP host for email. The
+// guard checks the resolved address again at each delivery.
+func customerDestination(c *cost.AlertChannel) error {
+	if c.Type == cost.ChannelEmail {
+		if err := publicHost(c.SMTPHost); err != nil {
+			return cost.FieldErrorf("smtp_host", "A customer's email channel needs a public SMTP host: %v.", err)
+		}
+		return nil
+	}
+	u, _ := url.Parse(c.URL)
+	if u.Scheme != "https" {
+		return cost.FieldErrorf("url", "A customer's %s channel needs an https:// URL.", c.Type)
+	}
+	if err := publicHost(u.Hostname()); err != nil {
+		return cost.FieldErrorf("url", "A customer's %s channel needs a public host: %v.", c.Type, err)
+	}
+	return nil
 }
 
 // channelFile is the alert channels configuration file.

@@ -75,7 +75,7 @@ func TestTestRule_Slack(t *testing.T) {
 	}
 	defer db.Close()
 	now := func() time.Time { return time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC) }
-	e := alert.New(alert.Config{Query: query.NewService(db, now), Store: db, Alerts: db, BaseURL: "https://llmcost.example.com",
+	e := alert.New(alert.Config{AllowHosts: testAllowHosts, Query: query.NewService(db, now), Store: db, Alerts: db, BaseURL: "https://llmcost.example.com",
 		Channels: []cost.AlertChannel{{ID: "team", Type: cost.ChannelSlack, URL: slack.URL + "/services/T/B/X"}}})
 	ctx, admin := context.Background(), cost.AdminPrincipal()
 	r := &cost.AlertRule{Name: "Costs spike", Kind: cost.AlertAnomaly, Channels: []string{"team"}, Enabled: true}
@@ -118,7 +118,7 @@ func TestEmail_STARTTLS(t *testing.T) {
 		{"untrusted certificate", nil, cost.DeliveryFailed}, // STARTTLS is really used.
 	}
 	for _, tt := range tests {
-		e := alert.New(alert.Config{Query: query.NewService(db, now), Store: db, Alerts: db, SMTPTLS: tt.tls,
+		e := alert.New(alert.Config{AllowHosts: testAllowHosts, Query: query.NewService(db, now), Store: db, Alerts: db, SMTPTLS: tt.tls,
 			Channels: []cost.AlertChannel{mailCh}, Retry: alert.Retry{Attempts: 1, Timeout: 10 * time.Second}})
 		if r.ID == "" {
 			if err := e.SaveRule(ctx, admin, r); err != nil {
@@ -148,7 +148,7 @@ func TestWebhook_RetriesThenSucceeds(t *testing.T) {
 	}
 	defer db.Close()
 	now := func() time.Time { return time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC) }
-	e := alert.New(alert.Config{Query: query.NewService(db, now), Store: db, Alerts: db,
+	e := alert.New(alert.Config{AllowHosts: testAllowHosts, Query: query.NewService(db, now), Store: db, Alerts: db,
 		Channels: []cost.AlertChannel{{ID: "hook", Type: cost.ChannelWebhook, URL: hook.srv.URL, Secret: "k"}},
 		Retry:    alert.Retry{Attempts: 4, Backoff: time.Millisecond, Timeout: 10 * time.Second}})
 	ctx, admin := context.Background(), cost.AdminPrincipal()

@@ -64,7 +64,7 @@ func start(t *testing.T, path string, clk *clock, keys *auth.Keyring) *system {
 	}
 	db.Now = clk.now
 	q := query.NewService(db, clk.now)
-	e := alert.New(alert.Config{Query: q, Store: db, Alerts: db, BaseURL: "http://llmcost.test",
+	e := alert.New(alert.Config{AllowHosts: testAllowHosts, Query: q, Store: db, Alerts: db, BaseURL: "http://llmcost.test",
 		Retry: alert.Retry{Attempts: 3, Backoff: time.Millisecond, Timeout: 10 * time.Second}})
 	in := &ingest.Ingester{Store: db, Now: clk.now}
 	srv := httpapi.NewServer(httpapi.Config{Addr: "127.0.0.1:0", Store: db, Query: q, Keyring: keys,
@@ -314,8 +314,8 @@ func TestScope_CustomerManagesOnlyItsOwn(t *testing.T) {
 
 	var orgHook, acmeHook cost.AlertChannel
 	s.call("POST", "/api/v1/alerts/channels", s.admin, map[string]any{"type": "webhook", "url": "http://127.0.0.1:1/org"}, 201, &orgHook)
-	s.call("POST", "/api/v1/alerts/channels", acme, map[string]any{"type": "webhook", "url": "http://127.0.0.1:1/a", "customer_id": "cust_a"}, 201, &acmeHook)
-	s.call("POST", "/api/v1/alerts/channels", acme, map[string]any{"type": "webhook", "url": "http://127.0.0.1:1/x", "customer_id": "cust_hooli"}, 403, nil)
+	s.call("POST", "/api/v1/alerts/channels", acme, map[string]any{"type": "webhook", "url": "https://hooks.example.com/a", "customer_id": "cust_a"}, 201, &acmeHook)
+	s.call("POST", "/api/v1/alerts/channels", acme, map[string]any{"type": "webhook", "url": "https://hooks.example.com/x", "customer_id": "cust_hooli"}, 403, nil)
 
 	var orgRule, acmeRule cost.AlertRule
 	s.call("POST", "/api/v1/alerts/rules", s.admin, map[string]any{"name": "org", "kind": "anomaly"}, 201, &orgRule)

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -25,11 +24,26 @@ type Config struct {
 	// BaseURL prefixes dashboard links, e.g. "https://llmcost.example.com".
 	BaseURL string
 	Logger  *slog.Logger
-	Retry   Retry        // Zero = DefaultRetry.
-	Client  *http.Client // Zero = a client without its own timeout (Retry.Timeout bounds each try).
+	Retry   Retry // Zero = DefaultRetry.
 	// SMTPTLS configures STARTTLS (e.g. extra root CAs); ServerName is set per channel.
 	SMTPTLS *tls.Config
+	// AllowHosts names hosts (or IP addresses) that organisation channels may
+	// reach although they are internal; customer channels never may. Every
+	// other delivery connects only to public addresses.
+	AllowHosts []string
+	// Lookup resolves host names for deliveries; nil = the system resolver.
+	Lookup Lookup
+	// MaxCustomerRules and MaxCustomerChannels bound what one customer may
+	// create (0 = DefaultMaxCustomerRules, DefaultMaxCustomerChannels).
+	MaxCustomerRules    int
+	MaxCustomerChannels int
 }
+
+// Default quotas of one customer.
+const (
+	DefaultMaxCustomerRules    = 100
+	DefaultMaxCustomerChannels = 20
+)
 
 // Engine evaluates rules, advances their state and sends notifications. Its
 // clock is the query service's (LLMCOST_NOW when set).
@@ -41,8 +55,11 @@ type Engine struct {
 	base    string // Link prefix; see SetBaseURL.
 	wg      sync.WaitGroup
 	trigger chan struct{}
-	ctx     context.Context // Cancelled by Close; bounds deliveries.
-	cancel  context.CancelFunc
+	// org delivers organisation channels (allowed hosts included); customer
+	// delivers customer channels, to public addresses only.
+	org, customer transport
+	ctx           context.Context // Cancelled by Close; bounds deliveries.
+	cancel        context.CancelFunc
 }
 
 // New returns an engine; call Run to evaluate periodically.
@@ -53,11 +70,15 @@ func New(c Config) *Engine {
 	if c.Retry.Attempts <= 0 {
 		c.Retry = DefaultRetry
 	}
-	if c.Client == nil {
-		c.Client = &http.Client{}
+	if c.MaxCustomerRules <= 0 {
+		c.MaxCustomerRules = DefaultMaxCustomerRules
+	}
+	if c.MaxCustomerChannels <= 0 {
+		c.MaxCustomerChannels = DefaultMaxCustomerChannels
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Engine{cfg: c, log: c.Logger, base: c.BaseURL, trigger: make(chan struct{}, 1), ctx: ctx, cancel: cancel}
+	return &Engine{cfg: c, log: c.Logger, base: c.BaseURL, trigger: make(chan struct{}, 1), ctx: ctx, cancel: cancel,
+		org: newTransport(newGuard(c.AllowHosts, c.Lookup), c.SMTPTLS), customer: newTransport(newGuard(nil, c.Lookup), c.SMTPTLS)}
 }
 
 // SetBaseURL sets the prefix of dashboard links, e.g. once the server listens.
@@ -220,7 +241,7 @@ func (e *Engine) dispatch(ctx context.Context, r cost.AlertRule, ev *cost.AlertE
 	done := *ev
 	deliver := func() error {
 		for _, c := range chs {
-			done.Deliveries = append(done.Deliveries, send(e.ctx, c, &done, e.cfg.Retry, transport{e.cfg.Client, e.cfg.SMTPTLS}))
+			done.Deliveries = append(done.Deliveries, send(e.ctx, c, &done, e.cfg.Retry, e.transportFor(c)))
 		}
 		done.Delivery = outcome(done.Deliveries)
 		if done.Delivery == cost.DeliveryFailed {
@@ -241,6 +262,15 @@ func (e *Engine) dispatch(ctx context.Context, r cost.AlertRule, ev *cost.AlertE
 		}
 	}()
 	return nil
+}
+
+// transportFor returns how notifications reach c: a customer's channel never
+// through the admin's allowed internal hosts.
+func (e *Engine) transportFor(c cost.AlertChannel) transport {
+	if c.CustomerID != "" {
+		return e.customer
+	}
+	return e.org
 }
 
 // outcome summarises deliveries: none, sent, or failed if any failed.

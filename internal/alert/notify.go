@@ -8,10 +8,12 @@ import (
 	"crypto/tls"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"net/smtp"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -75,11 +77,17 @@ type Retry struct {
 // DefaultRetry tries 4 times over about 7 seconds, 10 seconds per try.
 var DefaultRetry = Retry{Attempts: 4, Backoff: time.Second, Timeout: 10 * time.Second}
 
-// transport is how notifications leave: HTTP for webhooks and Slack, TLS
-// settings for SMTP STARTTLS.
+// transport is how notifications leave: HTTP for webhooks and Slack, a dial
+// function and TLS settings for SMTP. Both connect through a guard.
 type transport struct {
 	client *http.Client
+	dial   func(ctx context.Context, network, addr string) (net.Conn, error)
 	tls    *tls.Config
+}
+
+// newTransport returns the transport whose connections go through g.
+func newTransport(g *guard, smtpTLS *tls.Config) transport {
+	return transport{client: g.httpClient(), dial: g.DialContext, tls: smtpTLS}
 }
 
 // send delivers an event to one channel with retries.
@@ -95,7 +103,7 @@ func send(ctx context.Context, c cost.AlertChannel, e *cost.AlertEvent, rt Retry
 			return d
 		}
 		d.Status, d.Error = cost.DeliveryFailed, err.Error()
-		if d.Attempts >= rt.Attempts || ctx.Err() != nil {
+		if d.Attempts >= rt.Attempts || ctx.Err() != nil || errors.Is(err, errRefused) {
 			return d
 		}
 		select {
@@ -130,14 +138,14 @@ func sendOnce(ctx context.Context, c cost.AlertChannel, e *cost.AlertEvent, tr t
 		}
 		return post(ctx, tr.client, c.URL, body, http.Header{})
 	case cost.ChannelEmail:
-		return sendMail(ctx, c, e, tr.tls)
+		return sendMail(ctx, c, e, tr)
 	}
 	return fmt.Errorf("unknown channel type %q", c.Type)
 }
 
 // post sends a JSON body and accepts any 2xx answer.
-func post(ctx context.Context, client *http.Client, url string, body []byte, h http.Header) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+func post(ctx context.Context, client *http.Client, target string, body []byte, h http.Header) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
@@ -145,12 +153,16 @@ func post(ctx context.Context, client *http.Client, url string, body []byte, h h
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "llmcost-alerts")
 	resp, err := client.Do(req)
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		ue.URL = redactURL(ue.URL) // A Slack URL is a secret.
+	}
 	if err != nil {
 		return err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return fmt.Errorf("%s answered %s", redactURL(url), resp.Status)
+		return fmt.Errorf("%s answered %s", redactURL(target), resp.Status)
 	}
 	return nil
 }
@@ -162,10 +174,10 @@ func redactURL(u string) string {
 
 // sendMail sends an event as a plain-text email, upgrading with STARTTLS when
 // the channel asks for it.
-func sendMail(ctx context.Context, c cost.AlertChannel, e *cost.AlertEvent, base *tls.Config) error {
+func sendMail(ctx context.Context, c cost.AlertChannel, e *cost.AlertEvent, tr transport) error {
 	addr := net.JoinHostPort(c.SMTPHost, strconv.Itoa(c.SMTPPort))
-	var dialer net.Dialer
-	conn, err := dialer.DialContext(ctx, "tcp", addr)
+	base := tr.tls
+	conn, err := tr.dial(ctx, "tcp", addr)
 	if err != nil {
 		return err
 	}

@@ -54,6 +54,11 @@ func (e *Engine) SaveRule(ctx context.Context, p cost.Principal, r *cost.AlertRu
 			r.CreatedBy = old.CreatedBy
 		}
 	}
+	if r.ID == "" && p.IsCustomer() {
+		if err := e.ruleQuota(ctx, p); err != nil {
+			return err
+		}
+	}
 	if r.CreatedBy == "" {
 		r.CreatedBy = p.String()
 	}
@@ -67,6 +72,30 @@ func (e *Engine) SaveRule(ctx context.Context, p cost.Principal, r *cost.AlertRu
 		return err
 	}
 	e.Trigger()
+	return nil
+}
+
+// ruleQuota refuses a customer's new rule once it has MaxCustomerRules.
+func (e *Engine) ruleQuota(ctx context.Context, p cost.Principal) error {
+	rules, err := e.cfg.Store.AlertRules(ctx, p.CustomerID)
+	if err != nil {
+		return err
+	}
+	if len(rules) >= e.cfg.MaxCustomerRules {
+		return cost.Errorf(cost.CodeTooManyRequests, "A customer may have at most %d alert rules; delete one before adding another.", e.cfg.MaxCustomerRules)
+	}
+	return nil
+}
+
+// channelQuota refuses a customer's new channel once it has MaxCustomerChannels.
+func (e *Engine) channelQuota(ctx context.Context, p cost.Principal) error {
+	chs, err := e.Channels(ctx, p)
+	if err != nil {
+		return err
+	}
+	if len(chs) >= e.cfg.MaxCustomerChannels {
+		return cost.Errorf(cost.CodeTooManyRequests, "A customer may have at most %d alert channels; delete one before adding another.", e.cfg.MaxCustomerChannels)
+	}
 	return nil
 }
 
@@ -143,6 +172,11 @@ func (e *Engine) SaveChannel(ctx context.Context, p cost.Principal, c *cost.Aler
 	if err := ValidateChannel(c); err != nil {
 		return err
 	}
+	if c.ID == "" && p.IsCustomer() {
+		if err := e.channelQuota(ctx, p); err != nil {
+			return err
+		}
+	}
 	if err := e.cfg.Alerts.SaveAlertChannel(ctx, c); err != nil {
 		return err
 	}
@@ -188,7 +222,31 @@ func (e *Engine) Events(ctx context.Context, p cost.Principal, f cost.AlertEvent
 	if f.Limit < 0 || f.Limit > 1000 {
 		return nil, cost.FieldErrorf("limit", "Limit must be between 0 and 1000.")
 	}
-	return e.cfg.Alerts.AlertEvents(ctx, f)
+	evs, err := e.cfg.Alerts.AlertEvents(ctx, f)
+	if err != nil || p.Admin {
+		return evs, err
+	}
+	for i := range evs {
+		evs[i] = customerView(evs[i])
+	}
+	return evs, nil
+}
+
+// deliveryFailed is all a customer learns of a failed delivery: the detail
+// (refused addresses, connection errors) would map the server's network. The
+// admin sees it in the history and the log.
+const deliveryFailed = "delivery failed"
+
+// customerView returns ev with its delivery errors made generic.
+func customerView(ev cost.AlertEvent) cost.AlertEvent {
+	ds := slices.Clone(ev.Deliveries)
+	for i := range ds {
+		if ds[i].Error != "" {
+			ds[i].Error = deliveryFailed
+		}
+	}
+	ev.Deliveries = ds
+	return ev
 }
 
 // TestRule sends a test notification for a rule, waits for its delivery, and
@@ -206,6 +264,9 @@ func (e *Engine) TestRule(ctx context.Context, p cost.Principal, id string) (*co
 		Link:    e.link(*r, &Sample{Range: rg})}
 	if err := e.dispatch(ctx, *r, ev, true); err != nil {
 		return nil, err
+	}
+	if p.IsCustomer() {
+		*ev = customerView(*ev)
 	}
 	return ev, nil
 }

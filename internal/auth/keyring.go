@@ -107,12 +107,14 @@ func (k *Keyring) loadKey() error {
 }
 
 // readOrCreate returns the content of a file in the keyring's directory, creating
-// it with gen's output (mode 0600) when it does not exist yet.
+// it with gen's output (mode 0600) when it does not exist yet. An existing file
+// readable by group or others is narrowed to 0600.
 func (k *Keyring) readOrCreate(name string, gen func() ([]byte, error)) ([]byte, bool, error) {
 	if k.dir != "" {
-		b, err := os.ReadFile(filepath.Join(k.dir, name))
+		path := filepath.Join(k.dir, name)
+		b, err := os.ReadFile(path)
 		if err == nil {
-			return b, false, nil
+			return b, false, ownerOnly(path)
 		} else if !errors.Is(err, fs.ErrNotExist) {
 			return nil, false, fmt.Errorf("auth: %w", err)
 		}
@@ -134,11 +136,29 @@ func (k *Keyring) write(name string, b []byte) error {
 	}
 	path := filepath.Join(k.dir, name)
 	tmp := path + ".tmp"
+	os.Remove(tmp) // A leftover keeps its mode through WriteFile; start afresh.
 	if err := os.WriteFile(tmp, append(b, '\n'), 0o600); err != nil {
+		return fmt.Errorf("auth: %w", err)
+	}
+	if err := os.Chmod(tmp, 0o600); err != nil { // Whatever the umask.
 		return fmt.Errorf("auth: %w", err)
 	}
 	if err := os.Rename(tmp, path); err != nil {
 		return fmt.Errorf("auth: %w", err)
+	}
+	return nil
+}
+
+// ownerOnly narrows a key file that group or others may access to 0600.
+func ownerOnly(path string) error {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fmt.Errorf("auth: %w", err)
+	}
+	if fi.Mode().Perm()&0o077 != 0 {
+		if err := os.Chmod(path, 0o600); err != nil {
+			return fmt.Errorf("auth: %s is readable by others and cannot be narrowed: %w", path, err)
+		}
 	}
 	return nil
 }

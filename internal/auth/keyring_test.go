@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -147,6 +148,10 @@ func TestMint_Invalid(t *testing.T) {
 	}{
 		{"EmptyCustomer", "", time.Hour, "customer_id"},
 		{"BlankCustomer", "  ", time.Hour, "customer_id"},
+		{"ReservedOrg", "_org", time.Hour, "customer_id"},
+		{"ReservedPrefix", "_anything", time.Hour, "customer_id"},
+		{"ControlCharacter", "cust\x00acme", time.Hour, "customer_id"},
+		{"Overlong", strings.Repeat("c", cost.MaxCustomerIDLen+1), time.Hour, "customer_id"},
 		{"ZeroTTL", "cust_acme", 0, "ttl_seconds"},
 		{"NegativeTTL", "cust_acme", -time.Second, "ttl_seconds"},
 		{"TooLong", "cust_acme", auth.MaxTTL + time.Second, "ttl_seconds"},
@@ -190,5 +195,64 @@ func TestRotateKey_RevokesCustomerTokens(t *testing.T) {
 	}
 	if _, err := reopened.Authenticate(old, now); err == nil {
 		t.Error("old token accepted after rotation and reopen")
+	}
+}
+
+// TestKeyFiles_Mode0600 checks that the admin token and signing key are
+// readable by their owner only, however they came to be: created fresh under a
+// permissive umask, left loose by an older version or an operator, or
+// rewritten by a rotation over a stray temporary file.
+func TestKeyFiles_Mode0600(t *testing.T) {
+	old := syscall.Umask(0)
+	t.Cleanup(func() { syscall.Umask(old) })
+	tests := []struct {
+		name    string
+		prepare func(t *testing.T, dir string)
+		after   func(t *testing.T, k *auth.Keyring)
+	}{
+		{"FreshUnderUmask0", func(t *testing.T, dir string) {}, nil},
+		{"LooseFilesNarrowed", func(t *testing.T, dir string) {
+			writeFile(t, filepath.Join(dir, auth.AdminTokenFile), "an-admin-token-of-some-length", 0o644)
+			writeFile(t, filepath.Join(dir, auth.TokenKeyFile), base64.RawURLEncoding.EncodeToString(make([]byte, 32)), 0o666)
+		}, nil},
+		{"RotationOverStrayTemp", func(t *testing.T, dir string) {
+			writeFile(t, filepath.Join(dir, auth.TokenKeyFile+".tmp"), "stale", 0o666)
+		}, func(t *testing.T, k *auth.Keyring) {
+			if err := k.RotateKey(); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			tt.prepare(t, dir)
+			k, err := auth.NewKeyring(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.after != nil {
+				tt.after(t, k)
+			}
+			for _, name := range []string{auth.AdminTokenFile, auth.TokenKeyFile} {
+				fi, err := os.Stat(filepath.Join(dir, name))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := fi.Mode().Perm(); got != 0o600 {
+					t.Errorf("%s mode = %v, want -rw-------", name, got)
+				}
+			}
+		})
+	}
+}
+
+func writeFile(t *testing.T, path, content string, mode os.FileMode) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), mode); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, mode); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"strings"
 	"time"
 
@@ -25,23 +26,29 @@ type claims struct {
 }
 
 // Mint returns a customer token for customerID that expires ttl after now.
-// Returns CodeInvalid for an empty customer id or a ttl outside (0, MaxTTL].
+// Returns CodeInvalid for a customer id cost.ValidCustomerID refuses (empty,
+// reserved such as "_org", overlong, control characters) or a ttl outside
+// (0, MaxTTL].
 func (k *Keyring) Mint(customerID string, ttl time.Duration, now time.Time) (string, time.Time, error) {
-	switch {
-	case strings.TrimSpace(customerID) == "":
-		return "", time.Time{}, cost.FieldErrorf("customer_id", "A customer id is required.")
-	case len(customerID) > 200:
-		return "", time.Time{}, cost.FieldErrorf("customer_id", "Customer id is too long.")
-	case ttl <= 0 || ttl > MaxTTL:
+	if err := cost.ValidCustomerID(customerID); err != nil {
+		return "", time.Time{}, err
+	}
+	if ttl <= 0 || ttl > MaxTTL {
 		return "", time.Time{}, cost.FieldErrorf("ttl_seconds", "TTL must be between 1 second and %d seconds.", int64(MaxTTL/time.Second))
 	}
 	exp := now.Add(ttl).Truncate(time.Second)
-	payload, err := json.Marshal(claims{CustomerID: customerID, Exp: exp.Unix(), Iat: now.Unix()})
+	tok, err := k.sign(claims{CustomerID: customerID, Exp: exp.Unix(), Iat: now.Unix()})
+	return tok, exp.UTC(), err
+}
+
+// sign returns the token of c, unchecked.
+func (k *Keyring) sign(c claims) (string, error) {
+	payload, err := json.Marshal(c)
 	if err != nil {
-		return "", time.Time{}, err
+		return "", err
 	}
 	signed := TokenPrefix + base64.RawURLEncoding.EncodeToString(payload)
-	return signed + "." + base64.RawURLEncoding.EncodeToString(k.mac(signed)), exp.UTC(), nil
+	return signed + "." + base64.RawURLEncoding.EncodeToString(k.mac(signed)), nil
 }
 
 // verify checks a customer token's shape and signature and returns its claims.
@@ -55,19 +62,35 @@ func (k *Keyring) verify(token string) (*claims, error) {
 		return nil, bad
 	}
 	signed, sig := token[:dot], token[dot+1:]
-	mac, err := base64.RawURLEncoding.DecodeString(sig)
+	mac, err := decodeCanonical(sig)
 	if err != nil || !hmac.Equal(mac, k.mac(signed)) {
 		return nil, bad
 	}
-	payload, err := base64.RawURLEncoding.DecodeString(signed[len(TokenPrefix):])
+	payload, err := decodeCanonical(signed[len(TokenPrefix):])
 	if err != nil {
 		return nil, bad
 	}
 	var c claims
-	if err := json.Unmarshal(payload, &c); err != nil || c.CustomerID == "" || c.Exp == 0 {
+	// A reserved id is refused here too, so a token minted before the rule
+	// existed (for "_org", say) does not authenticate.
+	if err := json.Unmarshal(payload, &c); err != nil || cost.ValidCustomerID(c.CustomerID) != nil || c.Exp == 0 {
 		return nil, bad
 	}
 	return &c, nil
+}
+
+// decodeCanonical decodes unpadded base64url and refuses any spelling other
+// than the one Mint writes: the unused low bits of the last character must be
+// zero, so each signature and payload has exactly one valid spelling.
+func decodeCanonical(s string) ([]byte, error) {
+	b, err := base64.RawURLEncoding.Strict().DecodeString(s)
+	if err != nil {
+		return nil, err
+	}
+	if base64.RawURLEncoding.EncodeToString(b) != s {
+		return nil, errors.New("non-canonical base64")
+	}
+	return b, nil
 }
 
 func (k *Keyring) mac(signed string) []byte {

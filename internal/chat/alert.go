@@ -62,7 +62,7 @@ func (e *Engine) alert(ctx context.Context, p cost.Principal, pl *plan, v *vocab
 		return &cost.ChatAnswer{Answer: "Alerts are not available on this server."}, nil
 	}
 	rule := *pl.Alert
-	if err := e.store.SaveAlertRule(ctx, &rule); err != nil {
+	if err := e.saveRule(ctx, p, &rule); err != nil {
 		return nil, err
 	}
 	var cond string
@@ -83,4 +83,13 @@ func (e *Engine) alert(ctx context.Context, p cost.Principal, pl *plan, v *vocab
 		Rows:  [][]any{{rule.ID, rule.Name, rule.Kind, rule.Window, rule.Threshold}}}
 	return &cost.ChatAnswer{Answer: fmt.Sprintf("Saved the alert “%s”%s: you'll be notified when %s.", rule.Name, whose, cond),
 		Data: f, Suggestions: []string{"Are we over budget this month?", "Alert me if costs spike", "How much did we spend yesterday?"}}, nil
+}
+
+// saveRule saves a rule through the alert service when there is one, so a
+// customer's quota and the rule checks apply as they do over the API.
+func (e *Engine) saveRule(ctx context.Context, p cost.Principal, r *cost.AlertRule) error {
+	if e.alerts != nil {
+		return e.alerts.SaveRule(ctx, p, r)
+	}
+	return e.store.SaveAlertRule(ctx, r)
 }

@@ -37,6 +37,10 @@ type Config struct {
 	Planner Planner
 	// LLMTimeout bounds one planner call (default 8 seconds).
 	LLMTimeout time.Duration
+	// Alerts, when set, saves the rules asked for ("alert me if…") as the
+	// alerts API does: validated, and within a customer's quota. Without it
+	// they go straight to Store.
+	Alerts cost.AlertService
 }
 
 // Engine is the built-in conversational engine. It implements cost.ChatService
@@ -44,6 +48,7 @@ type Config struct {
 type Engine struct {
 	query      cost.QueryService
 	store      cost.Store
+	alerts     cost.AlertService
 	grafanaURL string
 	logger     *slog.Logger
 	convs      *conversations
@@ -79,7 +84,7 @@ func New(c Config) *Engine {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Engine{query: c.Query, store: c.Store, grafanaURL: c.GrafanaURL, logger: c.Logger,
+	return &Engine{query: c.Query, store: c.Store, alerts: c.Alerts, grafanaURL: c.GrafanaURL, logger: c.Logger,
 		convs: newConversations(c.MaxConversations, c.ConversationTTL), vocabTTL: c.VocabularyTTL,
 		planner: c.Planner, llmTimeout: c.LLMTimeout, vocabs: map[string]cachedVocab{}}
 }

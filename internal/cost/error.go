@@ -17,6 +17,10 @@ const (
 	CodeInternal       = "internal"        // Anything else; details are logged, never shown.
 )
 
+// CodeTooManyRequests says a rate limit or a per-customer quota refused the
+// request. Like the codes above, it maps to one HTTP status in httpapi.
+const CodeTooManyRequests = "too_many_requests"
+
 // Error is the application error. Message is a capitalised sentence meant for users;
 // internal errors never reach users verbatim.
 type Error struct {

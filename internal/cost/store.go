@@ -73,8 +73,8 @@ func (b Budget) Validate() error {
 	if b.MonthlyUSD < 0 {
 		return FieldErrorf("monthly_usd", "Monthly budget must not be negative.")
 	}
-	if len(b.CustomerID) > 200 {
-		return FieldErrorf("customer_id", "Customer id is too long.")
+	if b.CustomerID != "" {
+		return ValidCustomerID(b.CustomerID)
 	}
 	return nil
 }

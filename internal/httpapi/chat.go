@@ -25,6 +25,10 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	if wait := s.limits.chat.take(principal(r).String()); wait > 0 {
+		s.tooMany(w, r, "chat", wait, "Too many chat questions")
+		return
+	}
 	ans, err := s.cfg.Chat.Ask(r.Context(), principal(r), req)
 	if err != nil {
 		s.writeError(w, r, err)

@@ -10,14 +10,15 @@ import (
 // statusByCode maps application error codes to HTTP status. It is the only place
 // that does so.
 var statusByCode = map[string]int{
-	cost.CodeInvalid:        http.StatusBadRequest,
-	cost.CodeUnauthorized:   http.StatusUnauthorized,
-	cost.CodeForbidden:      http.StatusForbidden,
-	cost.CodeNotFound:       http.StatusNotFound,
-	cost.CodeConflict:       http.StatusConflict,
-	cost.CodeUnavailable:    http.StatusServiceUnavailable,
-	cost.CodeNotImplemented: http.StatusNotImplemented,
-	cost.CodeInternal:       http.StatusInternalServerError,
+	cost.CodeInvalid:         http.StatusBadRequest,
+	cost.CodeUnauthorized:    http.StatusUnauthorized,
+	cost.CodeForbidden:       http.StatusForbidden,
+	cost.CodeNotFound:        http.StatusNotFound,
+	cost.CodeConflict:        http.StatusConflict,
+	cost.CodeUnavailable:     http.StatusServiceUnavailable,
+	cost.CodeTooManyRequests: http.StatusTooManyRequests,
+	cost.CodeNotImplemented:  http.StatusNotImplemented,
+	cost.CodeInternal:        http.StatusInternalServerError,
 }
 
 // ErrorStatus returns the HTTP status for an application error code.
@@ -47,6 +48,10 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	switch code {
 	case cost.CodeInternal:
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	case cost.CodeTooManyRequests:
+		if w.Header().Get("Retry-After") == "" { // Limiters count their own (tooMany).
+			s.rejected(r, "quota")
+		}
 	case cost.CodeForbidden:
 		p, _ := cost.PrincipalFromContext(r.Context())
 		s.log.Warn("request outside principal scope", "method", r.Method, "path", r.URL.Path,

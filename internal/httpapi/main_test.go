@@ -88,6 +88,10 @@ func (e *env) do(method, path, token string, body any, hdr ...string) *httptest.
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	for i := 0; i+1 < len(hdr); i += 2 {
+		if hdr[i] == "RemoteAddr" { // The client's address, not a header.
+			req.RemoteAddr = hdr[i+1]
+			continue
+		}
 		req.Header.Set(hdr[i], hdr[i+1])
 	}
 	w := httptest.NewRecorder()

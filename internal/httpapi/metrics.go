@@ -17,6 +17,7 @@ type metrics struct {
 	latency    *prometheus.HistogramVec
 	ingestRows *prometheus.CounterVec
 	ingests    *prometheus.CounterVec
+	rejected   *prometheus.CounterVec
 }
 
 func newMetrics() *metrics {
@@ -39,8 +40,12 @@ func newMetrics() *metrics {
 			Name: "llmcost_ingests_total",
 			Help: "Ingest requests by format and result (ok or the error code).",
 		}, []string{"format", "result"}),
+		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "llmcost_http_rejected_total",
+			Help: "Requests refused with 429 by limit: chat (per-principal rate), auth (failed tokens per client address), quota (per-customer alert rules and channels).",
+		}, []string{"limit"}),
 	}
-	m.reg.MustRegister(m.requests, m.latency, m.ingestRows, m.ingests,
+	m.reg.MustRegister(m.requests, m.latency, m.ingestRows, m.ingests, m.rejected,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

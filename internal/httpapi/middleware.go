@@ -54,7 +54,8 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		level := slog.LevelInfo
 		if rec.status >= 500 {
 			level = slog.LevelError
-		} else if r.URL.Path == "/healthz" || r.URL.Path == "/metrics" || strings.HasPrefix(r.URL.Path, "/static/") {
+		} else if r.URL.Path == "/healthz" || r.URL.Path == "/metrics" || strings.HasPrefix(r.URL.Path, "/static/") ||
+			rec.status == http.StatusTooManyRequests { // Rejections are summarised at a bounded rate (limit.go).
 			level = slog.LevelDebug
 		}
 		s.log.Log(r.Context(), level, "http request", "method", r.Method, "path", r.URL.Path,
@@ -79,33 +80,21 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 	})
 }
 
-// cors allows the API to be called from any origin. Credentials are bearer
-// tokens in a header, never cookies, so a wildcard origin grants nothing extra;
-// it lets the chat widget run on the host product's pages.
-func (s *Server) cors(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !strings.HasPrefix(r.URL.Path, "/api/") {
-			next.ServeHTTP(w, r)
-			return
-		}
-		h := w.Header()
-		h.Set("Access-Control-Allow-Origin", "*")
-		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
-			h.Set("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS")
-			h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, Content-Encoding")
-			h.Set("Access-Control-Max-Age", "600")
-			w.WriteHeader(http.StatusNoContent)
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
 // authed requires a valid bearer token and puts its principal in the context.
+// A client address that sent too many wrong tokens is refused with 429 before
+// its token is even looked at, until its budget of failures refills.
 func (s *Server) authed(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		ip := clientKey(r)
+		if wait := s.limits.auth.wait(ip); wait > 0 {
+			s.tooMany(w, r, "auth", wait, "Too many requests with a wrong token from this address")
+			return
+		}
 		p, err := s.authenticate(r)
 		if err != nil {
+			if r.Header.Get("Authorization") != "" {
+				s.limits.auth.take(ip)
+			}
 			s.writeError(w, r, err)
 			return
 		}

@@ -46,6 +46,12 @@ type Config struct {
 	// bounded by MaxJSONBytes (default 1 MiB).
 	MaxIngestBytes int64
 	MaxJSONBytes   int64
+	// Limits are the rate limits on chat and on failed tokens.
+	Limits Limits
+	// WidgetOrigins are the origins ("https://app.example.com") whose pages
+	// may call the API from a browser (CORS) and frame the widget page; "*"
+	// allows any. None: same-origin only.
+	WidgetOrigins []string
 }
 
 // Server is the llmcost HTTP server.
@@ -54,6 +60,7 @@ type Server struct {
 	log     *slog.Logger
 	now     func() time.Time
 	metrics *metrics
+	limits  *limits
 	handler http.Handler
 	mux     *http.ServeMux
 	routes  []string
@@ -78,8 +85,9 @@ func NewServer(c Config) *Server {
 		c.MaxJSONBytes = 1 << 20
 	}
 	s := &Server{cfg: c, log: c.Logger, now: c.Now, metrics: newMetrics(), mux: http.NewServeMux()}
+	s.limits = newLimits(c.Limits, s.log, s.metrics)
 	s.registerRoutes()
-	s.handler = s.observe(s.recoverPanics(s.cors(s.mux)))
+	s.handler = s.observe(s.recoverPanics(s.securityHeaders(s.cors(s.mux))))
 	return s
 }
 

@@ -141,17 +141,6 @@ func TestRouting_FallbacksAndMounts(t *testing.T) {
 	wantError(t, e.do("DELETE", "/api/v1/me", e.admin, nil), 404, cost.CodeNotFound, "")
 }
 
-func TestCORS_Preflight(t *testing.T) {
-	e := newEnv(t, nil)
-	w := e.do("OPTIONS", "/api/v1/chat", "", nil, "Origin", "https://app.example.com", "Access-Control-Request-Method", "POST")
-	if w.Code != http.StatusNoContent {
-		t.Fatalf("preflight status=%d, want 204", w.Code)
-	}
-	if got := w.Header().Get("Access-Control-Allow-Headers"); !strings.Contains(got, "Authorization") {
-		t.Errorf("Allow-Headers=%q lacks Authorization", got)
-	}
-}
-
 func TestOpenClose(t *testing.T) {
 	e := newEnv(t, nil)
 	if err := e.srv.Open(); err != nil {

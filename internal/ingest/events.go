@@ -42,6 +42,9 @@ func (r *run) events() (*cost.Batch, error) {
 				return err
 			}
 			us = r.usages(cat, e, us[:0])
+			if err := r.checkCustomer(us[0].CustomerID); err != nil {
+				return err
+			}
 			for i := range us {
 				if err := emit(&us[i]); err != nil {
 					return err

@@ -48,6 +48,9 @@ func (r *run) prepare(keep func(*cost.LineItem) error) billing.LineFunc {
 				l.CustomerID = r.in.Mapping.AccountCustomer(l.CloudProvider, l.AccountID, l.Project)
 			}
 		}
+		if err := r.checkCustomer(l.CustomerID); err != nil {
+			return err
+		}
 		if l.ModelFamily == "" {
 			l.ModelFamily = cost.ModelFamily(l.Model)
 		}

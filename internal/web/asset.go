@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"io/fs"
 	"mime"
 	"path"
+	"regexp"
 	"sort"
 	"strings"
 	"text/template"
@@ -20,6 +22,7 @@ type asset struct {
 	gz          []byte // nil when compressing does not pay.
 	hash        string // First 16 hex digits of the SHA-256 of body.
 	contentType string
+	csp         string // Content-Security-Policy of an HTML page; "" for other files.
 }
 
 func (a *asset) etag() string { return `"` + a.hash + `"` }
@@ -128,5 +131,28 @@ func renderShell(fsys fs.FS, assets map[string]*asset) (*asset, error) {
 	if err := t.Execute(&buf, nil); err != nil {
 		return nil, err
 	}
-	return newAsset("index.html", buf.Bytes())
+	a, err := newAsset("index.html", buf.Bytes())
+	if err != nil {
+		return nil, err
+	}
+	a.csp = shellCSP(buf.Bytes())
+	return a, nil
+}
+
+// inlineScript matches the shell's inline scripts (the theme switch and the
+// import map); scripts with a src attribute are not inline.
+var inlineScript = regexp.MustCompile(`(?s)<script(?: type="importmap")?>(.*?)</script>`)
+
+// shellCSP is the app shell's Content-Security-Policy: scripts from this
+// origin and the shell's own inline scripts by hash, styles from this origin
+// (ECharts sets style attributes, hence style-src-attr), API calls to this
+// origin only, and no framing.
+func shellCSP(shell []byte) string {
+	scripts := []string{"'self'"}
+	for _, m := range inlineScript.FindAllSubmatch(shell, -1) {
+		sum := sha256.Sum256(m[1])
+		scripts = append(scripts, "'sha256-"+base64.StdEncoding.EncodeToString(sum[:])+"'")
+	}
+	return "default-src 'self'; script-src " + strings.Join(scripts, " ") + "; style-src 'self'; style-src-attr 'unsafe-inline'; " +
+		"img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 }

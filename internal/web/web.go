@@ -80,6 +80,9 @@ func serveAsset(w http.ResponseWriter, r *http.Request, a *asset, fingerprinted 
 	h.Set("ETag", a.etag())
 	h.Set("Vary", "Accept-Encoding")
 	h.Set("X-Content-Type-Options", "nosniff")
+	if a.csp != "" {
+		h.Set("Content-Security-Policy", a.csp)
+	}
 	if fingerprinted {
 		h.Set("Cache-Control", "public, max-age=31536000, immutable")
 	} else {

@@ -64,8 +64,9 @@ func newTab(t *testing.T) context.Context {
 }
 
 // server starts llmcost (store, query layer, chat engine, widget) over generated
-// data and returns its URL, a customer token and the dataset.
-func server(t *testing.T) (string, string, *demo.Dataset, time.Time) {
+// data, with pages on origins allowed to use the widget, and returns its URL, a
+// customer token and the dataset.
+func server(t *testing.T, origins ...string) (string, string, *demo.Dataset, time.Time) {
 	t.Helper()
 	now := time.Now().UTC()
 	db, err := duckdb.Open("")
@@ -87,7 +88,7 @@ func server(t *testing.T) (string, string, *demo.Dataset, time.Time) {
 		t.Fatal(err)
 	}
 	srv := httpapi.NewServer(httpapi.Config{Addr: "127.0.0.1:0", Store: db, Query: qs, Keyring: kr,
-		Chat: chat.New(chat.Config{Query: qs, Store: db}), Widget: widget.Handler()})
+		Chat: chat.New(chat.Config{Query: qs, Store: db}), Widget: widget.Handler(origins...), WidgetOrigins: origins})
 	if err := srv.Open(); err != nil {
 		t.Fatal(err)
 	}
@@ -103,16 +104,25 @@ var hostPage = template.Must(template.New("host").Parse(`<!doctype html>
 <llmcost-chat id="chat" server="{{.Server}}" token="{{.Token}}"></llmcost-chat>
 </body></html>`))
 
-// TestWidgetInBrowser embeds the widget in a page on another origin with a
-// customer token, asks a suggested question, and checks the answer and its link.
-func TestWidgetInBrowser(t *testing.T) {
-	ctx := newTab(t)
-	api, token, ds, now := server(t)
+// hostProduct serves the host product's page embedding the widget of the
+// server whose URL and token page returns when asked.
+func hostProduct(t *testing.T, page func() map[string]string) *httptest.Server {
 	host := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		hostPage.Execute(w, map[string]string{"Server": api, "Token": token})
+		hostPage.Execute(w, page())
 	}))
 	t.Cleanup(host.Close)
+	return host
+}
+
+// TestWidgetInBrowser embeds the widget in a page on another origin, listed as
+// a widget origin, with a customer token, asks a suggested question, and
+// checks the answer and its link.
+func TestWidgetInBrowser(t *testing.T) {
+	ctx := newTab(t)
+	var api, token string
+	host := hostProduct(t, func() map[string]string { return map[string]string{"Server": api, "Token": token} })
+	api, token, ds, now := server(t, host.URL)
 
 	yesterday := cost.Day(now).AddDate(0, 0, -1)
 	want := 0.0
@@ -195,5 +205,24 @@ func TestDemoPageInBrowser(t *testing.T) {
 	answer := run(t, ctx, chromedp.Poll[string](root+`.querySelector(".answer") && `+root+`.querySelector(".answer").textContent`))
 	if !strings.Contains(answer, "budget") || !strings.Contains(answer, "$") {
 		t.Errorf("answer = %q, want the budget status", answer)
+	}
+}
+
+// TestWidgetInBrowser_UnlistedOrigin embeds the widget in a page on an origin
+// the server does not list: the browser refuses the API's answer, so the
+// widget shows an error and no figure.
+func TestWidgetInBrowser_UnlistedOrigin(t *testing.T) {
+	ctx := newTab(t)
+	var api, token string
+	host := hostProduct(t, func() map[string]string { return map[string]string{"Server": api, "Token": token} })
+	api, token, _, _ = server(t, "https://app.example.com")
+	const root = `document.querySelector("llmcost-chat").shadowRoot`
+	run(t, ctx, chromedp.Navigate(host.URL))
+	run(t, ctx, chromedp.Poll[int](root+`.querySelectorAll("button.suggestion").length`))
+	run(t, ctx, chromedp.Evaluate[chromedp.Void](`[...`+root+`.querySelectorAll("button.suggestion")].find(b => b.textContent === "How much did we spend yesterday?").click()`))
+	errText := run(t, ctx, chromedp.Poll[string](root+`.querySelector(".error") && `+root+`.querySelector(".error").textContent`))
+	answers := run(t, ctx, chromedp.Evaluate[int](root+`.querySelectorAll(".answer").length`))
+	if errText == "" || answers != 0 {
+		t.Errorf("error %q, %d answers; want an error and no answer on an unlisted origin", errText, answers)
 	}
 }

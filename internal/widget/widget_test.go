@@ -53,3 +53,32 @@ func TestWidgetSuggestsSeedQuestions(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoPage_FrameAncestors checks that the demo page may be framed only by
+// its own origin and the configured ones, and that the script carries no page
+// policy of its own.
+func TestDemoPage_FrameAncestors(t *testing.T) {
+	tests := []struct {
+		name    string
+		origins []string
+		want    string
+	}{
+		{"NoOrigins", nil, "frame-ancestors 'self'"},
+		{"Listed", []string{"https://app.example.com", "https://admin.example.com"}, "frame-ancestors 'self' https://app.example.com https://admin.example.com"},
+		{"Any", []string{"*"}, "frame-ancestors 'self' *"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			rec.Header().Set("X-Frame-Options", "DENY") // As the server's middleware sets it.
+			widget.Handler(tt.origins...).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/widget-demo", nil))
+			csp := rec.Header().Get("Content-Security-Policy")
+			if !strings.HasSuffix(csp, tt.want) || !strings.Contains(csp, "object-src 'none'") {
+				t.Errorf("CSP = %q, want it to end with %q", csp, tt.want)
+			}
+			if got := rec.Header().Get("X-Frame-Options"); got != "" {
+				t.Errorf("X-Frame-Options = %q, want none (frame-ancestors decides)", got)
+			}
+		})
+	}
+}
