@@ -31,8 +31,7 @@ func (m *Main) openStore() (*duckdb.DB, error) {
 	if err := os.MkdirAll(m.Config.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("cannot create data directory: %w", err)
 	}
-	db, err := duckdb.OpenWith(filepath.Join(m.Config.DataDir, m.storeFile()),
-		duckdb.Options{MemoryLimit: m.Config.DuckDBMemory})
+	db, err := duckdb.OpenWith(filepath.Join(m.Config.DataDir, m.storeFile()), m.duckdbOptions())
 	if err != nil {
 		return nil, fmt.Errorf("cannot open store: %w", err)
 	}
@@ -43,6 +42,17 @@ func (m *Main) openStore() (*duckdb.DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// duckdbOptions bounds the store's memory: LLMCOST_DUCKDB_MEMORY or half the
+// machine's memory (at most 2 GiB), spilling beyond it to the data directory's
+// tmp/ directory.
+func (m *Main) duckdbOptions() duckdb.Options {
+	limit := m.Config.DuckDBMemory
+	if limit == "" {
+		limit = defaultDuckDBMemory()
+	}
+	return duckdb.Options{MemoryLimit: limit, TempDirectory: filepath.Join(m.Config.DataDir, "tmp")}
 }
 
 // newIngester returns an ingester writing to the store with the configured

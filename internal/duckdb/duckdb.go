@@ -43,6 +43,10 @@ type Options struct {
 	// 80% of the machine's memory). Staged ingests and large queries spill to
 	// disk beyond it, so it bounds the process's memory whatever the file size.
 	MemoryLimit string
+	// TempDirectory is where DuckDB spills what does not fit under the memory
+	// limit (large ingests, sorts, joins); "" keeps DuckDB's default (a
+	// ".tmp" directory beside the database file).
+	TempDirectory string
 }
 
 // Open opens (creating if needed) the DuckDB database at path and brings its schema
@@ -53,8 +57,15 @@ func Open(path string) (*DB, error) { return OpenWith(path, Options{}) }
 // CodeInvalid error.
 func OpenWith(path string, o Options) (*DB, error) {
 	dsn := path
+	q := url.Values{}
 	if o.MemoryLimit != "" {
-		dsn += "?" + url.Values{"memory_limit": {o.MemoryLimit}}.Encode()
+		q.Set("memory_limit", o.MemoryLimit)
+	}
+	if o.TempDirectory != "" {
+		q.Set("temp_directory", o.TempDirectory)
+	}
+	if len(q) > 0 {
+		dsn += "?" + q.Encode()
 	}
 	sqldb, err := sql.Open("duckdb", dsn)
 	if err != nil {
