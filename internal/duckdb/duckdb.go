@@ -33,6 +33,10 @@ type DB struct {
 	Now func() time.Time
 
 	applyMu sync.Mutex
+	// norm holds the rules of the file LoadUnified is reading.
+	norm normRules
+	// spoolDir is where files are copied for DuckDB's readers.
+	spoolDir string
 }
 
 var _ cost.Store = (*DB)(nil)
@@ -74,7 +78,7 @@ func OpenWith(path string, o Options) (*DB, error) {
 		}
 		return nil, fmt.Errorf("duckdb: open: %w", err)
 	}
-	db := &DB{db: sqldb, Now: time.Now}
+	db := &DB{db: sqldb, Now: time.Now, spoolDir: o.TempDirectory}
 	if err := db.migrate(context.Background()); err != nil {
 		sqldb.Close()
 		return nil, err

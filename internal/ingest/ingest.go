@@ -90,6 +90,17 @@ func (in *Ingester) Ingest(ctx context.Context, format, name string, r io.Reader
 	}
 	run := &run{in: in, ctx: ctx, name: name, src: src, start: time.Now(),
 		sum: &cost.IngestSummary{File: name, Format: format}, warnings: map[string]int{}, models: map[string]string{}}
+	if ld, ok := in.Store.(fileLoader); ok && format == FormatUnified {
+		done, cleanup, err := run.loadUnified(ld)
+		defer cleanup()
+		if err != nil {
+			return nil, err
+		}
+		if done {
+			run.finish(&run.loadRes.ApplyResult)
+			return run.sum, nil
+		}
+	}
 	var batch *cost.Batch
 	if format == FormatEvents {
 		batch, err = run.events()
@@ -161,6 +172,7 @@ type run struct {
 	unpriced map[string]bool
 	models   map[string]string // Raw → canonical event model.
 	prices   map[priceKey]priceResult
+	loadRes  *cost.LoadResult // What the store reports when it read the file itself.
 }
 
 // warn records a warning once, counting repeats.
