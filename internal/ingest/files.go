@@ -77,7 +77,7 @@ func (m *multi) file(f File, emit func(*cost.LineItem) error) error {
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	defer rc.Close()
-	src, err := openInput(rc, false)
+	src, err := openInput(name, rc, false, limitFor(m.format))
 	if err != nil {
 		return cost.Errorf(cost.CodeInvalid, "%s: %v", name, err)
 	}

@@ -84,7 +84,7 @@ func (in *Ingester) Ingest(ctx context.Context, format, name string, r io.Reader
 	if name == "" {
 		name = "input"
 	}
-	src, err := openInput(r, format == FormatEvents)
+	src, err := openInput(name, r, format == FormatEvents, limitFor(format))
 	if err != nil {
 		return nil, cost.Errorf(cost.CodeInvalid, "%s: %v", name, err)
 	}

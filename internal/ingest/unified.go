@@ -44,7 +44,7 @@ func (r *run) loadUnified(ld fileLoader) (done bool, cleanup func(), err error) 
 		if _, err := f.Seek(0, io.SeekStart); err != nil {
 			return err
 		}
-		src, err := openInput(f, false)
+		src, err := openInput(r.name, f, false, limitRecords)
 		if err != nil {
 			return err
 		}
