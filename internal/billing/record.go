@@ -57,7 +57,8 @@ func (r *record) float(i int, required bool) (float64, error) {
 		return 0, nil
 	}
 	f, err := strconv.ParseFloat(s, 64)
-	if err != nil {
+	// Go's syntax (1_000, 0x1p3) is not how billing files write numbers.
+	if err != nil || strings.ContainsAny(s, "_xX") {
 		return 0, r.errorf(i, "%q is not a number", s)
 	}
 	if math.IsNaN(f) || math.IsInf(f, 0) {

@@ -79,7 +79,10 @@ func (r *run) loadUnified(ld fileLoader) (done bool, cleanup func(), err error) 
 // spoolTo copies the (decompressed) content to f.
 func (r *run) spoolTo(f *os.File) (int64, error) {
 	n, err := io.Copy(f, r.src)
-	if err != nil {
+	var ce *cost.Error
+	if errors.As(err, &ce) {
+		return n, ce // A limit of the input, naming the file and line.
+	} else if err != nil {
 		return n, cost.Errorf(cost.CodeInvalid, "%s: cannot read: %v", r.name, err)
 	}
 	return n, nil
