@@ -57,10 +57,12 @@ func (r *run) loadUnified(ld fileLoader) (done bool, cleanup func(), err error) 
 		return false, cleanup, rewind()
 	}
 	uf := r.unifiedFile(f.Name(), cols)
-	if r.in.Progress != nil {
-		fmt.Fprintf(r.in.Progress, "%s: %.1f MB copied, reading with DuckDB\n", r.name, float64(size)/1e6)
-	}
+	r.prog.line("%s: %.1f MB copied, reading with DuckDB", r.name, float64(size)/1e6)
+	stop := r.prog.ticking(func(d time.Duration) string {
+		return fmt.Sprintf("%s: DuckDB reading %.1f MB, %s", r.name, float64(size)/1e6, d)
+	})
 	res, err := ld.LoadUnified(r.ctx, uf)
+	stop()
 	if errors.Is(err, cost.ErrNotLoaded) {
 		if r.in.Logger != nil {
 			r.in.Logger.Debug("read line by line", "file", r.name, "reason", err)
@@ -70,9 +72,7 @@ func (r *run) loadUnified(ld fileLoader) (done bool, cleanup func(), err error) 
 		return false, cleanup, err
 	}
 	r.loaded(res)
-	if r.in.Progress != nil {
-		fmt.Fprintf(r.in.Progress, "%s: read by DuckDB's CSV reader\n", r.name)
-	}
+	r.prog.line("%s: read by DuckDB's CSV reader", r.name)
 	return true, cleanup, nil
 }
 

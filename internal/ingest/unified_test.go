@@ -4,7 +4,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -108,4 +112,40 @@ func dumpLines(t *testing.T, db *duckdb.DB) []string {
 		out = append(out, fmt.Sprintf("partition %s %s %d %g", s, k, n, c))
 	}
 	return out
+}
+
+func TestIngest_ProgressShowsRateAndShareOfFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "big.csv")
+	var b strings.Builder
+	b.WriteString("date,cloud_provider,service,model,token_type,cost_usd,usage_amount,customer_id\n")
+	for i := range 200_000 {
+		fmt.Fprintf(&b, "2026-10-%02d,AWS,Amazon Bedrock,claude-3-5-sonnet,input,1,%d,cust_%d\n", 1+i%28, i, i%10)
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db, err := duckdb.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var progress bytes.Buffer
+	in := &ingest.Ingester{Store: lineByLine{db}, Progress: &progress}
+	if _, err := in.Ingest(context.Background(), "unified", "big.csv", f); err != nil {
+		t.Fatal(err)
+	}
+	re := regexp.MustCompile(`(?m)^big\.csv: 100000 rows, [0-9]+ rows/s, [0-9.]+ MB read \(([0-9]+)%\)$`)
+	m := re.FindStringSubmatch(progress.String())
+	if m == nil {
+		t.Fatalf("no progress line with rows/s and share of the file:\n%s", progress.String())
+	}
+	// Half the rows have been parsed; reads run ahead by a buffer or two.
+	if pct, _ := strconv.Atoi(m[1]); pct < 45 || pct > 100 {
+		t.Errorf("progress at 100000 of 200000 rows says %s%% read", m[1])
+	}
 }
