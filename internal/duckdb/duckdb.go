@@ -36,7 +36,8 @@ type DB struct {
 	// norm holds the rules of the file LoadUnified is reading.
 	norm normRules
 	// spoolDir is where files are copied for DuckDB's readers.
-	spoolDir string
+	spoolDir  string
+	spoolOnce sync.Once
 }
 
 var _ cost.Store = (*DB)(nil)

@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -257,9 +258,12 @@ func (l *loader) summarise(ctx context.Context) error {
 	return rows.Err()
 }
 
+// spoolPattern names the copies SpoolFile makes.
+const spoolPattern = "ingest-*.csv"
+
 // SpoolFile creates an empty file in the store's spool directory (its temp
 // directory, or the system's when it has none) for a file DuckDB is to read;
-// the caller removes it.
+// the caller removes it. The first call removes copies a killed process left.
 func (db *DB) SpoolFile() (*os.File, error) {
 	dir := db.spoolDir
 	if dir == "" {
@@ -268,7 +272,15 @@ func (db *DB) SpoolFile() (*os.File, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("duckdb: spool: %w", err)
 	}
-	f, err := os.CreateTemp(dir, "ingest-*.csv")
+	db.spoolOnce.Do(func() {
+		// The store's file is locked by this process, so copies left in the
+		// spool directory are a killed process's.
+		old, _ := filepath.Glob(filepath.Join(dir, spoolPattern))
+		for _, p := range old {
+			os.Remove(p)
+		}
+	})
+	f, err := os.CreateTemp(dir, spoolPattern)
 	if err != nil {
 		return nil, fmt.Errorf("duckdb: spool: %w", err)
 	}
