@@ -21,7 +21,7 @@ run: ## Start the server on generated demo data (prints URL and tokens).
 test: ## Run every test with the race detector.
 	$(GO) test -race -count=1 ./...
 
-bench: ## Run every benchmark once (LLMCOST_BENCH_ROWS shrinks the 36.5M-row panel benchmark).
+bench: ## Run every benchmark once (LLMCOST_BENCH_ROWS shrinks the 36.5M-row panel benchmark; LLMCOST_BENCH_INGEST_ROWS sizes the CLI ingest one, 1M by default).
 	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout $(BENCH_TIMEOUT) ./...
 
 lint: ## go vet and a gofmt check.

@@ -52,7 +52,7 @@ type Config struct {
 	// billing files that give costs only in another currency (docs/formats.md).
 	FXRates string
 	// DuckDBMemory (LLMCOST_DUCKDB_MEMORY), e.g. "2GB", caps the DuckDB store's
-	// buffer pool; "" keeps DuckDB's default (80% of the machine's memory).
+	// buffer pool; "" means half the machine's memory, at most 2 GiB.
 	DuckDBMemory string
 	// PG bounds the PostgreSQL endpoint's queries: LLMCOST_PG_QUERY_TIMEOUT
 	// (default 30s) and LLMCOST_PG_QUERY_MEMORY (a customer login's DuckDB memory,

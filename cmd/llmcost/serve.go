@@ -33,8 +33,7 @@ func (m *Main) openStore() (*duckdb.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := duckdb.OpenWith(filepath.Join(m.Config.DataDir, m.storeFile()), duckdb.Options{
-		MemoryLimit: m.Config.DuckDBMemory, TempDirectory: spool, AllowedDirectories: []string{spool + string(filepath.Separator)}})
+	db, err := duckdb.OpenWith(filepath.Join(m.Config.DataDir, m.storeFile()), m.duckdbOptions(spool))
 	if err != nil {
 		return nil, fmt.Errorf("cannot open store: %w", err)
 	}
@@ -45,6 +44,18 @@ func (m *Main) openStore() (*duckdb.DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// duckdbOptions bounds the store's memory: LLMCOST_DUCKDB_MEMORY or half the
+// machine's memory (at most 2 GiB), spilling beyond it to the data directory's
+// tmp/ directory.
+func (m *Main) duckdbOptions(spool string) duckdb.Options {
+	limit := m.Config.DuckDBMemory
+	if limit == "" {
+		limit = defaultDuckDBMemory()
+	}
+	return duckdb.Options{MemoryLimit: limit, TempDirectory: spool,
+		AllowedDirectories: []string{spool + string(filepath.Separator)}}
 }
 
 // newIngester returns an ingester writing to the store with the configured

@@ -8,6 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
+
+	"github.com/llmcost/llmcost/internal/cost"
 )
 
 // record is one row of a tabular file with its header, shared by the CSV and
@@ -54,13 +57,23 @@ func (r *record) float(i int, required bool) (float64, error) {
 		return 0, nil
 	}
 	f, err := strconv.ParseFloat(s, 64)
-	if err != nil {
+	// Go's syntax (1_000, 0x1p3) is not how billing files write numbers.
+	if err != nil || strings.ContainsAny(s, "_xX") {
 		return 0, r.errorf(i, "%q is not a number", s)
 	}
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return 0, r.errorf(i, "%q is not a finite number", s)
 	}
 	return f, nil
+}
+
+// costFloat parses a cost at index i: a number within cost.MaxAbsCost.
+func (r *record) costFloat(i int, required bool) (float64, error) {
+	f, err := r.float(i, required)
+	if err == nil && math.Abs(f) > cost.MaxAbsCost {
+		return 0, r.errorf(i, "%q is beyond %g; a cost that large cannot be right", r.str(i), cost.MaxAbsCost)
+	}
+	return f, err
 }
 
 // optFloat parses an optional number: nil when absent or empty.
@@ -144,7 +157,9 @@ func openCSV(file string, rd io.Reader) (*csvFile, error) {
 	for i, h := range header {
 		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
 		f.rec.name = append(f.rec.name, h)
-		if _, dup := f.rec.cols[strings.ToLower(h)]; !dup {
+		if _, dup := f.rec.cols[strings.ToLower(h)]; dup && h != "" {
+			return nil, lineError(file, 1, h, "the column appears twice in the header; which one holds the data is ambiguous")
+		} else if !dup {
 			f.rec.cols[strings.ToLower(h)] = i
 		}
 	}
@@ -161,6 +176,11 @@ func (f *csvFile) next() (bool, error) {
 	}
 	f.rec.vals = vals
 	f.rec.line, _ = f.r.FieldPos(0)
+	for i, v := range vals {
+		if !utf8.ValidString(v) {
+			return false, f.rec.errorf(i, "the value is not valid UTF-8 text; save the file as UTF-8")
+		}
+	}
 	return true, nil
 }
 
@@ -176,6 +196,10 @@ func (f *csvFile) require(groups ...[]string) error {
 
 // csvError converts a csv.Reader error into a CodeInvalid error naming the line.
 func csvError(file string, err error) error {
+	var ce *cost.Error
+	if errors.As(err, &ce) {
+		return ce // The input's own error (a line too long), which names the file.
+	}
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
 		return lineError(file, pe.Line, "", "column %d: %v", pe.Column, pe.Err)

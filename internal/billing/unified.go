@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"io"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -97,7 +98,7 @@ func unifiedLine(r *record, idx map[string]int, models map[string]string) (*cost
 		return nil, r.errorf(idx["token_type"], "%q is not a token type; use one of %s or leave it empty",
 			l.TokenType, strings.Join(cost.TokenTypes, ", "))
 	}
-	if l.CostUSD, err = r.float(idx["cost_usd"], true); err != nil {
+	if l.CostUSD, err = r.costFloat(idx["cost_usd"], true); err != nil {
 		return nil, err
 	}
 	if l.UsageAmount, err = r.float(idx["usage_amount"], false); err != nil {
@@ -120,11 +121,15 @@ func unifiedExtras(r *record, idx map[string]int, l *cost.LineItem) error {
 		l.CostSource = cost.SourceBillingExport
 	}
 	var err error
-	if l.Cost, err = r.float(idx["cost"], false); err != nil {
+	if l.Cost, err = r.costFloat(idx["cost"], false); err != nil {
 		return err
 	}
 	if l.ListCostUSD, err = r.optFloat(idx["list_cost_usd"]); err != nil {
 		return err
+	}
+	if l.ListCostUSD != nil && math.Abs(*l.ListCostUSD) > cost.MaxAbsCost {
+		return r.errorf(idx["list_cost_usd"], "%q is beyond %g; a cost that large cannot be right",
+			s("list_cost_usd"), cost.MaxAbsCost)
 	}
 	if req := s("requests"); req != "" {
 		if l.Requests, err = strconv.ParseInt(req, 10, 64); err != nil {

@@ -125,8 +125,12 @@ func ValidateUsage(u *EventUsage) error {
 	return nil
 }
 
+// MaxAbsCost is the largest cost magnitude a line may carry (a trillion
+// dollars): beyond it a figure is a mistake, and sums of such figures overflow.
+const MaxAbsCost = 1e12
+
 // ValidateLine checks the n-th line (1-based) of a batch on its own: it has a
-// date and finite figures. Stores call it on each streamed line as it arrives;
+// date and finite figures, and costs within MaxAbsCost. Stores call it on each streamed line as it arrives;
 // Batch.Validate calls it for each of Lines.
 func ValidateLine(n int, l *LineItem) error {
 	if l.Date.IsZero() {
@@ -134,6 +138,10 @@ func ValidateLine(n int, l *LineItem) error {
 	}
 	if !finite(l.CostUSD, l.Cost, l.UsageAmount) || l.ListCostUSD != nil && !finite(*l.ListCostUSD) {
 		return Errorf(CodeInvalid, "Line %d has a cost or usage that is not a finite number.", n)
+	}
+	if math.Abs(l.CostUSD) > MaxAbsCost || math.Abs(l.Cost) > MaxAbsCost ||
+		l.ListCostUSD != nil && math.Abs(*l.ListCostUSD) > MaxAbsCost {
+		return Errorf(CodeInvalid, "Line %d has a cost beyond %g, which cannot be right.", n, MaxAbsCost)
 	}
 	return nil
 }

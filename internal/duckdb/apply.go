@@ -22,12 +22,13 @@ const EventSource = "events"
 // usages up into daily lines and records partition statistics.
 // PartitionsReplaced counts the listed partitions that held data before.
 //
-// When b.Stream is set its lines are first appended, validated one by one, to a
-// temporary staging table on the same connection (DuckDB spills it to disk, so
-// memory stays bounded however large the file); the transaction then replaces
-// every partition the staged lines name as well as b.Replace, and copies the
-// staged lines in. If the stream fails, nothing changes and its error is
-// returned as it is. Other applies wait while the stream is read.
+// When b.Stream is set its lines are appended, validated one by one, straight
+// to cost_lines inside the transaction, in file order (DuckDB spills to disk,
+// so memory stays bounded however large the file); the first line of each
+// partition deletes that partition's old lines first. Every partition the lines
+// name is replaced, as well as b.Replace. If the stream fails, the transaction
+// is rolled back, nothing changes and its error is returned as it is. Other
+// applies wait while the stream is read.
 //
 // Event usages, from b.Events or b.EventStream alike, are appended to
 // stage_usage as they come, each numbered with the occurrence of its event in
@@ -57,12 +58,6 @@ func (db *DB) Apply(ctx context.Context, b *cost.Batch) (*cost.ApplyResult, erro
 	if err := st.fillParts(parts); err != nil {
 		return nil, fmt.Errorf("duckdb: apply: %w", err)
 	}
-	if b.Stream != nil {
-		defer st.dropStream()
-		if err := st.stageStream(ctx, b); err != nil {
-			return nil, applyError(err)
-		}
-	}
 	ev, err := st.stageEvents(ctx, b)
 	if err != nil {
 		return nil, applyError(err)
@@ -70,7 +65,7 @@ func (db *DB) Apply(ctx context.Context, b *cost.Batch) (*cost.ApplyResult, erro
 	a := &applier{conn: conn, now: db.now(), batch: b, parts: parts, eventBatch: ev.batch, ids: ev.ids,
 		streamed: b.Stream != nil, res: &cost.ApplyResult{EventsDuplicate: ev.dropped}}
 	if err := a.run(ctx); err != nil {
-		return nil, fmt.Errorf("duckdb: apply: %w", err)
+		return nil, applyError(err)
 	}
 	return a.res, nil
 }
@@ -106,8 +101,10 @@ type applier struct {
 	// eventBatch is the batch's event batch id, from EventBatch or EventStream.
 	eventBatch string
 	ids        int // Distinct event ids staged in stage_usage.
-	// streamed is set when the batch's lines are in stage_lines, not batch.Lines.
+	// streamed is set when the batch's lines come from batch.Stream, not
+	// batch.Lines; stats then holds each replaced partition's figures.
 	streamed bool
+	stats    map[cost.Partition]*partStats
 	res      *cost.ApplyResult
 }
 
@@ -138,12 +135,8 @@ func (a *applier) exec(ctx context.Context, q string, args ...any) (int, error) 
 	return int(n), err
 }
 
-// replace deletes the lines of the replaced partitions.
+// replace deletes the lines of the partitions the batch lists.
 func (a *applier) replace(ctx context.Context) error {
-	if err := a.tx.QueryRowContext(ctx, `SELECT count(*) FROM partitions p
-		JOIN stage_parts s ON p.source = s.source AND p.key = s.key`).Scan(&a.res.PartitionsReplaced); err != nil {
-		return fmt.Errorf("count partitions: %w", err)
-	}
 	n, err := a.exec(ctx, `DELETE FROM cost_lines USING stage_parts s
 		WHERE cost_lines.source = s.source AND cost_lines.source_partition = s.key`)
 	if err != nil {
@@ -158,7 +151,7 @@ func (a *applier) replace(ctx context.Context) error {
 // default in this batch are left to DuckDB, which saves a call per value.
 func (a *applier) insertLines(ctx context.Context) error {
 	if a.streamed {
-		return a.insertStaged(ctx)
+		return a.streamLines(ctx)
 	}
 	lines := a.batch.Lines
 	order := make([]int, len(lines))
@@ -232,25 +225,26 @@ func (a *applier) insertEvents(ctx context.Context) error {
 // recordPartitions records each replaced partition's line count and cost, and
 // the event batch's partition (which accumulates across applies).
 func (a *applier) recordPartitions(ctx context.Context) error {
+	if err := a.tx.QueryRowContext(ctx, `SELECT count(*) FROM partitions p
+		JOIN stage_parts s ON p.source = s.source AND p.key = s.key`).Scan(&a.res.PartitionsReplaced); err != nil {
+		return fmt.Errorf("count partitions: %w", err)
+	}
 	if _, err := a.exec(ctx, `DELETE FROM partitions USING stage_parts s
 		WHERE partitions.source = s.source AND partitions.key = s.key`); err != nil {
 		return fmt.Errorf("record partitions: %w", err)
 	}
-	if a.streamed {
-		if err := a.recordStaged(ctx); err != nil {
-			return err
+	stats := a.stats
+	if !a.streamed {
+		stats = make(map[cost.Partition]*partStats, len(a.parts))
+		for _, p := range a.parts {
+			stats[p] = &partStats{}
 		}
-		return a.recordEvents(ctx)
-	}
-	stats := make(map[cost.Partition]*partStats, len(a.parts))
-	for _, p := range a.parts {
-		stats[p] = &partStats{}
-	}
-	for i := range a.batch.Lines {
-		l := &a.batch.Lines[i]
-		s := stats[cost.Partition{Source: l.Source, Key: l.SourcePartition}]
-		s.lines++
-		s.cost += l.CostUSD
+		for i := range a.batch.Lines {
+			l := &a.batch.Lines[i]
+			s := stats[cost.Partition{Source: l.Source, Key: l.SourcePartition}]
+			s.lines++
+			s.cost += l.CostUSD
+		}
 	}
 	cols := []string{"source", "key", "line_count", "cost_usd", "ingested_at"}
 	if err := appendRows(a.conn, "", "partitions", cols, len(a.parts), func(i int) ([]driver.Value, error) {

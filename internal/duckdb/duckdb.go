@@ -33,6 +33,11 @@ type DB struct {
 	Now func() time.Time
 
 	applyMu sync.Mutex
+	// norm holds the rules of the file LoadUnified is reading.
+	norm normRules
+	// spoolDir is where files are copied for DuckDB's readers.
+	spoolDir  string
+	spoolOnce sync.Once
 }
 
 var _ cost.Store = (*DB)(nil)
@@ -75,7 +80,7 @@ func OpenWith(path string, o Options) (*DB, error) {
 		sqldb.Close()
 		return nil, err
 	}
-	db := &DB{db: sqldb, Now: time.Now}
+	db := &DB{db: sqldb, Now: time.Now, spoolDir: o.TempDirectory}
 	if err := db.migrate(context.Background()); err != nil {
 		sqldb.Close()
 		return nil, err

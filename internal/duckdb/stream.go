@@ -5,7 +5,6 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
-	"strings"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
@@ -19,84 +18,108 @@ type streamError struct{ err error }
 func (e *streamError) Error() string { return e.err.Error() }
 func (e *streamError) Unwrap() error { return e.err }
 
-// stageStream appends the lines b.Stream emits to the temporary table
-// stage_lines on the apply's connection, validating each as it comes; DuckDB
-// spills the table to disk when it outgrows memory. It then adds the partitions
-// the lines name to stage_parts.
-func (s *stage) stageStream(ctx context.Context, b *cost.Batch) error {
-	if _, err := s.conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE stage_lines AS SELECT "+
-		strings.Join(lineColumns, ", ")+" FROM cost_lines LIMIT 0"); err != nil {
-		return fmt.Errorf("create staging: %w", err)
-	}
-	err := s.conn.Raw(func(dc any) error {
+// streamLines appends the lines b.Stream emits straight to cost_lines, inside
+// the apply's transaction, validating each as it comes; each line is written
+// once and DuckDB spills what does not fit in memory. The first line of a
+// partition not yet replaced deletes that partition's old lines first (the
+// appender is flushed around the delete), so the Go side holds one record per
+// partition, never per line.
+func (a *applier) streamLines(ctx context.Context) error {
+	stats := a.streamStats()
+	cols := append(append([]string(nil), lineColumns...), "ingested_at")
+	return a.conn.Raw(func(dc any) error {
 		c, ok := dc.(driver.Conn)
 		if !ok {
 			return fmt.Errorf("unexpected driver connection %T", dc)
 		}
-		a, err := duckdb.NewAppenderWithColumns(c, "temp", "main", "stage_lines", lineColumns)
-		if err != nil {
-			return fmt.Errorf("appender stage_lines: %w", err)
+		var app *duckdb.Appender
+		open := func() (err error) {
+			app, err = duckdb.NewAppenderWithColumns(c, "", "main", "cost_lines", cols)
+			return err
+		}
+		if err := open(); err != nil {
+			return fmt.Errorf("appender cost_lines: %w", err)
 		}
 		n := 0
-		vals := make([]driver.Value, 0, len(lineColumns))
-		err = b.Stream(func(l *cost.LineItem) error {
+		vals := make([]driver.Value, 0, len(cols))
+		err := a.batch.Stream(func(l *cost.LineItem) error {
 			n++
 			if err := cost.ValidateLine(n, l); err != nil {
 				return &streamError{err}
 			}
+			p := cost.Partition{Source: l.Source, Key: l.SourcePartition}
+			s := stats[p]
+			if s == nil {
+				s = &partStats{}
+				stats[p] = s
+				if err := app.Close(); err != nil {
+					return fmt.Errorf("insert lines: %w", err)
+				}
+				if err := a.replaceStreamed(ctx, c, p); err != nil {
+					return err
+				}
+				if err := open(); err != nil {
+					return fmt.Errorf("appender cost_lines: %w", err)
+				}
+			}
+			s.lines++
+			s.cost += l.CostUSD
 			v, err := lineValues(vals[:0], l)
 			if err == nil {
-				err = a.AppendRow(v...)
+				err = app.AppendRow(append(v, a.now)...)
 			}
 			if err != nil {
-				return fmt.Errorf("stage line %d: %w", n, err)
+				return fmt.Errorf("insert line %d: %w", n, err)
 			}
 			return nil
 		})
 		if err != nil {
-			a.Close()
+			app.Close()
 			if se := (*streamError)(nil); !errors.As(err, &se) {
 				err = &streamError{err}
 			}
 			return err
 		}
-		return a.Close()
+		if err := app.Close(); err != nil {
+			return fmt.Errorf("insert lines: %w", err)
+		}
+		a.res.LinesWritten += n
+		return nil
 	})
-	if err != nil {
-		return err
+}
+
+// streamStats returns a record for each partition the batch replaces up front;
+// streamLines adds one for each further partition its lines name.
+func (a *applier) streamStats() map[cost.Partition]*partStats {
+	a.stats = make(map[cost.Partition]*partStats, len(a.parts))
+	for _, p := range a.parts {
+		a.stats[p] = &partStats{}
 	}
-	if _, err := s.conn.ExecContext(ctx, `INSERT INTO stage_parts
-		SELECT DISTINCT source, source_partition FROM stage_lines
-		EXCEPT SELECT source, key FROM stage_parts`); err != nil {
+	return a.stats
+}
+
+// replaceStreamed deletes the old lines of a partition a streamed line names
+// for the first time, and lists it in stage_parts. It runs on the driver
+// connection c that holds the apply's transaction (the *sql.Conn is held by
+// the appender's Raw call).
+func (a *applier) replaceStreamed(ctx context.Context, c driver.Conn, p cost.Partition) error {
+	ex, ok := c.(driver.ExecerContext)
+	if !ok {
+		return fmt.Errorf("driver connection %T cannot execute", c)
+	}
+	args := []driver.NamedValue{{Ordinal: 1, Value: p.Source}, {Ordinal: 2, Value: p.Key}}
+	r, err := ex.ExecContext(ctx, `DELETE FROM cost_lines WHERE source = ? AND source_partition = ?`, args)
+	if err != nil {
+		return fmt.Errorf("delete lines: %w", err)
+	}
+	n, err := r.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("delete lines: %w", err)
+	}
+	a.res.LinesDeleted += int(n)
+	a.parts = append(a.parts, p)
+	if _, err := ex.ExecContext(ctx, `INSERT INTO stage_parts (source, key) VALUES (?, ?)`, args); err != nil {
 		return fmt.Errorf("stage partitions: %w", err)
-	}
-	return nil
-}
-
-// dropStream removes the stage_lines table.
-func (s *stage) dropStream() {
-	s.conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS temp.main.stage_lines")
-}
-
-// insertStaged moves the staged lines into cost_lines in date order.
-func (a *applier) insertStaged(ctx context.Context) error {
-	cols := strings.Join(lineColumns, ", ")
-	n, err := a.exec(ctx, "INSERT INTO cost_lines ("+cols+", ingested_at) SELECT "+cols+
-		", ? FROM stage_lines ORDER BY date", a.now)
-	if err != nil {
-		return fmt.Errorf("insert lines: %w", err)
-	}
-	a.res.LinesWritten += n
-	return nil
-}
-
-// recordStaged records every staged partition's line count and cost.
-func (a *applier) recordStaged(ctx context.Context) error {
-	if _, err := a.exec(ctx, `INSERT INTO partitions (source, key, line_count, cost_usd, ingested_at)
-		SELECT p.source, p.key, count(l.source), coalesce(sum(l.cost_usd), 0), ?
-		FROM stage_parts p LEFT JOIN stage_lines l ON l.source = p.source AND l.source_partition = p.key
-		GROUP BY p.source, p.key`, a.now); err != nil {
-		return fmt.Errorf("record partitions: %w", err)
 	}
 	return nil
 }

@@ -77,11 +77,11 @@ func (m *multi) file(f File, emit func(*cost.LineItem) error) error {
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	defer rc.Close()
-	src, err := openInput(rc, false)
+	src, err := openInput(name, rc, false, limitFor(m.format))
 	if err != nil {
 		return cost.Errorf(cost.CodeInvalid, "%s: %v", name, err)
 	}
-	r := &run{in: m.in, ctx: m.ctx, name: name, src: src, start: time.Now(),
+	r := &run{in: m.in, ctx: m.ctx, name: name, src: src, start: time.Now(), total: inputSize(rc), prog: newProgress(m.in.Progress),
 		sum: &cost.IngestSummary{File: name, Format: m.format}, warnings: map[string]int{}, models: map[string]string{}}
 	m.runs = append(m.runs, r)
 	if err := r.parse(m.format, r.prepare(emit)); err != nil {

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -39,7 +40,7 @@ var Formats = []string{FormatUnified, FormatFOCUS, FormatEvents, FormatAWSCUR, F
 // DefaultCustomerKeys are the tag keys read for customer attribution.
 var DefaultCustomerKeys = []string{"customer_id", "customer", "tenant"}
 
-// progressEvery is how many rows pass between progress lines.
+// progressEvery is how many rows pass between progress reports.
 const progressEvery = 100_000
 
 // Ingester ingests files into Store. The zero value of each optional field is a
@@ -50,7 +51,9 @@ type Ingester struct {
 	Catalog *pricing.Catalog
 	// Logger receives one summary record per file; nil logs nothing.
 	Logger *slog.Logger
-	// Progress receives a line every 100k rows and a final line; nil = quiet.
+	// Progress receives rows/s and the share of the file read every 100k rows
+	// (rewritten in place when it is a terminal; while DuckDB reads a file
+	// itself, the time elapsed) and a final line; nil = quiet.
 	Progress io.Writer
 	// CustomerKeys are the tag keys, in order, whose value attributes a line to a
 	// customer when the line has none (matched case-insensitively). Default
@@ -84,12 +87,23 @@ func (in *Ingester) Ingest(ctx context.Context, format, name string, r io.Reader
 	if name == "" {
 		name = "input"
 	}
-	src, err := openInput(r, format == FormatEvents)
+	src, err := openInput(name, r, format == FormatEvents, limitFor(format))
 	if err != nil {
 		return nil, cost.Errorf(cost.CodeInvalid, "%s: %v", name, err)
 	}
-	run := &run{in: in, ctx: ctx, name: name, src: src, start: time.Now(),
+	run := &run{in: in, ctx: ctx, name: name, src: src, start: time.Now(), total: inputSize(r), prog: newProgress(in.Progress),
 		sum: &cost.IngestSummary{File: name, Format: format}, warnings: map[string]int{}, models: map[string]string{}}
+	if ld, ok := in.Store.(fileLoader); ok && format == FormatUnified {
+		done, cleanup, err := run.loadUnified(ld)
+		defer cleanup()
+		if err != nil {
+			return nil, err
+		}
+		if done {
+			run.finish(&run.loadRes.ApplyResult)
+			return run.sum, nil
+		}
+	}
 	var batch *cost.Batch
 	if format == FormatEvents {
 		batch, err = run.events()
@@ -99,8 +113,8 @@ func (in *Ingester) Ingest(ctx context.Context, format, name string, r io.Reader
 	if err != nil {
 		return nil, err
 	}
-	if in.Progress != nil && batch.Stream == nil && batch.EventStream == nil {
-		fmt.Fprintf(in.Progress, "%s: %d rows parsed, writing\n", name, run.sum.Rows)
+	if batch.Stream == nil && batch.EventStream == nil {
+		run.prog.line("%s: %d rows parsed, writing", name, run.sum.Rows)
 	}
 	res, err := in.Store.Apply(ctx, batch)
 	if err != nil {
@@ -161,6 +175,19 @@ type run struct {
 	unpriced map[string]bool
 	models   map[string]string // Raw → canonical event model.
 	prices   map[priceKey]priceResult
+	loadRes  *cost.LoadResult // What the store reports when it read the file itself.
+	total    int64            // The file's size when known (a local file), else 0.
+	prog     *progress
+}
+
+// inputSize returns the size of r when it is a file, else 0.
+func inputSize(r io.Reader) int64 {
+	if f, ok := r.(interface{ Stat() (os.FileInfo, error) }); ok {
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			return st.Size()
+		}
+	}
+	return 0
 }
 
 // warn records a warning once, counting repeats.
@@ -179,8 +206,8 @@ func (r *run) row() error {
 			return err
 		}
 	}
-	if r.in.Progress != nil && r.sum.Rows%progressEvery == 0 {
-		fmt.Fprintf(r.in.Progress, "%s: %d rows, %.1f MB read\n", r.name, r.sum.Rows, float64(r.src.bytes())/1e6)
+	if r.sum.Rows%progressEvery == 0 {
+		r.prog.update("%s: %s", r.name, rateAndShare(r.sum.Rows, r.start, r.src.bytes(), r.total))
 	}
 	return nil
 }
@@ -203,7 +230,7 @@ func (r *run) finish(res *cost.ApplyResult) {
 	elapsed := time.Since(r.start)
 	mb := float64(r.src.bytes()) / 1e6
 	if r.in.Progress != nil {
-		fmt.Fprintf(r.in.Progress, "%s: %d rows, %d lines written, %d partitions replaced in %s (%.1f MB/s)\n",
+		r.prog.line("%s: %d rows, %d lines written, %d partitions replaced in %s (%.1f MB/s)",
 			r.name, s.Rows, s.LinesWritten, s.PartitionsReplaced, elapsed.Round(time.Millisecond), mb/elapsed.Seconds())
 	}
 	if r.in.Logger != nil {

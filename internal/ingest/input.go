@@ -10,19 +10,58 @@ import (
 	"hash"
 	"io"
 	"os"
+
+	"github.com/llmcost/llmcost/internal/cost"
+)
+
+// Limits on what an ingested file may hold, so that bad input is refused
+// before it is read into memory.
+const (
+	// MaxLineBytes is the longest line (CSV record or NDJSON line) read.
+	MaxLineBytes = 1 << 20
+	// MaxGzipRatio is how many times its compressed size gzip content may
+	// expand to (billing files expand 5–30 times), checked once more than
+	// gzipRatioFrom bytes have come out.
+	MaxGzipRatio  = 100
+	gzipRatioFrom = 64 << 20
 )
 
 // input is an ingested file's content: decompressed when gzip, counted, and
-// hashed when the caller needs a content id.
+// hashed when the caller needs a content id. Reads through it refuse a line
+// longer than MaxLineBytes (spooled Parquet bypasses that check).
 type input struct {
-	raw  *countingReader
-	r    *bufio.Reader
-	hash hash.Hash
+	name  string
+	raw   *countingReader
+	r     *bufio.Reader
+	hash  hash.Hash
+	lines lineLimit
 }
 
-// openInput detects gzip by its magic bytes and wraps r.
-func openInput(r io.Reader, hashed bool) (*input, error) {
-	in := &input{raw: &countingReader{r: r}}
+// Line limits by content: none (events, whose JSON arrays may be one long
+// line and are decoded value by value), physical lines (NDJSON or CSV), or CSV
+// records, whose quoted values may span lines.
+const (
+	limitNone = iota
+	limitLines
+	limitRecords
+)
+
+// limitFor returns the line limit of a format's content.
+func limitFor(format string) int {
+	switch format {
+	case FormatEvents:
+		return limitNone
+	case FormatGCP:
+		return limitLines
+	}
+	return limitRecords
+}
+
+// openInput detects gzip by its magic bytes and wraps r; name is the file's
+// name in messages, limit one of limitNone, limitLines and limitRecords.
+func openInput(name string, r io.Reader, hashed bool, limit int) (*input, error) {
+	in := &input{name: name, raw: &countingReader{r: r},
+		lines: lineLimit{off: limit == limitNone, csv: limit == limitRecords, line: 1}}
 	br := bufio.NewReaderSize(in.raw, 1<<16)
 	var content io.Reader = br
 	if magic, _ := br.Peek(2); bytes.Equal(magic, []byte{0x1f, 0x8b}) {
@@ -30,7 +69,7 @@ func openInput(r io.Reader, hashed bool) (*input, error) {
 		if err != nil {
 			return nil, fmt.Errorf("bad gzip data: %v", err)
 		}
-		content = zr
+		content = &ratioReader{name: name, r: zr, raw: in.raw}
 	}
 	if hashed {
 		in.hash = sha256.New()
@@ -40,8 +79,68 @@ func openInput(r io.Reader, hashed bool) (*input, error) {
 	return in, nil
 }
 
-// Read reads decompressed content.
-func (in *input) Read(p []byte) (int, error) { return in.r.Read(p) }
+// Read reads decompressed content, refusing a line longer than MaxLineBytes.
+func (in *input) Read(p []byte) (int, error) {
+	n, err := in.r.Read(p)
+	if lerr := in.lines.scan(in.name, p[:n]); lerr != nil {
+		return 0, lerr
+	}
+	return n, err
+}
+
+// lineLimit follows line lengths through the content: the bytes of the
+// current record since its start, and the physical line it is on.
+type lineLimit struct {
+	off, csv bool
+	inQuotes bool
+	length   int
+	line     int
+}
+
+// scan advances over p and returns an error naming the line once a record
+// grows past MaxLineBytes.
+func (l *lineLimit) scan(name string, p []byte) error {
+	if l.off {
+		return nil
+	}
+	for _, c := range p {
+		l.length++
+		switch {
+		case c == '\n':
+			l.line++
+			if !l.inQuotes {
+				l.length = 0
+			}
+		case c == '"' && l.csv:
+			l.inQuotes = !l.inQuotes
+		}
+		if l.length > MaxLineBytes {
+			return cost.Errorf(cost.CodeInvalid, "%s: line %d: the line is longer than %d bytes; "+
+				"lines (and quoted values) are limited to 1 MiB", name, l.line, MaxLineBytes)
+		}
+	}
+	return nil
+}
+
+// ratioReader refuses gzip content that expands more than MaxGzipRatio times
+// its compressed size: a decompression bomb.
+type ratioReader struct {
+	name string
+	r    io.Reader
+	raw  *countingReader
+	n    int64
+}
+
+func (z *ratioReader) Read(p []byte) (int, error) {
+	n, err := z.r.Read(p)
+	z.n += int64(n)
+	if z.n > gzipRatioFrom && z.n > MaxGzipRatio*z.raw.n {
+		return 0, cost.Errorf(cost.CodeInvalid, "%s: the gzip content expands more than %d times its "+
+			"compressed size (%d bytes from %d); it is refused as a likely decompression bomb",
+			z.name, MaxGzipRatio, z.n, z.raw.n)
+	}
+	return n, err
+}
 
 // bytes returns how many (compressed) bytes were read so far.
 func (in *input) bytes() int64 { return in.raw.n }

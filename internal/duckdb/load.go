@@ -1,0 +1,288 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/llmcost/llmcost/internal/cost"
+)
+
+// normRules are the Go normalisation rules of the file being loaded, which the
+// scalar functions llmcost_provider, llmcost_model, llmcost_family,
+// llmcost_tags and llmcost_customer apply. Loads are serialised, so one file's
+// rules are current at a time; DuckDB calls the functions from several threads.
+type normRules struct {
+	cur atomic.Pointer[ruleCache]
+}
+
+// ruleCache memoises a file's rules: their inputs repeat (a few providers and
+// models, one tags value per customer), so each distinct value is computed once,
+// up to cacheLimit values per rule.
+type ruleCache struct {
+	f                                  *cost.UnifiedFile
+	provider, model, family, customers cache
+	tags                               cache
+}
+
+// cacheLimit bounds each rule's memo.
+const cacheLimit = 1 << 16
+
+// cache is a bounded concurrent memo of a string function.
+type cache struct {
+	m sync.Map
+	n atomic.Int64
+}
+
+// get returns fn(key), memoised while the cache holds fewer than cacheLimit keys.
+func (c *cache) get(key string, fn func(string) string) string {
+	if v, ok := c.m.Load(key); ok {
+		return v.(string)
+	}
+	v := fn(key)
+	if c.n.Load() < cacheLimit {
+		if _, loaded := c.m.LoadOrStore(key, v); !loaded {
+			c.n.Add(1)
+		}
+	}
+	return v
+}
+
+func (r *normRules) set(f *cost.UnifiedFile) {
+	if f == nil {
+		r.cur.Store(nil)
+		return
+	}
+	r.cur.Store(&ruleCache{f: f})
+}
+
+// registerRules makes f's rules current and registers the scalar functions
+// that apply them (registering again is harmless).
+func (db *DB) registerRules(conn *sql.Conn, f *cost.UnifiedFile) error {
+	db.norm.set(f)
+	str := func(args []driver.Value, i int) string {
+		s, _ := args[i].(string)
+		return s
+	}
+	one := func(fn func(c *ruleCache, s string) string) func([]driver.Value) (any, error) {
+		return func(args []driver.Value) (any, error) {
+			c := db.norm.cur.Load()
+			if c == nil {
+				return nil, fmt.Errorf("no file is being loaded")
+			}
+			return fn(c, str(args, 0)), nil
+		}
+	}
+	fns := map[string]func([]driver.Value) (any, error){
+		"llmcost_provider": one(func(c *ruleCache, s string) string { return c.provider.get(s, c.f.Provider) }),
+		"llmcost_model":    one(func(c *ruleCache, s string) string { return c.model.get(s, c.f.Model) }),
+		"llmcost_family":   one(func(c *ruleCache, s string) string { return c.family.get(s, c.f.Family) }),
+		"llmcost_tags": one(func(c *ruleCache, s string) string {
+			return c.tags.get(s, func(s string) string {
+				if t, ok := c.f.Tags(s); ok {
+					return t
+				}
+				return "\x00"
+			})
+		}),
+	}
+	for name, fn := range fns {
+		if err := registerUDF(conn, name, 1, fn); err != nil {
+			return err
+		}
+	}
+	return registerUDF(conn, "llmcost_customer", 4, func(args []driver.Value) (any, error) {
+		c := db.norm.cur.Load()
+		if c == nil {
+			return nil, fmt.Errorf("no file is being loaded")
+		}
+		key := str(args, 0) + "\x00" + str(args, 1) + "\x00" + str(args, 2) + "\x00" + str(args, 3)
+		return c.customers.get(key, func(string) string {
+			return c.f.Customer(str(args, 0), str(args, 1), str(args, 2), str(args, 3))
+		}), nil
+	})
+}
+
+// udf is a scalar function of n VARCHAR arguments returning VARCHAR.
+type udf struct {
+	n  int
+	fn func([]driver.Value) (any, error)
+}
+
+func (u udf) Config() duckdb.ScalarFuncConfig {
+	t, _ := duckdb.NewTypeInfo(duckdb.TYPE_VARCHAR)
+	in := make([]duckdb.TypeInfo, u.n)
+	for i := range in {
+		in[i] = t
+	}
+	return duckdb.ScalarFuncConfig{InputTypeInfos: in, ResultTypeInfo: t}
+}
+
+func (u udf) Executor() duckdb.ScalarFuncExecutor {
+	return duckdb.ScalarFuncExecutor{RowExecutor: u.fn}
+}
+
+// registerUDF registers a scalar function on conn, unless it already exists.
+func registerUDF(conn *sql.Conn, name string, n int, fn func([]driver.Value) (any, error)) error {
+	err := duckdb.RegisterScalarUDF(conn, name, udf{n: n, fn: fn})
+	if err != nil && !strings.Contains(err.Error(), "already exists") {
+		return fmt.Errorf("register %s: %w", name, err)
+	}
+	return nil
+}
+
+// loader writes a file's lines read by DuckDB in one transaction.
+type loader struct {
+	conn *sql.Conn
+	tx   *sql.Tx
+	now  time.Time
+	res  *cost.LoadResult
+}
+
+// run inserts the lines sel selects, replaces the partitions they name and
+// records them, and computes the summary; any failure rolls everything back.
+func (l *loader) run(ctx context.Context, sel string, args []any) error {
+	tx, err := l.conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("duckdb: load: %w", err)
+	}
+	defer tx.Rollback()
+	l.tx = tx
+	// The new lines are told from the old by their ingested_at; a store
+	// whose clock stands still is loaded line by line.
+	var same int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM cost_lines WHERE ingested_at = ?`, l.now).Scan(&same); err != nil {
+		return fmt.Errorf("duckdb: load: %w", err)
+	}
+	if same > 0 {
+		return fmt.Errorf("%w: lines already carry this ingest's time", cost.ErrNotLoaded)
+	}
+	cols := strings.Join(lineColumns, ", ")
+	r, err := tx.ExecContext(ctx, "INSERT INTO cost_lines ("+cols+", ingested_at) "+sel, append([]any{l.now}, args...)...)
+	if err != nil {
+		return fmt.Errorf("%w: %v", cost.ErrNotLoaded, err)
+	}
+	n, err := r.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("duckdb: load: %w", err)
+	}
+	l.res.LinesWritten, l.res.Rows = int(n), int(n)
+	for _, step := range []func(context.Context) error{l.replace, l.summarise} {
+		if err := step(ctx); err != nil {
+			return fmt.Errorf("duckdb: load: %w", err)
+		}
+	}
+	return tx.Commit()
+}
+
+// replace deletes the older lines of the partitions the new lines name and
+// records each partition's line count and cost.
+func (l *loader) replace(ctx context.Context) error {
+	if _, err := l.tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE load_parts AS
+		SELECT source, source_partition AS key, count(*) AS line_count, sum(cost_usd) AS cost_usd,
+			min(rowid) AS first
+		FROM cost_lines WHERE ingested_at = ? GROUP BY source, source_partition`, l.now); err != nil {
+		return err
+	}
+	defer l.conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS temp.main.load_parts")
+	r, err := l.tx.ExecContext(ctx, `DELETE FROM cost_lines USING load_parts p
+		WHERE cost_lines.source = p.source AND cost_lines.source_partition = p.key
+			AND cost_lines.ingested_at IS DISTINCT FROM ?`, l.now)
+	if err != nil {
+		return err
+	}
+	n, err := r.RowsAffected()
+	if err != nil {
+		return err
+	}
+	l.res.LinesDeleted = int(n)
+	if err := l.tx.QueryRowContext(ctx, `SELECT count(*) FROM partitions p JOIN load_parts s
+		ON p.source = s.source AND p.key = s.key`).Scan(&l.res.PartitionsReplaced); err != nil {
+		return err
+	}
+	if _, err := l.tx.ExecContext(ctx, `DELETE FROM partitions USING load_parts s
+		WHERE partitions.source = s.source AND partitions.key = s.key`); err != nil {
+		return err
+	}
+	if _, err := l.tx.ExecContext(ctx, `INSERT INTO partitions (source, key, line_count, cost_usd, ingested_at)
+		SELECT source, key, line_count, cost_usd, ? FROM load_parts`, l.now); err != nil {
+		return err
+	}
+	rows, err := l.tx.QueryContext(ctx, `SELECT source, key FROM load_parts ORDER BY first, key`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p cost.Partition
+		if err := rows.Scan(&p.Source, &p.Key); err != nil {
+			return err
+		}
+		l.res.Partitions = append(l.res.Partitions, p)
+	}
+	return rows.Err()
+}
+
+// summarise computes the summary's counters over the new lines.
+func (l *loader) summarise(ctx context.Context) error {
+	var from, to sql.NullTime
+	if err := l.tx.QueryRowContext(ctx, `SELECT count_if(token_type <> ''), count_if(unpriced),
+		coalesce(sum(cost_usd), 0), min(date), max(date)
+		FROM cost_lines WHERE ingested_at = ?`, l.now).Scan(&l.res.TokenLines, &l.res.UnpricedLines,
+		&l.res.CostUSD, &from, &to); err != nil {
+		return err
+	}
+	l.res.From, l.res.To = from.Time, to.Time
+	rows, err := l.tx.QueryContext(ctx, `SELECT DISTINCT CASE WHEN model = '' THEN '(none)' ELSE model END AS m
+		FROM cost_lines WHERE ingested_at = ? AND unpriced ORDER BY m`, l.now)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var m string
+		if err := rows.Scan(&m); err != nil {
+			return err
+		}
+		l.res.UnpricedModels = append(l.res.UnpricedModels, m)
+	}
+	return rows.Err()
+}
+
+// spoolPattern names the copies SpoolFile makes.
+const spoolPattern = "ingest-*.csv"
+
+// SpoolFile creates an empty file in the store's spool directory (its temp
+// directory, or the system's when it has none) for a file DuckDB is to read;
+// the caller removes it. The first call removes copies a killed process left.
+func (db *DB) SpoolFile() (*os.File, error) {
+	dir := db.spoolDir
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("duckdb: spool: %w", err)
+	}
+	db.spoolOnce.Do(func() {
+		// The store's file is locked by this process, so copies left in the
+		// spool directory are a killed process's.
+		old, _ := filepath.Glob(filepath.Join(dir, spoolPattern))
+		for _, p := range old {
+			os.Remove(p)
+		}
+	})
+	f, err := os.CreateTemp(dir, spoolPattern)
+	if err != nil {
+		return nil, fmt.Errorf("duckdb: spool: %w", err)
+	}
+	return f, nil
+}
