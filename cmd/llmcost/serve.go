@@ -10,6 +10,7 @@ import (
 	"github.com/llmcost/llmcost/internal/auth"
 	"github.com/llmcost/llmcost/internal/billing"
 	"github.com/llmcost/llmcost/internal/chat"
+	"github.com/llmcost/llmcost/internal/cost"
 	"github.com/llmcost/llmcost/internal/demo"
 	"github.com/llmcost/llmcost/internal/duckdb"
 	"github.com/llmcost/llmcost/internal/httpapi"
@@ -70,7 +71,7 @@ func (m *Main) newIngester(db *duckdb.DB, progress bool) (*ingest.Ingester, erro
 
 // newChat returns the chat engine over the query service, with the language-model
 // planner when LLMCOST_LLM configures one.
-func (m *Main) newChat(q *query.Service, db *duckdb.DB) (*chat.Engine, error) {
+func (m *Main) newChat(q cost.QueryService, db *duckdb.DB) (*chat.Engine, error) {
 	c := chat.Config{Query: q, Store: db, GrafanaURL: m.Config.GrafanaURL, Logger: m.Logger}
 	if m.Config.LLM.Provider != "" {
 		p, err := chat.NewPlanner(m.Config.LLM)
@@ -106,7 +107,7 @@ func (m *Main) runServe(ctx context.Context) error {
 		ingester = allocatingIngester{in, m.allocator(db)}
 	}
 	clock := m.Config.Clock()
-	q := query.NewService(m.costStore(db), clock)
+	q := query.NewCached(query.NewService(m.costStore(db), clock), int64(m.Config.QueryCacheMB)<<20, m.Logger)
 	engine, err := m.newChat(q, db)
 	if err != nil {
 		return err

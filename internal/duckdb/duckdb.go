@@ -13,7 +13,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	_ "github.com/duckdb/duckdb-go/v2" // Registers the "duckdb" driver.
@@ -32,7 +31,9 @@ type DB struct {
 	// Defaults to time.Now.
 	Now func() time.Time
 
-	applyMu sync.Mutex
+	// applyMu serialises applies; releasing it publishes a new data version.
+	applyMu writeLock
+	epoch   string
 }
 
 var _ cost.Store = (*DB)(nil)
@@ -63,7 +64,7 @@ func OpenWith(path string, o Options) (*DB, error) {
 		}
 		return nil, fmt.Errorf("duckdb: open: %w", err)
 	}
-	db := &DB{db: sqldb, Now: time.Now}
+	db := &DB{db: sqldb, Now: time.Now, epoch: newEpoch()}
 	if err := db.migrate(context.Background()); err != nil {
 		sqldb.Close()
 		return nil, err

@@ -26,7 +26,11 @@ func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v
 	}
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
-	h.Set("Cache-Control", "no-store")
+	if status != http.StatusOK || h.Get("ETag") == "" {
+		// Only a tagged success may be kept (and revalidated) by the client.
+		h.Del("ETag")
+		h.Set("Cache-Control", "no-store")
+	}
 	h.Add("Vary", "Accept-Encoding")
 	if len(b) < gzipMinBytes || !acceptsGzip(r) {
 		w.WriteHeader(status)

@@ -78,6 +78,9 @@ func NewServer(c Config) *Server {
 		c.MaxJSONBytes = 1 << 20
 	}
 	s := &Server{cfg: c, log: c.Logger, now: c.Now, metrics: newMetrics(), mux: http.NewServeMux()}
+	if cs, ok := c.Query.(cacheStatser); ok {
+		s.metrics.watchCache(cs)
+	}
 	s.registerRoutes()
 	s.handler = s.observe(s.recoverPanics(s.cors(s.mux)))
 	return s
