@@ -218,3 +218,51 @@ func TestCacheSeesCustomerNames(t *testing.T) {
 		t.Errorf("after a rename: name = %q, want Acme Corp", got)
 	}
 }
+
+func TestCacheUnderConcurrentIngest(t *testing.T) {
+	cw := newCachedWorld(t)
+	admin := cost.AdminPrincipal()
+	ctx := context.Background()
+	req := cost.PanelRequest{Dashboard: "overview", Panel: "top-customers"}
+	done := make(chan struct{})
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			for {
+				select {
+				case <-done:
+					errs <- nil
+					return
+				default:
+				}
+				if _, err := cw.cached.Panel(ctx, admin, req); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	for i := range 5 {
+		line := cost.LineItem{Date: testToday, CloudProvider: "AWS", Service: "Amazon Bedrock", Model: "claude-3-5-sonnet",
+			TokenType: cost.TokenInput, UsageAmount: 10, UsageUnit: "tokens", CostUSD: float64(100 * (i + 1)), Currency: "USD",
+			CustomerID: "cust_d", CostSource: cost.SourceBillingExport, Source: "late", SourcePartition: "p2"}
+		cw.apply(t, &cost.Batch{Replace: []cost.Partition{{Source: "late", Key: "p2"}}, Lines: []cost.LineItem{line}})
+	}
+	close(done)
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := cw.cached.Panel(ctx, admin, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := cw.plain.Panel(ctx, admin, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Rows) != len(want.Rows) || got.Rows[0][0] != want.Rows[0][0] || !near(num(t, got.Rows[0][1]), num(t, want.Rows[0][1])) {
+		t.Errorf("after concurrent ingests the cached top customers are %v, want %v", got.Rows, want.Rows)
+	}
+}
