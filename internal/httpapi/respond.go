@@ -40,7 +40,7 @@ func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v
 	}
 	h.Set("Content-Encoding", "gzip")
 	w.WriteHeader(status)
-	zw := gzip.NewWriter(w)
+	zw, _ := gzip.NewWriterLevel(w, gzip.BestSpeed) // Answers are small; speed beats ratio here.
 	zw.Write(b)
 	zw.Write([]byte("\n"))
 	zw.Close()
