@@ -13,8 +13,9 @@ import (
 // notModified tags the answer to r with an ETag built from the store's data
 // version, the caller's principal, today's date and the request (method, path,
 // query and the normalised body, if any), and answers 304 Not Modified when the
-// request's If-None-Match already names that tag: nothing is computed then.
-// It returns true when it has answered. The tag is weak, as the same answer
+// request's If-None-Match already names that tag; otherwise, when the same
+// tag was answered before and its encoded body is still kept, it writes that
+// body. Nothing is computed then. It returns true when it has answered. The tag is weak, as the same answer
 // may be sent gzip-compressed or not. Without a data version it does nothing.
 func (s *Server) notModified(w http.ResponseWriter, r *http.Request, body any) bool {
 	if s.cfg.Store == nil {
@@ -40,6 +41,10 @@ func (s *Server) notModified(w http.ResponseWriter, r *http.Request, body any) b
 	h.Set("Cache-Control", "private, no-cache")
 	h.Add("Vary", "Authorization")
 	if !etagMatch(r.Header.Get("If-None-Match"), tag) {
+		if e, ok := s.bodies.get(tag, acceptsGzip(r)); ok {
+			writeBody(w, http.StatusOK, e)
+			return true
+		}
 		return false
 	}
 	h.Add("Vary", "Accept-Encoding")

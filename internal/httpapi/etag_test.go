@@ -104,8 +104,10 @@ func TestQuickStatsAndCacheMetrics(t *testing.T) {
 		t.Fatal(err)
 	}
 	var qs cost.QuickStats
-	for range 2 {
-		decode(t, e.do("GET", "/api/v1/quick-stats", e.acme, nil), http.StatusOK, &qs)
+	// The second request asks for another encoding, so it is answered from the
+	// result cache rather than from the encoded bodies.
+	for _, enc := range []string{"identity", "gzip"} {
+		decode(t, e.do("GET", "/api/v1/quick-stats", e.acme, nil, "Accept-Encoding", enc), http.StatusOK, &qs)
 	}
 	if qs.DataThrough == nil || *qs.DataThrough != "2026-11-25" || qs.Last7Days != 12.5 {
 		t.Errorf("quick stats: data_through %v, last 7 days %v; want 2026-11-25 and 12.5", qs.DataThrough, qs.Last7Days)
@@ -117,5 +119,45 @@ func TestQuickStatsAndCacheMetrics(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %q", want)
 		}
+	}
+}
+
+func TestRepeatIsServedEncoded(t *testing.T) {
+	e := newEnv(t, nil)
+	calls := 0
+	e.query.PanelFn = func(ctx context.Context, p cost.Principal, req cost.PanelRequest) (*cost.Result, error) {
+		calls++
+		rows := make([][]any, 200)
+		for i := range rows {
+			rows[i] = []any{p.String(), float64(i)}
+		}
+		return &cost.Result{Frame: cost.Frame{Columns: []string{"who", "n"}, Rows: rows}}, nil
+	}
+	const path = "/api/v1/panels/overview/cost-by-provider"
+	type body struct {
+		Rows [][]any `json:"rows"`
+	}
+	for _, gz := range []string{"gzip", "identity"} {
+		for _, tok := range []string{e.acme, e.globex, e.acme, e.globex} {
+			var b body
+			decode(t, e.do("GET", path, tok, nil, "Accept-Encoding", gz), http.StatusOK, &b)
+			want := "customer:cust_acme"
+			if tok == e.globex {
+				want = "customer:cust_globex"
+			}
+			if len(b.Rows) != 200 || b.Rows[0][0] != want {
+				t.Errorf("%s (%s): first row %v of %d, want %s's", want, gz, b.Rows[0], len(b.Rows), want)
+			}
+		}
+	}
+	if calls != 4 {
+		t.Errorf("panel computed %d times for 2 principals × 2 encodings, want 4", calls)
+	}
+	if err := e.store.SetBudget(context.Background(), cost.Budget{MonthlyUSD: 1}); err != nil {
+		t.Fatal(err)
+	}
+	decode(t, e.do("GET", path, e.acme, nil), http.StatusOK, nil)
+	if calls != 5 {
+		t.Errorf("after a data change the panel was computed %d times in all, want 5", calls)
 	}
 }

@@ -54,6 +54,7 @@ type Server struct {
 	log     *slog.Logger
 	now     func() time.Time
 	metrics *metrics
+	bodies  *encodedBodies
 	handler http.Handler
 	mux     *http.ServeMux
 	routes  []string
@@ -77,7 +78,8 @@ func NewServer(c Config) *Server {
 	if c.MaxJSONBytes <= 0 {
 		c.MaxJSONBytes = 1 << 20
 	}
-	s := &Server{cfg: c, log: c.Logger, now: c.Now, metrics: newMetrics(), mux: http.NewServeMux()}
+	s := &Server{cfg: c, log: c.Logger, now: c.Now, metrics: newMetrics(), bodies: newEncodedBodies(),
+		mux: http.NewServeMux()}
 	if cs, ok := c.Query.(cacheStatser); ok {
 		s.metrics.watchCache(cs)
 	}
