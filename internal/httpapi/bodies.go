@@ -2,8 +2,8 @@ package httpapi
 
 import "sync"
 
-// bodiesMaxBytes bounds the encoded answers the server keeps.
-const bodiesMaxBytes = 32 << 20
+// defaultBodiesBytes bounds the encoded answers the server keeps by default.
+const defaultBodiesBytes = 32 << 20
 
 // encodedBodies keeps the encoded bodies of tagged answers by ETag and by
 // whether the client accepts gzip, so that a repeat of a request whose data
@@ -12,6 +12,7 @@ const bodiesMaxBytes = 32 << 20
 // served for exactly the answer it encodes. The oldest entries go first.
 type encodedBodies struct {
 	mu      sync.Mutex
+	max     int // 0: keep nothing.
 	size    int
 	order   []string
 	entries map[string]encodedBody
@@ -22,7 +23,16 @@ type encodedBody struct {
 	gzip bool // The body is gzip-compressed.
 }
 
-func newEncodedBodies() *encodedBodies { return &encodedBodies{entries: map[string]encodedBody{}} }
+// newEncodedBodies keeps up to maxBytes (0 = defaultBodiesBytes; negative: nothing).
+func newEncodedBodies(maxBytes int64) *encodedBodies {
+	switch {
+	case maxBytes == 0:
+		maxBytes = defaultBodiesBytes
+	case maxBytes < 0:
+		maxBytes = 0
+	}
+	return &encodedBodies{max: int(maxBytes), entries: map[string]encodedBody{}}
+}
 
 func bodyKey(etag string, acceptsGzip bool) string {
 	if acceptsGzip {
@@ -39,7 +49,7 @@ func (c *encodedBodies) get(etag string, acceptsGzip bool) (encodedBody, bool) {
 }
 
 func (c *encodedBodies) put(etag string, acceptsGzip bool, e encodedBody) {
-	if len(e.body) > bodiesMaxBytes/8 {
+	if len(e.body) > c.max/8 {
 		return
 	}
 	key := bodyKey(etag, acceptsGzip)
@@ -51,7 +61,7 @@ func (c *encodedBodies) put(etag string, acceptsGzip bool, e encodedBody) {
 	c.entries[key] = e
 	c.order = append(c.order, key)
 	c.size += len(e.body) + len(key)
-	for c.size > bodiesMaxBytes && len(c.order) > 0 {
+	for c.size > c.max && len(c.order) > 0 {
 		old := c.order[0]
 		c.order = c.order[1:]
 		c.size -= len(c.entries[old].body) + len(old)

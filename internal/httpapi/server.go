@@ -46,6 +46,9 @@ type Config struct {
 	// bounded by MaxJSONBytes (default 1 MiB).
 	MaxIngestBytes int64
 	MaxJSONBytes   int64
+	// AnswerCacheBytes bounds the encoded bodies of tagged answers kept for
+	// repeats (0 = 32 MiB; negative keeps none).
+	AnswerCacheBytes int64
 }
 
 // Server is the llmcost HTTP server.
@@ -78,7 +81,7 @@ func NewServer(c Config) *Server {
 	if c.MaxJSONBytes <= 0 {
 		c.MaxJSONBytes = 1 << 20
 	}
-	s := &Server{cfg: c, log: c.Logger, now: c.Now, metrics: newMetrics(), bodies: newEncodedBodies(),
+	s := &Server{cfg: c, log: c.Logger, now: c.Now, metrics: newMetrics(), bodies: newEncodedBodies(c.AnswerCacheBytes),
 		mux: http.NewServeMux()}
 	if cs, ok := c.Query.(cacheStatser); ok {
 		s.metrics.watchCache(cs)

@@ -31,8 +31,8 @@ type httpBench struct {
 	today  time.Time
 }
 
-// newHTTPBench serves db through the real HTTP server, with the result cache or
-// without it.
+// newHTTPBench serves db through the real HTTP server, with the result cache
+// and the server's encoded answers, or without either.
 func newHTTPBench(b *testing.B, db *duckdb.DB, today time.Time, cached bool) *httpBench {
 	keys, err := auth.NewKeyring("")
 	if err != nil {
@@ -41,10 +41,12 @@ func newHTTPBench(b *testing.B, db *duckdb.DB, today time.Time, cached bool) *ht
 	clock := func() time.Time { return today.Add(12 * time.Hour) }
 	svc := query.NewService(db, clock)
 	var q cost.QueryService = svc
+	answers := int64(-1) // Without the caches, every request is computed.
 	if cached {
-		q = query.NewCached(svc, 0, nil)
+		q, answers = query.NewCached(svc, 0, nil), 0
 	}
-	srv := httpapi.NewServer(httpapi.Config{Addr: "127.0.0.1:0", Store: db, Query: q, Keyring: keys, Now: clock})
+	srv := httpapi.NewServer(httpapi.Config{Addr: "127.0.0.1:0", Store: db, Query: q, Keyring: keys, Now: clock,
+		AnswerCacheBytes: answers})
 	if err := srv.Open(); err != nil {
 		b.Fatal(err)
 	}
