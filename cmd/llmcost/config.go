@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -64,6 +65,9 @@ type Config struct {
 	Allocation string
 	// Limits keep customers contained (limits.go).
 	Limits Limits
+	// QueryCacheMB (LLMCOST_QUERY_CACHE_MB) bounds serve's result cache in MiB
+	// (0 = the default, 128).
+	QueryCacheMB int
 }
 
 // DefaultCustomerKeys are the tag keys a line's customer is read from.
@@ -105,6 +109,13 @@ func (c *Config) ReadEnv(getenv func(string) string) error {
 	str("LLMCOST_ALLOCATION", &c.Allocation)
 	str("LLMCOST_DUCKDB_MEMORY", &c.DuckDBMemory)
 	str("LLMCOST_FX_RATES", &c.FXRates)
+	if v := strings.TrimSpace(getenv("LLMCOST_QUERY_CACHE_MB")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return cost.FieldErrorf("LLMCOST_QUERY_CACHE_MB", "LLMCOST_QUERY_CACHE_MB must be a whole number of MiB, not %q.", v)
+		}
+		c.QueryCacheMB = n
+	}
 	if v := strings.TrimSpace(getenv("LLMCOST_CUSTOMER_KEYS")); v != "" {
 		c.CustomerKeys = splitList(v)
 	}

@@ -83,7 +83,7 @@ func (m *Main) newIngester(db *duckdb.DB, progress bool) (*ingest.Ingester, erro
 
 // newChat returns the chat engine over the query service, with the language-model
 // planner when LLMCOST_LLM configures one.
-func (m *Main) newChat(q *query.Service, db *duckdb.DB, alerts cost.AlertService) (*chat.Engine, error) {
+func (m *Main) newChat(q cost.QueryService, db *duckdb.DB, alerts cost.AlertService) (*chat.Engine, error) {
 	c := chat.Config{Query: q, Store: db, Alerts: alerts, GrafanaURL: m.Config.GrafanaURL, Logger: m.Logger}
 	if m.Config.LLM.Provider != "" {
 		p, err := chat.NewPlanner(m.Config.LLM)
@@ -119,7 +119,7 @@ func (m *Main) runServe(ctx context.Context) error {
 		ingester = allocatingIngester{in, m.allocator(db)}
 	}
 	clock := m.Config.Clock()
-	q := query.NewService(m.costStore(db), clock)
+	q := query.NewCached(query.NewService(m.costStore(db), clock), int64(m.Config.QueryCacheMB)<<20, m.Logger)
 	alerts, err := m.newAlerts(q, db)
 	if err != nil {
 		return err

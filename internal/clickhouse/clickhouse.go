@@ -16,7 +16,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	ch "github.com/ClickHouse/clickhouse-go/v2"
@@ -51,8 +50,10 @@ type Store struct {
 	// Now returns the current time, stamped on ingested lines. Defaults to time.Now.
 	Now func() time.Time
 
-	applyMu     sync.Mutex
+	// applyMu serialises applies; releasing it makes DataVersion re-read.
+	applyMu     writeLock
 	lastVersion uint64
+	published   publishedCache
 }
 
 var _ cost.Store = (*Store)(nil)

@@ -72,8 +72,11 @@ type QuickStats struct {
 	UnpricedTokens    float64   `json:"unpriced_tokens"`
 	UnpricedModels    []string  `json:"unpriced_models,omitempty"`
 	AsOf              time.Time `json:"as_of"`
-	MonthToDateRange  DateRange `json:"month_to_date_range"`
-	Last7DaysRange    DateRange `json:"last_7_days_range"`
+	// DataThrough is the last date (YYYY-MM-DD, up to today) with cost lines in
+	// scope, looking back to the forecast's history window; nil when none.
+	DataThrough      *string   `json:"data_through"`
+	MonthToDateRange DateRange `json:"month_to_date_range"`
+	Last7DaysRange   DateRange `json:"last_7_days_range"`
 }
 
 // AnomalyRequest selects the series to scan.
@@ -187,4 +190,14 @@ type BudgetStatus struct {
 	OverBudget       bool      `json:"over_budget"`
 	ForecastOver     bool      `json:"forecast_over"`
 	Range            DateRange `json:"range"`
+}
+
+// CacheStats counts a result cache's work, for /metrics.
+type CacheStats struct {
+	Hits      int64 // Answers served from the cache.
+	Misses    int64 // Answers computed (and then stored).
+	Evictions int64 // Entries dropped to stay within MaxBytes.
+	Bytes     int64 // Estimated size of the entries held.
+	Entries   int64
+	MaxBytes  int64
 }

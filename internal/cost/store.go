@@ -51,6 +51,14 @@ type Store interface {
 	// DerivedSources (computed from other lines, not ingested).
 	LatestData(ctx context.Context) ([]Freshness, error)
 
+	// DataVersion identifies the state of everything a query answer reads: cost
+	// lines, budgets and customers. It changes with every Apply (ingest,
+	// allocation, restatement), budget change and customer change, and never
+	// repeats across restarts, so an answer computed after reading version v
+	// reflects at least the writes v names; caches key answers by it. Reading
+	// it is cheap (no query per call where the store knows its own writes).
+	DataVersion(ctx context.Context) (string, error)
+
 	Close() error
 }
 

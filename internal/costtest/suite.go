@@ -37,6 +37,7 @@ func StoreSuite(t *testing.T, open func(t *testing.T) cost.Store) {
 	t.Run("Settings", func(t *testing.T) { testSettings(t, fresh(t)) })
 	t.Run("AlertRules", func(t *testing.T) { testAlertRules(t, fresh(t)) })
 	t.Run("Customers", func(t *testing.T) { testCustomers(t, fresh(t)) })
+	t.Run("DataVersion", func(t *testing.T) { testDataVersion(t, fresh(t)) })
 }
 
 // MustApply applies b and fails the test on error.

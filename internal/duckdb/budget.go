@@ -21,6 +21,7 @@ func (db *DB) SetBudget(ctx context.Context, b cost.Budget) error {
 		b.CustomerID, b.MonthlyUSD, db.now()); err != nil {
 		return fmt.Errorf("duckdb: set budget: %w", err)
 	}
+	db.changed()
 	return nil
 }
 
@@ -71,6 +72,7 @@ func (db *DB) DeleteBudget(ctx context.Context, customerID string) error {
 	} else if n == 0 {
 		return cost.Errorf(cost.CodeNotFound, "No budget is set for %s.", budgetOwner(customerID))
 	}
+	db.changed()
 	return nil
 }
 

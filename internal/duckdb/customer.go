@@ -16,6 +16,7 @@ func (db *DB) SetCustomer(ctx context.Context, c cost.Customer) error {
 		ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name`, c.ID, c.Name); err != nil {
 		return fmt.Errorf("duckdb: set customer: %w", err)
 	}
+	db.changed()
 	return nil
 }
 

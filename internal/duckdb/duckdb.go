@@ -32,7 +32,9 @@ type DB struct {
 	// Defaults to time.Now.
 	Now func() time.Time
 
-	applyMu sync.Mutex
+	// applyMu serialises applies; releasing it publishes a new data version.
+	applyMu writeLock
+	epoch   string
 	// norm holds the rules of the file LoadUnified is reading.
 	norm normRules
 	// spoolDir is where files are copied for DuckDB's readers.
@@ -80,7 +82,7 @@ func OpenWith(path string, o Options) (*DB, error) {
 		sqldb.Close()
 		return nil, err
 	}
-	db := &DB{db: sqldb, Now: time.Now, spoolDir: o.TempDirectory}
+	db := &DB{db: sqldb, Now: time.Now, spoolDir: o.TempDirectory, epoch: newEpoch()}
 	if err := db.migrate(context.Background()); err != nil {
 		sqldb.Close()
 		return nil, err

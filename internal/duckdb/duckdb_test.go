@@ -117,3 +117,23 @@ func TestUnifiedCostsView(t *testing.T) {
 		t.Errorf("%d NULL customer rows, want %d", nulls, unattributed)
 	}
 }
+
+func TestDataVersionDiffersAcrossOpens(t *testing.T) {
+	dir := t.TempDir() + "/llmcost.duckdb"
+	var versions []string
+	for range 2 {
+		db, err := duckdb.Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := db.DataVersion(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		versions = append(versions, v)
+		db.Close()
+	}
+	if versions[0] == versions[1] {
+		t.Errorf("two opens of the same file share data version %q", versions[0])
+	}
+}

@@ -13,6 +13,9 @@ func (s *Server) handleAnomalies(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	if s.notModified(w, r, nil) {
+		return
+	}
 	rep, err := s.cfg.Query.Anomalies(r.Context(), principal(r), req)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -63,6 +66,9 @@ func (s *Server) handleExplain(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	if s.notModified(w, r, nil) {
+		return
+	}
 	ex, err := s.cfg.Query.Explain(r.Context(), principal(r), req)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -104,6 +110,9 @@ func (s *Server) handleForecast(w http.ResponseWriter, r *http.Request) {
 	id, err := customerParam(r, "customer_id")
 	if err != nil {
 		s.writeError(w, r, err)
+		return
+	}
+	if s.notModified(w, r, nil) {
 		return
 	}
 	f, err := s.cfg.Query.Forecast(r.Context(), principal(r), id)

@@ -7,6 +7,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/llmcost/llmcost/internal/cost"
 )
 
 // metrics are the Prometheus metrics for operating llmcost itself. Each Server
@@ -57,4 +59,30 @@ func (m *metrics) handler() http.Handler {
 func (m *metrics) observe(route, method string, status int, seconds float64) {
 	m.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
 	m.latency.WithLabelValues(route).Observe(seconds)
+}
+
+// cacheStatser is a query service with a result cache (query.Cached).
+type cacheStatser interface {
+	CacheStats() cost.CacheStats
+}
+
+// watchCache exports a result cache's counters.
+func (m *metrics) watchCache(c cacheStatser) {
+	stat := func(f func(cost.CacheStats) int64) func() float64 {
+		return func() float64 { return float64(f(c.CacheStats())) }
+	}
+	m.reg.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "llmcost_query_cache_hits_total",
+			Help: "Query answers served from the result cache."}, stat(func(s cost.CacheStats) int64 { return s.Hits })),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "llmcost_query_cache_misses_total",
+			Help: "Query answers computed because the result cache did not hold them."}, stat(func(s cost.CacheStats) int64 { return s.Misses })),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "llmcost_query_cache_evictions_total",
+			Help: "Result cache entries dropped to stay within its size."}, stat(func(s cost.CacheStats) int64 { return s.Evictions })),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "llmcost_query_cache_bytes",
+			Help: "Estimated bytes held by the result cache."}, stat(func(s cost.CacheStats) int64 { return s.Bytes })),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "llmcost_query_cache_entries",
+			Help: "Answers held by the result cache."}, stat(func(s cost.CacheStats) int64 { return s.Entries })),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "llmcost_query_cache_max_bytes",
+			Help: "The result cache's size bound."}, stat(func(s cost.CacheStats) int64 { return s.MaxBytes })),
+	)
 }

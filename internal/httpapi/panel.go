@@ -18,6 +18,9 @@ func (s *Server) handlePanel(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	if s.notModified(w, r, nil) {
+		return
+	}
 	res, err := s.cfg.Query.Panel(r.Context(), principal(r), req)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -58,6 +61,9 @@ func (s *Server) handleValues(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, cost.FieldErrorf("dimension", "Unknown dimension %q.", d))
 		return
 	}
+	if s.notModified(w, r, nil) {
+		return
+	}
 	vs, err := s.cfg.Query.Values(r.Context(), principal(r), d)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -71,6 +77,9 @@ func (s *Server) handleValues(w http.ResponseWriter, r *http.Request) {
 
 // handleCustomers lists the customers the caller may see.
 func (s *Server) handleCustomers(w http.ResponseWriter, r *http.Request) {
+	if s.notModified(w, r, nil) {
+		return
+	}
 	cs, err := s.cfg.Query.Customers(r.Context(), principal(r))
 	if err != nil {
 		s.writeError(w, r, err)

@@ -13,6 +13,9 @@ func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	if s.notModified(w, r, q) {
+		return
+	}
 	res, err := s.cfg.Query.Query(r.Context(), principal(r), q)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -25,6 +28,9 @@ func (s *Server) handleQuickStats(w http.ResponseWriter, r *http.Request) {
 	id, err := customerParam(r, "customer_id")
 	if err != nil {
 		s.writeError(w, r, err)
+		return
+	}
+	if s.notModified(w, r, nil) {
 		return
 	}
 	st, err := s.cfg.Query.QuickStats(r.Context(), principal(r), id)

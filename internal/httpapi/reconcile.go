@@ -34,6 +34,9 @@ func (s *Server) handleReconcile(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	if s.notModified(w, r, nil) {
+		return
+	}
 	res, err := rc.Reconcile(r.Context(), principal(r), rg)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -57,6 +60,9 @@ func (s *Server) handleAllocate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req := cost.AllocationRequest{Date: day, CloudProvider: q.Get("cloud_provider"), Model: q.Get("model")}
+	if s.notModified(w, r, nil) {
+		return
+	}
 	res, err := rc.Allocate(r.Context(), principal(r), req)
 	if err != nil {
 		s.writeError(w, r, err)

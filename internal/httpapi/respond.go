@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"bytes"
 	"compress/gzip"
 	"encoding/json"
 	"errors"
@@ -16,7 +17,8 @@ import (
 const gzipMinBytes = 1024
 
 // writeJSON encodes v with status, gzip-compressed when the client accepts it
-// and the body is large enough to benefit.
+// and the body is large enough to benefit. A successful answer tagged by
+// notModified keeps its encoded body for repeats of the same request.
 func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -25,21 +27,38 @@ func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v
 		b = []byte(`{"error":{"code":"internal","message":"Internal error."}}`)
 	}
 	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Cache-Control", "no-store")
-	h.Add("Vary", "Accept-Encoding")
-	if len(b) < gzipMinBytes || !acceptsGzip(r) {
-		w.WriteHeader(status)
-		w.Write(b)
-		w.Write([]byte("\n"))
-		return
+	tag := h.Get("ETag")
+	if status != http.StatusOK || tag == "" {
+		// Only a tagged success may be kept (and revalidated) by the client.
+		h.Del("ETag")
+		h.Set("Cache-Control", "no-store")
 	}
-	h.Set("Content-Encoding", "gzip")
+	b = append(b, '\n')
+	gz := acceptsGzip(r)
+	e := encodedBody{body: b}
+	if len(b) > gzipMinBytes && gz {
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed) // Answers are small; speed beats ratio here.
+		zw.Write(b)
+		zw.Close()
+		e = encodedBody{body: buf.Bytes(), gzip: true}
+	}
+	if status == http.StatusOK && tag != "" {
+		s.bodies.put(tag, gz, e)
+	}
+	writeBody(w, status, e)
+}
+
+// writeBody writes an encoded JSON body.
+func writeBody(w http.ResponseWriter, status int, e encodedBody) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Add("Vary", "Accept-Encoding")
+	if e.gzip {
+		h.Set("Content-Encoding", "gzip")
+	}
 	w.WriteHeader(status)
-	zw := gzip.NewWriter(w)
-	zw.Write(b)
-	zw.Write([]byte("\n"))
-	zw.Close()
+	w.Write(e.body)
 }
 
 func acceptsGzip(r *http.Request) bool {

@@ -52,6 +52,9 @@ type Config struct {
 	// may call the API from a browser (CORS) and frame the widget page; "*"
 	// allows any. None: same-origin only.
 	WidgetOrigins []string
+	// AnswerCacheBytes bounds the encoded bodies of tagged answers kept for
+	// repeats (0 = 32 MiB; negative keeps none).
+	AnswerCacheBytes int64
 }
 
 // Server is the llmcost HTTP server.
@@ -61,6 +64,7 @@ type Server struct {
 	now     func() time.Time
 	metrics *metrics
 	limits  *limits
+	bodies  *encodedBodies
 	handler http.Handler
 	mux     *http.ServeMux
 	routes  []string
@@ -84,8 +88,12 @@ func NewServer(c Config) *Server {
 	if c.MaxJSONBytes <= 0 {
 		c.MaxJSONBytes = 1 << 20
 	}
-	s := &Server{cfg: c, log: c.Logger, now: c.Now, metrics: newMetrics(), mux: http.NewServeMux()}
+	s := &Server{cfg: c, log: c.Logger, now: c.Now, metrics: newMetrics(), bodies: newEncodedBodies(c.AnswerCacheBytes),
+		mux: http.NewServeMux()}
 	s.limits = newLimits(c.Limits, s.log, s.metrics)
+	if cs, ok := c.Query.(cacheStatser); ok {
+		s.metrics.watchCache(cs)
+	}
 	s.registerRoutes()
 	s.handler = s.observe(s.recoverPanics(s.securityHeaders(s.cors(s.mux))))
 	return s

@@ -153,15 +153,6 @@ func (s *Service) Explain(ctx context.Context, p cost.Principal, req cost.Explai
 		return nil, err
 	}
 	base := cost.DateRange{From: r.From.AddDate(0, 0, -n), To: r.From.AddDate(0, 0, -1)}
-	q := cost.AggregateQuery{Metrics: metrics(cost.MetricCost), GroupBy: explainDims, Filters: filters}
-	cur, err := s.aggregate(ctx, r, q)
-	if err != nil {
-		return nil, err
-	}
-	old, err := s.aggregate(ctx, base, q)
-	if err != nil {
-		return nil, err
-	}
 	in := analysis.ExplainInput{Range: r, BaselineRange: base,
 		Combo: &analysis.Combo{Dimensions: [2]cost.Dimension{cost.DimCustomer, cost.DimModel},
 			Current: map[[2]string]float64{}, Baseline: map[[2]string]float64{}}}
@@ -169,27 +160,46 @@ func (s *Service) Explain(ctx context.Context, p cost.Principal, req cost.Explai
 		in.Breakdowns = append(in.Breakdowns, analysis.Breakdown{Dimension: d,
 			Current: map[string]float64{}, Baseline: map[string]float64{}})
 	}
-	in.Total = rollUp(cur, in.Breakdowns, in.Combo.Current, true)
-	in.BaselineTotal = rollUp(old, in.Breakdowns, in.Combo.Baseline, false)
+	if in.Total, err = s.explainSide(ctx, r, filters, in.Breakdowns, in.Combo.Current, true); err != nil {
+		return nil, err
+	}
+	if in.BaselineTotal, err = s.explainSide(ctx, base, filters, in.Breakdowns, in.Combo.Baseline, false); err != nil {
+		return nil, err
+	}
 	e := analysis.Explain(in)
 	return &e, nil
 }
 
-// rollUp adds a (customer, model, provider, token type, cost) frame into the
-// breakdowns and the customer × model combo, and returns the total.
-func rollUp(f *cost.Frame, bs []analysis.Breakdown, combo map[[2]string]float64, current bool) float64 {
-	var total float64
-	for _, row := range f.Rows {
-		v := num(row[len(explainDims)])
-		total += v
-		for i := range bs {
-			m := bs[i].Baseline
-			if current {
-				m = bs[i].Current
-			}
-			m[str(row[i])] += v
+// explainSide reads one side (current or baseline) of an explanation: spend by
+// customer × model, which gives the customer and model breakdowns and the
+// combination, and by provider × token type, which gives the other two
+// breakdowns and the total. Two small groupings rather than one row per
+// customer × model × provider × token type.
+func (s *Service) explainSide(ctx context.Context, r cost.DateRange, filters []cost.Filter,
+	bs []analysis.Breakdown, combo map[[2]string]float64, current bool) (float64, error) {
+	side := func(b analysis.Breakdown) map[string]float64 {
+		if current {
+			return b.Current
 		}
-		combo[[2]string{str(row[0]), str(row[1])}] += v
+		return b.Baseline
 	}
-	return total
+	var total float64
+	for i, pair := range [][2]int{{0, 1}, {2, 3}} {
+		f, err := s.aggregate(ctx, r, cost.AggregateQuery{Metrics: metrics(cost.MetricCost),
+			GroupBy: dims(explainDims[pair[0]], explainDims[pair[1]]), Filters: filters})
+		if err != nil {
+			return 0, err
+		}
+		for _, row := range f.Rows {
+			a, b, v := str(row[0]), str(row[1]), num(row[2])
+			side(bs[pair[0]])[a] += v
+			side(bs[pair[1]])[b] += v
+			if i == 0 {
+				combo[[2]string{a, b}] += v
+			} else {
+				total += v
+			}
+		}
+	}
+	return total, nil
 }

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -228,29 +229,10 @@ func countRows(ctx context.Context, db *sql.DB, q string, args ...any) (int, err
 // reports both and their ratio. LLMCOST_BENCH_ROWS sets the number of cost lines
 // (default 36.5M: a year at 100k a day).
 func BenchmarkPanels(b *testing.B) {
-	rows := benchRows
-	if s := os.Getenv("LLMCOST_BENCH_ROWS"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 365 {
-			b.Fatalf("LLMCOST_BENCH_ROWS=%q: want a number of rows of at least 365", s)
-		}
-		rows = n
-	}
+	rows := benchSize(b)
 	today := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
-	db, err := duckdb.Open(filepath.Join(b.TempDir(), "bench.duckdb"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
+	db := openBench(b, rows, today)
 	ctx := context.Background()
-	start := time.Now()
-	if err := benchPopulate(ctx, db.SQL(), rows, today); err != nil {
-		b.Fatal(err)
-	}
-	if err := db.SetBudget(ctx, cost.Budget{MonthlyUSD: 250000}); err != nil {
-		b.Fatal(err)
-	}
-	fmt.Printf("populated %d cost lines in %s\n", rows, time.Since(start).Round(time.Millisecond))
 	svc := query.NewService(db, func() time.Time { return today.Add(12 * time.Hour) })
 	r := cost.DateRange{From: today.AddDate(0, 0, -30), To: today}
 	args := benchArgs(today, r)
@@ -301,4 +283,69 @@ func BenchmarkPanels(b *testing.B) {
 		fmt.Printf("%-32s %12s %12s %6.2fx %6d\n", l.panel, l.service.Round(10*time.Microsecond),
 			l.raw.Round(10*time.Microsecond), l.ratio, l.svcRows)
 	}
+}
+
+// benchSize is the number of cost lines of the panel benchmarks:
+// LLMCOST_BENCH_ROWS, default benchRows.
+func benchSize(b *testing.B) int {
+	s := os.Getenv("LLMCOST_BENCH_ROWS")
+	if s == "" {
+		return benchRows
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 365 {
+		b.Fatalf("LLMCOST_BENCH_ROWS=%q: want a number of rows of at least 365", s)
+	}
+	return n
+}
+
+var benchStore struct {
+	sync.Mutex
+	db   *duckdb.DB
+	rows int
+}
+
+// openBench returns a DuckDB store holding rows generated cost lines for the
+// year before today (benchPopulate) and an organisation budget. The benchmarks
+// of one run share it; TestMain removes it.
+func openBench(b *testing.B, rows int, today time.Time) *duckdb.DB {
+	benchStore.Lock()
+	defer benchStore.Unlock()
+	if benchStore.db != nil && benchStore.rows == rows {
+		return benchStore.db
+	}
+	dir, err := os.MkdirTemp("", "llmcost-bench-")
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchDir = dir
+	db, err := duckdb.Open(filepath.Join(dir, "bench.duckdb"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	start := time.Now()
+	if err := benchPopulate(ctx, db.SQL(), rows, today); err != nil {
+		b.Fatal(err)
+	}
+	if err := db.SetBudget(ctx, cost.Budget{MonthlyUSD: 250000}); err != nil {
+		b.Fatal(err)
+	}
+	fmt.Printf("populated %d cost lines in %s\n", rows, time.Since(start).Round(time.Millisecond))
+	benchStore.db, benchStore.rows = db, rows
+	return db
+}
+
+// benchDir is the shared benchmark store's directory, removed after the run.
+var benchDir string
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchStore.db != nil {
+		benchStore.db.Close()
+	}
+	if benchDir != "" {
+		os.RemoveAll(benchDir)
+	}
+	os.Exit(code)
 }

@@ -23,29 +23,37 @@ func (s *Service) Reconcile(ctx context.Context, p cost.Principal, r cost.DateRa
 	if !p.Admin {
 		return nil, cost.Errorf(cost.CodeForbidden, "Reconciliation covers the whole organisation; it needs an admin token.")
 	}
-	f, err := s.aggregate(ctx, r, cost.AggregateQuery{
-		Metrics: []cost.Metric{cost.MetricCost},
-		GroupBy: []cost.Dimension{cost.DimDate, cost.DimCloudProvider, cost.DimCostSource, cost.DimCustomer},
-		Filters: []cost.Filter{{Dimension: cost.DimCostSource, Op: cost.OpIn,
-			Values: append([]string{cost.SourceBillingExport, cost.SourceAllocation}, eventSources...)}},
-	})
-	if err != nil {
-		return nil, err
-	}
 	type key struct {
 		day      string
 		provider string
 	}
 	rows := map[key]*cost.ReconciliationRow{}
-	for _, row := range f.Rows {
-		k := key{str(row[0]), str(row[1])}
-		rr := rows[k]
-		if rr == nil {
-			day, _ := cost.ParseDate(k.day)
-			rr = &cost.ReconciliationRow{Date: day, CloudProvider: k.provider}
-			rows[k] = rr
+	// Two provider-day-source sums, of unattributed and of attributed lines,
+	// rather than one row per customer.
+	for _, attributed := range []bool{false, true} {
+		who := cost.Filter{Dimension: cost.DimCustomer, Op: cost.OpEq, Values: []string{""}}
+		if attributed {
+			who.Op = cost.OpNotIn
 		}
-		addReconciled(rr, str(row[2]), str(row[3]), num(row[4]))
+		f, err := s.aggregate(ctx, r, cost.AggregateQuery{
+			Metrics: []cost.Metric{cost.MetricCost},
+			GroupBy: []cost.Dimension{cost.DimDate, cost.DimCloudProvider, cost.DimCostSource},
+			Filters: []cost.Filter{who, {Dimension: cost.DimCostSource, Op: cost.OpIn,
+				Values: append([]string{cost.SourceBillingExport, cost.SourceAllocation}, eventSources...)}},
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, row := range f.Rows {
+			k := key{str(row[0]), str(row[1])}
+			rr := rows[k]
+			if rr == nil {
+				day, _ := cost.ParseDate(k.day)
+				rr = &cost.ReconciliationRow{Date: day, CloudProvider: k.provider}
+				rows[k] = rr
+			}
+			addReconciled(rr, str(row[2]), attributed, num(row[3]))
+		}
 	}
 	out := &cost.Reconciliation{Period: r, Rows: []cost.ReconciliationRow{}}
 	for _, rr := range rows {
@@ -69,19 +77,20 @@ func (s *Service) Reconcile(ctx context.Context, p cost.Principal, r cost.DateRa
 	return out, nil
 }
 
-// addReconciled adds the cost of one cost source and customer to a row. Lines
+// addReconciled adds the cost of one cost source, attributed to customers or
+// not, to a row. Lines
 // the allocator wrote (cost source allocation) net to zero per day, so they
 // leave billed cost alone: their unattributed side lowers the unattributed
 // figure, their customers' side is the allocated figure.
-func addReconciled(rr *cost.ReconciliationRow, source, customer string, usd float64) {
+func addReconciled(rr *cost.ReconciliationRow, source string, attributed bool, usd float64) {
 	switch source {
 	case cost.SourceBillingExport:
 		rr.BilledUSD += usd
-		if customer == "" {
+		if !attributed {
 			rr.UnattributedUSD += usd
 		}
 	case cost.SourceAllocation:
-		if customer == "" {
+		if !attributed {
 			rr.UnattributedUSD += usd
 		} else {
 			rr.AllocatedUSD += usd

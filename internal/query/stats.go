@@ -29,7 +29,7 @@ func (s *Service) QuickStats(ctx context.Context, p cost.Principal, customerID s
 		Today:            daily.Between(cost.DateRange{From: today, To: today}).Sum(),
 		MonthToDate:      daily.Between(mtd).Sum(),
 		Last7Days:        daily.Between(last7).Sum(),
-		MonthToDateRange: mtd, Last7DaysRange: last7}
+		MonthToDateRange: mtd, Last7DaysRange: last7, DataThrough: lastDate(daily)}
 	if qs.Budget, err = s.budget(ctx, id); err != nil {
 		return nil, err
 	}
@@ -49,6 +49,21 @@ func (s *Service) QuickStats(ctx context.Context, p cost.Principal, customerID s
 		qs.UnpricedModels = append(qs.UnpricedModels, str(row[0]))
 	}
 	return qs, nil
+}
+
+// lastDate returns the newest date of s as YYYY-MM-DD, or nil for no points.
+func lastDate(s analysis.Series) *string {
+	var last time.Time
+	for _, p := range s {
+		if p.Date.After(last) {
+			last = p.Date
+		}
+	}
+	if last.IsZero() {
+		return nil
+	}
+	d := last.Format(cost.DateLayout)
+	return &d
 }
 
 // scoped resolves a customerID argument in p's scope to the customer it means

@@ -192,9 +192,13 @@ type builder struct {
 	args []any
 	// tokenOnly: the filters admit token lines only.
 	tokenOnly bool
-	// daily: the query takes the two-level form; parts marks the partials it reads.
+	// daily: the query takes the two-level form over days; parts marks the
+	// partials it reads.
 	daily bool
 	parts [nPartials]bool
+	// perCustomer: the query takes the two-level form over customers, which
+	// counts active customers exactly without a distinct aggregate per group.
+	perCustomer bool
 }
 
 // Build compiles q for dialect d. The statement returns one column per group-by
@@ -211,7 +215,7 @@ func Build(d Dialect, q *cost.AggregateQuery) (query string, args []any, err err
 	}
 	var inner strings.Builder
 	inner.WriteString("SELECT ")
-	if b.daily {
+	if b.daily || b.perCustomer {
 		inner.WriteString(strings.Join(b.dailySelect(where), ", "))
 	} else {
 		inner.WriteString(strings.Join(b.innerSelect(), ", "))
@@ -221,7 +225,7 @@ func Build(d Dialect, q *cost.AggregateQuery) (query string, args []any, err err
 		}
 	}
 	if len(b.dims) > 0 {
-		if b.daily {
+		if b.daily || b.perCustomer {
 			var keys []string
 			for i := range b.dims {
 				keys = append(keys, fmt.Sprintf("d%d", i))
@@ -275,6 +279,7 @@ func (b *builder) resolve() error {
 	for _, h := range b.q.Having {
 		b.daily = b.daily || h.Metric.IsDaily()
 	}
+	b.perCustomer = !b.daily && b.d.countPerCustomer && countsCustomers(b.q)
 	for i, m := range b.q.Metrics {
 		e, ok := b.metricExpr(m)
 		if !ok {
@@ -288,8 +293,11 @@ func (b *builder) resolve() error {
 // metricExpr returns a metric's expression in the query's form, marking the
 // partials it reads.
 func (b *builder) metricExpr(m cost.Metric) (string, bool) {
-	if !b.daily {
+	if !b.daily && !b.perCustomer {
 		return b.d.metricSQL(m, b.tokenOnly)
+	}
+	if b.perCustomer && m == cost.MetricActiveCustomers {
+		return b.d.toNumber(b.d.coalesce + "(" + b.d.sumIf("1", "dc <> ''") + ", 0)"), true
 	}
 	e, ps, ok := b.d.dailySQL(m)
 	for _, p := range ps {
@@ -298,8 +306,25 @@ func (b *builder) metricExpr(m cost.Metric) (string, bool) {
 	return e, ok
 }
 
+// countsCustomers reports whether q counts active customers per group of other
+// dimensions, with metrics that all add up over customers: then the two-level
+// form over customers (inner level grouped by the dimensions and the customer,
+// outer level counting the attributed customer rows and summing the partials)
+// gives the exact count far cheaper than COUNT(DISTINCT) per group.
+func countsCustomers(q *cost.AggregateQuery) bool {
+	if slices.Contains(q.GroupBy, cost.DimCustomer) {
+		return false
+	}
+	ms := slices.Clone(q.Metrics)
+	for _, h := range q.Having {
+		ms = append(ms, h.Metric)
+	}
+	return slices.Contains(ms, cost.MetricActiveCustomers) && !slices.Contains(ms, cost.MetricActiveDays)
+}
+
 // dailySelect lists the outer level of the two-level form: the dimensions and
-// metrics over the per-day subquery, which reads the table under where.
+// metrics over the per-day (or per-customer) subquery, which reads the table
+// under where.
 func (b *builder) dailySelect(where string) []string {
 	var cols, keys, sub []string
 	for i, e := range b.dims {
@@ -307,7 +332,11 @@ func (b *builder) dailySelect(where string) []string {
 		sub = append(sub, fmt.Sprintf("%s AS d%d", e, i))
 		keys = append(keys, e)
 	}
-	if !slices.Contains(b.q.GroupBy, cost.DimDate) {
+	switch {
+	case b.perCustomer:
+		sub = append(sub, "customer_id AS dc")
+		keys = append(keys, "customer_id")
+	case !slices.Contains(b.q.GroupBy, cost.DimDate):
 		sub = append(sub, "date AS dd")
 		keys = append(keys, "date")
 	}

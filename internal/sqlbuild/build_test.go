@@ -62,13 +62,15 @@ func TestBuild(t *testing.T) {
 				Having:  []cost.Having{{Metric: cost.MetricTokens, Op: "gte", Value: 100000}},
 				OrderBy: []cost.Order{{By: "cost_per_1k_tokens"}},
 			},
+			// Active customers: the two-level form over customers.
 			wantSQL: `SELECT d0 AS "week", d1 AS "month", d2 AS "date", m0 AS "cost_per_1k_tokens", m1 AS "active_customers" FROM (` +
-				`SELECT CAST(date_trunc('week', date) AS DATE) AS d0, CAST(date_trunc('month', date) AS DATE) AS d1, date AS d2, ` +
-				`CAST(SUM(CASE WHEN token_type <> '' THEN cost_usd ELSE 0 END) / NULLIF(SUM(CASE WHEN token_type <> '' THEN usage_amount ELSE 0 END), 0) * 1000 AS DOUBLE) AS m0, ` +
-				`CAST(COUNT(DISTINCT CASE WHEN customer_id <> '' THEN customer_id END) AS DOUBLE) AS m1 FROM cost_lines ` +
+				`SELECT d0, d1, d2, CAST(SUM(p2) / NULLIF(SUM(p1), 0) * 1000 AS DOUBLE) AS m0, ` +
+				`CAST(COALESCE(SUM(CASE WHEN dc <> '' THEN 1 ELSE 0 END), 0) AS DOUBLE) AS m1 FROM (` +
+				`SELECT CAST(date_trunc('week', date) AS DATE) AS d0, CAST(date_trunc('month', date) AS DATE) AS d1, date AS d2, customer_id AS dc, ` +
+				`SUM(CASE WHEN token_type <> '' THEN usage_amount ELSE 0 END) AS p1, SUM(CASE WHEN token_type <> '' THEN cost_usd ELSE 0 END) AS p2 FROM cost_lines ` +
 				`WHERE starts_with(model, ?) AND customer_id <> '' AND CAST(date_trunc('week', date) AS DATE) = CAST(? AS DATE) ` +
-				`GROUP BY CAST(date_trunc('week', date) AS DATE), CAST(date_trunc('month', date) AS DATE), date ` +
-				`HAVING CAST(COALESCE(SUM(CASE WHEN token_type <> '' THEN usage_amount ELSE 0 END), 0) AS DOUBLE) >= ?) ` +
+				`GROUP BY CAST(date_trunc('week', date) AS DATE), CAST(date_trunc('month', date) AS DATE), date, customer_id) ` +
+				`GROUP BY d0, d1, d2 HAVING CAST(COALESCE(SUM(p1), 0) AS DOUBLE) >= ?) ` +
 				`ORDER BY "cost_per_1k_tokens", "week", "month", "date"`,
 			wantArgs: []any{"gpt_4%", "2026-09-28", 100000.0},
 		},

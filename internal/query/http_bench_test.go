@@ -1,0 +1,303 @@
+package query_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/llmcost/llmcost/internal/auth"
+	"github.com/llmcost/llmcost/internal/cost"
+	"github.com/llmcost/llmcost/internal/duckdb"
+	"github.com/llmcost/llmcost/internal/httpapi"
+	"github.com/llmcost/llmcost/internal/query"
+)
+
+// benchReps is how many times each measurement is repeated; tables show the median.
+const benchReps = 3
+
+// httpBench is a running llmcost HTTP server over a benchmark store.
+type httpBench struct {
+	db     *duckdb.DB
+	srv    *httpapi.Server
+	token  string
+	client *http.Client
+	today  time.Time
+}
+
+// newHTTPBench serves db through the real HTTP server, with the result cache
+// and the server's encoded answers, or without either.
+func newHTTPBench(b *testing.B, db *duckdb.DB, today time.Time, cached bool) *httpBench {
+	keys, err := auth.NewKeyring("")
+	if err != nil {
+		b.Fatal(err)
+	}
+	clock := func() time.Time { return today.Add(12 * time.Hour) }
+	svc := query.NewService(db, clock)
+	var q cost.QueryService = svc
+	answers := int64(-1) // Without the caches, every request is computed.
+	if cached {
+		q, answers = query.NewCached(svc, 0, nil), 0
+	}
+	srv := httpapi.NewServer(httpapi.Config{Addr: "127.0.0.1:0", Store: db, Query: q, Keyring: keys, Now: clock,
+		AnswerCacheBytes: answers})
+	if err := srv.Open(); err != nil {
+		b.Fatal(err)
+	}
+	h := &httpBench{db: db, srv: srv, token: keys.AdminToken(), today: today,
+		client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}}
+	b.Cleanup(h.close)
+	return h
+}
+
+// close drops the client's connections, then stops the server.
+func (h *httpBench) close() {
+	h.client.CloseIdleConnections()
+	h.srv.Close()
+}
+
+// get fetches one API path and reads the whole body; etag, when set, is sent as
+// If-None-Match. It returns the response's ETag.
+func (h *httpBench) get(path, etag string) (string, error) {
+	req, err := http.NewRequest("GET", h.srv.URL()+"/api/v1/"+path, nil)
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Authorization", "Bearer "+h.token)
+	if etag != "" {
+		req.Header.Set("If-None-Match", etag)
+	}
+	res, err := h.client.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer res.Body.Close()
+	if _, err := io.Copy(io.Discard, res.Body); err != nil {
+		return "", err
+	}
+	if res.StatusCode != http.StatusOK && res.StatusCode != http.StatusNotModified {
+		return "", fmt.Errorf("GET %s: %s", path, res.Status)
+	}
+	return res.Header.Get("ETag"), nil
+}
+
+// dashboardPaths are the requests the web UI sends for a dashboard, all at
+// once: each panel, and the UI's own extra panels (the overview's billed vs
+// estimated table); then, after them, quick stats.
+func dashboardPaths(d cost.DashboardDef, vars url.Values) (concurrent []string, after string) {
+	for _, p := range d.Panels {
+		concurrent = append(concurrent, "panels/"+d.ID+"/"+p.ID+"?"+vars.Encode())
+	}
+	if d.ID == "overview" {
+		concurrent = append(concurrent, "reconciliation?"+url.Values{"from": vars["from"], "to": vars["to"]}.Encode())
+	}
+	quick := url.Values{}
+	if c := vars.Get("var-customer_id"); c != "" {
+		quick.Set("customer_id", c)
+	}
+	return concurrent, "quick-stats?" + quick.Encode()
+}
+
+// load fetches a dashboard as the UI does and returns the wall and CPU time it
+// took; with etags it revalidates (If-None-Match), and it records the tags.
+func (h *httpBench) load(d cost.DashboardDef, vars url.Values, etags map[string]string) (wall, cpu time.Duration, err error) {
+	concurrent, after := dashboardPaths(d, vars)
+	var mu sync.Mutex
+	c0, t0 := cpuTime(), time.Now()
+	var wg sync.WaitGroup
+	errs := make([]error, len(concurrent))
+	for i, p := range concurrent {
+		wg.Go(func() {
+			mu.Lock()
+			tag := etags[p]
+			mu.Unlock()
+			tag, errs[i] = h.get(p, tag)
+			mu.Lock()
+			etags[p] = tag
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	tag, err := h.get(after, etags[after])
+	etags[after] = tag
+	wall, cpu = time.Since(t0), cpuTime()-c0
+	for _, e := range errs {
+		if e != nil {
+			return 0, 0, e
+		}
+	}
+	return wall, cpu, err
+}
+
+// cpuTime is the CPU time (user + system) the process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func median(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f", float64(d.Microseconds())/1000) }
+
+// BenchmarkHTTP loads every dashboard through the real HTTP server the way the
+// web UI does (all its panel requests at once, then quick stats): cold (a new
+// result cache each time), warm (answers in the server's cache) and revalidated
+// (the browser's If-None-Match, answered 304); then each panel over HTTP without
+// the cache interleaved with its hand-written SQL straight on DuckDB; then
+// filtered loads, explain and reconciliation. Figures are medians of benchReps
+// runs; CPU is the process's CPU time (server and DuckDB) during the load.
+// LLMCOST_BENCH_ROWS sets the number of cost lines (default 36.5M).
+func BenchmarkHTTP(b *testing.B) {
+	rows := benchSize(b)
+	today := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	db := openBench(b, rows, today)
+	r := cost.DateRange{From: today.AddDate(0, 0, -30), To: today}
+	vars := url.Values{"from": {r.From.Format(cost.DateLayout)}, "to": {r.To.Format(cost.DateLayout)}}
+	for b.Loop() {
+		fmt.Printf("\nDashboards over HTTP, %d cost lines, range %s..%s (median of %d; CPU = process CPU time)\n",
+			rows, vars.Get("from"), vars.Get("to"), benchReps)
+		fmt.Printf("%-12s %10s %8s %10s %8s %14s\n", "dashboard", "cold ms", "cpu s", "warm ms", "cpu s", "revalidate ms")
+		for _, d := range cost.Dashboards {
+			benchDashboard(b, db, today, d, vars)
+		}
+		benchPanelsHTTP(b, db, today, r, vars)
+		benchFiltered(b, db, today, vars)
+		benchAnalysis(b, db, today, r)
+	}
+}
+
+func benchDashboard(b *testing.B, db *duckdb.DB, today time.Time, d cost.DashboardDef, vars url.Values) {
+	var cold, coldCPU, warm, warmCPU, reval []time.Duration
+	for range benchReps {
+		h := newHTTPBench(b, db, today, true)
+		wall, cpu, err := h.load(d, vars, map[string]string{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		cold, coldCPU = append(cold, wall), append(coldCPU, cpu)
+		etags := map[string]string{}
+		if wall, cpu, err = h.load(d, vars, etags); err != nil {
+			b.Fatal(err)
+		}
+		warm, warmCPU = append(warm, wall), append(warmCPU, cpu)
+		if wall, _, err = h.load(d, vars, etags); err != nil {
+			b.Fatal(err)
+		}
+		reval = append(reval, wall)
+		h.close()
+	}
+	fmt.Printf("%-12s %10s %8.3f %10s %8.3f %14s\n", d.ID, ms(median(cold)), median(coldCPU).Seconds(),
+		ms(median(warm)), median(warmCPU).Seconds(), ms(median(reval)))
+}
+
+// benchPanelsHTTP times each panel over HTTP (no result cache) interleaved with
+// its hand-written SQL.
+func benchPanelsHTTP(b *testing.B, db *duckdb.DB, today time.Time, r cost.DateRange, vars url.Values) {
+	h := newHTTPBench(b, db, today, false)
+	args := benchArgs(today, r)
+	ctx := context.Background()
+	fmt.Printf("\nEach panel over HTTP (no result cache) vs its SQL straight on DuckDB (median of %d, interleaved)\n", benchReps)
+	fmt.Printf("%-32s %10s %10s %7s\n", "panel", "http ms", "sql ms", "ratio")
+	for _, d := range cost.Dashboards {
+		for _, p := range d.Panels {
+			key := d.ID + "/" + p.ID
+			rq, rargs := positional(rawPanels[key], args)
+			var web, raw []time.Duration
+			for range benchReps {
+				t0 := time.Now()
+				if _, err := h.get("panels/"+key+"?"+vars.Encode(), ""); err != nil {
+					b.Fatal(err)
+				}
+				t1 := time.Now()
+				if _, err := countRows(ctx, db.SQL(), rq, rargs...); err != nil {
+					b.Fatal(err)
+				}
+				web, raw = append(web, t1.Sub(t0)), append(raw, time.Since(t1))
+			}
+			fmt.Printf("%-32s %10s %10s %6.2fx\n", key, ms(median(web)), ms(median(raw)),
+				float64(median(web))/float64(median(raw)))
+		}
+	}
+}
+
+// benchFiltered compares cold dashboard loads filtered by a provider, two
+// providers, a customer and a model with the unfiltered load.
+func benchFiltered(b *testing.B, db *duckdb.DB, today time.Time, vars url.Values) {
+	filters := []struct {
+		name string
+		add  url.Values
+	}{
+		{"none", nil},
+		{"provider AWS", url.Values{"var-cloud_provider": {"AWS"}}},
+		{"provider GCP", url.Values{"var-cloud_provider": {"GCP"}}},
+		{"providers GCP+Azure", url.Values{"var-cloud_provider": {"GCP", "Azure"}}},
+		{"customer", url.Values{"var-customer_id": {"cust_0042"}}},
+		{"model", url.Values{"var-model": {"gpt-4o"}}},
+	}
+	fmt.Printf("\nCold loads by filter (ms, median of %d)\n%-20s", benchReps, "filter")
+	for _, d := range cost.Dashboards {
+		fmt.Printf(" %12s", d.ID)
+	}
+	fmt.Println()
+	for _, f := range filters {
+		v := url.Values{}
+		for k, vs := range vars {
+			v[k] = vs
+		}
+		for k, vs := range f.add {
+			v[k] = vs
+		}
+		fmt.Printf("%-20s", f.name)
+		for _, d := range cost.Dashboards {
+			var walls []time.Duration
+			for range benchReps {
+				h := newHTTPBench(b, db, today, true)
+				wall, _, err := h.load(d, v, map[string]string{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				walls = append(walls, wall)
+				h.close()
+			}
+			fmt.Printf(" %12s", ms(median(walls)))
+		}
+		fmt.Println()
+	}
+}
+
+// benchAnalysis times explain (the spike day and an ordinary day) and
+// reconciliation over HTTP, cold.
+func benchAnalysis(b *testing.B, db *duckdb.DB, today time.Time, r cost.DateRange) {
+	paths := []string{
+		"explain?date=" + today.AddDate(0, 0, -1).Format(cost.DateLayout),
+		"explain?date=" + today.AddDate(0, 0, -10).Format(cost.DateLayout),
+		"explain?date=" + today.AddDate(0, 0, -1).Format(cost.DateLayout) + "&var-cloud_provider=AWS",
+		"anomalies?by=customer_id&from=" + r.From.Format(cost.DateLayout) + "&to=" + r.To.Format(cost.DateLayout),
+		"reconciliation?from=" + r.From.Format(cost.DateLayout) + "&to=" + r.To.Format(cost.DateLayout),
+	}
+	fmt.Printf("\nAnalysis calls over HTTP, cold (median of %d)\n%-60s %10s\n", benchReps, "request", "ms")
+	for _, p := range paths {
+		var walls []time.Duration
+		for range benchReps {
+			h := newHTTPBench(b, db, today, true)
+			t0 := time.Now()
+			if _, err := h.get(p, ""); err != nil {
+				b.Fatal(err)
+			}
+			walls = append(walls, time.Since(t0))
+			h.close()
+		}
+		fmt.Printf("%-60s %10s\n", p, ms(median(walls)))
+	}
+}
