@@ -118,11 +118,18 @@ func (e *Engine) Ask(ctx context.Context, p cost.Principal, req cost.ChatRequest
 			e.logger.Info("chat: planner failed; using the built-in parser", "err", err)
 		}
 	}
+	var refused *cost.ChatAnswer
 	if !byLLM {
-		pl, ok = decide(read, prior, p, today)
+		if part, why, suggest, bad := unplacedIn(req.Message, read, p); bad {
+			refused = notUnderstoodPart(part, why, suggest)
+		} else {
+			pl, ok = decide(read, prior, p, today)
+		}
 	}
 	var ans *cost.ChatAnswer
 	switch {
+	case refused != nil:
+		ans = refused
 	case !ok:
 		ans = notUnderstood()
 	case !byLLM && p.Admin && read.unknown && pl.customerID() == "":
@@ -142,6 +149,12 @@ func (e *Engine) Ask(ctx context.Context, p cost.Principal, req cost.ChatRequest
 		if ans.Understood && pl.Intent != intentAlert && pl.Intent != intentHelp {
 			e.convs.put(key, pl, now)
 		}
+		if ans.Interpretation == nil {
+			ans.Interpretation = interpretation(p, pl, ans, v, today)
+		}
+	}
+	if ans.Interpretation == nil {
+		ans.Interpretation = &cost.ChatInterpretation{Filters: []cost.Filter{}, Line: "Not understood"}
 	}
 	ans.ConversationID = id
 	if ans.Links == nil {

@@ -36,6 +36,12 @@ weekend weekends dollars please thanks thank hey hello hi greetings kindly exact
 give find check look would should will doing being here everything something anything whole entire altogether
 tell show display get got into out off up down per cent cents dollar bucks amount figure figures number numbers
 so far right now currently current latest recent recently again lately still yet already ago earlier later
+active alarm annual anybody anyone ask beyond call charge charged charges chart cheaper company decreased delta
+difference distribution driver drivers dropped email everybody everyone exhaust exhausted fell few fewest first
+fraction happen happened happening heaviest increases inefficient instead jumps leading lightest llm llms lower main
+mom okay org organisation organization others paid pay percentage ping portion pricier proportion qoq quietest
+rise rose running runs series shrank smallest status surge surges theirs track typical unit vendor vendors warn
+whom wow yearly yoy burn burned burning consume consumed consuming consumption more less happen weird strange
 `)
 
 var (
@@ -60,6 +66,8 @@ type parsed struct {
 	percent  float64
 	unknown  bool // Names a customer that is not in scope (or does not exist).
 	strange  int  // Words that are neither known nor entity names (a name out of scope?).
+	// unplaced lists the strange words, in order.
+	unplaced []string
 }
 
 // read normalises q, corrects typos and extracts periods, amounts and entities.
@@ -108,6 +116,9 @@ func read(q string, today time.Time, v *vocab) *parsed {
 		}
 		if !v.known[w] && len(w) >= 3 && !hasDigit(w) {
 			p.strange++
+			if len(w) < 4 || !nearKnown(w, v.known) {
+				p.unplaced = append(p.unplaced, w)
+			}
 		}
 		if otherIDRe.MatchString(w) {
 			p.unknown = true

@@ -123,6 +123,21 @@ func correct(words []string, known map[string]bool) []string {
 	return out
 }
 
+// nearKnown reports whether w is within the typo distance of a known word, so an
+// ambiguous typo ("expensve": expensive or expense?) is not taken for an unknown term.
+func nearKnown(w string, known map[string]bool) bool {
+	limit := 1
+	if len(w) >= 7 {
+		limit = 2
+	}
+	for k := range known {
+		if len(k) >= 4 && k[0] == w[0] && editDistance(w, k, limit) <= limit {
+			return true
+		}
+	}
+	return false
+}
+
 func hasDigit(s string) bool {
 	return strings.IndexFunc(s, unicode.IsDigit) >= 0
 }
