@@ -34,7 +34,7 @@ var unsupportedShapes = []unsupported{
 	{regexp.MustCompile(`\b(?:last|past|previous|prior|trailing|first)\s+(?:\d+|two|three|four|five|six|few|couple\s+of)\s+(?:quarters|years)\b|\bfirst\s+(?:half|week|day|days)\b|\bsecond\s+half\b|\b(?:h1|h2)\b|\bfiscal\b`),
 		"I can't read that period; name a month, a quarter, a year or exact dates.",
 		[]string{"How much did we spend in Q3?", "How much did we spend from Nov 1 to Nov 15?"}},
-	{regexp.MustCompile(`\b(?:undo|rollback|delete|remove|disable|cancel|stop)\b.*\balerts?\b|\balerts?\b.*\b(?:list|show|which|what|delete|remove)\b`),
+	{regexp.MustCompile(`\b(?:undo|rollback|delete|remove|disable|cancel|stop)\b.*\balerts?\b|\balerts?\b.*\b(?:list|show|which|what|delete|remove|fired)\b|\b(?:list|show|which|what)\b.*\balerts\b`),
 		"I can create alerts but not list or change them here; use the alerts page.",
 		[]string{"Alert me if daily spend goes over $500"}},
 }
