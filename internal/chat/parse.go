@@ -80,7 +80,7 @@ func read(q string, today time.Time, v *vocab) *parsed {
 		return w
 	})
 	p := &parsed{}
-	if m := shiftRe.FindStringSubmatchIndex(s); m != nil && !strings.Contains(s, "before yesterday") {
+	if m := shiftRe.FindStringSubmatchIndex(s); m != nil && !strings.Contains(s, "before yesterday") && !beforeLastRe.MatchString(s) {
 		p.shift = "period"
 		if m[2] >= 0 {
 			p.shift = s[m[2]:m[3]]
@@ -101,6 +101,7 @@ func read(q string, today time.Time, v *vocab) *parsed {
 	if p.when != nil {
 		p.against, s = findWhen(s, today)
 	}
+	p.settlePeriods()
 	p.words = tokenize(s)
 	p.text = " " + strings.Join(p.words, " ") + " "
 	p.set = map[string]bool{}
@@ -129,6 +130,25 @@ func read(q string, today time.Time, v *vocab) *parsed {
 		}
 	}
 	return p
+}
+
+// settlePeriods drops a second period that only restates the first ("so far
+// this month") and moves "the same day last week" to a week before the day it is
+// compared with.
+func (p *parsed) settlePeriods() {
+	switch {
+	case p.against == nil:
+	case p.when.Phrase == soFar:
+		p.when, p.against = p.against, nil
+	case p.against.Phrase == soFar || p.against.Range == p.when.Range:
+		p.against = nil
+	case p.against.Phrase == sameDayPhrase && p.when.Range.Days() == 1:
+		d := p.when.Range.From.AddDate(0, 0, -7)
+		p.against = &when{cost.DateRange{From: d, To: d}, sameDayPhrase}
+	case p.when.Phrase == sameDayPhrase && p.against.Range.Days() == 1:
+		d := p.against.Range.From.AddDate(0, 0, -7)
+		p.when = &when{cost.DateRange{From: d, To: d}, sameDayPhrase}
+	}
 }
 
 func amount(s string, m []int) float64 {
