@@ -11,11 +11,12 @@ import (
 )
 
 // nonCustomerFilters are the plan's filters other than the customer one, which
-// explanations and anomaly scans take separately.
+// explanations and anomaly scans take separately; the unattributed slice stays a
+// filter.
 func nonCustomerFilters(pl *plan) []cost.Filter {
 	var out []cost.Filter
 	for _, f := range pl.filters() {
-		if f.Dimension != cost.DimCustomer {
+		if f.Dimension != cost.DimCustomer || len(f.Values) == 1 && f.Values[0] == "" {
 			out = append(out, f)
 		}
 	}

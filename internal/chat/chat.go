@@ -135,7 +135,7 @@ func (e *Engine) Ask(ctx context.Context, p cost.Principal, req cost.ChatRequest
 	case !byLLM && p.Admin && read.unknown && pl.customerID() == "":
 		ans = unknownCustomer()
 	default:
-		if p.Admin && req.CustomerID != "" && pl.customerID() == "" && prior == nil {
+		if p.Admin && req.CustomerID != "" && !pl.namesCustomer() && prior == nil {
 			pl.Filters = append(pl.Filters, entity{Dim: cost.DimCustomer, Value: req.CustomerID, Op: cost.OpEq})
 		}
 		ans, err = e.run(ctx, p, pl, v)
@@ -146,7 +146,7 @@ func (e *Engine) Ask(ctx context.Context, p cost.Principal, req cost.ChatRequest
 			e.logger.Warn("chat: answering failed", "principal", p.String(), "intent", pl.Intent, "err", err)
 			return nil, err
 		}
-		if ans.Understood && pl.Intent != intentAlert && pl.Intent != intentHelp {
+		if ans.Understood && pl.Intent != intentAlert && pl.Intent != intentHelp && pl.Intent != intentSetBudget {
 			e.convs.put(key, pl, now)
 		}
 		if ans.Interpretation == nil {

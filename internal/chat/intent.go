@@ -16,6 +16,8 @@ var (
 	bottomWords = []string{"cheapest", "least", "lowest", "smallest", "bottom", "fewest"}
 	growWords   = []string{"growth", "grow", "grew", "growing", "increase", "increased", "increases", "change",
 		"changed", "compare", "compared", "comparison", "vs", "versus", "wow", "mom", "yoy", "qoq", "delta", "difference", "rise", "rose"}
+	budgetVerbs = []string{"set", "raise", "lower", "reduce", "cut", "change", "update", "remove", "delete", "clear",
+		"make", "put", "drop", "bump", "increase", "decrease"}
 	followWords = []string{"and", "only", "just", "now", "also", "same", "then", "instead", "but", "ok", "okay"}
 )
 
@@ -27,8 +29,13 @@ func (p *parsed) intent() string {
 	case p.has("help") || p.phrase("what can you do", "what can i ask", "what do you know") ||
 		len(p.words) <= 3 && p.has("hello", "hi", "hey", "thanks", "thank", "greetings"):
 		return intentHelp
+	case p.has("budget", "budgets") && p.has(budgetVerbs...) && !p.has("alert", "alerts"):
+		return intentSetBudget
 	case p.has("customers", "tenants", "clients", "who", "anyone", "anybody") && p.overBudgetWords():
 		return intentOverBudget
+	case p.has("budget", "budgets") && p.has("left", "remaining", "remain", "remains", "rest") ||
+		p.phrase("run out", "runs out", "running out", "days until", "days left", "money left"):
+		return intentRemaining
 	case p.phrase("run out", "runs out", "running out", "exhaust", "exhausted"):
 		return intentForecast
 	case p.has("budget", "budgets", "overspend", "overspending") || p.phrase("on track"):
@@ -247,7 +254,31 @@ func decide(p *parsed, prior *plan, pr cost.Principal, today time.Time) (*plan, 
 	if pl.Intent == intentAlert {
 		pl.Alert = buildAlert(p, pl, pr)
 	}
+	if pl.Intent == intentSetBudget {
+		if pl.Budget = budgetAct(p); pl.Budget == nil {
+			return nil, false
+		}
+	}
 	return pl, true
+}
+
+// budgetAct reads what a budget action asks: an amount to set, an amount to raise
+// or lower it by, or removal. It returns nil when the amount is missing.
+func budgetAct(p *parsed) *budgetAction {
+	a := &budgetAction{Amount: p.money}
+	switch {
+	case p.has("remove", "delete", "clear", "drop"):
+		a.Remove = true
+	case p.money <= 0:
+		return nil
+	case p.has("by"):
+		a.By = true
+		if p.has("lower", "reduce", "cut", "decrease") {
+			a.Amount = -a.Amount
+		}
+	}
+	a.Org = p.has("org", "organisation", "organization", "company", "overall", "total", "global")
+	return a
 }
 
 // setCompare picks the two periods of a comparison, or turns "input vs output" and
@@ -307,7 +338,7 @@ func repeatedDim(es []entity) (cost.Dimension, bool) {
 // defaultWhen is the period a question means when it names none.
 func defaultWhen(intent string, p *parsed, today time.Time) when {
 	switch intent {
-	case intentBudget, intentForecast, intentOverBudget:
+	case intentBudget, intentForecast, intentOverBudget, intentRemaining:
 		r, _ := cost.Period{Name: "this_month"}.Resolve(today)
 		return when{r, "this month"}
 	case intentExplain:

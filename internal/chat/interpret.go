@@ -23,6 +23,9 @@ func interpretation(p cost.Principal, pl *plan, ans *cost.ChatAnswer, v *vocab, 
 	if s := scopeLine(p, pl, v); s != "" {
 		parts = append(parts, s)
 	}
+	if pl.Budget != nil {
+		parts = append(parts, budgetActionLine(pl.Budget))
+	}
 	if ans.Period != nil && pl.Intent != intentAlert && pl.Intent != intentHelp {
 		r := *ans.Period
 		in.Period = &r
@@ -168,4 +171,14 @@ func periodLine(phrase string, r cost.DateRange, today time.Time) string {
 		return days
 	}
 	return phrase + ", " + days
+}
+
+func budgetActionLine(a *budgetAction) string {
+	switch {
+	case a.Remove:
+		return "remove"
+	case a.By:
+		return "change by " + signed(a.Amount, money)
+	}
+	return "set to " + money(a.Amount)
 }

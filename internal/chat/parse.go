@@ -40,7 +40,8 @@ active alarm annual anybody anyone ask beyond call charge charged charges chart 
 difference distribution driver drivers dropped email everybody everyone exhaust exhausted fell few fewest first
 fraction happen happened happening heaviest increases inefficient instead jumps leading lightest llm llms lower main
 mom okay org organisation organization others paid pay percentage ping portion pricier proportion qoq quietest
-rise rose running runs series shrank smallest status surge surges theirs track typical unit vendor vendors warn
+rise rose running runs series left remaining remain remains rest set raise lower reduce cut update clear make
+put drop bump decrease until unattributed unallocated unassigned attributed shared without shrank smallest status surge surges theirs track typical unit vendor vendors warn
 whom wow yearly yoy burn burned burning consume consumed consuming consumption more less happen weird strange
 `)
 

@@ -48,6 +48,7 @@ type plan struct {
 	Asc        bool // Bottom-N / cheapest instead of top-N.
 	Filters    []entity
 	Alert      *cost.AlertRule
+	Budget     *budgetAction // For intentSetBudget.
 	// Beyond is set when a customer asked about other customers or all of them;
 	// the answer covers only its own data and says so.
 	Beyond bool
@@ -94,6 +95,17 @@ func (p *plan) customerID() string {
 		}
 	}
 	return id
+}
+
+// namesCustomer reports whether the plan filters by customer, the unattributed
+// slice included.
+func (p *plan) namesCustomer() bool {
+	for _, e := range p.Filters {
+		if e.Dim == cost.DimCustomer {
+			return true
+		}
+	}
+	return false
 }
 
 // without returns the plan's entities except those of dimension d.

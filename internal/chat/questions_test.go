@@ -425,6 +425,20 @@ func (f *fixture) check(q question, a *cost.ChatAnswer) string {
 				}
 			}
 		}
+	case "remaining":
+		cust := args["customer"]
+		if q.as != "" {
+			cust = q.as
+		}
+		mtd := f.total(rangeOf("this_month"), map[string]string{}, cust)
+		if cust == "" {
+			mtd = f.total(rangeOf("this_month"), nil, "")
+		}
+		for _, b := range f.data.Budgets {
+			if b.CustomerID == cust && (!hasMoney(a.Answer, b.MonthlyUSD) || !hasMoney(a.Answer, b.MonthlyUSD-mtd.cost)) {
+				return fmt.Sprintf("want $%.2f left of $%.2f", b.MonthlyUSD-mtd.cost, b.MonthlyUSD)
+			}
+		}
 	case "overbudget":
 		for _, id := range f.data.OverBudget {
 			if !strings.Contains(a.Answer, id) {

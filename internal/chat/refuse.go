@@ -68,12 +68,17 @@ func unplacedIn(raw string, p *parsed, pr cost.Principal) (part, why string, sug
 var periodWords = map[string]bool{"since": true, "until": true, "till": true, "ago": true, "next": true,
 	"between": true, "after": true, "before": true, "quarter": true, "quarters": true, "years": true, "fortnight": true}
 
+var subjects = map[string]bool{"we": true, "i": true, "you": true, "it": true, "they": true}
+
 // leftoverPeriod returns a period word left over after periods were read: the
 // sign of a period the finders could not read.
 func (p *parsed) leftoverPeriod() string {
 	for i, w := range p.words {
 		if i < len(p.used) && p.used[i] {
 			continue
+		}
+		if (w == "until" || w == "till") && i+1 < len(p.words) && subjects[p.words[i+1]] {
+			continue // "until we run out": a clause, not a period.
 		}
 		if periodWords[w] && !p.introducesPeriod(w) {
 			return w
