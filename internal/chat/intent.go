@@ -29,6 +29,8 @@ func (p *parsed) intent() string {
 	case p.has("help") || p.phrase("what can you do", "what can i ask", "what do you know") ||
 		len(p.words) <= 3 && p.has("hello", "hi", "hey", "thanks", "thank", "greetings"):
 		return intentHelp
+	case p.next != "":
+		return intentNextPeriod
 	case p.has("budget", "budgets") && p.has(budgetVerbs...) && !p.has("alert", "alerts"):
 		return intentSetBudget
 	case p.has("customers", "tenants", "clients", "who", "anyone", "anybody") && p.overBudgetWords():
@@ -43,7 +45,9 @@ func (p *parsed) intent() string {
 	case p.has("forecast", "projected", "projection", "predict", "expect", "expected", "estimate") ||
 		p.phrase("end of month", "end of the month", "month end", "run rate", "on pace", "going to spend", "will we spend", "will i spend"):
 		return intentForecast
-	case p.has("why", "explain", "cause", "caused", "drove", "driver", "drivers", "reason") || p.phrase("what happened"):
+	case p.has("weekends", "weekdays") || p.phrase("weekend days", "on weekend", "at weekends"):
+		return intentWeekends
+	case p.has("why", "explain", "cause", "caused", "drove", "driver", "drivers", "driving", "behind", "reason") || p.phrase("what happened"):
 		return intentExplain
 	case p.has("anomaly", "anomalies", "anomalous", "unusual", "outlier", "outliers", "abnormal", "spike", "spikes", "spiked", "jump", "jumped", "weird", "strange"):
 		if p.when != nil && p.when.Range.Days() == 1 {
@@ -62,9 +66,11 @@ func (p *parsed) intent() string {
 		return intentTopDay
 	case p.per1K():
 		return intentPer1K
-	case p.has("percentage", "share", "proportion", "fraction", "portion") && len(p.entities) > 0 && !p.has("by", "per", "each"):
+	case (p.has("percentage", "share", "proportion", "fraction", "portion", "percent") || p.phrase("what part of", "which part of", "how much of")) &&
+		len(p.entities) > 0 && !p.has("by", "per", "each"):
 		return intentShare
-	case p.has("average", "avg", "mean", "typical") || p.phrase("per day", "a day") && p.has(costWords...):
+	case p.has("average", "avg", "mean", "typical") ||
+		p.phrase("per day", "a day") && p.has(costWords...) && !p.has("show", "over", "chart", "series", "trend", "plot", "graph", "each", "list"):
 		return intentAverage
 	}
 	if p.countsCustomers() {
@@ -338,6 +344,8 @@ func repeatedDim(es []entity) (cost.Dimension, bool) {
 // defaultWhen is the period a question means when it names none.
 func defaultWhen(intent string, p *parsed, today time.Time) when {
 	switch intent {
+	case intentNextPeriod:
+		return nextPeriod(p.next, today)
 	case intentBudget, intentForecast, intentOverBudget, intentRemaining:
 		r, _ := cost.Period{Name: "this_month"}.Resolve(today)
 		return when{r, "this month"}

@@ -111,9 +111,8 @@ func title(pl *plan) string {
 var intentTitles = map[string]string{
 	intentBudget: "Budget status", intentOverBudget: "Customers over budget", intentForecast: "Month-end forecast",
 	intentExplain: "What drove cost", intentAnomalies: "Unusual days", intentAlert: "New alert rule",
-	intentHelp: "What I can answer", intentRemaining: "Budget remaining", intentDrivers: "What drove the change",
-	intentUsers: "Who uses it", intentUses: "What it uses", intentNextPeriod: "Forecast at the current pace",
-	intentSetBudget: "Set a monthly budget",
+	intentHelp: "What I can answer", intentRemaining: "Budget remaining", intentNextPeriod: "Forecast at the current pace",
+	intentSetBudget: "Set a monthly budget", intentWeekends: "Weekends against weekdays",
 }
 
 func upper(s string) string {

@@ -41,7 +41,7 @@ difference distribution driver drivers dropped email everybody everyone exhaust 
 fraction happen happened happening heaviest increases inefficient instead jumps leading lightest llm llms lower main
 mom okay org organisation organization others paid pay percentage ping portion pricier proportion qoq quietest
 rise rose running runs series left remaining remain remains rest set raise lower reduce cut update clear make
-put drop bump decrease until unattributed unallocated unassigned attributed shared without shrank smallest status surge surges theirs track typical unit vendor vendors warn
+put drop bump decrease until driving behind part weekdays unattributed unallocated unassigned attributed shared without shrank smallest status surge surges theirs track typical unit vendor vendors warn
 whom wow yearly yoy burn burned burning consume consumed consuming consumption more less happen weird strange
 `)
 
@@ -50,6 +50,7 @@ var (
 	moneyRe   = regexp.MustCompile(`\$\s*(\d+(?:\.\d+)?)\s*(k|m)?\b|\b(\d+(?:\.\d+)?)\s*(k|m)?\s*(?:dollars?|usd|bucks)\b`)
 	percentRe = regexp.MustCompile(`\b(\d+(?:\.\d+)?)\s*(?:%|percent|pct)`)
 	wordRe    = regexp.MustCompile(`[a-z][a-z_]*`)
+	nextRe    = regexp.MustCompile(`\b(?:the\s+)?(?:coming|next|upcoming)\s+(month|quarter)\b`)
 	otherIDRe = regexp.MustCompile(`^(cust|customer|tenant|client|acct|account|org)_[a-z0-9_]+$`)
 )
 
@@ -69,6 +70,8 @@ type parsed struct {
 	strange  int  // Words that are neither known nor entity names (a name out of scope?).
 	// unplaced lists the strange words, in order.
 	unplaced []string
+	// next is "month" or "quarter" for "next month/quarter".
+	next string
 }
 
 // read normalises q, corrects typos and extracts periods, amounts and entities.
@@ -88,6 +91,10 @@ func read(q string, today time.Time, v *vocab) *parsed {
 		} else if m[4] >= 0 {
 			p.shift = s[m[4]:m[5]]
 		}
+		s = blank(s, m)
+	}
+	if m := nextRe.FindStringSubmatchIndex(s); m != nil {
+		p.next = s[m[2]:m[3]]
 		s = blank(s, m)
 	}
 	if m := moneyRe.FindStringSubmatchIndex(s); m != nil {

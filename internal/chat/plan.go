@@ -26,11 +26,9 @@ const (
 	intentHelp       = "help"        // What the engine can answer.
 	intentShare      = "share"       // A filtered total as a share of the whole.
 	intentRemaining  = "remaining"   // Budget left and days until it runs out.
-	intentDrivers    = "drivers"     // What changed a period's cost against the one before.
-	intentUsers      = "users"       // Which customers use a model, family or provider.
-	intentUses       = "uses"        // Which models a customer uses.
 	intentNextPeriod = "next_period" // Next month or quarter at the current pace.
 	intentSetBudget  = "set_budget"  // Set, raise or remove a monthly budget.
+	intentWeekends   = "weekends"    // Weekend days against weekdays.
 )
 
 // plan is a question turned into typed work over the query layer.

@@ -44,6 +44,10 @@ func (e *Engine) run(ctx context.Context, p cost.Principal, pl *plan, v *vocab) 
 		ans, err = e.anomalies(ctx, p, pl, v)
 	case intentAlert:
 		ans, err = e.alert(ctx, p, pl, v)
+	case intentNextPeriod:
+		ans, err = e.nextAtPace(ctx, p, pl, v)
+	case intentWeekends:
+		ans, err = e.weekends(ctx, p, pl, v)
 	case intentRemaining:
 		ans, err = e.remaining(ctx, p, pl, v)
 	case intentSetBudget:
