@@ -95,7 +95,7 @@ func (e *Engine) weekends(ctx context.Context, p cost.Principal, pl *plan, v *vo
 	}
 	f := &cost.Frame{Columns: []string{"days", "count", string(m), "per_day"},
 		Types: []string{cost.TypeString, cost.TypeNumber, cost.TypeNumber, cost.TypeNumber},
-		Rows: [][]any{{"weekend", nEnd, end, end / float64(nEnd)}}}
+		Rows:  [][]any{{"weekend", nEnd, end, end / float64(nEnd)}}}
 	if nWeek > 0 {
 		f.Rows = append(f.Rows, []any{"weekday", nWeek, week, week / float64(nWeek)})
 	}
@@ -108,4 +108,40 @@ func lower(s string) string {
 		return map[string]string{"We": "we", "You": "you"}[s]
 	}
 	return s
+}
+
+// vsAverage sets one customer's spend beside the average of all customers active
+// in the period (admins only: it rests on every customer's spend).
+func (e *Engine) vsAverage(ctx context.Context, p cost.Principal, pl *plan, v *vocab) (*cost.ChatAnswer, error) {
+	if p.IsCustomer() {
+		return &cost.ChatAnswer{Answer: "I can only answer questions about your own costs, so I can't compare you with other customers."}, nil
+	}
+	id := pl.customerID()
+	if id == "" {
+		return &cost.ChatAnswer{Answer: "Which customer? Name one to set beside the average customer."}, nil
+	}
+	mine, err := e.runQuery(ctx, p, pl, pl.When.Range, cost.Query{Metrics: []cost.Metric{cost.MetricCost}})
+	if err != nil {
+		return nil, err
+	}
+	all := &plan{Filters: pl.without(cost.DimCustomer)}
+	attributed := cost.Filter{Dimension: cost.DimCustomer, Op: cost.OpNotIn, Values: []string{""}}
+	res, err := e.runQuery(ctx, p, all, pl.When.Range, cost.Query{Metrics: []cost.Metric{cost.MetricCost, cost.MetricActiveCustomers},
+		Filters: []cost.Filter{attributed}})
+	if err != nil {
+		return nil, err
+	}
+	a, total, n := first(mine, string(cost.MetricCost)), first(res, string(cost.MetricCost)), first(res, string(cost.MetricActiveCustomers))
+	if n == 0 {
+		return &cost.ChatAnswer{Answer: fmt.Sprintf("No customer had costs%s %s.", scopeText(pl), periodText(pl.When))}, nil
+	}
+	avg := total / n
+	text := fmt.Sprintf("%s spent %s%s %s, against %s for the average customer (%s across %s active customers)",
+		customerLabel(id, v), money(a), scopeText(pl), periodText(pl.When), money(avg), money(total), count(n))
+	if avg > 0 {
+		text += fmt.Sprintf(": %s the average", ratioText(a/avg))
+	}
+	f := &cost.Frame{Columns: []string{"who", "cost_usd"}, Types: []string{cost.TypeString, cost.TypeNumber},
+		Rows: [][]any{{id, a}, {"average customer", avg}}}
+	return &cost.ChatAnswer{Answer: text + ".", Data: f, Chart: "bar"}, nil
 }

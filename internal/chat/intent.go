@@ -45,6 +45,9 @@ func (p *parsed) intent() string {
 	case p.has("forecast", "projected", "projection", "predict", "expect", "expected", "estimate") ||
 		p.phrase("end of month", "end of the month", "month end", "run rate", "on pace", "going to spend", "will we spend", "will i spend"):
 		return intentForecast
+	case p.phrase("average customer", "typical customer", "average of all", "average of the customers", "other customers",
+		"the rest of the customers", "customers on average", "average tenant", "average client"):
+		return intentVsAverage
 	case p.has("weekends", "weekdays") || p.phrase("weekend days", "on weekend", "at weekends"):
 		return intentWeekends
 	case p.has("why", "explain", "cause", "caused", "drove", "driver", "drivers", "driving", "behind", "reason") || p.phrase("what happened"):

@@ -113,6 +113,7 @@ var intentTitles = map[string]string{
 	intentExplain: "What drove cost", intentAnomalies: "Unusual days", intentAlert: "New alert rule",
 	intentHelp: "What I can answer", intentRemaining: "Budget remaining", intentNextPeriod: "Forecast at the current pace",
 	intentSetBudget: "Set a monthly budget", intentWeekends: "Weekends against weekdays",
+	intentVsAverage: "Customer against the average customer",
 }
 
 func upper(s string) string {

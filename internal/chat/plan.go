@@ -29,6 +29,7 @@ const (
 	intentNextPeriod = "next_period" // Next month or quarter at the current pace.
 	intentSetBudget  = "set_budget"  // Set, raise or remove a monthly budget.
 	intentWeekends   = "weekends"    // Weekend days against weekdays.
+	intentVsAverage  = "vs_average"  // One customer against the average customer.
 )
 
 // plan is a question turned into typed work over the query layer.

@@ -77,7 +77,7 @@ func (p *parsed) leftoverPeriod() string {
 		if i < len(p.used) && p.used[i] {
 			continue
 		}
-		if (w == "until" || w == "till") && i+1 < len(p.words) && subjects[p.words[i+1]] {
+		if (w == "until" || w == "till") && (i+1 < len(p.words) && subjects[p.words[i+1]] || p.phrase("run out", "runs out", "running out")) {
 			continue // "until we run out": a clause, not a period.
 		}
 		if periodWords[w] && !p.introducesPeriod(w) {

@@ -46,6 +46,8 @@ func (e *Engine) run(ctx context.Context, p cost.Principal, pl *plan, v *vocab) 
 		ans, err = e.alert(ctx, p, pl, v)
 	case intentNextPeriod:
 		ans, err = e.nextAtPace(ctx, p, pl, v)
+	case intentVsAverage:
+		ans, err = e.vsAverage(ctx, p, pl, v)
 	case intentWeekends:
 		ans, err = e.weekends(ctx, p, pl, v)
 	case intentRemaining:
@@ -59,7 +61,7 @@ func (e *Engine) run(ctx context.Context, p cost.Principal, pl *plan, v *vocab) 
 		return nil, err
 	}
 	ans.Understood = true
-	if pl.Beyond {
+	if pl.Beyond && pl.Intent != intentVsAverage && pl.Intent != intentSetBudget {
 		ans.Answer = "I can only show your own costs. " + ans.Answer
 	}
 	if len(ans.Suggestions) == 0 {
