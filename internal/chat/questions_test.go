@@ -600,4 +600,3 @@ func (f *fixture) checkAlert(q question, a *cost.ChatAnswer) string {
 	}
 	return "no rule saved"
 }
-
