@@ -23,6 +23,7 @@ import (
 	"github.com/llmcost/llmcost/internal/duckdb"
 	"github.com/llmcost/llmcost/internal/httpapi"
 	"github.com/llmcost/llmcost/internal/query"
+	"github.com/llmcost/llmcost/internal/web"
 	"github.com/llmcost/llmcost/internal/widget"
 )
 
@@ -87,7 +88,7 @@ func server(t *testing.T) (string, string, *demo.Dataset, time.Time) {
 		t.Fatal(err)
 	}
 	srv := httpapi.NewServer(httpapi.Config{Addr: "127.0.0.1:0", Store: db, Query: qs, Keyring: kr,
-		Chat: chat.New(chat.Config{Query: qs, Store: db}), Widget: widget.Handler()})
+		Chat: chat.New(chat.Config{Query: qs, Store: db}), Widget: widget.Handler(), UI: web.Handler()})
 	if err := srv.Open(); err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +101,7 @@ var hostPage = template.Must(template.New("host").Parse(`<!doctype html>
 <style>div { color: red; font-size: 40px; }</style></head>
 <body><h1>Host product</h1>
 <script src="{{.Server}}/widget.js"></script>
-<llmcost-chat id="chat" server="{{.Server}}" token="{{.Token}}"></llmcost-chat>
+<llmcost-chat id="chat" server="{{.Server}}" token="{{.Token}}"{{if .Mode}} mode="{{.Mode}}"{{end}}></llmcost-chat>
 </body></html>`))
 
 // TestWidgetInBrowser embeds the widget in a page on another origin with a
@@ -110,7 +111,7 @@ func TestWidgetInBrowser(t *testing.T) {
 	api, token, ds, now := server(t)
 	host := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		hostPage.Execute(w, map[string]string{"Server": api, "Token": token})
+		hostPage.Execute(w, map[string]string{"Server": api, "Token": token, "Mode": ""})
 	}))
 	t.Cleanup(host.Close)
 
