@@ -41,7 +41,7 @@ difference distribution driver drivers dropped email everybody everyone exhaust 
 fraction happen happened happening heaviest increases inefficient instead jumps leading lightest llm llms lower main
 mom okay org organisation organization others paid pay percentage ping portion pricier proportion qoq quietest
 rise rose running runs series left remaining remain remains rest set raise lower reduce cut update clear make
-put drop bump decrease until driving behind part weekdays plot graph unattributed unallocated unassigned attributed shared without shrank smallest status surge surges theirs track typical unit vendor vendors warn
+put drop bump decrease until driving behind part weekdays plot graph key unattributed unallocated unassigned attributed shared without shrank smallest status surge surges theirs track typical unit vendor vendors warn
 whom wow yearly yoy burn burned burning consume consumed consuming consumption more less happen weird strange
 `)
 

@@ -127,7 +127,7 @@ func correct(words []string, known map[string]bool) []string {
 // are never read as a typo of a known word ("user" is not "used").
 var foreignTerms = setOf(strings.Fields(`user users team teams employee employees department departments seat seats
 latency error errors revenue profit margin margins storage gpu gpus endpoint endpoints feature features
-conversation conversations session sessions invoice invoices carbon emissions footprint tenant_name key keys
+conversation conversations session sessions invoice invoices carbon emissions footprint tenant_name
 prompt_id request_id hour hours minute minutes second seconds`))
 
 func setOf(words []string) map[string]bool {
