@@ -106,7 +106,8 @@ var intentRules = []intentRule{
 			p.phrase("what part of", "which part of", "how much of")) && len(p.entities) > 0 && !p.has("by", "per", "each"), intentShare)
 	}},
 	{"average", func(p *parsed) string {
-		return is(p.has("average", "avg", "mean", "typical") || p.phrase("per day", "a day") && p.has(costWords...) &&
+		return is(p.has("average", "avg", "mean", "typical") || p.phrase("per request", "a request", "each request", "per call") ||
+			p.phrase("per day", "a day") && p.has(costWords...) &&
 			!p.has("show", "over", "chart", "series", "trend", "plot", "graph", "each", "list"), intentAverage)
 	}},
 	{"how many customers", func(p *parsed) string { return is(p.countsCustomers(), intentTotal) }},
