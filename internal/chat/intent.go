@@ -108,7 +108,7 @@ var intentRules = []intentRule{
 	{"average", func(p *parsed) string {
 		return is(p.has("average", "avg", "mean", "typical") || p.phrase("per request", "a request", "each request", "per call") ||
 			p.phrase("per day", "a day") && p.has(costWords...) &&
-			!p.has("show", "over", "chart", "series", "trend", "plot", "graph", "each", "list"), intentAverage)
+				!p.has("show", "over", "chart", "series", "trend", "plot", "graph", "each", "list"), intentAverage)
 	}},
 	{"how many customers", func(p *parsed) string { return is(p.countsCustomers(), intentTotal) }},
 	{"top", func(p *parsed) string {
