@@ -54,9 +54,13 @@ func (m *Main) askRemote(ctx context.Context, req cost.ChatRequest) (*cost.ChatA
 	return &ans, nil
 }
 
-// printAnswer writes the answer, its data as a small table, links and suggestions.
+// printAnswer writes the answer, how it was understood, its data as a small
+// table, links and suggestions.
 func printAnswer(w io.Writer, a *cost.ChatAnswer) {
 	fmt.Fprintln(w, a.Answer)
+	if a.Interpretation != nil && a.Interpretation.Line != "" {
+		fmt.Fprintln(w, "("+a.Interpretation.Line+")")
+	}
 	if a.Data != nil && len(a.Data.Rows) > 0 {
 		fmt.Fprintln(w)
 		printFrame(w, a.Data, 20)

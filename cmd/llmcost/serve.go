@@ -144,6 +144,12 @@ func (m *Main) runServe(ctx context.Context) error {
 	if err := m.startSync(db); err != nil {
 		return err
 	}
+	go func() {
+		// The first question should not pay for loading the names it may mention.
+		if err := engine.Warm(ctx); err != nil {
+			m.Logger.Warn("chat: warming the vocabulary", "err", err)
+		}
+	}()
 	m.Logger.Info("llmcost serving", "url", srv.URL(), "data", m.Config.DataDir, "version", Version)
 	fmt.Fprintf(m.Stdout, "llmcost %s listening on %s (data %s)\n", Version, srv.URL(), m.Config.DataDir)
 	if keys.Generated() {

@@ -256,3 +256,48 @@ func writeFile(t *testing.T, path, content string, mode os.FileMode) {
 		t.Fatal(err)
 	}
 }
+
+func TestMintLink(t *testing.T) {
+	k, err := auth.NewKeyring(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	long, _, _ := k.Mint("cust_acme", time.Hour, now)
+	short, shortExp, _ := k.Mint("cust_acme", 30*time.Second, now)
+	tests := []struct {
+		name     string
+		from     string
+		wantExp  time.Time
+		wantCode string
+	}{
+		{"LinkTTL", long, now.Add(auth.LinkTTL), ""},
+		{"NeverOutlivesItsToken", short, shortExp, ""},
+		{"AdminTokenRefused", k.AdminToken(), time.Time{}, cost.CodeForbidden},
+		{"Tampered", long + "x", time.Time{}, cost.CodeForbidden},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tok, exp, err := k.MintLink(tt.from, now)
+			if got := cost.ErrorCode(err); tt.wantCode != "" || err != nil {
+				if got != tt.wantCode {
+					t.Fatalf("err = %v, want code %q", err, tt.wantCode)
+				}
+				return
+			}
+			if !exp.Equal(tt.wantExp) {
+				t.Errorf("expires %v, want %v", exp, tt.wantExp)
+			}
+			p, err := k.Authenticate(tok, now)
+			if err != nil || p != cost.CustomerPrincipal("cust_acme") {
+				t.Errorf("link token authenticates as %v, %v", p, err)
+			}
+			if _, err := k.Authenticate(tok, exp); err == nil {
+				t.Error("link token still valid at its expiry")
+			}
+		})
+	}
+	if _, _, err := k.MintLink(short, shortExp); cost.ErrorCode(err) != cost.CodeUnauthorized {
+		t.Errorf("link from an expired token: %v", err)
+	}
+}

@@ -100,3 +100,22 @@ func (k *Keyring) mac(signed string) []byte {
 	h.Write([]byte(signed))
 	return h.Sum(nil)
 }
+
+// LinkTTL is the lifetime of a link token: long enough to open a dashboard link.
+const LinkTTL = 2 * time.Minute
+
+// MintLink returns a short-lived token for the customer of token, a valid customer
+// token, that expires LinkTTL after now or when token does, whichever is first, so
+// a link never outlives the token it was made from. The admin token and invalid or
+// expired tokens return CodeUnauthorized or CodeForbidden.
+func (k *Keyring) MintLink(token string, now time.Time) (string, time.Time, error) {
+	c, err := k.verify(token)
+	if err != nil {
+		return "", time.Time{}, cost.Errorf(cost.CodeForbidden, "Link tokens are made from customer tokens.")
+	}
+	exp := time.Unix(c.Exp, 0)
+	if !now.Before(exp) {
+		return "", time.Time{}, cost.Errorf(cost.CodeUnauthorized, "The token has expired.")
+	}
+	return k.Mint(c.CustomerID, min(LinkTTL, exp.Sub(now)), now)
+}

@@ -11,11 +11,12 @@ import (
 )
 
 // nonCustomerFilters are the plan's filters other than the customer one, which
-// explanations and anomaly scans take separately.
+// explanations and anomaly scans take separately; the unattributed slice stays a
+// filter.
 func nonCustomerFilters(pl *plan) []cost.Filter {
 	var out []cost.Filter
 	for _, f := range pl.filters() {
-		if f.Dimension != cost.DimCustomer {
+		if f.Dimension != cost.DimCustomer || len(f.Values) == 1 && f.Values[0] == "" {
 			out = append(out, f)
 		}
 	}
@@ -33,13 +34,23 @@ func (e *Engine) explain(ctx context.Context, p cost.Principal, pl *plan, v *voc
 			pl.When = w
 		}
 	}
-	ex, err := e.query.Explain(ctx, p, cost.ExplainRequest{Range: w.Range, CustomerID: scopeCustomer(p, pl), Filters: nonCustomerFilters(pl)})
+	req := cost.ExplainRequest{Range: w.Range, CustomerID: scopeCustomer(p, pl), Filters: nonCustomerFilters(pl)}
+	span := w.Range.Days() > 1
+	if span {
+		// A period is explained against the same number of days just before it.
+		req.BaselineDays = w.Range.Days()
+	}
+	ex, err := e.query.Explain(ctx, p, req)
 	if err != nil {
 		return nil, err
 	}
 	text := fmt.Sprintf("Cost%s %s was %s", scopeFull(p, pl, v), periodText(w), money(ex.Total))
 	usual := ex.Baseline > 0 && math.Abs(ex.Total-ex.Baseline) < 0.1*ex.Baseline
 	switch {
+	case span:
+		text += fmt.Sprintf(", %s in the %d days before (%s).", change(ex.Total, ex.Baseline, money), w.Range.Days(),
+			rangeLabel(ex.BaselineRange))
+		usual = false
 	case usual:
 		text += fmt.Sprintf(", in line with the usual %s (the daily average of %s). There was no spike.", money(ex.Baseline),
 			rangeLabel(ex.BaselineRange))
@@ -71,7 +82,7 @@ func (e *Engine) explain(ctx context.Context, p cost.Principal, pl *plan, v *voc
 		text += " The increase came mostly from " + joinList(drivers) + "."
 	case ex.Delta < 0 && len(drivers) > 0:
 		text += " It was below the usual level, mostly because of " + joinList(drivers) + "."
-	case ex.Delta <= 0 && !usual:
+	case ex.Delta <= 0 && !usual && !span:
 		text += " There was no spike."
 	}
 	f := &cost.Frame{Columns: []string{"dimension", "value", "current", "baseline", "delta", "share"},

@@ -3,6 +3,7 @@ package chat
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/llmcost/llmcost/internal/cost"
 )
@@ -90,12 +91,13 @@ func (e *Engine) average(ctx context.Context, p cost.Principal, pl *plan, v *voc
 	if pl.PerRequest {
 		return e.perRequest(ctx, p, pl, v)
 	}
-	res, err := e.runQuery(ctx, p, pl, pl.When.Range, cost.Query{Metrics: []cost.Metric{m}, Compare: true})
+	w, note := completeDays(pl.When, cost.Day(e.query.Now()))
+	res, err := e.runQuery(ctx, p, pl, w.Range, cost.Query{Metrics: []cost.Metric{m}, Compare: true})
 	if err != nil {
 		return nil, err
 	}
 	format, _ := figure(m)
-	days := float64(pl.When.Range.Days())
+	days := float64(w.Range.Days())
 	total := first(res, string(m))
 	what := "spend"
 	if m != cost.MetricCost {
@@ -104,13 +106,24 @@ func (e *Engine) average(ctx context.Context, p cost.Principal, pl *plan, v *voc
 			what = "token usage"
 		}
 	}
-	text := fmt.Sprintf("Average daily %s%s %s was %s (%s over %d days).", what, scopeFull(p, pl, v), periodText(pl.When),
-		format(total/days), format(total), int(days))
+	text := fmt.Sprintf("Average daily %s%s %s was %s (%s over %d days%s).", what, scopeFull(p, pl, v), periodText(w),
+		format(total/days), format(total), int(days), note)
 	if res.Previous != nil {
 		prev := first(res, string(m)+"_previous") / float64(res.Previous.Days())
 		text += fmt.Sprintf(" That's %s a day %s.", change(total/days, prev, format), inRange(*res.Previous))
 	}
-	return &cost.ChatAnswer{Answer: text, Data: &res.Frame}, nil
+	r := w.Range
+	return &cost.ChatAnswer{Answer: text, Data: &res.Frame, Period: &r}, nil
+}
+
+// completeDays ends a period of several days that runs to today at yesterday:
+// today is still accruing, so a daily average over it would be too low.
+func completeDays(w when, today time.Time) (when, string) {
+	if !w.Range.To.Equal(today) || w.Range.Days() < 2 {
+		return w, ""
+	}
+	w.Range.To = today.AddDate(0, 0, -1)
+	return w, "; today is left out as it is still accruing"
 }
 
 // perCustomer answers "average spend per customer": attributed spend over the

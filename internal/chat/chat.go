@@ -30,7 +30,8 @@ type Config struct {
 	// ConversationTTL is how long a conversation is remembered (default 30 minutes).
 	ConversationTTL time.Duration
 	// VocabularyTTL is how long the names a principal can mention are cached
-	// (default 1 minute).
+	// (default 1 minute) when the store does not report a data version. A store
+	// that does (DataVersion) keeps them until the version changes.
 	VocabularyTTL time.Duration
 	// Planner, when set, plans questions with a language model; on error or
 	// timeout the built-in parser answers.
@@ -61,8 +62,15 @@ type Engine struct {
 }
 
 type cachedVocab struct {
-	v  *vocab
-	at time.Time
+	v       *vocab
+	at      time.Time
+	version string
+}
+
+// dataVersioner is a store that reports the version of its data, changed by every
+// ingest and customer change.
+type dataVersioner interface {
+	DataVersion(ctx context.Context) (string, error)
 }
 
 var _ cost.ChatService = (*Engine)(nil)
@@ -123,17 +131,24 @@ func (e *Engine) Ask(ctx context.Context, p cost.Principal, req cost.ChatRequest
 			e.logger.Info("chat: planner failed; using the built-in parser", "err", err)
 		}
 	}
+	var refused *cost.ChatAnswer
 	if !byLLM {
-		pl, ok = decide(read, prior, p, today)
+		if part, why, suggest, bad := unplacedIn(req.Message, read, p); bad {
+			refused = notUnderstoodPart(part, why, suggest)
+		} else {
+			pl, ok = decide(read, prior, p, today)
+		}
 	}
 	var ans *cost.ChatAnswer
 	switch {
+	case refused != nil:
+		ans = refused
 	case !ok:
 		ans = notUnderstood()
 	case !byLLM && p.Admin && read.unknown && pl.customerID() == "":
 		ans = unknownCustomer()
 	default:
-		if p.Admin && req.CustomerID != "" && pl.customerID() == "" && prior == nil {
+		if p.Admin && req.CustomerID != "" && !pl.namesCustomer() && prior == nil {
 			pl.Filters = append(pl.Filters, entity{Dim: cost.DimCustomer, Value: req.CustomerID, Op: cost.OpEq})
 		}
 		ans, err = e.run(ctx, p, pl, v)
@@ -144,9 +159,15 @@ func (e *Engine) Ask(ctx context.Context, p cost.Principal, req cost.ChatRequest
 			e.logger.Warn("chat: answering failed", "principal", p.String(), "intent", pl.Intent, "err", err)
 			return nil, err
 		}
-		if ans.Understood && pl.Intent != intentAlert && pl.Intent != intentHelp {
+		if ans.Understood && pl.Intent != intentAlert && pl.Intent != intentHelp && pl.Intent != intentSetBudget {
 			e.convs.put(key, pl, now)
 		}
+		if ans.Interpretation == nil {
+			ans.Interpretation = interpretation(p, pl, ans, v, today)
+		}
+	}
+	if ans.Interpretation == nil {
+		ans.Interpretation = &cost.ChatInterpretation{Filters: []cost.Filter{}, Line: "Not understood"}
 	}
 	ans.ConversationID = id
 	if ans.Links == nil {
@@ -155,14 +176,26 @@ func (e *Engine) Ask(ctx context.Context, p cost.Principal, req cost.ChatRequest
 	return ans, nil
 }
 
-// vocab returns the (cached) vocabulary of p's scope.
+// vocab returns the vocabulary of p's scope, cached per data version when the
+// store reports one, else for the vocabulary TTL.
 func (e *Engine) vocab(ctx context.Context, p cost.Principal) (*vocab, error) {
 	key := p.String()
 	now := time.Now()
+	version := ""
+	if dv, ok := e.store.(dataVersioner); ok {
+		var err error
+		if version, err = dv.DataVersion(ctx); err != nil {
+			e.logger.Warn("chat: data version", "err", err)
+			version = ""
+		}
+	}
 	e.mu.Lock()
 	c, ok := e.vocabs[key]
 	e.mu.Unlock()
-	if ok && now.Sub(c.at) < e.vocabTTL {
+	switch {
+	case ok && version != "" && c.version == version:
+		return c.v, nil
+	case ok && version == "" && now.Sub(c.at) < e.vocabTTL:
 		return c.v, nil
 	}
 	v, err := loadVocab(ctx, e.query, p)
@@ -173,9 +206,16 @@ func (e *Engine) vocab(ctx context.Context, p cost.Principal) (*vocab, error) {
 	if len(e.vocabs) > 10000 {
 		clear(e.vocabs)
 	}
-	e.vocabs[key] = cachedVocab{v, now}
+	e.vocabs[key] = cachedVocab{v, now, version}
 	e.mu.Unlock()
 	return v, nil
+}
+
+// Warm loads the admin's vocabulary ahead of the first question, so the first
+// question after start is not slower than the rest.
+func (e *Engine) Warm(ctx context.Context) error {
+	_, err := e.vocab(ctx, cost.AdminPrincipal())
+	return err
 }
 
 // suggestions offered when a question is not understood.

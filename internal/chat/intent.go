@@ -16,65 +16,125 @@ var (
 	bottomWords = []string{"cheapest", "least", "lowest", "smallest", "bottom", "fewest"}
 	growWords   = []string{"growth", "grow", "grew", "growing", "increase", "increased", "increases", "change",
 		"changed", "compare", "compared", "comparison", "vs", "versus", "wow", "mom", "yoy", "qoq", "delta", "difference", "rise", "rose"}
+	budgetVerbs = []string{"set", "raise", "lower", "reduce", "cut", "change", "update", "remove", "delete", "clear",
+		"make", "put", "drop", "bump", "increase", "decrease"}
 	followWords = []string{"and", "only", "just", "now", "also", "same", "then", "instead", "but", "ok", "okay"}
 )
 
+// intentRule is one line of the intent grammar: a named test over what was read,
+// giving the intent it recognises, or "" to let the next rule try.
+type intentRule struct {
+	name string
+	ask  func(p *parsed) string
+}
+
+// is returns a rule's answer: in when ok.
+func is(ok bool, in string) string {
+	if ok {
+		return in
+	}
+	return ""
+}
+
+// intentRules are tried in order; the first that recognises the question wins.
+// Actions and budget questions come first, as their words ("spend", "over")
+// would otherwise read as totals; the dimension rules come last.
+var intentRules = []intentRule{
+	{"alert", func(p *parsed) string {
+		return is(p.has("alert", "alerts", "notify", "warn", "alarm") ||
+			p.phrase("let me know", "tell me when", "tell me if", "ping me", "email me"), intentAlert)
+	}},
+	{"help", func(p *parsed) string {
+		return is(p.has("help") || p.phrase("what can you do", "what can i ask", "what do you know") ||
+			len(p.words) <= 3 && p.has("hello", "hi", "hey", "thanks", "thank", "greetings"), intentHelp)
+	}},
+	{"next period", func(p *parsed) string { return is(p.next != "", intentNextPeriod) }},
+	{"set budget", func(p *parsed) string {
+		return is(p.has("budget", "budgets") && p.has(budgetVerbs...) && !p.has("alert", "alerts"), intentSetBudget)
+	}},
+	{"over budget", func(p *parsed) string {
+		return is(p.has("customers", "tenants", "clients", "who", "anyone", "anybody") && p.overBudgetWords(), intentOverBudget)
+	}},
+	{"budget left", func(p *parsed) string {
+		return is(p.has("budget", "budgets") && p.has("left", "remaining", "remain", "remains", "rest") ||
+			p.phrase("run out", "runs out", "running out", "days until", "days left", "money left"), intentRemaining)
+	}},
+	{"exhausted", func(p *parsed) string { return is(p.phrase("exhaust", "exhausted"), intentForecast) }},
+	{"budget", func(p *parsed) string {
+		return is(p.has("budget", "budgets", "overspend", "overspending") || p.phrase("on track"), intentBudget)
+	}},
+	{"forecast", func(p *parsed) string {
+		return is(p.has("forecast", "projected", "projection", "predict", "expect", "expected", "estimate") ||
+			p.phrase("end of month", "end of the month", "month end", "run rate", "on pace", "going to spend", "will we spend", "will i spend"), intentForecast)
+	}},
+	{"against the average customer", func(p *parsed) string {
+		return is(p.phrase("average customer", "typical customer", "average of all", "average of the customers", "other customers",
+			"the rest of the customers", "customers on average", "average tenant", "average client"), intentVsAverage)
+	}},
+	{"weekends", func(p *parsed) string {
+		return is(p.has("weekends", "weekdays") || p.phrase("weekend days", "on weekend", "at weekends"), intentWeekends)
+	}},
+	{"why", func(p *parsed) string {
+		return is(p.has("why", "explain", "cause", "caused", "drove", "driver", "drivers", "driving", "behind", "reason") ||
+			p.phrase("what happened"), intentExplain)
+	}},
+	{"unusual", func(p *parsed) string {
+		if !p.has("anomaly", "anomalies", "anomalous", "unusual", "outlier", "outliers", "abnormal", "spike", "spikes", "spiked",
+			"jump", "jumped", "weird", "strange") {
+			return ""
+		}
+		return is(p.when != nil && p.when.Range.Days() == 1, intentExplain) + is(p.when == nil || p.when.Range.Days() != 1, intentAnomalies)
+	}},
+	{"compare", func(p *parsed) string {
+		return is(p.has(growWords...) || p.phrase("week over week", "month over month", "year over year", "quarter over quarter") ||
+			p.against != nil, intentCompare)
+	}},
+	{"cheapest day", func(p *parsed) string {
+		return is(p.phrase("cheapest day", "lowest day", "quietest day", "least expensive day", "slowest day", "lightest day"), intentLowDay)
+	}},
+	{"which day", func(p *parsed) string {
+		if !p.phrase("which day", "what day", "most expensive day", "busiest day", "peak day", "highest day", "worst day",
+			"costliest day", "biggest day", "day with", "which date", "what date") {
+			return ""
+		}
+		low := p.has(bottomWords...) || p.has("quietest", "slowest")
+		return is(low, intentLowDay) + is(!low, intentTopDay)
+	}},
+	{"per 1K tokens", func(p *parsed) string { return is(p.per1K(), intentPer1K) }},
+	{"share", func(p *parsed) string {
+		return is((p.has("percentage", "share", "proportion", "fraction", "portion", "percent") ||
+			p.phrase("what part of", "which part of", "how much of")) && len(p.entities) > 0 && !p.has("by", "per", "each"), intentShare)
+	}},
+	{"average", func(p *parsed) string {
+		return is(p.has("average", "avg", "mean", "typical") || p.phrase("per request", "a request", "each request", "per call") ||
+			p.phrase("per day", "a day") && p.has(costWords...) &&
+				!p.has("show", "over", "chart", "series", "trend", "plot", "graph", "each", "list"), intentAverage)
+	}},
+	{"how many customers", func(p *parsed) string { return is(p.countsCustomers(), intentTotal) }},
+	{"top", func(p *parsed) string {
+		dim, _ := p.dimension()
+		return is(dim != "" && (p.has(topWords...) || p.has(bottomWords...)), intentTop)
+	}},
+	{"by a dimension", func(p *parsed) string {
+		dim, _ := p.dimension()
+		return is(dim != "" && (p.has("breakdown", "break", "split", "by", "per", "each", "across", "distribution", "trend") ||
+			p.asks(dim)), intentBreakdown)
+	}},
+	{"tokens", func(p *parsed) string {
+		return is(p.has("token", "tokens") && !p.has("cost", "costs", "spend", "spent", "dollars", "expensive"), intentTokens)
+	}},
+	{"requests", func(p *parsed) string {
+		return is(p.has("requests", "calls") && !p.has("cost", "costs", "spend", "spent"), intentRequests)
+	}},
+	{"total", func(p *parsed) string { return is(p.has(costWords...), intentTotal) }},
+}
+
 // intent returns what the question asks, or "" when it asks nothing known.
 func (p *parsed) intent() string {
-	switch {
-	case p.has("alert", "alerts", "notify", "warn", "alarm") || p.phrase("let me know", "tell me when", "tell me if", "ping me", "email me"):
-		return intentAlert
-	case p.has("help") || p.phrase("what can you do", "what can i ask", "what do you know") ||
-		len(p.words) <= 3 && p.has("hello", "hi", "hey", "thanks", "thank", "greetings"):
-		return intentHelp
-	case p.has("customers", "tenants", "clients", "who", "anyone", "anybody") && p.overBudgetWords():
-		return intentOverBudget
-	case p.phrase("run out", "runs out", "running out", "exhaust", "exhausted"):
-		return intentForecast
-	case p.has("budget", "budgets", "overspend", "overspending") || p.phrase("on track"):
-		return intentBudget
-	case p.has("forecast", "projected", "projection", "predict", "expect", "expected", "estimate") ||
-		p.phrase("end of month", "end of the month", "month end", "run rate", "on pace", "going to spend", "will we spend", "will i spend"):
-		return intentForecast
-	case p.has("why", "explain", "cause", "caused", "drove", "driver", "drivers", "reason") || p.phrase("what happened"):
-		return intentExplain
-	case p.has("anomaly", "anomalies", "anomalous", "unusual", "outlier", "outliers", "abnormal", "spike", "spikes", "spiked", "jump", "jumped", "weird", "strange"):
-		if p.when != nil && p.when.Range.Days() == 1 {
-			return intentExplain
+	for _, r := range intentRules {
+		if in := r.ask(p); in != "" {
+			return in
 		}
-		return intentAnomalies
-	case p.has(growWords...) || p.phrase("week over week", "month over month", "year over year", "quarter over quarter") || p.against != nil:
-		return intentCompare
-	case p.phrase("cheapest day", "lowest day", "quietest day", "least expensive day", "slowest day", "lightest day"):
-		return intentLowDay
-	case p.phrase("which day", "what day", "most expensive day", "busiest day", "peak day", "highest day", "worst day",
-		"costliest day", "biggest day", "day with", "which date", "what date"):
-		if p.has(bottomWords...) || p.has("quietest", "slowest") {
-			return intentLowDay
-		}
-		return intentTopDay
-	case p.per1K():
-		return intentPer1K
-	case p.has("percentage", "share", "proportion", "fraction", "portion") && len(p.entities) > 0 && !p.has("by", "per", "each"):
-		return intentShare
-	case p.has("average", "avg", "mean", "typical") || p.phrase("per day", "a day") && p.has(costWords...):
-		return intentAverage
-	}
-	if p.countsCustomers() {
-		return intentTotal
-	}
-	dim, _ := p.dimension()
-	switch {
-	case dim != "" && (p.has(topWords...) || p.has(bottomWords...)):
-		return intentTop
-	case dim != "" && (p.has("breakdown", "break", "split", "by", "per", "each", "across", "distribution", "trend") || p.asks(dim)):
-		return intentBreakdown
-	case p.has("token", "tokens") && !p.has("cost", "costs", "spend", "spent", "dollars", "expensive"):
-		return intentTokens
-	case p.has("requests", "calls") && !p.has("cost", "costs", "spend", "spent"):
-		return intentRequests
-	case p.has(costWords...):
-		return intentTotal
 	}
 	return ""
 }
@@ -247,7 +307,31 @@ func decide(p *parsed, prior *plan, pr cost.Principal, today time.Time) (*plan, 
 	if pl.Intent == intentAlert {
 		pl.Alert = buildAlert(p, pl, pr)
 	}
+	if pl.Intent == intentSetBudget {
+		if pl.Budget = budgetAct(p); pl.Budget == nil {
+			return nil, false
+		}
+	}
 	return pl, true
+}
+
+// budgetAct reads what a budget action asks: an amount to set, an amount to raise
+// or lower it by, or removal. It returns nil when the amount is missing.
+func budgetAct(p *parsed) *budgetAction {
+	a := &budgetAction{Amount: p.money}
+	switch {
+	case p.has("remove", "delete", "clear", "drop"):
+		a.Remove = true
+	case p.money <= 0:
+		return nil
+	case p.has("by"):
+		a.By = true
+		if p.has("lower", "reduce", "cut", "decrease") {
+			a.Amount = -a.Amount
+		}
+	}
+	a.Org = p.has("org", "organisation", "organization", "company", "overall", "total", "global")
+	return a
 }
 
 // setCompare picks the two periods of a comparison, or turns "input vs output" and
@@ -307,7 +391,9 @@ func repeatedDim(es []entity) (cost.Dimension, bool) {
 // defaultWhen is the period a question means when it names none.
 func defaultWhen(intent string, p *parsed, today time.Time) when {
 	switch intent {
-	case intentBudget, intentForecast, intentOverBudget:
+	case intentNextPeriod:
+		return nextPeriod(p.next, today)
+	case intentBudget, intentForecast, intentOverBudget, intentRemaining:
 		r, _ := cost.Period{Name: "this_month"}.Resolve(today)
 		return when{r, "this month"}
 	case intentExplain:

@@ -36,6 +36,13 @@ weekend weekends dollars please thanks thank hey hello hi greetings kindly exact
 give find check look would should will doing being here everything something anything whole entire altogether
 tell show display get got into out off up down per cent cents dollar bucks amount figure figures number numbers
 so far right now currently current latest recent recently again lately still yet already ago earlier later
+active alarm annual anybody anyone ask beyond call charge charged charges chart cheaper company decreased delta
+difference distribution driver drivers dropped email everybody everyone exhaust exhausted fell few fewest first
+fraction happen happened happening heaviest increases inefficient instead jumps leading lightest llm llms lower main
+mom okay org organisation organization others paid pay percentage ping portion pricier proportion qoq quietest
+rise rose running runs series left remaining remain remains rest set raise lower reduce cut update clear make
+put drop bump decrease until driving behind part weekdays plot graph key unattributed unallocated unassigned attributed shared without shrank smallest status surge surges theirs track typical unit vendor vendors warn
+whom wow yearly yoy burn burned burning consume consumed consuming consumption more less happen weird strange
 `)
 
 var (
@@ -43,6 +50,7 @@ var (
 	moneyRe   = regexp.MustCompile(`\$\s*(\d+(?:\.\d+)?)\s*(k|m)?\b|\b(\d+(?:\.\d+)?)\s*(k|m)?\s*(?:dollars?|usd|bucks)\b`)
 	percentRe = regexp.MustCompile(`\b(\d+(?:\.\d+)?)\s*(?:%|percent|pct)`)
 	wordRe    = regexp.MustCompile(`[a-z][a-z_]*`)
+	nextRe    = regexp.MustCompile(`\b(?:the\s+)?(?:coming|next|upcoming)\s+(month|quarter)\b`)
 	otherIDRe = regexp.MustCompile(`^(cust|customer|tenant|client|acct|account|org)_[a-z0-9_]+$`)
 )
 
@@ -60,6 +68,10 @@ type parsed struct {
 	percent  float64
 	unknown  bool // Names a customer that is not in scope (or does not exist).
 	strange  int  // Words that are neither known nor entity names (a name out of scope?).
+	// unplaced lists the strange words, in order.
+	unplaced []string
+	// next is "month" or "quarter" for "next month/quarter".
+	next string
 }
 
 // read normalises q, corrects typos and extracts periods, amounts and entities.
@@ -72,13 +84,17 @@ func read(q string, today time.Time, v *vocab) *parsed {
 		return w
 	})
 	p := &parsed{}
-	if m := shiftRe.FindStringSubmatchIndex(s); m != nil && !strings.Contains(s, "before yesterday") {
+	if m := shiftRe.FindStringSubmatchIndex(s); m != nil && !strings.Contains(s, "before yesterday") && !beforeLastRe.MatchString(s) {
 		p.shift = "period"
 		if m[2] >= 0 {
 			p.shift = s[m[2]:m[3]]
 		} else if m[4] >= 0 {
 			p.shift = s[m[4]:m[5]]
 		}
+		s = blank(s, m)
+	}
+	if m := nextRe.FindStringSubmatchIndex(s); m != nil {
+		p.next = s[m[2]:m[3]]
 		s = blank(s, m)
 	}
 	if m := moneyRe.FindStringSubmatchIndex(s); m != nil {
@@ -93,6 +109,7 @@ func read(q string, today time.Time, v *vocab) *parsed {
 	if p.when != nil {
 		p.against, s = findWhen(s, today)
 	}
+	p.settlePeriods()
 	p.words = tokenize(s)
 	p.text = " " + strings.Join(p.words, " ") + " "
 	p.set = map[string]bool{}
@@ -108,6 +125,9 @@ func read(q string, today time.Time, v *vocab) *parsed {
 		}
 		if !v.known[w] && len(w) >= 3 && !hasDigit(w) {
 			p.strange++
+			if len(w) < 4 || !nearKnown(w, v.known) {
+				p.unplaced = append(p.unplaced, w)
+			}
 		}
 		if otherIDRe.MatchString(w) {
 			p.unknown = true
@@ -118,6 +138,25 @@ func read(q string, today time.Time, v *vocab) *parsed {
 		}
 	}
 	return p
+}
+
+// settlePeriods drops a second period that only restates the first ("so far
+// this month") and moves "the same day last week" to a week before the day it is
+// compared with.
+func (p *parsed) settlePeriods() {
+	switch {
+	case p.against == nil:
+	case p.when.Phrase == soFar:
+		p.when, p.against = p.against, nil
+	case p.against.Phrase == soFar || p.against.Range == p.when.Range:
+		p.against = nil
+	case p.against.Phrase == sameDayPhrase && p.when.Range.Days() == 1:
+		d := p.when.Range.From.AddDate(0, 0, -7)
+		p.against = &when{cost.DateRange{From: d, To: d}, sameDayPhrase}
+	case p.when.Phrase == sameDayPhrase && p.against.Range.Days() == 1:
+		d := p.against.Range.From.AddDate(0, 0, -7)
+		p.when = &when{cost.DateRange{From: d, To: d}, sameDayPhrase}
+	}
 }
 
 func amount(s string, m []int) float64 {

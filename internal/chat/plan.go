@@ -25,6 +25,11 @@ const (
 	intentAlert      = "alert"       // Create an alert rule.
 	intentHelp       = "help"        // What the engine can answer.
 	intentShare      = "share"       // A filtered total as a share of the whole.
+	intentRemaining  = "remaining"   // Budget left and days until it runs out.
+	intentNextPeriod = "next_period" // Next month or quarter at the current pace.
+	intentSetBudget  = "set_budget"  // Set, raise or remove a monthly budget.
+	intentWeekends   = "weekends"    // Weekend days against weekdays.
+	intentVsAverage  = "vs_average"  // One customer against the average customer.
 )
 
 // plan is a question turned into typed work over the query layer.
@@ -42,6 +47,7 @@ type plan struct {
 	Asc        bool // Bottom-N / cheapest instead of top-N.
 	Filters    []entity
 	Alert      *cost.AlertRule
+	Budget     *budgetAction // For intentSetBudget.
 	// Beyond is set when a customer asked about other customers or all of them;
 	// the answer covers only its own data and says so.
 	Beyond bool
@@ -88,6 +94,17 @@ func (p *plan) customerID() string {
 		}
 	}
 	return id
+}
+
+// namesCustomer reports whether the plan filters by customer, the unattributed
+// slice included.
+func (p *plan) namesCustomer() bool {
+	for _, e := range p.Filters {
+		if e.Dim == cost.DimCustomer {
+			return true
+		}
+	}
+	return false
 }
 
 // without returns the plan's entities except those of dimension d.

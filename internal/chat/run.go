@@ -44,6 +44,16 @@ func (e *Engine) run(ctx context.Context, p cost.Principal, pl *plan, v *vocab) 
 		ans, err = e.anomalies(ctx, p, pl, v)
 	case intentAlert:
 		ans, err = e.alert(ctx, p, pl, v)
+	case intentNextPeriod:
+		ans, err = e.nextAtPace(ctx, p, pl, v)
+	case intentVsAverage:
+		ans, err = e.vsAverage(ctx, p, pl, v)
+	case intentWeekends:
+		ans, err = e.weekends(ctx, p, pl, v)
+	case intentRemaining:
+		ans, err = e.remaining(ctx, p, pl, v)
+	case intentSetBudget:
+		ans, err = e.setBudget(ctx, p, pl, v)
 	default:
 		return notUnderstood(), nil
 	}
@@ -51,17 +61,17 @@ func (e *Engine) run(ctx context.Context, p cost.Principal, pl *plan, v *vocab) 
 		return nil, err
 	}
 	ans.Understood = true
-	if pl.Beyond {
+	if pl.Beyond && pl.Intent != intentVsAverage && pl.Intent != intentSetBudget {
 		ans.Answer = "I can only show your own costs. " + ans.Answer
 	}
 	if len(ans.Suggestions) == 0 {
 		ans.Suggestions = followUps(pl)
 	}
-	if ans.Period == nil && pl.Intent != intentAlert {
+	if ans.Period == nil && pl.Intent != intentAlert && pl.Intent != intentSetBudget {
 		r := pl.When.Range
 		ans.Period = &r
 	}
-	if ans.Links == nil && pl.Intent != intentAlert {
+	if ans.Links == nil && pl.Intent != intentAlert && pl.Intent != intentSetBudget {
 		var date time.Time
 		if pl.Intent == intentExplain {
 			date = ans.Period.From
@@ -118,6 +128,9 @@ func scopeText(pl *plan) string {
 		case cost.DimTokenType:
 			parts = append(parts, "for "+strings.ReplaceAll(vals, "_", " ")+" tokens")
 		case cost.DimCustomer:
+			if len(f.Values) == 1 && f.Values[0] == "" {
+				parts = append(parts, "with no customer (unattributed)")
+			}
 		default:
 			parts = append(parts, "in "+vals)
 		}

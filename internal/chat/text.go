@@ -95,7 +95,7 @@ func correct(words []string, known map[string]bool) []string {
 			out[i] = a
 			continue
 		}
-		if known[w] || len(w) < 4 || hasDigit(w) {
+		if known[w] || len(w) < 4 || hasDigit(w) || foreignTerms[w] {
 			continue
 		}
 		limit := 1
@@ -121,6 +121,39 @@ func correct(words []string, known map[string]bool) []string {
 		}
 	}
 	return out
+}
+
+// foreignTerms are words people use of costs that this data has no notion of; they
+// are never read as a typo of a known word ("user" is not "used").
+var foreignTerms = setOf(strings.Fields(`user users team teams employee employees department departments seat seats
+latency error errors revenue profit margin margins storage gpu gpus endpoint endpoints feature features
+conversation conversations session sessions invoice invoices carbon emissions footprint tenant_name
+prompt_id request_id hour hours minute minutes second seconds`))
+
+func setOf(words []string) map[string]bool {
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[w] = true
+	}
+	return m
+}
+
+// nearKnown reports whether w is within the typo distance of a known word, so an
+// ambiguous typo ("expensve": expensive or expense?) is not taken for an unknown term.
+func nearKnown(w string, known map[string]bool) bool {
+	if foreignTerms[w] {
+		return false
+	}
+	limit := 1
+	if len(w) >= 7 {
+		limit = 2
+	}
+	for k := range known {
+		if len(k) >= 4 && k[0] == w[0] && editDistance(w, k, limit) <= limit {
+			return true
+		}
+	}
+	return false
 }
 
 func hasDigit(s string) bool {

@@ -53,6 +53,11 @@ var tokenSynonyms = map[string]string{
 	"cache writes": cost.TokenCacheWrite, "reasoning": cost.TokenReasoning, "thinking": cost.TokenReasoning,
 }
 
+// unattributedWords name the cost no customer is attributed to, a slice of its
+// own (customer id ""). Only admins can ask about it.
+var unattributedWords = []string{"unattributed", "unallocated", "unassigned", "no customer", "without a customer",
+	"without customer", "not attributed", "not attributed to a customer", "shared", "shared cost", "shared costs"}
+
 // corporate suffixes dropped to get a customer's short name ("Acme Inc" → "acme").
 var corporate = []string{"inc", "corp", "corporation", "ltd", "llc", "co", "gmbh", "sa", "plc", "limited", "company"}
 
@@ -107,6 +112,11 @@ func loadVocab(ctx context.Context, qs cost.QueryService, p cost.Principal) (*vo
 	}
 	for _, w := range []string{"caching", "cache"} {
 		v.add(entity{Dim: cost.DimTokenType, Value: "cache", Op: cost.OpIn, Set: []string{cost.TokenCacheRead, cost.TokenCacheWrite}, Words: []string{w}})
+	}
+	if !p.IsCustomer() {
+		for _, words := range unattributedWords {
+			v.add(entity{Dim: cost.DimCustomer, Value: "", Op: cost.OpEq, Words: strings.Fields(words)})
+		}
 	}
 	for _, c := range customers {
 		v.addCustomer(c)

@@ -54,12 +54,80 @@ var fixed = []struct {
 	{regexp.MustCompile(`\b(this|current) weeks?\b|\bweek to date\b|\bwtd\b`), "this_week", "this week"},
 	{regexp.MustCompile(`\b(last|previous|prior) week\b`), "last_week", "last week"},
 	{regexp.MustCompile(`\b(past|trailing) week\b`), "last_7_days", "in the last 7 days"},
-	{regexp.MustCompile(`\b(this|current) months?\b|\bmonth to date\b|\bmtd\b|\bso far\b`), "this_month", "this month"},
+	{regexp.MustCompile(`\b(this|current) months?\b|\bmonth to date\b|\bmtd\b`), "this_month", "this month"},
 	{regexp.MustCompile(`\b(last|previous|prior) month\b`), "last_month", "last month"},
 	{regexp.MustCompile(`\b(past|trailing) month\b`), "last_30_days", "in the last 30 days"},
 	{regexp.MustCompile(`\b(this|current) year\b|\byear to date\b|\bytd\b`), "this_year", "this year"},
 	{regexp.MustCompile(`\b(last|previous|prior) year\b`), "last_year", "last year"},
 	{regexp.MustCompile(`\b(past|trailing) year\b`), "last_12_months", "in the last 12 months"},
+	// "so far" alone is this month; beside another period it only stresses it.
+	{regexp.MustCompile(`\bso far\b`), "this_month", soFar},
+}
+
+// soFar is the phrase of the period "so far" names on its own.
+const soFar = "this month so far"
+
+var (
+	beforeLastRe = regexp.MustCompile(`\b(?:the\s+)?(week|month|year|quarter)\s+before\s+(?:the\s+)?last(?:\s+(?:one|week|month|year|quarter))?\b`)
+	sameDayRe    = regexp.MustCompile(`\b(?:the\s+)?same\s+(?:week)?day\s+(?:last|a|the\s+previous|previous)\s+week\b`)
+	sameDaysRe   = regexp.MustCompile(`\b(?:the\s+)?same\s+(?:days|period|point|time|dates)\s+(?:of\s+|in\s+)?(?:last|the\s+previous|previous|a)\s+month\b`)
+)
+
+// findBeforeLast reads "the week/month/quarter/year before last".
+func findBeforeLast(s string, today time.Time) (*when, string) {
+	m := beforeLastRe.FindStringSubmatchIndex(s)
+	if m == nil {
+		return nil, s
+	}
+	unit := s[m[2]:m[3]]
+	var from, to time.Time
+	switch unit {
+	case "week":
+		from = cost.WeekStart(today).AddDate(0, 0, -14)
+		to = from.AddDate(0, 0, 6)
+	case "month":
+		from = cost.MonthStart(today).AddDate(0, -2, 0)
+		to = cost.MonthEnd(from)
+	case "quarter":
+		from = quarterStart(today).AddDate(0, -6, 0)
+		to = from.AddDate(0, 3, -1)
+	default:
+		from = time.Date(today.Year()-2, 1, 1, 0, 0, 0, 0, time.UTC)
+		to = time.Date(today.Year()-2, 12, 31, 0, 0, 0, 0, time.UTC)
+	}
+	return &when{cost.DateRange{From: from, To: to}, "the " + unit + " before last"}, blank(s, m)
+}
+
+// findSameDay reads "the same day last week": today a week ago (moved to the
+// other period's day by read when it is compared with one).
+func findSameDay(s string, today time.Time) (*when, string) {
+	loc := sameDayRe.FindStringIndex(s)
+	if loc == nil {
+		return nil, s
+	}
+	d := today.AddDate(0, 0, -7)
+	return &when{cost.DateRange{From: d, To: d}, sameDayPhrase}, blank(s, loc)
+}
+
+const sameDayPhrase = "the same day last week"
+
+// findSameDays reads "the same days last month": last month from its first day to
+// today's day of the month, for month-to-date comparisons.
+func findSameDays(s string, today time.Time) (*when, string) {
+	loc := sameDaysRe.FindStringIndex(s)
+	if loc == nil {
+		return nil, s
+	}
+	from := cost.MonthStart(today).AddDate(0, -1, 0)
+	to := from.AddDate(0, 0, today.Day()-1)
+	if end := cost.MonthEnd(from); to.After(end) {
+		to = end
+	}
+	return &when{cost.DateRange{From: from, To: to}, "the same days last month"}, blank(s, loc)
+}
+
+func quarterStart(t time.Time) time.Time {
+	return time.Date(t.Year(), time.Month(3*((int(t.Month())-1)/3)+1), 1, 0, 0, 0, 0, time.UTC)
 }
 
 // findWhen extracts the period a question names, relative to today. It returns the
@@ -76,7 +144,7 @@ func findWhen(s string, today time.Time) (*when, string) {
 	return nil, s
 }
 
-var finders = []func(string, time.Time) (*when, string){findLastN, findFixed, findQuarter, findWeekNumber, findMonth, findWeekend, findWeekday, findYear}
+var finders = []func(string, time.Time) (*when, string){findBeforeLast, findSameDay, findSameDays, findLastN, findFixed, findQuarter, findWeekNumber, findMonth, findWeekend, findWeekday, findYear}
 
 var weekNumberRe = regexp.MustCompile(`\b(?:iso\s+)?(?:week|wk|cw)\s*(\d{1,2})\b(?:\s+(?:of\s+)?(\d{4})\b)?`)
 

@@ -33,6 +33,32 @@ type ChatAnswer struct {
 	Chart string `json:"chart,omitempty"`
 	// Period is the exact range the answer covers, when it covers one.
 	Period *DateRange `json:"period,omitempty"`
-	// Understood is false when the engine did not understand the question.
+	// Understood is false when the engine did not understand the question; such
+	// an answer holds no figure.
 	Understood bool `json:"understood"`
+	// Interpretation is how the engine read the question; every answer has one.
+	Interpretation *ChatInterpretation `json:"interpretation"`
+}
+
+// ChatInterpretation is how a question was read: what it measures, over which
+// days, for what, grouped how, and one short line saying so ("Total cost · AWS ·
+// last week, Mon Nov 16 – Sun Nov 22").
+type ChatInterpretation struct {
+	// Intent names the kind of answer: total, breakdown, top, compare, budget…;
+	// empty when the question was not understood.
+	Intent string `json:"intent"`
+	Metric Metric `json:"metric,omitempty"`
+	// Period is the exact range answered; Against the range compared with.
+	Period  *DateRange `json:"period,omitempty"`
+	Against *DateRange `json:"against,omitempty"`
+	Filters []Filter   `json:"filters"`
+	GroupBy Dimension  `json:"group_by,omitempty"`
+	// Limit is N of a top-N answer; Ascending ranks cheapest first.
+	Limit     int  `json:"limit,omitempty"`
+	Ascending bool `json:"ascending,omitempty"`
+	// Line is the interpretation in one short line, shown under the answer.
+	Line string `json:"line"`
+	// NotUnderstood quotes the part of the question the engine could not place,
+	// when it did not understand it.
+	NotUnderstood string `json:"not_understood,omitempty"`
 }

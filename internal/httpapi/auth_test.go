@@ -98,3 +98,26 @@ func TestTokens_MintAndUse(t *testing.T) {
 		})
 	}
 }
+
+func TestLinkToken(t *testing.T) {
+	e := newEnv(t, nil)
+	var tok struct {
+		Token      string    `json:"token"`
+		ExpiresAt  time.Time `json:"expires_at"`
+		CustomerID string    `json:"customer_id"`
+	}
+	decode(t, e.do("POST", "/api/v1/link-tokens", e.acme, ""), http.StatusCreated, &tok)
+	if tok.CustomerID != "cust_acme" || tok.Token == "" || tok.Token == e.acme {
+		t.Fatalf("link token = %+v", tok)
+	}
+	var me struct {
+		Admin      bool   `json:"admin"`
+		CustomerID string `json:"customer_id"`
+	}
+	decode(t, e.do("GET", "/api/v1/me", tok.Token, ""), http.StatusOK, &me)
+	if me.Admin || me.CustomerID != "cust_acme" {
+		t.Errorf("link token signs in as %+v, want cust_acme", me)
+	}
+	wantError(t, e.do("POST", "/api/v1/link-tokens", e.admin, ""), http.StatusForbidden, cost.CodeForbidden, "")
+	wantError(t, e.do("POST", "/api/v1/link-tokens", "", ""), http.StatusUnauthorized, cost.CodeUnauthorized, "")
+}

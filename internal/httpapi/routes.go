@@ -14,6 +14,7 @@ func (s *Server) registerRoutes() {
 
 	s.handle("GET /api/v1/me", s.authed(s.handleMe))
 	s.handle("POST /api/v1/tokens", s.adminOnly(s.handleMintToken))
+	s.handle("POST /api/v1/link-tokens", s.authed(s.handleMintLinkToken))
 	s.handle("POST /api/v1/ingest", s.adminOnly(s.handleIngest))
 
 	s.handle("GET /api/v1/budgets", s.authed(s.handleListBudgets))

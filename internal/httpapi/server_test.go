@@ -63,12 +63,15 @@ func TestChat(t *testing.T) {
 	var gotP cost.Principal
 	chat := &chatService{AskFn: func(_ context.Context, p cost.Principal, req cost.ChatRequest) (*cost.ChatAnswer, error) {
 		gotP, got = p, req
-		return &cost.ChatAnswer{Answer: "You spent $12.50 yesterday.", ConversationID: "c1", Understood: true}, nil
+		return &cost.ChatAnswer{Answer: "You spent $12.50 yesterday.", ConversationID: "c1", Understood: true,
+			Interpretation: &cost.ChatInterpretation{Intent: "total", Metric: cost.MetricCost, Filters: []cost.Filter{},
+				Line: "Total cost · yesterday, Wed Nov 25"}}, nil
 	}}
 	e := newEnv(t, func(c *httpapi.Config) { c.Chat = chat })
 	var ans cost.ChatAnswer
 	decode(t, e.do("POST", "/api/v1/chat", e.acme, `{"message":"How much did we spend yesterday?"}`), 200, &ans)
-	if ans.Answer != "You spent $12.50 yesterday." || got.Message != "How much did we spend yesterday?" || gotP != cost.CustomerPrincipal("cust_acme") {
+	if ans.Answer != "You spent $12.50 yesterday." || got.Message != "How much did we spend yesterday?" || gotP != cost.CustomerPrincipal("cust_acme") ||
+		ans.Interpretation == nil || ans.Interpretation.Line != "Total cost · yesterday, Wed Nov 25" || ans.Interpretation.Intent != "total" {
 		t.Errorf("answer=%+v request=%+v principal=%v", ans, got, gotP)
 	}
 	wantError(t, e.do("POST", "/api/v1/chat", e.acme, `{"message":"  "}`), 400, cost.CodeInvalid, "message")

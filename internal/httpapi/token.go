@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/llmcost/llmcost/internal/cost"
@@ -55,4 +56,17 @@ func (s *Server) handleMintToken(w http.ResponseWriter, r *http.Request) {
 	}
 	s.log.Info("customer token minted", "customer_id", req.CustomerID, "expires_at", exp)
 	s.writeJSON(w, r, http.StatusCreated, tokenResponse{Token: tok, ExpiresAt: exp, CustomerID: req.CustomerID})
+}
+
+// handleMintLinkToken gives a customer token holder (e.g. the chat widget) a
+// short-lived token for its own customer, to open a dashboard link with.
+func (s *Server) handleMintLinkToken(w http.ResponseWriter, r *http.Request) {
+	_, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	tok, exp, err := s.cfg.Keyring.MintLink(strings.TrimSpace(token), s.now())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	p := principal(r)
+	s.writeJSON(w, r, http.StatusCreated, tokenResponse{Token: tok, ExpiresAt: exp, CustomerID: p.CustomerID})
 }

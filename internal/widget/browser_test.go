@@ -23,6 +23,7 @@ import (
 	"github.com/llmcost/llmcost/internal/duckdb"
 	"github.com/llmcost/llmcost/internal/httpapi"
 	"github.com/llmcost/llmcost/internal/query"
+	"github.com/llmcost/llmcost/internal/web"
 	"github.com/llmcost/llmcost/internal/widget"
 )
 
@@ -88,7 +89,8 @@ func server(t *testing.T, origins ...string) (string, string, *demo.Dataset, tim
 		t.Fatal(err)
 	}
 	srv := httpapi.NewServer(httpapi.Config{Addr: "127.0.0.1:0", Store: db, Query: qs, Keyring: kr,
-		Chat: chat.New(chat.Config{Query: qs, Store: db}), Widget: widget.Handler(origins...), WidgetOrigins: origins})
+		Chat: chat.New(chat.Config{Query: qs, Store: db}), Widget: widget.Handler(origins...), WidgetOrigins: origins,
+		UI: web.Handler()})
 	if err := srv.Open(); err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +103,7 @@ var hostPage = template.Must(template.New("host").Parse(`<!doctype html>
 <style>div { color: red; font-size: 40px; }</style></head>
 <body><h1>Host product</h1>
 <script src="{{.Server}}/widget.js"></script>
-<llmcost-chat id="chat" server="{{.Server}}" token="{{.Token}}"></llmcost-chat>
+<llmcost-chat id="chat" server="{{.Server}}" token="{{.Token}}"{{if .Mode}} mode="{{.Mode}}"{{end}}></llmcost-chat>
 </body></html>`))
 
 // hostProduct serves the host product's page embedding the widget of the

@@ -73,7 +73,17 @@ function signOut() {
   showLogin('');
 }
 
+// linkToken takes up a short-lived token a dashboard link carries in its fragment
+// ("#link_token=…", from the chat widget), so the link opens without a sign-in.
+function linkToken() {
+  const m = /(?:^#|&)link_token=([^&]+)/.exec(location.hash);
+  if (!m) return;
+  api.setToken(decodeURIComponent(m[1]));
+  history.replaceState(null, '', location.pathname + location.search);
+}
+
 async function start() {
+  linkToken();
   if (!api.token()) return showLogin('');
   try {
     app.me = await api.get('me');

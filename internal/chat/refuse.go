@@ -1,0 +1,132 @@
+package chat
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/llmcost/llmcost/internal/cost"
+)
+
+// unsupported is one question shape the engine knows it cannot answer: text that
+// matches re is named back to the asker with why, never answered with a figure
+// for a nearby question.
+type unsupported struct {
+	re      *regexp.Regexp
+	why     string
+	suggest []string
+}
+
+// unsupportedShapes are matched, in order, against the question with its periods,
+// amounts and entity names still in place (lowercased).
+var unsupportedShapes = []unsupported{
+	{regexp.MustCompile(`\bnext\s+(?:week|year|\d+\s+\w+|few\s+\w+|couple\s+of\s+\w+)\b|\btomorrow\b|\bin\s+20(?:2[7-9]|[3-9]\d)\b`),
+		"I can only forecast the current month and the next month or quarter.",
+		[]string{"What's the forecast for this month?", "What will we spend next month?"}},
+	{regexp.MustCompile(`\b(?:hourly|per\s+hour|by\s+(?:the\s+)?hour|each\s+hour|an\s+hour|per\s+minute|by\s+minute|at\s+\d{1,2}\s*(?:am|pm))\b`),
+		"Costs are recorded per day, not per hour.",
+		[]string{"Show daily cost for the last 7 days", "How much did we spend yesterday?"}},
+	{regexp.MustCompile(`\bapi\s+keys?\b|\b(?:per|each|by)\s+keys?\b`),
+		"Costs are not recorded per API key; I can break them down by provider, service, model or customer.",
+		[]string{"Break down cost by model for the last 7 days", "Which service cost the most last month?"}},
+	{regexp.MustCompile(`\b(?:mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays)\b`),
+		"I can set weekends against weekdays, or give one day, but not one weekday across several weeks.",
+		[]string{"How much did we spend on weekends this month?", "How much did we spend last Monday?"}},
+	{regexp.MustCompile(`\b(?:no|without|missing)\s+(?:a\s+|any\s+)?budgets?\b`),
+		"I can give the status of budgets that are set, not list who has none.",
+		[]string{"Which customers are over budget?", "How much budget is left?"}},
+	{regexp.MustCompile(`\b(?:median|percentile|p\d\d|standard\s+deviation|stddev|variance)\b`),
+		"I can give totals, averages and rankings, not medians, percentiles or deviations.",
+		[]string{"What's our average daily spend this month?", "Which day was the most expensive last month?"}},
+	{regexp.MustCompile(`\b(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:days?|weeks?|months?|years?)\s+ago\b`),
+		"I can't read a period counted back with “ago”; name the dates or say “the last N days”.",
+		[]string{"How much did we spend in the last 3 days?", "How much did we spend on Nov 20?"}},
+	{regexp.MustCompile(`\b(?:last|past|previous|prior|trailing|first)\s+(?:\d+|two|three|four|five|six|few|couple\s+of)\s+(?:quarters|years)\b|\bfirst\s+(?:half|week|day|days)\b|\bsecond\s+half\b|\b(?:h1|h2)\b|\bfiscal\b`),
+		"I can't read that period; name a month, a quarter, a year or exact dates.",
+		[]string{"How much did we spend in Q3?", "How much did we spend from Nov 1 to Nov 15?"}},
+	{regexp.MustCompile(`\b(?:undo|rollback|delete|remove|disable|cancel|stop)\b.*\balerts?\b|\balerts?\b.*\b(?:list|show|which|what|delete|remove|fired)\b|\b(?:list|show|which|what)\b.*\balerts\b`),
+		"I can create alerts but not list or change them here; use the alerts page.",
+		[]string{"Alert me if daily spend goes over $500"}},
+}
+
+// unplacedIn names the part of a question the engine cannot place, and why, or
+// returns ok false when every content word has a place.
+func unplacedIn(raw string, p *parsed, pr cost.Principal) (part, why string, suggest []string, ok bool) {
+	s := " " + normalize(raw) + " "
+	for _, u := range unsupportedShapes {
+		if loc := u.re.FindStringIndex(s); loc != nil {
+			return strings.TrimSpace(s[loc[0]:loc[1]]), u.why, u.suggest, true
+		}
+	}
+	if w := p.leftoverPeriod(); w != "" {
+		return w, "I couldn't read the period in that question.",
+			[]string{"How much did we spend last week?", "How much did we spend since Nov 1?", "What did we spend in the last 14 days?"}, true
+	}
+	if len(p.unplaced) > 0 {
+		if pr.IsCustomer() {
+			// The words may be another customer's name: do not echo or confirm them.
+			return "", "I can only answer questions about your own costs, and part of that question is a word I don't know.",
+				[]string{"How much did I spend this month?", "Which model is most expensive this week?", "Am I over budget this month?"}, true
+		}
+		return strings.Join(p.unplaced, " "), "I don't know what those words refer to: they are not a metric, period, provider, model, service or customer I know.",
+			defaultSuggestions, true
+	}
+	return "", "", nil, false
+}
+
+// periodWords mark a period the period finders did not consume.
+var periodWords = map[string]bool{"since": true, "until": true, "till": true, "ago": true, "next": true,
+	"between": true, "after": true, "before": true, "quarter": true, "quarters": true, "years": true, "fortnight": true}
+
+var subjects = map[string]bool{"we": true, "i": true, "you": true, "it": true, "they": true}
+
+// leftoverPeriod returns a period word left over after periods were read: the
+// sign of a period the finders could not read.
+func (p *parsed) leftoverPeriod() string {
+	for i, w := range p.words {
+		if i < len(p.used) && p.used[i] {
+			continue
+		}
+		if (w == "until" || w == "till") && (i+1 < len(p.words) && subjects[p.words[i+1]] || p.phrase("run out", "runs out", "running out")) {
+			continue // "until we run out": a clause, not a period.
+		}
+		if periodWords[w] && !p.introducesPeriod(w) {
+			return w
+		}
+	}
+	return ""
+}
+
+// introducesPeriod reports whether w is the lead word of the period that was
+// read: "between" two dates, "since" a date or month, "after"/"until" a date.
+func (p *parsed) introducesPeriod(w string) bool {
+	if p.when == nil {
+		return false
+	}
+	switch w {
+	case "between":
+		return p.when.Range.Days() > 1
+	case "since", "after", "until", "till":
+		return p.when.Phrase == "" || strings.HasPrefix(p.when.Phrase, "since")
+	case "before":
+		return p.shift != ""
+	}
+	return false
+}
+
+// notUnderstoodPart answers a question with a part the engine cannot place.
+func notUnderstoodPart(part, why string, suggest []string) *cost.ChatAnswer {
+	text := "I didn't understand "
+	line := "Not understood"
+	if part != "" {
+		text += "“" + part + "”. "
+		line += ": “" + part + "”"
+	} else {
+		text = ""
+	}
+	return &cost.ChatAnswer{
+		Answer:      text + why + " I can answer, for example:",
+		Suggestions: suggest,
+		Interpretation: &cost.ChatInterpretation{Filters: []cost.Filter{}, Line: line,
+			NotUnderstood: part},
+	}
+}
