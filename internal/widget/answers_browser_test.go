@@ -3,8 +3,6 @@ package widget_test
 import (
 	"context"
 	"encoding/json"
-	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
