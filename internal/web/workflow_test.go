@@ -375,11 +375,16 @@ func TestNavOnPhone(t *testing.T) {
 		vis := evalJS[[]float64](t, b, `(() => {
 			const nav = document.getElementById('nav').getBoundingClientRect();
 			const a = document.querySelector('#nav a.active').getBoundingClientRect();
-			return [nav.left, nav.right, a.left, a.right, document.getElementById('vars').getBoundingClientRect().height];
+			const right = Math.max(...[...document.querySelectorAll('.panel, .topbar, .vars, .dash-head')].map((e) => e.getBoundingClientRect().right));
+			return [nav.left, nav.right, a.left, a.right, document.getElementById('vars').getBoundingClientRect().height,
+				document.documentElement.clientWidth, document.documentElement.scrollWidth, right];
 		})()`)
 		if vis[2] < vis[0]-1 || vis[3] > vis[1]+1 {
 			t.Errorf("%s: active tab spans %v–%v, outside the nav's %v–%v %v", d, vis[2], vis[3], vis[0], vis[1],
 				evalJS[[]float64](t, b, `(() => { const n = document.getElementById('nav'); return [n.scrollLeft, n.scrollWidth, n.clientWidth, document.documentElement.scrollWidth]; })()`))
+		}
+		if client, scroll, right := vis[5], vis[6], vis[7]; scroll > client || right > client {
+			t.Errorf("%s is wider than a phone: client width %v, scroll width %v, rightmost edge %v", d, client, scroll, right)
 		}
 		if d != "alerts" && vis[4] > 120 {
 			t.Errorf("%s: the variables take %vpx of a phone screen, want them folded", d, vis[4])

@@ -386,7 +386,7 @@ function explanation(e, date) {
   const sign = (v) => (v > 0 ? '+' : '') + format(v, 'usd');
   const top = (e.top || []).map((c) => labelOf(c.dimension, c.value)).join(' × ');
   const alertMsg = h('span', { class: 'hint', role: 'status' });
-  const alertBtn = h('button', { type: 'button', class: 'btn small', id: 'alert-me', onclick: () => alertMe(alertMsg) }, '🔔 Alert me on this');
+  const alertBtn = h('button', { type: 'button', class: 'btn small', id: 'alert-me', onclick: () => alertMe(alertMsg) }, 'Alert me on this');
   return [
     h('div', { class: 'explain-head' },
       h('h3', {}, `Selected day: ${period(e.range || { from: date, to: date })}`),

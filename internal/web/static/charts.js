@@ -216,7 +216,7 @@ export function bargauge(ctx) {
   const dim = f.columns[s];
   const unit = columnUnit(f.columns[n], ctx.unit);
   const max = Math.max(...f.rows.map((row) => row[n] || 0), 0);
-  const lowerIsBetter = unit === 'usd_per_1k';
+  const lowerIsBetter = unit === 'usd_per_1k' || unit === 'usd_per_1m';
   const chart = init(ctx);
   chart.setOption({
     ...base(ctx),

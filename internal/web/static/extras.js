@@ -91,11 +91,12 @@ const reconciliation = {
 };
 
 /** budgetPace renders a budget status: spend, pace and month-end forecast. */
-function budgetPace(h) {
+function budgetPace(h, me) {
   return {
     id: 'budget-pace',
     title: 'Budget Pace and Month-End Forecast',
     kind: 'pace',
+    span: me && me.admin ? 5 : 12, // Beside the top customers, or alone.
     async load(state, me) {
       const params = {};
       const who = me.admin ? state.customer : me.customer_id;
@@ -129,6 +130,6 @@ function budgetPace(h) {
 
 /** extras returns the UI-only panel definitions of a dashboard for a principal. */
 export function extras(dashboard, me, h) {
-  const defs = { anomalies: [recentAlerts], overview: [budgetPace(h), reconciliation] }[dashboard] || [];
+  const defs = { anomalies: [recentAlerts], overview: [budgetPace(h, me), reconciliation] }[dashboard] || [];
   return defs.filter((d) => !d.adminOnly || (me && me.admin));
 }

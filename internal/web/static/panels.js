@@ -57,12 +57,11 @@ function skeleton(kind) {
 
 const spans = {
   'total-cost-this-month': 4, 'cost-by-provider': 4, 'budget-vs-actual': 4,
-  'input-vs-output': 6, 'model-efficiency': 6, 'top-spenders': 7, 'customer-growth': 5,
-  'budget-pace': 6, 'my-anomalies': 12,
+  'input-vs-output': 6, 'model-efficiency': 6, 'top-spenders': 7, 'customer-growth': 5, 'top-customers': 7,
 };
 
 function span(def) {
-  return spans[def.id] || 12;
+  return def.span || spans[def.id] || 12;
 }
 
 /** loading resets a card to its loading state. */
