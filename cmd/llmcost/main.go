@@ -89,12 +89,12 @@ type Main struct {
 	Server  *httpapi.Server
 	alloc   *allocation.Allocator // Shared by every allocation hook; see allocator.
 
-	tempDir   string // Removed on Close (demo without --data).
+	tempDir string // Removed on Close (demo without --data).
 	// requestLog is the level of per-request log lines: info for serve, debug
 	// for the demo, whose first session would otherwise bury its sign-in help.
 	requestLog slog.Level
 	// farewell is printed on Close: the demo repeats how it was signed in to.
-	farewell string
+	farewell  string
 	closeFunc []func() error
 }
 
