@@ -278,6 +278,16 @@ func TestAnomalyWorkflow(t *testing.T) {
 	}
 	b.screenshot(t, "anomalies-selected-day")
 
+	// A day with data but nothing unusual says so, rather than "no data".
+	quiet := s.data.SpikeDate.AddDate(0, 0, -10)
+	b.open(t, s.url, "/d/anomalies?from=now-30d&to=now-1d&date="+quiet.Format(cost.DateLayout))
+	if rows := b.tableRows(t, "unusual-customers"); len(rows) == 0 {
+		text := evalJS[string](t, b, `document.querySelector('.panel[data-panel="unusual-customers"] .panel-body').innerText`)
+		if want := "Nothing unusual on " + quiet.Format("Jan 2, 2006"); !strings.Contains(text, want) {
+			t.Errorf("empty unusual table says %q, want %q", text, want)
+		}
+	}
+
 	b.run(t, chromedp.Click(chromedp.ID("alert-me")))
 	b.run(t, chromedp.WaitVisible(chromedp.ID("alert-created")))
 	rules, err := s.store.AlertRules(t.Context(), "")

@@ -229,9 +229,16 @@ function buildDashboard() {
   loadPanels();
 }
 
-// withTools adds a chart mode selector to the model trend: separate lines, a
-// stacked area, or a log scale where one model dwarfs the others.
+// withTools adds a chart mode selector to the model trend (separate lines, a
+// stacked area, or a log scale where one model dwarfs the others) and the
+// unusual table's empty state.
 function withTools(def) {
+  if (def.id === 'unusual-customers') {
+    // Data with nothing unusual is not "no data".
+    return { ...def, empty: (result) => (result.meta && result.meta.day
+      ? `Nothing unusual on ${day(result.meta.day)}: no customer spent more than their 30-day daily average + 1σ.`
+      : 'Nothing unusual on this day.') };
+  }
   if (def.id !== 'model-cost-trend') return def;
   const sel = h('select', { class: 'mode', 'aria-label': 'Chart mode', 'data-mode': def.id },
     h('option', { value: 'lines' }, 'Lines'), h('option', { value: 'stacked' }, 'Stacked'), h('option', { value: 'log' }, 'Log scale'));
