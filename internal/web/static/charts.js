@@ -273,7 +273,7 @@ export function barchart(ctx) {
   chart.setOption({
     ...base(ctx),
     tooltip: { ...tooltip((name) => units[name] || ctx.unit), axisPointer: { type: 'shadow' } },
-    legend: { top: 0, textStyle: { color: ctx.colors.text } },
+    legend: { top: 0, type: 'scroll', textStyle: { color: ctx.colors.text } },
     grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
     yAxis: {
       type: 'category', inverse: true, data: f.rows.map((row) => ctx.label(dim, row[s])),
@@ -404,7 +404,7 @@ export function threshold(ctx) {
   chart.setOption({
     ...base(ctx),
     tooltip: tooltip((name) => units[name] || ctx.unit),
-    legend: { top: 0, data: ['Daily cost', '7-day average', 'Upper (+2σ)', 'Lower (−2σ)', 'Anomaly'], textStyle: { color: ctx.colors.text } },
+    legend: { top: 0, type: 'scroll', data: ['Daily cost', '7-day average', 'Upper (+2σ)', 'Lower (−2σ)', 'Anomaly'], textStyle: { color: ctx.colors.text } },
     grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
     xAxis: { ...dateAxis(ctx, dates), boundaryGap: true },
     yAxis: valueAxis(ctx, ctx.unit),
