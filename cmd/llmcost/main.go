@@ -89,7 +89,12 @@ type Main struct {
 	Server  *httpapi.Server
 	alloc   *allocation.Allocator // Shared by every allocation hook; see allocator.
 
-	tempDir   string // Removed on Close (demo without --data).
+	tempDir string // Removed on Close (demo without --data).
+	// requestLog is the level of per-request log lines: info for serve, debug
+	// for the demo, whose first session would otherwise bury its sign-in help.
+	requestLog slog.Level
+	// farewell is printed on Close: the demo repeats how it was signed in to.
+	farewell  string
 	closeFunc []func() error
 }
 
@@ -148,6 +153,10 @@ func (m *Main) Close() error {
 		errs = append(errs, m.closeFunc[i]())
 	}
 	m.closeFunc = nil
+	if m.farewell != "" {
+		fmt.Fprint(m.Stdout, m.farewell)
+		m.farewell = ""
+	}
 	if m.tempDir != "" {
 		errs = append(errs, os.RemoveAll(m.tempDir))
 		m.tempDir = ""

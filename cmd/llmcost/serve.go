@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/llmcost/llmcost/internal/auth"
@@ -131,7 +133,8 @@ func (m *Main) runServe(ctx context.Context) error {
 	srv := httpapi.NewServer(httpapi.Config{
 		Addr: m.Config.Addr, Store: m.costStore(db), Query: q, Ingester: alertingIngester{ingester, alerts}, Keyring: keys,
 		Chat: engine, Alerts: alerts, UI: web.Handler(), Widget: widget.Handler(m.Config.Limits.WidgetOrigins...),
-		Logger: m.Logger, Now: clock, Limits: m.Config.Limits.httpLimits(), WidgetOrigins: m.Config.Limits.WidgetOrigins,
+		Logger: m.Logger, RequestLogLevel: m.requestLog, Now: clock, Limits: m.Config.Limits.httpLimits(),
+		WidgetOrigins: m.Config.Limits.WidgetOrigins,
 	})
 	if err := srv.Open(); err != nil {
 		return err
@@ -181,12 +184,14 @@ func (m *Main) runDemo(ctx context.Context) error {
 	fmt.Fprintf(m.Stdout, "Demo data: %d cost lines, %d customers, %s to %s; spike on %s (%s on %s).\n",
 		len(d.Lines), len(d.Customers), rg.From.Format("2006-01-02"), rg.To.Format("2006-01-02"),
 		d.SpikeDate.Format("Mon 2006-01-02"), d.SpikeCustomer, d.SpikeModel)
+	m.requestLog = slog.LevelDebug
 	if err := m.runServe(ctx); err != nil {
 		return err
 	}
 	if !m.Keyring.Generated() {
 		fmt.Fprintf(m.Stdout, "Admin token: %s\n", m.Keyring.AdminToken())
 	}
+	m.farewell = m.demoFarewell()
 	if len(d.Customers) > 0 {
 		id := d.Customers[0].ID
 		tok, exp, err := m.Keyring.Mint(id, 24*time.Hour, now)
@@ -197,5 +202,20 @@ func (m *Main) runDemo(ctx context.Context) error {
 			id, exp.Format(time.RFC3339), m.Server.URL(), tok)
 	}
 	fmt.Fprintf(m.Stdout, "Open %s/ and sign in with the admin token. Ctrl-C stops the demo.\n", m.Server.URL())
+	fmt.Fprintf(m.Stdout, "Ask from another terminal:\n  LLMCOST_TOKEN=<admin token> llmcost ask --server %s \"what did we spend last week by provider?\"\n", m.Server.URL())
+	fmt.Fprintln(m.Stdout, "HTTP requests are logged at debug level (LLMCOST_LOG_LEVEL=debug shows them).")
 	return nil
+}
+
+// demoFarewell says, on exit, how the demo was signed in to, and how to keep
+// its data and tokens for the next run.
+func (m *Main) demoFarewell() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Demo stopped. It served %s; the admin token was:\n  %s\n", m.Server.URL(), m.Keyring.AdminToken())
+	if m.tempDir != "" {
+		fmt.Fprintln(&b, "Its temporary data directory is removed, so that token no longer works. To keep data and tokens between runs: llmcost demo --data DIR")
+	} else {
+		fmt.Fprintf(&b, "Data and tokens are kept in %s: llmcost demo --data %s serves them again.\n", m.Config.DataDir, m.Config.DataDir)
+	}
+	return b.String()
 }

@@ -35,26 +35,26 @@ type DashboardDef struct {
 // Grafana export and the chat's deep links all use these ids.
 var Dashboards = []DashboardDef{
 	{ID: "overview", UID: "llmcost-overview", Title: "Multi-Cloud Cost Overview", Panels: []PanelDef{
-		{"total-cost-this-month", "Total Cost This Month", KindStat, "usd"},
+		{"total-cost-this-month", "Total Cost, Month to Date", KindStat, "usd"},
 		{"cost-by-provider", "Cost by Cloud Provider", KindPie, "usd"},
 		{"daily-cost-trend", "Daily Cost Trend", KindTimeSeries, "usd"},
 		{"top-customers", "Top 10 Customers by Spend", KindBarGauge, "usd"},
-		{"budget-vs-actual", "Budget vs Actual", KindGauge, "percent"},
+		{"budget-vs-actual", "Budget vs Actual, Month to Date", KindGauge, "percent"},
 	}},
 	{ID: "models", UID: "llmcost-models", Title: "Model Performance Analysis", Panels: []PanelDef{
 		{"cost-per-model", "Cost per Model", KindTable, "usd"},
 		{"model-cost-trend", "Model Cost Trend", KindTimeSeries, "usd"},
-		{"input-vs-output", "Input vs Output Tokens", KindBarChart, "usd"},
-		{"model-efficiency", "Model Efficiency Score", KindBarGauge, "usd_per_1k"},
+		{"input-vs-output", "Cost by Token Type", KindBarChart, "usd"},
+		{"model-efficiency", "Cost per 1K Tokens, Last 7 Days", KindBarGauge, "usd_per_1k"},
 	}},
 	{ID: "customers", UID: "llmcost-customers", Title: "Customer Attribution", Panels: []PanelDef{
 		{"customer-heatmap", "Customer Spend Heatmap", KindHeatmap, "usd"},
-		{"top-spenders", "Top Spenders This Month", KindTable, "usd"},
-		{"customer-growth", "Customer Growth", KindTimeSeries, "count"},
+		{"top-spenders", "Top Spenders, Month to Date", KindTable, "usd"},
+		{"customer-growth", "Active Customers and Daily Cost", KindTimeSeries, "count"},
 	}},
 	{ID: "anomalies", UID: "llmcost-anomalies", Title: "Anomaly Detection & Alerts", Panels: []PanelDef{
-		{"cost-anomalies", "Cost Anomalies", KindThreshold, "usd"},
-		{"unusual-customers", "Unusual Customer Activity", KindTable, "usd"},
+		{"cost-anomalies", "Daily Cost against its 7-Day Band", KindThreshold, "usd"},
+		{"unusual-customers", "Unusual Customers on the Day", KindTable, "usd"},
 	}},
 }
 

@@ -14,9 +14,12 @@ const (
 )
 
 // budgets sets the organisation's budget at about 1.1 times a typical month (30
-// days at the average of the last 90), and
-// budgets for the first budgetedCustomers customers: the spike and drift customers
-// below their month-to-date spend, the others comfortably above their projection.
+// days at the average of the last 90), and budgets for the first
+// budgetedCustomers customers from their run rate (the last 30 days' average
+// over the month's days): the spike and drift customers at 0.85 of it, so they
+// head over budget late in a month, the others comfortably above it. Every
+// budget is a plausible month of the customer's spend whatever day End is; the
+// customers already over (month-to-date spend above the budget) are returned.
 func (g *generator) budgets(lines []cost.LineItem) ([]cost.Budget, []string) {
 	monthStart := cost.MonthStart(g.o.End)
 	recent, quarter := g.o.End.AddDate(0, 0, -30), g.o.End.AddDate(0, 0, -typicalDays)
@@ -37,11 +40,12 @@ func (g *generator) budgets(lines []cost.LineItem) ([]cost.Budget, []string) {
 	var over []string
 	monthDays := float64(cost.MonthEnd(g.o.End).Day())
 	for _, c := range g.customers[:min(budgetedCustomers, len(g.customers))] {
-		b := roundSig(last30[c.ID]/30*monthDays*(1.3+0.5*g.rng.Float64()), math.Ceil)
-		if m := mtd[c.ID]; m > 0 && (c.ID == spikeCustomer || c.ID == driftCustomer) {
-			if b = roundSig(0.9*m, math.Floor); b >= m {
-				b = m / 2
-			}
+		runRate := last30[c.ID] / 30 * monthDays
+		b := roundSig(runRate*(1.3+0.5*g.rng.Float64()), math.Ceil)
+		if c.ID == spikeCustomer || c.ID == driftCustomer {
+			b = roundSig(0.85*runRate, math.Floor)
+		}
+		if mtd[c.ID] > b {
 			over = append(over, c.ID)
 		}
 		bs = append(bs, cost.Budget{CustomerID: c.ID, MonthlyUSD: b})

@@ -60,7 +60,7 @@ type Dataset struct {
 	// DriftCustomer grows about 2% a day over the last 30 days.
 	DriftCustomer string
 	// OverBudget lists the customers whose budget is below their month-to-date
-	// spend at End (empty when End is the first of a month: no data yet).
+	// spend at End. Budgets follow run rates, so early in a month it is empty.
 	OverBudget []string
 
 	days cost.DateRange

@@ -356,3 +356,26 @@ func median(xs []float64) float64 {
 	}
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
+
+// TestBudgetsPlausibleEarlyInMonth: on the 3rd of a month every budget is still
+// a month of the customer's run rate, not a fraction of two days' spend.
+func TestBudgetsPlausibleEarlyInMonth(t *testing.T) {
+	t.Parallel()
+	early := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
+	d := demo.Generate(demo.Options{Seed: 1, End: early})
+	last30 := map[string]float64{}
+	for _, l := range d.Lines {
+		if !l.Date.Before(early.AddDate(0, 0, -30).Truncate(24 * time.Hour)) {
+			last30[l.CustomerID] += l.CostUSD
+		}
+	}
+	for _, b := range d.Budgets[1:] {
+		runRate := last30[b.CustomerID] / 30 * 31
+		if b.MonthlyUSD < 0.8*runRate || b.MonthlyUSD > 2*runRate {
+			t.Errorf("budget %s = %.0f, run rate %.0f a month: want 0.8× to 2×", b.CustomerID, b.MonthlyUSD, runRate)
+		}
+	}
+	if len(d.OverBudget) != 0 {
+		t.Errorf("over budget on the 3rd: %v, want none", d.OverBudget)
+	}
+}

@@ -75,11 +75,14 @@ var ClickHousePanelSQL = map[string]panelQuery{
 		GROUP BY date, model ORDER BY time, metric`),
 	"models/input-vs-output": chq(`SELECT model,
 		sumIf(cost_usd, token_type = 'input') AS input_cost,
-		sumIf(cost_usd, token_type = 'output') AS output_cost
-		FROM unified_costs WHERE ` + chInRange + ` AND token_type IN ('input', 'output') AND ` + vars + `
-		GROUP BY model ORDER BY input_cost + output_cost DESC`),
+		sumIf(cost_usd, token_type = 'output') AS output_cost,
+		sumIf(cost_usd, token_type IN ('cache_read', 'cache_write')) AS cache_cost,
+		sumIf(cost_usd, token_type = 'reasoning') AS reasoning_cost,
+		sumIf(cost_usd, token_type IS NULL OR token_type NOT IN ('input', 'output', 'cache_read', 'cache_write', 'reasoning')) AS other_cost
+		FROM unified_costs WHERE ` + chInRange + ` AND model IS NOT NULL AND ` + vars + `
+		GROUP BY model ORDER BY sum(cost_usd) DESC, model`),
 	"models/model-efficiency": chq(`SELECT model, sum(cost_usd) / nullIf(sum(usage_amount), 0) * 1000 AS cost_per_1k
-		FROM unified_costs WHERE date BETWEEN ` + chToDay + ` - 7 AND ` + chToDay + `
+		FROM unified_costs WHERE date BETWEEN ` + chToDay + ` - 6 AND ` + chToDay + `
 		AND token_type IS NOT NULL AND ` + vars + `
 		GROUP BY model HAVING sum(usage_amount) > 100000 ORDER BY cost_per_1k`),
 	// One series per customer, one cell per week (weeks start on Monday).
@@ -87,21 +90,23 @@ var ClickHousePanelSQL = map[string]panelQuery{
 		sum(cost_usd) AS weekly_cost
 		FROM unified_costs WHERE ` + chInRange + ` AND customer_id IS NOT NULL AND ` + vars + `
 		GROUP BY time, metric ORDER BY time, metric`),
-	"customers/top-spenders": chq(`SELECT customer_id, sum(cost_usd) AS mtd_cost,
-		sumIf(cost_usd, date >= ` + chToDay + ` - 7) AS last_7_days,
-		uniqExact(date) AS active_days,
-		arrayStringConcat(arraySort(groupUniqArrayIf(assumeNotNull(model), model IS NOT NULL)), ', ') AS models_used
-		FROM unified_costs WHERE ` + chMTD + ` AND customer_id IS NOT NULL AND ` + vars + `
-		GROUP BY customer_id ORDER BY mtd_cost DESC LIMIT 20`),
+	// The last 7 days may start in the previous month: the rows span both windows.
+	"customers/top-spenders": chq(`SELECT customer_id, sumIf(cost_usd, ` + chMTD + `) AS mtd_cost,
+		sumIf(cost_usd, date >= ` + chToDay + ` - 6) AS last_7_days,
+		uniqExactIf(date, ` + chMTD + `) AS active_days,
+		arrayStringConcat(arraySort(groupUniqArrayIf(assumeNotNull(model), model IS NOT NULL AND ` + chMTD + `)), ', ') AS models_used
+		FROM unified_costs WHERE date BETWEEN least(toStartOfMonth(` + chToDay + `), ` + chToDay + ` - 6) AND ` + chToDay + `
+		AND customer_id IS NOT NULL AND ` + vars + `
+		GROUP BY customer_id HAVING countIf(` + chMTD + `) > 0 ORDER BY mtd_cost DESC LIMIT 20`),
 	"customers/customer-growth": chq(`SELECT date AS time, uniqExact(customer_id) AS active_customers,
-		sum(cost_usd) AS total_revenue
+		sum(cost_usd) AS total_cost
 		FROM unified_costs WHERE ` + chInRange + ` AND ` + vars + `
 		GROUP BY date ORDER BY date`),
 	// No window functions in ClickHouse 18.16: the days are gathered into arrays
 	// and each day's 7-row window is a slice of them.
 	"anomalies/cost-anomalies": chq(`SELECT time, daily_cost, avg_7day,
 		if(i = 1, NULL, avg_7day + 2 * sd) AS upper_threshold,
-		if(i = 1, NULL, avg_7day - 2 * sd) AS lower_threshold,
+		if(i = 1, NULL, greatest(0, avg_7day - 2 * sd)) AS lower_threshold,
 		multiIf(daily_cost > avg_7day + 2 * sd, 'High Anomaly', daily_cost < avg_7day - 2 * sd, 'Low Anomaly', 'Normal') AS status
 		FROM (SELECT ds[i] AS time, cs[i] AS daily_cost,
 		arrayReduce('avg', arraySlice(cs, greatest(1, i - 6), least(i, 7))) AS avg_7day,
@@ -113,11 +118,11 @@ var ClickHousePanelSQL = map[string]panelQuery{
 		ARRAY JOIN arrayEnumerate(ds) AS i)
 		ORDER BY time`),
 	// No CTEs in ClickHouse 18.16, and joins by USING on non-null keys.
-	"anomalies/unusual-customers": chq(`SELECT cid AS customer_id, cost_yesterday, avg_daily,
-		(cost_yesterday - avg_daily) / avg_daily * 100 AS percent_change,
-		multiIf(cost_yesterday > avg_daily + 2 * stddev_daily, '🔴 High Alert',
-		cost_yesterday > avg_daily + stddev_daily, '🟡 Warning', '🟢 Normal') AS alert_level
-		FROM (SELECT assumeNotNull(customer_id) AS cid, sum(cost_usd) AS cost_yesterday FROM unified_costs
+	"anomalies/unusual-customers": chq(`SELECT cid AS customer_id, cost_on_day, avg_daily,
+		(cost_on_day - avg_daily) / avg_daily * 100 AS percent_change,
+		multiIf(cost_on_day > avg_daily + 2 * stddev_daily, '🔴 High Alert',
+		cost_on_day > avg_daily + stddev_daily, '🟡 Warning', '🟢 Normal') AS alert_level
+		FROM (SELECT assumeNotNull(customer_id) AS cid, sum(cost_usd) AS cost_on_day FROM unified_costs
 		WHERE date = ` + chToDay + ` - 1 AND customer_id IS NOT NULL AND ` + vars + ` GROUP BY cid)
 		ALL INNER JOIN
 		(SELECT cid, avg(daily_cost) AS avg_daily, stddevSamp(daily_cost) AS stddev_daily
@@ -125,7 +130,7 @@ var ClickHousePanelSQL = map[string]panelQuery{
 		WHERE date BETWEEN ` + chToDay + ` - 30 AND ` + chToDay + ` AND customer_id IS NOT NULL AND ` + vars + `
 		GROUP BY cid, date)
 		GROUP BY cid) USING cid
-		WHERE cost_yesterday > avg_daily + stddev_daily ORDER BY percent_change DESC`),
+		WHERE cost_on_day > avg_daily + stddev_daily ORDER BY percent_change DESC`),
 }
 
 // ClickHouseBudgetSQL is the ClickHouse SQL of overview/budget-vs-actual. The
@@ -151,7 +156,7 @@ func ClickHouseBudgetSQL(budgets []cost.Budget) string {
 	}
 	return tidy(`SELECT actual, budget, actual / nullIf(budget, 0) * 100 AS percent_used
 		FROM (SELECT sum(cost_usd) AS actual, ` + budget + ` AS budget
-		FROM unified_costs WHERE ` + chMTD + ` AND ` + vars + `)`)
+		FROM unified_costs WHERE ` + chMTD + ` AND ` + customerVar + `)`)
 }
 
 // chLiteral quotes s as a ClickHouse string literal (backslash escapes).

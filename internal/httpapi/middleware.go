@@ -51,7 +51,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			route = "unmatched"
 		}
 		s.metrics.observe(route, r.Method, rec.status, elapsed.Seconds())
-		level := slog.LevelInfo
+		level := s.cfg.RequestLogLevel
 		if rec.status >= 500 {
 			level = slog.LevelError
 		} else if r.URL.Path == "/healthz" || r.URL.Path == "/metrics" || strings.HasPrefix(r.URL.Path, "/static/") ||

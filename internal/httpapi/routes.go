@@ -25,6 +25,7 @@ func (s *Server) registerRoutes() {
 
 	s.handle("POST /api/v1/query", s.authed(s.handleQuery))
 	s.handle("GET /api/v1/quick-stats", s.authed(s.handleQuickStats))
+	s.handle("GET /api/v1/freshness", s.authed(s.handleFreshness))
 	s.handle("GET /api/v1/dashboards", s.authed(s.handleDashboards))
 	s.handle("GET /api/v1/panels/{dashboard}/{panel}", s.authed(s.handlePanel))
 	s.handle("GET /api/v1/values/{dimension}", s.authed(s.handleValues))

@@ -40,6 +40,9 @@ type Config struct {
 	// Widget is optional and serves /widget.js and /widget-demo.
 	Widget http.Handler
 	Logger *slog.Logger
+	// RequestLogLevel is the level of the per-request log lines (default info;
+	// errors are always logged at error). The demo logs them at debug.
+	RequestLogLevel slog.Level
 	// Now is the clock; defaults to time.Now.
 	Now func() time.Time
 	// MaxIngestBytes bounds an ingest body (default 8 GiB); JSON bodies are

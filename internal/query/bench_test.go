@@ -101,22 +101,26 @@ var rawPanels = map[string]string{
 	"models/model-cost-trend": `SELECT date, model, SUM(cost_usd) AS daily_cost FROM cost_lines
 		WHERE date BETWEEN $2::DATE AND $1::DATE GROUP BY date, model ORDER BY date, model`,
 	"models/input-vs-output": `SELECT model, SUM(CASE WHEN token_type = 'input' THEN cost_usd ELSE 0 END) AS input_cost,
-		SUM(CASE WHEN token_type = 'output' THEN cost_usd ELSE 0 END) AS output_cost
-		FROM cost_lines WHERE date BETWEEN $2::DATE AND $1::DATE AND token_type IN ('input', 'output')
-		GROUP BY model ORDER BY input_cost + output_cost DESC`,
+		SUM(CASE WHEN token_type = 'output' THEN cost_usd ELSE 0 END) AS output_cost,
+		SUM(CASE WHEN token_type IN ('cache_read', 'cache_write') THEN cost_usd ELSE 0 END) AS cache_cost,
+		SUM(CASE WHEN token_type = 'reasoning' THEN cost_usd ELSE 0 END) AS reasoning_cost,
+		SUM(CASE WHEN token_type NOT IN ('input', 'output', 'cache_read', 'cache_write', 'reasoning') THEN cost_usd ELSE 0 END) AS other_cost
+		FROM cost_lines WHERE date BETWEEN $2::DATE AND $1::DATE AND model <> ''
+		GROUP BY model ORDER BY SUM(cost_usd) DESC`,
 	"models/model-efficiency": `SELECT model, SUM(cost_usd) / NULLIF(SUM(usage_amount), 0) * 1000 AS cost_per_1k
 		FROM cost_lines WHERE date BETWEEN $4::DATE AND $1::DATE AND token_type <> ''
 		GROUP BY model HAVING SUM(usage_amount) > 100000 ORDER BY cost_per_1k`,
 	"customers/customer-heatmap": `SELECT customer_id, date_trunc('week', date) AS week, SUM(cost_usd) AS weekly_cost
 		FROM cost_lines WHERE date BETWEEN $2::DATE AND $1::DATE AND customer_id <> ''
 		GROUP BY customer_id, week ORDER BY week, customer_id`,
-	"customers/top-spenders": `SELECT customer_id, SUM(cost_usd) AS mtd_cost,
+	"customers/top-spenders": `SELECT customer_id, SUM(CASE WHEN date >= $3::DATE THEN cost_usd ELSE 0 END) AS mtd_cost,
 		SUM(CASE WHEN date >= $4::DATE THEN cost_usd ELSE 0 END) AS last_7_days,
-		COUNT(DISTINCT date) AS active_days,
-		STRING_AGG(DISTINCT NULLIF(model, ''), ', ' ORDER BY NULLIF(model, '')) AS models_used
-		FROM cost_lines WHERE date BETWEEN $3::DATE AND $1::DATE AND customer_id <> ''
-		GROUP BY customer_id ORDER BY mtd_cost DESC LIMIT 20`,
-	"customers/customer-growth": `SELECT date, COUNT(DISTINCT NULLIF(customer_id, '')) AS active_customers, SUM(cost_usd) AS total_revenue
+		COUNT(DISTINCT CASE WHEN date >= $3::DATE THEN date END) AS active_days,
+		STRING_AGG(DISTINCT mtd_model, ', ' ORDER BY mtd_model) AS models_used
+		FROM (SELECT *, CASE WHEN date >= $3::DATE THEN NULLIF(model, '') END AS mtd_model FROM cost_lines
+		WHERE date BETWEEN least($3::DATE, $4::DATE) AND $1::DATE AND customer_id <> '')
+		GROUP BY customer_id HAVING COUNT(CASE WHEN date >= $3::DATE THEN 1 END) > 0 ORDER BY mtd_cost DESC LIMIT 20`,
+	"customers/customer-growth": `SELECT date, COUNT(DISTINCT NULLIF(customer_id, '')) AS active_customers, SUM(cost_usd) AS total_cost
 		FROM cost_lines WHERE date BETWEEN $2::DATE AND $1::DATE GROUP BY date ORDER BY date`,
 	"anomalies/cost-anomalies": `WITH daily_stats AS (
 			SELECT date, SUM(cost_usd) AS daily_cost FROM cost_lines
@@ -183,7 +187,7 @@ func TestRawPanelsAgree(t *testing.T) {
 
 func benchArgs(today time.Time, r cost.DateRange) []any {
 	f := func(t time.Time) any { return t.Format(cost.DateLayout) }
-	return []any{f(today), f(r.From), f(cost.MonthStart(today)), f(today.AddDate(0, 0, -7)), f(today.AddDate(0, 0, -1))}
+	return []any{f(today), f(r.From), f(cost.MonthStart(today)), f(today.AddDate(0, 0, -6)), f(today.AddDate(0, 0, -1))}
 }
 
 var placeholderRe = regexp.MustCompile(`\$(\d)`)

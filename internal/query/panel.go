@@ -68,7 +68,10 @@ func (s *Service) Panel(ctx context.Context, p cost.Principal, req cost.PanelReq
 	if err != nil {
 		return nil, err
 	}
-	res.Title, res.Unit = def.Title, def.Unit
+	if res.Title == "" {
+		res.Title = def.Title
+	}
+	res.Unit = def.Unit
 	return res, nil
 }
 
@@ -133,9 +136,10 @@ func (pc *panelCtx) monthToDate() cost.DateRange {
 	return cost.DateRange{From: cost.MonthStart(pc.today), To: pc.today}
 }
 
-// lastDays is the seed's date >= DATE_SUB(CURRENT_DATE(), INTERVAL n DAY) window.
+// lastDays is the n days ending with the range's last day, both ends included,
+// so "last 7 days" is 7 days.
 func (pc *panelCtx) lastDays(n int) cost.DateRange {
-	return cost.DateRange{From: pc.today.AddDate(0, 0, -n), To: pc.today}
+	return cost.DateRange{From: pc.today.AddDate(0, 0, -(n - 1)), To: pc.today}
 }
 
 // run runs q over r and names its columns.

@@ -20,9 +20,11 @@ const (
 	AlertWarning = "🟡 Warning"
 )
 
-// costAnomalies: daily cost over the range with the seed's 7-row rolling mean and
-// ±2σ thresholds (days with data only, as the seed's window runs over rows). The
-// first row has no σ: its thresholds are null and it is Normal.
+// costAnomalies: daily cost over the range with a 7-row rolling mean and ±2σ
+// thresholds (days with data only, as the seed's window runs over rows), made
+// robust by analysis.RobustBands: flagged days stay out of later windows and the
+// lower threshold is never below $0. The first row has no σ: its thresholds are
+// null and it is Normal.
 func costAnomalies(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
 	f, err := pc.s.aggregate(ctx, pc.r, cost.AggregateQuery{Metrics: metrics(cost.MetricCost),
 		GroupBy: dims(cost.DimDate), Filters: pc.filters})
@@ -36,7 +38,7 @@ func costAnomalies(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
 	out := cost.Frame{Columns: []string{"date", "daily_cost", "avg_7day", "upper_threshold", "lower_threshold", "status"},
 		Types: []string{cost.TypeDate, cost.TypeNumber, cost.TypeNumber, cost.TypeNumber, cost.TypeNumber, cost.TypeString},
 		Rows:  [][]any{}}
-	for i, sp := range analysis.RollingBands(s) {
+	for i, sp := range analysis.RobustBands(s) {
 		var upper, lower any = sp.Upper, sp.Lower
 		if i == 0 {
 			upper, lower = nil, nil
@@ -89,7 +91,7 @@ func unusualCustomers(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
 		return nil, err
 	}
 	rows := unusualRows(stats, day)
-	out := cost.Frame{Columns: []string{"customer_id", "cost_yesterday", "avg_daily", "percent_change", "alert_level"},
+	out := cost.Frame{Columns: []string{"customer_id", "cost_on_day", "avg_daily", "percent_change", "alert_level"},
 		Types: []string{cost.TypeString, cost.TypeNumber, cost.TypeNumber, cost.TypeNumber, cost.TypeString}, Rows: rows}
 	return &cost.Result{Frame: out, Period: base, Meta: map[string]any{
 		"day": yesterday.Format(cost.DateLayout), "baseline_range": base}}, nil

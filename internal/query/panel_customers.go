@@ -20,7 +20,8 @@ func customerHeatmap(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
 const TopSpendersLimit = 20
 
 // topSpenders: per attributed customer this month (to the range's end): spend,
-// spend in the last 7 days (date >= today − 7, within the month), active days and
+// spend in the last 7 days (the 7 days ending with the range's end, even when
+// they start in the previous month), active days and
 // the models used (comma-joined, sorted); top TopSpendersLimit by spend.
 func topSpenders(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
 	mtd := pc.monthToDate()
@@ -31,9 +32,6 @@ func topSpenders(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
 		return nil, err
 	}
 	week := pc.lastDays(7)
-	if week.From.Before(mtd.From) {
-		week.From = mtd.From
-	}
 	out := cost.Frame{Columns: []string{"customer_id", "mtd_cost", "last_7_days", "active_days", "models_used"},
 		Types: []string{cost.TypeString, cost.TypeNumber, cost.TypeNumber, cost.TypeNumber, cost.TypeString}, Rows: [][]any{}}
 	res := &cost.Result{Frame: out, Period: mtd, Meta: map[string]any{"last_7_days_range": week}}
@@ -79,5 +77,5 @@ func customerGrowth(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
 	return pc.run(ctx, pc.r, cost.AggregateQuery{
 		Metrics: metrics(cost.MetricActiveCustomers, cost.MetricCost),
 		GroupBy: dims(cost.DimDate), Filters: pc.filters},
-		"date", "active_customers", "total_revenue")
+		"date", "active_customers", "total_cost")
 }

@@ -25,18 +25,20 @@ func modelCostTrend(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
 		"date", "model", "daily_cost")
 }
 
-// inputVsOutput: per model, input-token and output-token cost over the range,
-// ordered by their sum (largest first).
+// inputVsOutput: per model, the cost of input, output, cache (read and write)
+// and reasoning tokens and of its other charges over the range, largest total
+// first, so each model's bar adds up to its cost.
 func inputVsOutput(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
-	io := cost.Filter{Dimension: cost.DimTokenType, Op: cost.OpIn, Values: []string{cost.TokenInput, cost.TokenOutput}}
+	hasModel := cost.Filter{Dimension: cost.DimModel, Op: cost.OpNotIn, Values: []string{""}}
 	f, err := pc.s.aggregate(ctx, pc.r, cost.AggregateQuery{Metrics: metrics(cost.MetricCost),
-		GroupBy: dims(cost.DimModel, cost.DimTokenType), Filters: pc.with(io)})
+		GroupBy: dims(cost.DimModel, cost.DimTokenType), Filters: pc.with(hasModel)})
 	if err != nil {
 		return nil, err
 	}
 	type split struct {
-		model         string
-		input, output float64
+		model string
+		parts [len(tokenColumns)]float64
+		total float64
 	}
 	var rows []*split
 	byModel := map[string]*split{}
@@ -48,21 +50,43 @@ func inputVsOutput(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
 			byModel[m] = sp
 			rows = append(rows, sp)
 		}
-		if str(row[1]) == cost.TokenInput {
-			sp.input += num(row[2])
-		} else {
-			sp.output += num(row[2])
-		}
+		sp.parts[tokenColumn(str(row[1]))] += num(row[2])
+		sp.total += num(row[2])
 	}
 	slices.SortStableFunc(rows, func(a, b *split) int {
-		return cmp.Or(cmp.Compare(b.input+b.output, a.input+a.output), cmp.Compare(a.model, b.model))
+		return cmp.Or(cmp.Compare(b.total, a.total), cmp.Compare(a.model, b.model))
 	})
-	out := cost.Frame{Columns: []string{"model", "input_cost", "output_cost"},
-		Types: []string{cost.TypeString, cost.TypeNumber, cost.TypeNumber}, Rows: [][]any{}}
+	out := cost.Frame{Columns: append([]string{"model"}, tokenColumns[:]...), Types: []string{cost.TypeString},
+		Rows: [][]any{}}
+	for range tokenColumns {
+		out.Types = append(out.Types, cost.TypeNumber)
+	}
 	for _, sp := range rows {
-		out.Rows = append(out.Rows, []any{sp.model, sp.input, sp.output})
+		row := []any{sp.model}
+		for _, v := range sp.parts {
+			row = append(row, v)
+		}
+		out.Rows = append(out.Rows, row)
 	}
 	return &cost.Result{Frame: out, Period: pc.r}, nil
+}
+
+// tokenColumns are the cost columns of the token-type panel.
+var tokenColumns = [...]string{"input_cost", "output_cost", "cache_cost", "reasoning_cost", "other_cost"}
+
+// tokenColumn is the index in tokenColumns of a line's token type.
+func tokenColumn(tokenType string) int {
+	switch tokenType {
+	case cost.TokenInput:
+		return 0
+	case cost.TokenOutput:
+		return 1
+	case cost.TokenCacheRead, cost.TokenCacheWrite:
+		return 2
+	case cost.TokenReasoning:
+		return 3
+	}
+	return 4
 }
 
 // MinEfficiencyTokens is the seed's minimum token volume for a model to be scored.

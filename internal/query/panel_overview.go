@@ -7,7 +7,8 @@ import (
 	"github.com/llmcost/llmcost/internal/cost"
 )
 
-// totalCostThisMonth: SUM(cost_usd) WHERE date >= DATE_TRUNC(today, MONTH).
+// totalCostThisMonth: SUM(cost_usd) over the month of the range's last day, from
+// its first day to the range's last day. The title names that month.
 func totalCostThisMonth(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
 	r := pc.monthToDate()
 	v, err := pc.s.total(ctx, r, cost.MetricCost, pc.filters)
@@ -15,7 +16,17 @@ func totalCostThisMonth(ctx context.Context, pc *panelCtx) (*cost.Result, error)
 		return nil, err
 	}
 	return &cost.Result{Frame: cost.Frame{Columns: []string{"total_cost"}, Types: []string{cost.TypeNumber},
-		Rows: [][]any{{v}}}, Period: r}, nil
+		Rows: [][]any{{v}}}, Period: r, Title: monthTitle("Total Cost", r)}, nil
+}
+
+// monthTitle names a month-to-date window: "Total Cost, November 2026" for a
+// whole month, "Total Cost, December 2026 to Dec 2" for part of one.
+func monthTitle(what string, r cost.DateRange) string {
+	month := r.From.Format("January 2006")
+	if r.To.AddDate(0, 0, 1).Month() != r.To.Month() {
+		return what + ", " + month
+	}
+	return what + ", " + month + " to " + r.To.Format("Jan 2")
 }
 
 // costByProvider: cloud_provider, SUM(cost_usd) over the range, largest first.
@@ -41,10 +52,18 @@ func topCustomers(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
 }
 
 // budgetVsActual: month-to-date spend against the selected customer's monthly
-// budget (the organisation's when no customer is selected).
+// budget (the organisation's when no customer is selected). A budget covers every
+// provider and model, so the spend ignores the provider and model variables and
+// meta.filters_ignored says so when they are set.
 func budgetVsActual(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
 	r := pc.monthToDate()
-	actual, err := pc.s.total(ctx, r, cost.MetricCost, pc.filters)
+	var own []cost.Filter
+	for _, f := range pc.filters {
+		if f.Dimension == cost.DimCustomer {
+			own = append(own, f)
+		}
+	}
+	actual, err := pc.s.total(ctx, r, cost.MetricCost, own)
 	if err != nil {
 		return nil, err
 	}
@@ -58,6 +77,9 @@ func budgetVsActual(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
 	}
 	row := []any{actual, nil, nil}
 	meta := map[string]any{"budget_customer_id": owner, "has_budget": budget != nil}
+	if len(nonEmpty(pc.req.Providers)) > 0 || len(nonEmpty(pc.req.Models)) > 0 {
+		meta["filters_ignored"] = "The budget covers all providers and models, so the provider and model filters do not apply here."
+	}
 	if budget != nil {
 		row[1] = *budget
 		if *budget > 0 {

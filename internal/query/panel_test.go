@@ -30,7 +30,11 @@ func TestEveryPanelRuns(t *testing.T) {
 	for _, dash := range cost.Dashboards {
 		for _, p := range dash.Panels {
 			res := w.panel(t, dash.ID, p.ID, cost.PanelRequest{})
-			if res.Title != p.Title || res.Unit != p.Unit || len(res.Columns) != len(res.Types) {
+			title := p.Title
+			if p.ID == "total-cost-this-month" {
+				title = "Total Cost, November 2026 to Nov 20" // The title names the month.
+			}
+			if res.Title != title || res.Unit != p.Unit || len(res.Columns) != len(res.Types) {
 				t.Errorf("%s/%s: title %q unit %q, %d columns %d types", dash.ID, p.ID, res.Title, res.Unit,
 					len(res.Columns), len(res.Types))
 			}
@@ -192,24 +196,39 @@ func TestModelPanels(t *testing.T) {
 	}
 
 	res = w.panel(t, "models", "input-vs-output", cost.PanelRequest{Range: last30})
-	checkColumns(t, res, "model", "input_cost", "output_cost")
-	if len(res.Rows) != 5 {
-		t.Errorf("input-vs-output has %d rows, want 5 models with input or output", len(res.Rows))
+	checkColumns(t, res, "model", "input_cost", "output_cost", "cache_cost", "reasoning_cost", "other_cost")
+	hasModel := func(l *cost.LineItem) bool { return l.Model != "" }
+	if got, want := len(res.Rows), w.distinct(func(l *cost.LineItem) string { return l.Model }, in30); got != want {
+		t.Errorf("input-vs-output has %d rows, want %d models", got, want)
 	}
+	var all float64
 	for i, row := range res.Rows {
 		m := row[0].(string)
-		in, out := w.cost(in30, model(m), tokenType("input")), w.cost(in30, model(m), tokenType("output"))
-		if !near(num(t, row[1]), in) || !near(num(t, row[2]), out) {
-			t.Errorf("input-vs-output %s = %v/%v, want %v/%v", m, row[1], row[2], in, out)
+		want := []float64{w.cost(in30, model(m), tokenType("input")), w.cost(in30, model(m), tokenType("output")),
+			w.cost(in30, model(m), tokenType("cache_read")) + w.cost(in30, model(m), tokenType("cache_write")),
+			w.cost(in30, model(m), tokenType("reasoning")), w.cost(in30, model(m), tokenType(""))}
+		var sum float64
+		for j, v := range want {
+			if !near(num(t, row[j+1]), v) {
+				t.Errorf("input-vs-output %s %s = %v, want %v", m, res.Columns[j+1], row[j+1], v)
+			}
+			sum += num(t, row[j+1])
 		}
-		if i > 0 && num(t, row[1])+num(t, row[2]) > num(t, res.Rows[i-1][1])+num(t, res.Rows[i-1][2]) {
-			t.Errorf("input-vs-output not ordered by input+output desc")
+		if !near(sum, w.cost(in30, model(m))) {
+			t.Errorf("input-vs-output %s parts add up to %v, want the model's cost %v", m, sum, w.cost(in30, model(m)))
 		}
+		all += sum
+		if i > 0 && sum > rowSum(t, res.Rows[i-1]) {
+			t.Errorf("input-vs-output not ordered by total desc")
+		}
+	}
+	if want := w.cost(in30, hasModel); !near(all, want) {
+		t.Errorf("input-vs-output adds up to %v, want every model's cost %v", all, want)
 	}
 
 	res = w.panel(t, "models", "model-efficiency", cost.PanelRequest{Range: last30})
 	checkColumns(t, res, "model", "cost_per_1k")
-	week := between(testToday.AddDate(0, 0, -7), testToday)
+	week := between(testToday.AddDate(0, 0, -6), testToday)
 	var want []string
 	for _, o := range offerings {
 		if w.tokens(week, model(o.model)) > 100000 {
@@ -229,7 +248,7 @@ func TestModelPanels(t *testing.T) {
 			t.Errorf("model-efficiency not ordered by cost_per_1k asc")
 		}
 	}
-	if res.Period != (cost.DateRange{From: testToday.AddDate(0, 0, -7), To: testToday}) {
+	if res.Period != (cost.DateRange{From: testToday.AddDate(0, 0, -6), To: testToday}) {
 		t.Errorf("model-efficiency period = %v, want the last 7 days", res.Period)
 	}
 }
@@ -261,7 +280,7 @@ func TestCustomerPanels(t *testing.T) {
 	res = w.panel(t, "customers", "top-spenders", cost.PanelRequest{Range: last30})
 	checkColumns(t, res, "customer_id", "mtd_cost", "last_7_days", "active_days", "models_used")
 	mtd := between(d("2026-11-01"), testToday)
-	last7 := between(d("2026-11-13"), testToday)
+	last7 := between(d("2026-11-14"), testToday) // 7 days: Nov 14 … Nov 20.
 	if len(res.Rows) != 6 {
 		t.Errorf("top-spenders has %d rows, want 6", len(res.Rows))
 	}
@@ -286,8 +305,19 @@ func TestCustomerPanels(t *testing.T) {
 		}
 	}
 
+	// Early in a month the last 7 days reach into the previous month.
+	early := cost.DateRange{From: d("2026-10-04"), To: d("2026-11-03")}
+	res = w.panel(t, "customers", "top-spenders", cost.PanelRequest{Range: early})
+	for _, row := range res.Rows {
+		id := row[0].(string)
+		mtd, last7 := w.cost(between(d("2026-11-01"), early.To), customer(id)), w.cost(between(d("2026-10-28"), early.To), customer(id))
+		if !near(num(t, row[1]), mtd) || !near(num(t, row[2]), last7) || near(mtd, last7) {
+			t.Errorf("top-spenders to Nov 3, %s: mtd %v, last 7 days %v; want %v and %v", id, row[1], row[2], mtd, last7)
+		}
+	}
+
 	res = w.panel(t, "customers", "customer-growth", cost.PanelRequest{Range: r90})
-	checkColumns(t, res, "date", "active_customers", "total_revenue")
+	checkColumns(t, res, "date", "active_customers", "total_cost")
 	if len(res.Rows) != 91 {
 		t.Errorf("customer-growth has %d rows, want 91", len(res.Rows))
 	}
@@ -298,4 +328,13 @@ func TestCustomerPanels(t *testing.T) {
 			t.Errorf("customer-growth %v = %v, want %d customers, %v", row[0], row[1:], ac, w.cost(day))
 		}
 	}
+}
+
+// rowSum adds a row's numbers.
+func rowSum(t *testing.T, row []any) float64 {
+	var sum float64
+	for _, v := range row[1:] {
+		sum += num(t, v)
+	}
+	return sum
 }

@@ -179,11 +179,11 @@ func (b *browser) screenshot(t testing.TB, name string) {
 	if err != nil {
 		t.Fatalf("screenshot: %v", err)
 	}
-	dir := filepath.Join("..", "..", "testout", "web")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	path := filepath.Join("..", "..", "testout", "web", filepath.FromSlash(name)+".png")
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+	if err := os.WriteFile(path, png, 0o644); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -93,7 +93,8 @@ func dollars(v float64) string {
 	return sign + "$" + grouped(whole, 0) + "." + s[len(s)-2:]
 }
 
-const alertsEmptyText = "No alerts yet — create rules at /api/v1/alerts/rules or ask the chat 'alert me if daily spend goes over $500'"
+const alertsEmptyText = "No alerts yet. Create a rule on the Alert rules page, with “Alert me on this” " +
+	"under an explained day, or ask the chat “alert me if daily spend goes over $500”."
 
 func TestRecentAlertsPanel(t *testing.T) {
 	s := startStack(t)
@@ -152,15 +153,16 @@ func TestBilledVsEstimatedPanel(t *testing.T) {
 	// A range before the demo data: no provider-day to compare.
 	b.signIn(t, s.url, "/d/overview?from=2020-01-01&to=2020-01-31", s.admin)
 	got := b.extraPanel(t, "billed-vs-estimated")
-	want := "No provider-day in Jan 1 – Jan 31, 2020 (31 days) has both gateway events and billing data to compare."
+	want := "No provider-day in Jan 1 – Jan 31, 2020 (31 days) has both billing data and gateway-event estimates to compare."
 	if !got.Present || got.State != "empty" || got.Empty != want {
 		t.Fatalf("no data: %+v, want the empty state %q", got, want)
 	}
 
 	// The demo bills Azure's fixed charges and estimates its tokens from events,
-	// so each Azure day has both. Expected rows from the demo lines themselves.
-	from, to := s.today().AddDate(0, 0, -7), s.today()
-	type pd struct{ billed, estimated, unattributed float64 }
+	// so each Azure day has both. Expected rows, one per provider and month, from
+	// the demo lines themselves over the 35 days to yesterday (two months).
+	from, to := s.today().AddDate(0, 0, -35), s.today().AddDate(0, 0, -1)
+	type pd struct{ billed, estimated float64 }
 	days := map[string]*pd{}
 	for _, l := range s.data.Lines {
 		if l.Date.Before(from) || l.Date.After(to) {
@@ -173,47 +175,68 @@ func TestBilledVsEstimatedPanel(t *testing.T) {
 		switch l.CostSource {
 		case cost.SourceBillingExport:
 			days[k].billed += l.CostUSD
-			if l.CustomerID == "" {
-				days[k].unattributed += l.CostUSD
-			}
 		case cost.SourceEventEstimate, cost.SourceEventReported:
 			days[k].estimated += l.CostUSD
 		}
 	}
-	var keys []string
-	for k, v := range days {
-		if v.billed != 0 && v.estimated != 0 {
-			keys = append(keys, k)
-		}
+	type pm struct {
+		days              int
+		billed, estimated float64
 	}
-	sort.Strings(keys)
-	if len(keys) == 0 {
-		t.Fatal("the demo has no provider-day with both billed and estimated cost")
+	months := map[string]*pm{}
+	for k, v := range days {
+		if v.billed == 0 || v.estimated == 0 {
+			continue
+		}
+		d, provider, _ := strings.Cut(k, "|")
+		mk := d[:7] + "|" + provider
+		if months[mk] == nil {
+			months[mk] = &pm{}
+		}
+		months[mk].days++
+		months[mk].billed += round2(v.billed) // The API gives each day in cents.
+		months[mk].estimated += round2(v.estimated)
+	}
+	var keys []string
+	for k := range months {
+		keys = append(keys, k)
+	}
+	sort.Sort(sort.Reverse(sort.StringSlice(keys))) // Newest month first.
+	if len(keys) < 2 {
+		t.Fatalf("the demo has %d provider-months with both billed and estimated cost, want 2", len(keys))
 	}
 	var wantRows [][]string
 	for _, k := range keys {
-		d, provider, _ := strings.Cut(k, "|")
-		billed := math.Round(days[k].billed*100) / 100
-		estimated := math.Round(days[k].estimated*100) / 100
-		gap := math.Round((billed-estimated)*100) / 100
-		share := math.Round(gap/billed*1000) / 10
-		// Nothing allocated: the stack runs with allocation off.
-		unattributed := math.Round(days[k].unattributed*100) / 100
-		wantRows = append(wantRows, []string{d, provider, dollars(billed), dollars(estimated), dollars(gap),
-			grouped(share, 1) + "%", dollars(0), dollars(unattributed)})
+		month, provider, _ := strings.Cut(k, "|")
+		m := months[k]
+		gap := m.billed - m.estimated
+		wantRows = append(wantRows, []string{month, provider, strconv.Itoa(m.days), dollars(round2(m.billed)),
+			dollars(round2(m.estimated)), dollars(round2(gap)), grouped(math.Round(gap/m.billed*1000)/10, 1) + "%"})
 	}
-	b.open(t, s.url, "/d/overview?from=now-7d&to=now")
+	path := fmt.Sprintf("/d/overview?from=%s&to=%s", from.Format(cost.DateLayout), to.Format(cost.DateLayout))
+	b.open(t, s.url, path)
 	got = b.extraPanel(t, "billed-vs-estimated")
 	if got.State != "ready" {
 		t.Fatalf("demo data: %+v, want rows", got)
 	}
-	if want := []string{"Date", "Cloud provider", "Billed usd", "Estimated usd", "Gap usd", "Gap percent", "Allocated usd", "Unattributed usd"}; strings.Join(got.Head, "|") != strings.Join(want, "|") {
+	if want := []string{"Month", "Provider", "Days compared", "Billed", "Estimated (events)", "Gap (billed − estimated)", "Gap % of billed"}; strings.Join(got.Head, "|") != strings.Join(want, "|") {
 		t.Errorf("columns %q, want %q", got.Head, want)
 	}
 	if fmt.Sprint(got.Rows) != fmt.Sprint(wantRows) {
 		t.Errorf("rows\n%q\nwant\n%q", got.Rows, wantRows)
 	}
 	b.screenshot(t, "billed-vs-estimated")
+
+	// The provider variable applies: AWS alone has no event estimates.
+	b.open(t, s.url, path+"&var-cloud_provider=AWS")
+	if got := b.extraPanel(t, "billed-vs-estimated"); got.State != "empty" {
+		t.Errorf("AWS only: %+v, want the empty state", got)
+	}
+	// The customer variable does not apply, and the panel says so.
+	b.open(t, s.url, path+"&var-customer_id="+s.data.Customers[0].ID)
+	if note := evalJS[string](t, b, `(document.querySelector('.panel[data-panel="billed-vs-estimated"] .panel-note') || {}).textContent || ''`); !strings.Contains(note, "do not apply") {
+		t.Errorf("with a customer selected the panel notes %q, want that the filter does not apply", note)
+	}
 	b.checkClean(t, "billed vs estimated")
 
 	// The route is admin-only: a customer token never sees the panel.
@@ -222,9 +245,11 @@ func TestBilledVsEstimatedPanel(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := newBrowser(t, 1440, 1000)
-	c.signIn(t, s.url, "/d/overview?from=now-7d&to=now", tok)
+	c.signIn(t, s.url, "/d/overview?from=now-7d&to=now-1d", tok)
 	if got := c.extraPanel(t, "billed-vs-estimated"); got.Present {
 		t.Errorf("customer token sees the reconciliation panel: %+v", got)
 	}
 	c.checkClean(t, "customer overview")
 }
+
+func round2(v float64) float64 { return math.Round(v*100) / 100 }

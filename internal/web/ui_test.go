@@ -22,12 +22,14 @@ import (
 
 	"github.com/llmcost/llmcost/internal/alert"
 	"github.com/llmcost/llmcost/internal/auth"
+	"github.com/llmcost/llmcost/internal/chat"
 	"github.com/llmcost/llmcost/internal/cost"
 	"github.com/llmcost/llmcost/internal/demo"
 	"github.com/llmcost/llmcost/internal/duckdb"
 	"github.com/llmcost/llmcost/internal/httpapi"
 	"github.com/llmcost/llmcost/internal/query"
 	"github.com/llmcost/llmcost/internal/web"
+	"github.com/llmcost/llmcost/internal/widget"
 )
 
 // stack is a real llmcost server (DuckDB in memory, demo data, the query layer,
@@ -46,7 +48,13 @@ const adminToken = "admin-token-for-browser-tests"
 
 func startStack(t testing.TB) *stack {
 	t.Helper()
-	now := time.Date(2026, 11, 28, 15, 0, 0, 0, time.UTC)
+	return startStackAt(t, time.Date(2026, 11, 28, 15, 0, 0, 0, time.UTC))
+}
+
+// startStackAt starts a stack whose clock stands at now, with demo data to the
+// day before.
+func startStackAt(t testing.TB, now time.Time) *stack {
+	t.Helper()
 	clock := func() time.Time { return now }
 	db, err := duckdb.Open("")
 	if err != nil {
@@ -70,7 +78,9 @@ func startStack(t testing.TB) *stack {
 		Query:   q,
 		Keyring: kr,
 		Alerts:  alerts,
+		Chat:    chat.New(chat.Config{Query: q, Store: db}),
 		UI:      web.Handler(),
+		Widget:  widget.Handler(),
 		Logger:  slog.New(slog.DiscardHandler),
 		Now:     clock,
 	})
@@ -161,14 +171,15 @@ func TestDashboardsInBrowser(t *testing.T) {
 			t.Errorf("default range: %d days on the trend, want %d", got, want)
 		}
 		evalJS[bool](t, b, `(() => { const s = document.getElementById('var-range'); s.value = '7d'; s.dispatchEvent(new Event('change')); return true; })()`)
-		b.waitURL(t, "from=now-7d")
+		b.waitURL(t, "from=now-7d&to=now-1d")
 		b.waitReady(t)
 		if got, want := b.xAxisLen(t, "daily-cost-trend"), 7; got != want {
 			t.Errorf("last 7 days: %d days on the trend, want %d", got, want)
 		}
-		wantDates := s.today().AddDate(0, 0, -7).Format("Jan 2") + " – " + s.today().Format("Jan 2, 2006")
-		if p := b.panels(t)[2]; !strings.HasPrefix(p.Dates, wantDates) {
-			t.Errorf("trend dates %q, want prefix %q", p.Dates, wantDates)
+		// Exactly 7 days, ending yesterday, as the label says.
+		wantDates := s.today().AddDate(0, 0, -7).Format("Jan 2") + " – " + s.today().AddDate(0, 0, -1).Format("Jan 2, 2006") + " (7 days)"
+		if p := b.panels(t)[2]; p.Dates != wantDates {
+			t.Errorf("trend dates %q, want %q", p.Dates, wantDates)
 		}
 		evalJS[bool](t, b, `(() => { const s = document.getElementById('var-range'); s.value = 'last-month'; s.dispatchEvent(new Event('change')); return true; })()`)
 		b.waitURL(t, "from=now-1M/M")
@@ -289,7 +300,7 @@ func TestDashboardsInBrowser(t *testing.T) {
 		b.open(t, s.url, "/d/overview")
 		b.run(t, chromedp.Click(chromedp.CSS(`.panel[data-panel="top-customers"] .panel-head button`)))
 		from := s.today().AddDate(0, 0, -30)
-		name := fmt.Sprintf("overview-top-customers-%s-%s.csv", from.Format(cost.DateLayout), s.today().Format(cost.DateLayout))
+		name := fmt.Sprintf("overview-top-customers-%s-%s.csv", from.Format(cost.DateLayout), s.today().AddDate(0, 0, -1).Format(cost.DateLayout))
 		rows := readDownload(t, filepath.Join(dir, name))
 		if got, want := strings.Join(rows[0], ","), "customer_id,total_spend"; got != want {
 			t.Errorf("CSV header %q, want %q", got, want)

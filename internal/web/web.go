@@ -68,8 +68,12 @@ func redirectHome(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, target, http.StatusFound)
 }
 
+// RulesPage is the id of the alert rules page, served at /d/alerts beside the
+// dashboards.
+const RulesPage = "alerts"
+
 func knownDashboard(id string) bool {
-	return slices.ContainsFunc(cost.Dashboards, func(d cost.DashboardDef) bool { return d.ID == id })
+	return id == RulesPage || slices.ContainsFunc(cost.Dashboards, func(d cost.DashboardDef) bool { return d.ID == id })
 }
 
 // serveAsset writes a with an ETag, gzip when the client accepts it, and immutable

@@ -31,9 +31,14 @@ export async function get(path, params = {}) {
     else if (v != null && v !== '') q.set(k, v);
   }
   const qs = q.toString();
-  const res = await fetch(`/api/v1/${path}${qs ? `?${qs}` : ''}`, {
-    headers: { Authorization: `Bearer ${token()}`, Accept: 'application/json' },
-  });
+  return send('GET', `${path}${qs ? `?${qs}` : ''}`);
+}
+
+/** send calls an API path with a method and an optional JSON body. */
+export async function send(method, path, data) {
+  const headers = { Authorization: `Bearer ${token()}`, Accept: 'application/json' };
+  if (data !== undefined) headers['Content-Type'] = 'application/json';
+  const res = await fetch(`/api/v1/${path}`, { method, headers, body: data === undefined ? undefined : JSON.stringify(data) });
   let body = null;
   try {
     body = await res.json();

@@ -5,11 +5,20 @@
 import { axis, columnUnit, format, shortDay } from './format.js';
 import { col, drillable, roles, uniq } from './frame.js';
 
-/** palette colours series consistently across light and dark themes. */
-export const palette = ['#3b6ef5', '#16a34a', '#f59e0b', '#ef4444', '#8b5cf6', '#06b6d4', '#ec4899', '#84cc16', '#f97316', '#64748b', '#14b8a6', '#a855f7'];
-
-// Known providers keep their colour on every chart; other keys hash to one.
+// Known providers keep their colour on every chart.
 const fixed = { AWS: '#f59e0b', GCP: '#3b6ef5', Azure: '#06b6d4', OpenAI: '#16a34a', Anthropic: '#d9734e' };
+
+/**
+ * palette colours every other series (models, customers, token types): ten
+ * distinct hues, none of them a provider's, readable on light and dark themes.
+ */
+export const palette = ['#7c3aed', '#db2777', '#0f766e', '#b45309', '#4f46e5', '#65a30d', '#be123c', '#c026d3', '#a16207', '#64748b'];
+
+/** otherColor is the colour of the "Other" series that gathers the smallest. */
+const otherColor = '#9ca3af';
+
+/** TopN is how many series a chart draws before gathering the rest as "Other". */
+export const TopN = 8;
 
 const registered = new Map();
 
@@ -53,6 +62,7 @@ function base(ctx) {
 function valueAxis(ctx, unit) {
   return {
     type: 'value',
+    minInterval: unit === 'count' ? 1 : undefined,
     axisLabel: { color: ctx.colors.muted, formatter: (v) => axis(v, unit) },
     splitLine: { lineStyle: { color: ctx.colors.grid } },
   };
@@ -140,12 +150,18 @@ export function timeseries(ctx) {
       if (!byKey.has(key)) byKey.set(key, new Array(dates.length).fill(0));
       byKey.get(key)[at.get(String(row[d]).slice(0, 10))] += row[n] || 0;
     });
-    series = [...byKey.entries()].map(([key, data]) => {
-      const name = ctx.label(f.columns[s], key) || '(none)';
+    const mode = ctx.mode || 'lines';
+    series = topN([...byKey.entries()]).map(([key, data]) => {
+      const name = key == null ? 'Other' : ctx.label(f.columns[s], key) || '(none)';
       units[name] = unit;
-      return { name, key, type: 'line', showSymbol: dates.length < 40, smooth: false, data, itemStyle: { color: colorFor(key) } };
+      const ser = { name, key, type: 'line', showSymbol: dates.length < 40, smooth: false,
+        data: mode === 'log' ? data.map((v) => (v > 0 ? v : null)) : data,
+        itemStyle: { color: key == null ? otherColor : colorFor(key) } };
+      if (mode === 'stacked') Object.assign(ser, { stack: 'total', areaStyle: { opacity: 0.5 }, showSymbol: false });
+      return ser;
     });
     yAxis = valueAxis(ctx, unit);
+    if (mode === 'log') Object.assign(yAxis, { type: 'log', logBase: 10, minInterval: undefined });
   } else {
     const axisUnits = [...new Set(r.numbers.map((i) => columnUnit(f.columns[i], ctx.unit)))];
     series = r.numbers.map((i) => {
@@ -178,6 +194,19 @@ export function timeseries(ctx) {
   return chart;
 }
 
+// topN keeps the TopN − 1 largest [key, data] series by total and gathers the
+// rest into one series with key null ("Other"), so one spike or a long tail does
+// not bury the lines that matter.
+function topN(entries) {
+  if (entries.length <= TopN) return entries;
+  const total = (d) => d.reduce((a, v) => a + (v || 0), 0);
+  const sorted = [...entries].sort((a, b) => total(b[1]) - total(a[1]));
+  const keep = sorted.slice(0, TopN - 1);
+  const other = new Array(sorted[0][1].length).fill(0);
+  sorted.slice(TopN - 1).forEach(([, d]) => d.forEach((v, i) => { other[i] += v || 0; }));
+  return [...keep, [null, other]];
+}
+
 /** bargauge draws horizontal bars, one per row, shaded by value. */
 export function bargauge(ctx) {
   const f = ctx.frame;
@@ -187,7 +216,7 @@ export function bargauge(ctx) {
   const dim = f.columns[s];
   const unit = columnUnit(f.columns[n], ctx.unit);
   const max = Math.max(...f.rows.map((row) => row[n] || 0), 0);
-  const lowerIsBetter = unit === 'usd_per_1k';
+  const lowerIsBetter = unit === 'usd_per_1k' || unit === 'usd_per_1m';
   const chart = init(ctx);
   chart.setOption({
     ...base(ctx),
@@ -233,16 +262,18 @@ export function barchart(ctx) {
   const s = r.strings[0];
   const dim = f.columns[s];
   const units = {};
+  let series_i = 0;
   const series = r.numbers.map((i) => {
     const name = ctx.colname(f.columns[i]);
     units[name] = columnUnit(f.columns[i], ctx.unit);
-    return { name, type: 'bar', stack: 'total', barMaxWidth: 28, data: f.rows.map((row) => row[i]) };
+    return { name, type: 'bar', stack: 'total', barMaxWidth: 28, data: f.rows.map((row) => row[i]),
+      itemStyle: { color: f.columns[i] === 'other_cost' ? otherColor : palette[series_i++ % palette.length] } };
   });
   const chart = init(ctx);
   chart.setOption({
     ...base(ctx),
     tooltip: { ...tooltip((name) => units[name] || ctx.unit), axisPointer: { type: 'shadow' } },
-    legend: { top: 0, textStyle: { color: ctx.colors.text } },
+    legend: { top: 0, type: 'scroll', textStyle: { color: ctx.colors.text } },
     grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
     yAxis: {
       type: 'category', inverse: true, data: f.rows.map((row) => ctx.label(dim, row[s])),
@@ -273,7 +304,10 @@ export function heatmap(ctx) {
   const keys = [...totals.keys()].sort((a, b) => totals.get(a) - totals.get(b));
   const weeks = uniq(f, d).sort();
   const data = f.rows.map((row) => [weeks.indexOf(String(row[d]).slice(0, 10)), keys.indexOf(row[s]), row[n]]);
-  const max = Math.max(...data.map((x) => x[2] || 0), 1);
+  // The colour scale tops out at the 95th percentile, so one large cell does not
+  // wash out every other; larger cells take the top colour.
+  const cells = data.map((x) => x[2] || 0).sort((a, b) => a - b);
+  const max = Math.max(cells[Math.floor(0.95 * (cells.length - 1))] || 0, 1);
   const chart = init(ctx);
   chart.setOption({
     ...base(ctx),
@@ -370,7 +404,7 @@ export function threshold(ctx) {
   chart.setOption({
     ...base(ctx),
     tooltip: tooltip((name) => units[name] || ctx.unit),
-    legend: { top: 0, data: ['Daily cost', '7-day average', 'Upper (+2σ)', 'Lower (−2σ)', 'Anomaly'], textStyle: { color: ctx.colors.text } },
+    legend: { top: 0, type: 'scroll', data: ['Daily cost', '7-day average', 'Upper (+2σ)', 'Lower (−2σ)', 'Anomaly'], textStyle: { color: ctx.colors.text } },
     grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
     xAxis: { ...dateAxis(ctx, dates), boundaryGap: true },
     yAxis: valueAxis(ctx, ctx.unit),

@@ -1,14 +1,16 @@
 // UI-only panels that are not in the shared dashboard catalog: the recent alert
-// events on the anomaly dashboard, and billed versus estimated cost per
-// provider-day on the overview (admins only; the API refuses customer tokens).
+// events on the anomaly dashboard, billed versus estimated cost per provider and
+// month on the overview (admins only; the API refuses customer tokens), and the
+// budget's pace and month-end forecast.
 
 import * as api from './api.js';
+import { format } from './format.js';
 
-const alertsEmpty = 'No alerts yet — create rules at /api/v1/alerts/rules or ask the chat ' +
-  "'alert me if daily spend goes over $500'";
+const alertsEmpty = 'No alerts yet. Create a rule on the Alert rules page, with “Alert me on this” ' +
+  'under an explained day, or ask the chat “alert me if daily spend goes over $500”.';
 
-/** time renders an RFC 3339 instant as "2026-11-28 15:00 UTC". */
-function when(s) {
+/** when renders an RFC 3339 instant as "2026-11-28 15:00 UTC". */
+export function when(s) {
   if (!s) return '';
   const d = new Date(s);
   if (Number.isNaN(d.getTime())) return String(s);
@@ -40,32 +42,94 @@ const recentAlerts = {
   },
 };
 
-const billedVsEstimated = {
+/**
+ * reconcileByMonth sums reconciliation rows (one per provider-day) into one row
+ * per provider and month, keeping only the selected providers, with the gap in
+ * dollars and as a share of the billed cost.
+ */
+export function reconcileByMonth(rows, providers) {
+  const byKey = new Map();
+  for (const r of rows) {
+    if (providers.length && !providers.includes(r.cloud_provider)) continue;
+    const month = String(r.date).slice(0, 7);
+    const key = `${month}\u0000${r.cloud_provider}`;
+    const m = byKey.get(key) || { month, provider: r.cloud_provider, billed: 0, estimated: 0, days: 0 };
+    m.billed += r.billed_usd || 0;
+    m.estimated += r.estimated_usd || 0;
+    m.days += 1;
+    byKey.set(key, m);
+  }
+  return [...byKey.values()]
+    .sort((a, b) => b.month.localeCompare(a.month) || a.provider.localeCompare(b.provider))
+    .map((m) => [m.month, m.provider, m.days, m.billed, m.estimated, m.billed - m.estimated,
+      m.billed ? ((m.billed - m.estimated) / m.billed) * 100 : null]);
+}
+
+const reconciliation = {
   id: 'billed-vs-estimated',
-  title: 'Billed vs Estimated',
+  title: 'Billed vs Estimated, by Provider and Month',
   kind: 'table',
   adminOnly: true,
-  empty: (result, period) => `No provider-day in ${period(result.period) || 'this range'} has both gateway events and billing data to compare.`,
-  // load fetches the reconciliation of billed with event-estimated cost per
-  // provider-day over the dashboard's range.
+  empty: (result, period) => `No provider-day in ${period(result.period) || 'this range'} has both billing data and gateway-event estimates to compare.`,
+  // load fetches the reconciliation over the dashboard's range and sums it per
+  // provider and month. It covers the whole organisation: the customer and
+  // model variables do not apply, and the panel says so.
   async load(state) {
     const rec = await api.get('reconciliation', { from: state.from, to: state.to });
-    const rows = (rec.rows || []).map((r) => [
-      String(r.date).slice(0, 10), r.cloud_provider, r.billed_usd, r.estimated_usd, r.gap_usd,
-      r.billed_usd ? r.gap_share * 100 : null, r.allocated_usd, r.unattributed_usd,
-    ]);
+    const meta = {};
+    if (state.customer || state.models.length) {
+      meta.filters_ignored = 'Billing covers the whole organisation, so the customer and model filters do not apply here.';
+    }
     return {
-      columns: ['date', 'cloud_provider', 'billed_usd', 'estimated_usd', 'gap_usd', 'gap_percent',
-        'allocated_usd', 'unattributed_usd'],
-      types: ['date', 'string', 'number', 'number', 'number', 'number', 'number', 'number'],
-      rows,
+      columns: ['month', 'cloud_provider', 'days_compared', 'billed_usd', 'estimated_usd', 'gap_usd', 'gap_percent'],
+      types: ['string', 'string', 'number', 'number', 'number', 'number', 'number'],
+      rows: reconcileByMonth(rec.rows || [], state.providers),
       period: rec.period,
+      meta,
     };
   },
 };
 
+/** budgetPace renders a budget status: spend, pace and month-end forecast. */
+function budgetPace(h, me) {
+  return {
+    id: 'budget-pace',
+    title: 'Budget Pace and Month-End Forecast',
+    kind: 'pace',
+    span: me && me.admin ? 5 : 12, // Beside the top customers, or alone.
+    async load(state, me) {
+      const params = {};
+      const who = me.admin ? state.customer : me.customer_id;
+      if (who) params.customer_id = who;
+      const st = await api.get('budgets/status', params);
+      const s = Array.isArray(st) ? st[0] : st;
+      return { columns: ['status'], types: ['string'], rows: s ? [[s]] : [], period: s && s.range, meta: { who } };
+    },
+    render(c, result, ui) {
+      const s = result.rows[0][0];
+      const who = result.meta.who ? ui.label('customer_id', result.meta.who) : 'the organisation';
+      if (!s.has_budget) {
+        c.body.append(h('p', { class: 'empty' }, `No monthly budget is set for ${who}. Spent so far this month: ${format(s.spent, 'usd')}.`));
+        return;
+      }
+      const days = s.days_elapsed + s.days_remaining;
+      const pace = days ? (s.days_elapsed / days) * 100 : 0;
+      const level = s.over_budget ? 'high' : s.forecast_over ? 'warn' : 'ok';
+      const bar = (pct, cls) => h('div', { class: `pace-fill ${cls}`, style: `width:${Math.min(100, pct)}%` });
+      c.body.append(h('div', { class: 'pace' },
+        h('p', { class: 'pace-head' }, h('b', {}, format(s.spent, 'usd')), ` of ${format(s.budget, 'usd')} for ${who} (${format(s.percent_used, 'percent')})`),
+        h('div', { class: 'pace-bar', title: 'Spend against the budget; the mark is how much of the month has passed' },
+          bar(s.percent_used, level), h('div', { class: 'pace-mark', style: `left:${Math.min(100, pace)}%` })),
+        h('p', { class: 'muted' }, `Day ${s.days_elapsed} of ${days}: ${format(pace, 'percent')} of the month has passed.`),
+        h('p', { class: `pace-forecast badge ${level}` }, s.forecast_over
+          ? `On pace for ${format(s.projected, 'usd')} by month end: ${format(s.projected_overrun, 'usd')} over budget.`
+          : `On pace for ${format(s.projected, 'usd')} by month end, within budget.`)));
+    },
+  };
+}
+
 /** extras returns the UI-only panel definitions of a dashboard for a principal. */
-export function extras(dashboard, me) {
-  const defs = { anomalies: [recentAlerts], overview: [billedVsEstimated] }[dashboard] || [];
+export function extras(dashboard, me, h) {
+  const defs = { anomalies: [recentAlerts], overview: [budgetPace(h, me), reconciliation] }[dashboard] || [];
   return defs.filter((d) => !d.adminOnly || (me && me.admin));
 }

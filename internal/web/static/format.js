@@ -29,6 +29,7 @@ export function format(v, unit) {
     case 'tokens': return tokens(v);
     case 'percent': return `${oneDecimal.format(v)}%`;
     case 'usd_per_1k': return `${usdSmall.format(v)} / 1K tokens`;
+    case 'usd_per_1m': return `${usd.format(v)} / 1M tokens`;
     case 'count': return whole.format(v);
     default: return oneDecimal.format(v);
   }
@@ -39,6 +40,7 @@ export function axis(v, unit) {
   switch (unit) {
     case 'usd': return Math.abs(v) >= 1000 ? usdCompact.format(v) : usdSmall.format(v);
     case 'usd_per_1k': return usdSmall.format(v);
+    case 'usd_per_1m': return usd.format(v);
     case 'percent': return `${whole.format(v)}%`;
     default: return compact.format(v);
   }
@@ -50,9 +52,10 @@ export function axis(v, unit) {
  */
 export function columnUnit(name, panelUnit) {
   if (/per_1k/.test(name)) return 'usd_per_1k';
+  if (/per_1m/.test(name)) return 'usd_per_1m';
   if (/percent/.test(name)) return 'percent';
   if (/tokens/.test(name)) return 'tokens';
-  if (/cost|spend|revenue|usd|budget|actual|threshold|avg_daily|avg_7day|last_7_days|amount/.test(name)) return 'usd';
+  if (/cost|spend|usd|budget|actual|threshold|avg_daily|avg_7day|last_7_days|amount|projected/.test(name)) return 'usd';
   if (/customers|days|count|requests|models/.test(name)) return 'count';
   return panelUnit;
 }
@@ -82,8 +85,27 @@ export function period(p) {
   return `${span} (${days} day${days === 1 ? '' : 's'})`;
 }
 
-/** label humanises a column name: "cost_per_1k_tokens" → "Cost per 1k tokens". */
+// Column headers that say what the figures are, where the column name alone
+// would not.
+const columnLabels = {
+  customer_id: 'Customer', cloud_provider: 'Provider', model: 'Model',
+  total_cost: 'Cost', total_tokens: 'Tokens', total_spend: 'Spend', daily_cost: 'Daily cost',
+  cost_per_1k_tokens: '$ per 1K tokens', cost_per_1m_tokens: '$ per 1M tokens',
+  cost_per_1k: '$ per 1K tokens', cost_per_1m: '$ per 1M tokens',
+  active_customers: 'Active customers', active_days: 'Active days', models_used: 'Models used',
+  mtd_cost: 'Month-to-date cost', last_7_days: 'Last 7 days cost',
+  cost_on_day: 'Cost on the day', avg_daily: '30-day daily average', percent_change: 'Change vs average',
+  alert_level: 'Alert level',
+  input_cost: 'Input tokens', output_cost: 'Output tokens', cache_cost: 'Cache tokens',
+  reasoning_cost: 'Reasoning tokens', other_cost: 'Other charges',
+  billed_usd: 'Billed', estimated_usd: 'Estimated (events)', gap_usd: 'Gap (billed − estimated)',
+  gap_percent: 'Gap % of billed', month: 'Month',
+  avg_7day: '7-day average', upper_threshold: 'Upper band', lower_threshold: 'Lower band',
+};
+
+/** label names a column: "mtd_cost" → "Month-to-date cost", else humanised. */
 export function label(name) {
+  if (columnLabels[name]) return columnLabels[name];
   const s = String(name).replace(/_/g, ' ');
   return s.charAt(0).toUpperCase() + s.slice(1);
 }

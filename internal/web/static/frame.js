@@ -51,3 +51,22 @@ export function csv(frame) {
   frame.rows.forEach((r) => lines.push(r.map(cell).join(',')));
   return lines.join('\r\n') + '\r\n';
 }
+
+/**
+ * perMillion restates a frame's cost-per-1K-token columns per 1M tokens when
+ * their figures are below 10 cents, where per 1K needs many decimals. It
+ * returns the frame unchanged otherwise, or a copy with renamed columns.
+ */
+export function perMillion(frame) {
+  const cols = frame.columns.map((c, i) => (/per_1k/.test(c) ? i : -1)).filter((i) => i >= 0);
+  if (cols.length === 0 || !frame.rows || frame.rows.length === 0) return frame;
+  const max = Math.max(...frame.rows.flatMap((r) => cols.map((i) => Math.abs(r[i] || 0))));
+  if (max >= 0.1) return frame;
+  return {
+    ...frame,
+    title: frame.title ? frame.title.replace('1K', '1M') : frame.title,
+    unit: frame.unit === 'usd_per_1k' ? 'usd_per_1m' : frame.unit,
+    columns: frame.columns.map((c, i) => (cols.includes(i) ? c.replace('per_1k', 'per_1m') : c)),
+    rows: frame.rows.map((r) => r.map((v, i) => (cols.includes(i) && v != null ? v * 1000 : v))),
+  };
+}

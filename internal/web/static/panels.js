@@ -3,7 +3,7 @@
 
 import * as charts from './charts.js';
 import { columnUnit, format, label, period } from './format.js';
-import { csv, drillable, roles } from './frame.js';
+import { csv, drillable, perMillion, roles } from './frame.js';
 
 const chartKinds = {
   piechart: charts.pie,
@@ -28,27 +28,40 @@ export function h(tag, attrs = {}, ...children) {
   return e;
 }
 
-/** card builds an empty panel card for a catalog panel. */
+/**
+ * card builds an empty panel card for a catalog panel. def.tools, when set, are
+ * extra controls for the header (e.g. a chart mode selector).
+ */
 export function card(dashboard, def) {
-  const body = h('div', { class: `panel-body kind-${def.kind}` });
-  const dates = h('p', { class: 'panel-dates' });
+  const body = h('div', { class: `panel-body kind-${def.kind}` }, skeleton(def.kind));
+  const dates = h('p', { class: 'panel-dates' }, '\u00a0');
+  const title = h('h2', {}, def.title);
   const exportBtn = h('button', { type: 'button', class: 'btn small ghost', title: 'Download this panel as CSV', disabled: true }, 'CSV');
   const el = h('section', { class: `panel span-${span(def)}`, 'data-panel': def.id, 'data-kind': def.kind, 'data-state': 'loading' },
-    h('header', { class: 'panel-head' }, h('h2', {}, def.title), exportBtn),
+    h('header', { class: 'panel-head' }, title, def.tools || null, exportBtn),
     dates,
     body);
-  const c = { el, body, dates, exportBtn, def, dashboard, chart: null, result: null };
+  const c = { el, body, dates, title, exportBtn, def, dashboard, chart: null, result: null };
   exportBtn.addEventListener('click', () => download(c));
   return c;
 }
 
+// skeleton is a panel's placeholder while its first figures load: grey blocks
+// the size of the finished panel, so the layout does not jump.
+function skeleton(kind) {
+  const lines = kind === 'table' ? 6 : kind === 'stat' ? 1 : 0;
+  if (lines === 0) return h('div', { class: `skeleton skeleton-chart kind-${kind}`, 'aria-hidden': 'true' });
+  return h('div', { class: 'skeleton-lines', 'aria-hidden': 'true' },
+    Array.from({ length: lines }, () => h('div', { class: `skeleton skeleton-line${kind === 'stat' ? ' skeleton-stat' : ''}` })));
+}
+
 const spans = {
   'total-cost-this-month': 4, 'cost-by-provider': 4, 'budget-vs-actual': 4,
-  'input-vs-output': 6, 'model-efficiency': 6, 'top-spenders': 7, 'customer-growth': 5,
+  'input-vs-output': 6, 'model-efficiency': 6, 'top-spenders': 7, 'customer-growth': 5, 'top-customers': 7,
 };
 
 function span(def) {
-  return spans[def.id] || 12;
+  return def.span || spans[def.id] || 12;
 }
 
 /** loading resets a card to its loading state. */
@@ -82,18 +95,24 @@ export function fail(c, err) {
  */
 export function render(c, result, ui) {
   clear(c);
+  result = perMillion(result);
   c.result = result;
+  c.title.textContent = result.title || c.def.title;
+  c.el.dataset.title = c.title.textContent;
   c.el.classList.remove('is-loading');
   c.dates.textContent = period(result.period);
   c.dates.title = result.period ? `${result.period.from} to ${result.period.to}` : '';
   c.exportBtn.disabled = !result.rows || result.rows.length === 0;
   const unit = result.unit || c.def.unit;
+  const note = result.meta && result.meta.filters_ignored;
+  if (note && ui.filtered) c.body.append(h('p', { class: 'panel-note', role: 'note' }, note));
   if (!result.rows || result.rows.length === 0) {
     c.el.dataset.state = 'empty';
     c.body.append(h('p', { class: 'empty' }, c.def.empty ? c.def.empty(result, period) : emptyText(result, ui)));
     return;
   }
   c.el.dataset.state = 'ready';
+  if (c.def.render) return c.def.render(c, result, ui);
   if (c.def.kind === 'stat') return stat(c, result, unit);
   if (c.def.kind === 'table') return table(c, result, unit, ui);
   if (c.def.kind === 'gauge' && !hasBudget(result)) return noBudget(c, result, ui);
@@ -109,11 +128,12 @@ export function render(c, result, ui) {
     c.body.append(h('div', { class: 'gauge-value' }, format(pct, 'percent'), h('small', {}, 'of budget used')), budgetLine(result));
   }
   const draw = chartKinds[c.def.kind] || charts.timeseries;
-  c.chart = draw({ el: host, frame: result, unit, ...ui, date: ui.state.date });
+  c.chart = draw({ el: host, frame: result, unit, ...ui, date: ui.state.date, mode: c.mode });
   c.observer = new ResizeObserver(() => c.chart && c.chart.resize());
   c.observer.observe(host);
   if (c.def.kind === 'threshold') c.body.append(ui.explainBox);
 }
+
 
 function emptyText(result, ui) {
   const who = [];

@@ -1,5 +1,7 @@
 // The variables bar: cloud provider (multi), customer, model (multi) and time range,
-// as Grafana offers them. Every change produces a new state for the URL.
+// as Grafana offers them. Every change produces a new state for the URL. The
+// model options cascade: with providers or a customer selected, only the models
+// they used in the last 90 days are offered.
 
 import * as api from './api.js';
 import { registerKeys } from './charts.js';
@@ -40,8 +42,32 @@ export function variables(opts) {
     providers.el, customerField, models.el,
     h('label', { class: 'var' }, h('span', {}, 'Time range'), range), custom);
 
+  let allModels = [];
+  let cascadeKey = '';
+  // cascade narrows the model options to the selected providers and customer.
+  async function cascade(s) {
+    const key = JSON.stringify([s.providers, s.customer]);
+    if (key === cascadeKey) return;
+    cascadeKey = key;
+    if (s.providers.length === 0 && (!s.customer || opts.customer)) {
+      models.options(allModels);
+      return;
+    }
+    const filters = [];
+    if (s.providers.length) filters.push({ dimension: 'cloud_provider', op: 'in', values: s.providers });
+    if (s.customer && !opts.customer) filters.push({ dimension: 'customer_id', op: 'eq', values: [s.customer] });
+    try {
+      const res = await api.send('POST', 'query', { metrics: ['cost_usd'], group_by: ['model'], filters, period: { name: 'last_90_days' } });
+      if (key !== cascadeKey) return;
+      models.options((res.rows || []).map((r) => r[0]).filter(Boolean).sort());
+    } catch {
+      models.options(allModels);
+    }
+  }
+
   function set(s) {
     state = s;
+    cascade(s);
     providers.set(s.providers);
     models.set(s.models);
     customer.value = s.customer || '';
@@ -60,8 +86,10 @@ export function variables(opts) {
       api.get('values/model').catch(() => ({ values: [] })),
     ]);
     providers.options(p.values || []);
-    models.options(m.values || []);
-    registerKeys(m.values || []);
+    allModels = m.values || [];
+    models.options(allModels);
+    registerKeys(allModels);
+    cascadeKey = '';
     set(state);
   }
 
