@@ -4,7 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
-
+	"io"
 	"strings"
 )
 
@@ -114,7 +114,9 @@ func (m *Main) ParseFlags(_ context.Context, args []string) error {
 	if err := m.Config.ReadEnv(m.Getenv); err != nil {
 		return err
 	}
-	m.dataSet = m.Getenv("LLMCOST_DATA") != ""
+	if m.Getenv("LLMCOST_DATA") != "" {
+		m.dataSet, m.dataFrom = true, "LLMCOST_DATA"
+	}
 	if len(args) == 0 {
 		fmt.Fprint(m.Stderr, mainUsage)
 		return fmt.Errorf("a command is required")
@@ -135,11 +137,7 @@ func (m *Main) ParseFlags(_ context.Context, args []string) error {
 		return err
 	}
 	m.Args = fs.Args()
-	fs.Visit(func(f *flag.Flag) {
-		if f.Name == "data" {
-			m.dataSet = true
-		}
-	})
+	m.noteDataFlag(fs)
 	if err := m.Config.Validate(); err != nil {
 		return err
 	}
@@ -154,58 +152,135 @@ func (m *Main) flagSet(usage string) *flag.FlagSet {
 		fmt.Fprint(m.Stdout, usage)
 		if hasFlags(fs) {
 			fmt.Fprint(m.Stdout, "\nFlags:\n")
-			fs.SetOutput(m.Stdout)
-			fs.PrintDefaults()
-			fs.SetOutput(m.Stderr)
+			printFlags(m.Stdout, fs)
 		}
 	}
 	c := &m.Config
-	if m.Command == "version" {
-		return fs
-	}
-	fs.StringVar(&c.DataDir, "data", c.DataDir, "data directory (LLMCOST_DATA)")
-	fs.StringVar(&c.Store, "store", c.Store, "store engine: duckdb, or clickhouse://host:port/db (LLMCOST_STORE)")
-	fs.StringVar(&c.ClickHouseCluster, "clickhouse-cluster", c.ClickHouseCluster, "ClickHouse cluster for Distributed tables (LLMCOST_CLICKHOUSE_CLUSTER)")
 	switch m.Command {
-	case "serve", "demo":
-		fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (LLMCOST_ADDR)")
-		fs.StringVar(&c.PricingFile, "pricing", c.PricingFile, "price catalog override file (LLMCOST_PRICING)")
-		fs.StringVar(&c.PGAddr, "pg-addr", c.PGAddr, "PostgreSQL wire endpoint address, e.g. :5432 (LLMCOST_PG_ADDR; default off)")
-		if m.Command == "demo" {
-			fs.Int64Var(&m.Seed, "seed", 1, "demo data seed")
-		}
+	case "serve":
+		m.storeFlags(fs)
+		m.serverFlags(fs)
+		pricingFlag(fs, c)
 		allocationFlag(fs, c)
+	case "demo":
+		demoData := ""
+		if m.dataSet {
+			demoData = c.DataDir
+		}
+		fs.Func("data", "data `directory`; empty = a fresh temporary directory, removed on exit (LLMCOST_DATA)",
+			func(v string) error { c.DataDir = v; return nil })
+		if demoData != "" {
+			fs.Lookup("data").DefValue = demoData
+		}
+		m.serverFlags(fs)
+		fs.Int64Var(&m.Seed, "seed", 1, "demo data seed")
 	case "ingest":
-		fs.StringVar(&m.Format, "format", "", "input format: unified, focus, events, … (required)")
-		fs.StringVar(&c.PricingFile, "pricing", c.PricingFile, "price catalog override file (LLMCOST_PRICING)")
+		m.storeFlags(fs)
+		fs.StringVar(&m.Format, "format", "", "input format (required): "+strings.Join(ingestFormats, ", "))
+		pricingFlag(fs, c)
 		allocationFlag(fs, c)
 		m.remoteFlags(fs)
 	case "export":
+		m.storeFlags(fs)
+		m.initFlag(fs)
 		fs.StringVar(&m.Format, "format", "unified", "output format (unified)")
-		fs.StringVar(&m.Output, "o", "", "output file (default standard output)")
+		fs.StringVar(&m.Output, "output", "", "output `file` (default standard output; -o for short)")
+		fs.StringVar(&m.Output, "o", "", "short for --output")
 		fs.StringVar(&m.exportFrom, "from", "", "first day, YYYY-MM-DD (default: all)")
 		fs.StringVar(&m.exportTo, "to", "", "last day, YYYY-MM-DD (default: all)")
 		fs.StringVar(&m.Customer, "customer", "", "only this customer's lines")
 	case "sync":
-		fs.StringVar(&c.SyncSources, "sources", c.SyncSources, "sources file (LLMCOST_SYNC_SOURCES)")
-		fs.StringVar(&c.PricingFile, "pricing", c.PricingFile, "price catalog override file (LLMCOST_PRICING)")
+		m.storeFlags(fs)
+		fs.StringVar(&c.SyncSources, "sources", c.SyncSources, "sources `file` (LLMCOST_SYNC_SOURCES)")
+		pricingFlag(fs, c)
 		allocationFlag(fs, c)
 	case "allocate":
+		m.storeFlags(fs)
+		m.initFlag(fs)
 		m.allocateFlags(fs)
 	case "ask":
+		m.storeFlags(fs)
+		m.initFlag(fs)
 		fs.StringVar(&m.Customer, "customer", "", "ask as (or about) this customer")
 		m.remoteFlags(fs)
 	case "alerts":
+		m.storeFlags(fs)
+		m.initFlag(fs)
 		m.remoteFlags(fs)
 	case "grafana":
+		m.storeFlags(fs)
 		m.grafanaFlags(fs)
 	}
 	return fs
 }
 
+// ingestFormats are the formats "ingest --format" reads.
+var ingestFormats = []string{"unified", "focus", "events", "aws-cur", "gcp-billing", "azure-cost"}
+
+// storeFlags adds the flags that locate the store.
+func (m *Main) storeFlags(fs *flag.FlagSet) {
+	c := &m.Config
+	fs.StringVar(&c.DataDir, "data", c.DataDir, "data `directory` (LLMCOST_DATA)")
+	fs.StringVar(&c.Store, "store", c.Store, "store engine: duckdb, or clickhouse://host:port/db (LLMCOST_STORE)")
+	fs.StringVar(&c.ClickHouseCluster, "clickhouse-cluster", c.ClickHouseCluster,
+		"ClickHouse `cluster` for Distributed tables; empty = a single server (LLMCOST_CLICKHOUSE_CLUSTER)")
+}
+
+// serverFlags adds the listen addresses of serve and demo.
+func (m *Main) serverFlags(fs *flag.FlagSet) {
+	c := &m.Config
+	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (LLMCOST_ADDR)")
+	fs.StringVar(&c.PGAddr, "pg-addr", c.PGAddr, "PostgreSQL wire endpoint address, e.g. :5432; empty = off (LLMCOST_PG_ADDR)")
+}
+
+func pricingFlag(fs *flag.FlagSet, c *Config) {
+	fs.StringVar(&c.PricingFile, "pricing", c.PricingFile, "price catalog override `file`; empty = the embedded catalog (LLMCOST_PRICING)")
+}
+
+// initFlag adds --init to a command that reads an existing store.
+func (m *Main) initFlag(fs *flag.FlagSet) {
+	fs.BoolVar(&m.initStore, "init", false, "create the data directory and an empty store when there is none")
+}
+
 func (m *Main) remoteFlags(fs *flag.FlagSet) {
-	fs.StringVar(&m.Config.Server, "server", m.Config.Server, "URL of a running llmcost server instead of --data (LLMCOST_SERVER)")
+	fs.StringVar(&m.Config.Server, "server", m.Config.Server, "`URL` of a running llmcost server instead of --data (LLMCOST_SERVER)")
 	fs.StringVar(&m.Config.Token, "token", m.Config.Token, "bearer token for --server (LLMCOST_TOKEN)")
+}
+
+// flagAliases are short names printed only inside their long flag's help.
+var flagAliases = map[string]bool{"o": true}
+
+// printFlags writes fs's flags in one style, "--name", each with its default
+// unless that is the zero value.
+func printFlags(w io.Writer, fs *flag.FlagSet) {
+	fs.VisitAll(func(f *flag.Flag) {
+		if flagAliases[f.Name] {
+			return
+		}
+		arg, usage := flag.UnquoteUsage(f)
+		line := "  --" + f.Name
+		if arg != "" {
+			line += " " + arg
+		}
+		line += "\n    \t" + strings.ReplaceAll(usage, "\n", "\n    \t")
+		switch {
+		case f.DefValue == "" || f.DefValue == "0" || f.DefValue == "false":
+		case fmt.Sprintf("%T", f.Value) == "*flag.stringValue":
+			line += fmt.Sprintf(" (default %q)", f.DefValue)
+		default:
+			line += fmt.Sprintf(" (default %v)", f.DefValue)
+		}
+		fmt.Fprintln(w, line)
+	})
+}
+
+// noteDataFlag records that --data was given on the command line.
+func (m *Main) noteDataFlag(fs *flag.FlagSet) {
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "data" {
+			m.dataSet, m.dataFrom = true, "--data"
+		}
+	})
 }
 
 func hasFlags(fs *flag.FlagSet) bool {
