@@ -11,6 +11,7 @@ import (
 
 	"github.com/llmcost/llmcost/internal/cost"
 	"github.com/llmcost/llmcost/internal/duckdb"
+	"github.com/llmcost/llmcost/internal/ingest"
 )
 
 // openExistingStore opens the store like openStore, but for commands that only
@@ -53,7 +54,7 @@ func (m *Main) noDataHint() string {
 		"  %s ingest --data %s --format FORMAT FILE...   (formats: %s)\n"+
 		"  %s sync --data %s --sources sources.json      (exports from S3, GCS, Azure Blob)\n"+
 		"or try generated data with \"%s demo\".",
-		m.Config.DataDir, m.Program, dir, strings.Join(ingestFormats, ", "), m.Program, dir, m.Program)
+		m.Config.DataDir, m.Program, dir, strings.Join(ingest.Formats, ", "), m.Program, dir, m.Program)
 }
 
 // storeIsEmpty reports whether the store holds no cost lines.

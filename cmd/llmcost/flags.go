@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/llmcost/llmcost/internal/ingest"
 )
 
 const mainUsage = `llmcost: LLM cost tracking across clouds, per customer.
@@ -19,7 +21,7 @@ Commands:
   ingest    load billing files or usage events: ingest --format F FILE...
   sync      pull billing exports from S3, GCS and Azure Blob: sync --sources FILE
   allocate  write billed cost back to customers by event tokens: allocate [--from D] [--to D] [--off]
-  export    write cost lines as a unified CSV: export [--format unified] [-o FILE]
+  export    write cost lines as a unified CSV: export [--format unified] [--output FILE]
   ask       ask a cost question in plain English: ask "How much did we spend yesterday?"
   alerts    alert rules: alerts test RULE sends a test notification
   grafana   write Grafana provisioning files: grafana export DIR
@@ -27,14 +29,34 @@ Commands:
 
 Run "llmcost <command> --help" for a command's flags and examples.
 
-Environment:
-  LLMCOST_DATA, LLMCOST_ADDR, LLMCOST_PG_ADDR, LLMCOST_ADMIN_TOKEN, LLMCOST_NOW, LLMCOST_STORE,
-  LLMCOST_PRICING, LLMCOST_CUSTOMER_KEYS, LLMCOST_LOG_LEVEL, LLMCOST_LOG_FORMAT,
-  LLMCOST_GRAFANA_URL, LLMCOST_SERVER, LLMCOST_TOKEN, LLMCOST_LLM,
-  LLMCOST_LLM_MODEL, LLMCOST_LLM_API_KEY, LLMCOST_LLM_BASE_URL,
-  LLMCOST_ALERT_CHANNELS, LLMCOST_ALERT_INTERVAL, LLMCOST_PUBLIC_URL,
-  LLMCOST_CLICKHOUSE_CLUSTER, LLMCOST_SYNC_SOURCES, LLMCOST_SYNC_INTERVAL,
-  LLMCOST_ALLOCATION, LLMCOST_DUCKDB_MEMORY, LLMCOST_FX_RATES (see README.md).
+Environment (flags win over the environment; README.md has the defaults):
+  LLMCOST_DATA                data directory (--data)
+  LLMCOST_ADDR                listen address (--addr)
+  LLMCOST_PG_ADDR             PostgreSQL wire endpoint (--pg-addr)
+  LLMCOST_ADMIN_TOKEN         admin token, at least 16 characters
+  LLMCOST_NOW                 fixed clock: 2026-11-28 or an RFC 3339 time
+  LLMCOST_STORE               store engine: duckdb or clickhouse://host:port/db (--store)
+  LLMCOST_CLICKHOUSE_CLUSTER  ClickHouse cluster for Distributed tables (--clickhouse-cluster)
+  LLMCOST_PRICING             price catalog override file (--pricing)
+  LLMCOST_CUSTOMER_KEYS       tag keys naming the customer, comma-separated
+  LLMCOST_MAPPING             meter and customer rules for native cloud exports (JSON file)
+  LLMCOST_LOG_LEVEL           debug, info, warn or error
+  LLMCOST_LOG_FORMAT          text or json
+  LLMCOST_LLM                 chat language-model planner: anthropic or openai
+  LLMCOST_LLM_MODEL           the planner's model
+  LLMCOST_LLM_API_KEY         the planner's API key
+  LLMCOST_LLM_BASE_URL        the planner's API base URL (any OpenAI-compatible server)
+  LLMCOST_GRAFANA_URL         chat links point at this Grafana
+  LLMCOST_SERVER              remote server for ingest, ask and alerts (--server)
+  LLMCOST_TOKEN               bearer token for --server (--token)
+  LLMCOST_ALERT_CHANNELS      alert channels file
+  LLMCOST_ALERT_INTERVAL      alert evaluation period
+  LLMCOST_PUBLIC_URL          base URL of links in alerts
+  LLMCOST_SYNC_SOURCES        billing-export sources file (sync --sources)
+  LLMCOST_SYNC_INTERVAL       serve's sync period
+  LLMCOST_FX_RATES            exchange rates to USD (CSV file)
+  LLMCOST_DUCKDB_MEMORY       DuckDB memory limit, e.g. 2GB
+  LLMCOST_ALLOCATION          off or event-tokens (--allocation)
 `
 
 // commandUsage is each command's synopsis and examples, printed above its flags.
@@ -69,7 +91,13 @@ export add up, the partitions they name are replaced once, and an error in any
 file writes nothing. Event files (and files sent with --server) are applied one
 by one. Files may be gzip-compressed; "-" reads standard input.
 
-Formats: unified, focus, events (and others the ingester lists).
+Formats:
+  unified      CSV: date,cloud_provider,service,model,token_type,cost_usd,usage_amount,customer_id
+  focus        FOCUS 1.0-1.2 CSV or Parquet from any cloud
+  events       per-request usage events as NDJSON or a JSON array
+  aws-cur      AWS CUR 2.0 / Data Exports (CSV, Parquet) and legacy CUR CSV
+  gcp-billing  Google Cloud Billing export rows as NDJSON or CSV
+  azure-cost   Azure cost details CSV or Parquet (EA and MCA)
 
 Examples:
   llmcost ingest --format focus ./exports/focus-2026-11.csv.gz
@@ -77,20 +105,22 @@ Examples:
   llmcost ingest --format aws-cur cur-2026-11/*-000*.csv.gz
   LLMCOST_TOKEN=$ADMIN llmcost ingest --server http://localhost:8080 --format events events.ndjson
 `,
-	"export": `Usage: llmcost export [--format unified] [-o FILE] [--from DATE] [--to DATE] [--customer ID]
+	"export": `Usage: llmcost export [--data DIR] [--format unified] [--output FILE] [--from DATE] [--to DATE] [--customer ID]
 
 Writes cost lines as a unified CSV (the format "ingest --format unified" reads)
-to standard output or FILE.
+to standard output or FILE. The data directory must hold a store (see --init).
 
 Examples:
   llmcost export > all.csv
-  llmcost export -o november.csv --from 2026-11-01 --to 2026-11-30
-  llmcost export --customer cust_acme -o acme.csv
+  llmcost export --output november.csv --from 2026-11-01 --to 2026-11-30
+  llmcost export --customer cust_acme --output acme.csv
 `,
 	"ask": `Usage: llmcost ask [--data DIR | --server URL] [--customer ID] "question"
 
 Answers a plain-English cost question from the data directory, or from a running
-server with --server (token from --token or LLMCOST_TOKEN).
+server with --server (token from --token or LLMCOST_TOKEN). A data directory
+without a store is an error unless --init is given; "llmcost demo" prints a
+ready-to-paste --server line for its data.
 
 Examples:
   llmcost ask "How much did we spend yesterday?"
@@ -104,7 +134,10 @@ Examples:
 	"allocate": allocateUsage,
 	"version": `Usage: llmcost version
 
-Prints the version.
+Prints the version stamped in at build time ("make build" stamps git describe).
+
+Examples:
+  llmcost version
 `,
 }
 
@@ -176,7 +209,7 @@ func (m *Main) flagSet(usage string) *flag.FlagSet {
 		fs.Int64Var(&m.Seed, "seed", 1, "demo data seed")
 	case "ingest":
 		m.storeFlags(fs)
-		fs.StringVar(&m.Format, "format", "", "input format (required): "+strings.Join(ingestFormats, ", "))
+		fs.StringVar(&m.Format, "format", "", "input format (required): "+strings.Join(ingest.Formats, ", "))
 		pricingFlag(fs, c)
 		allocationFlag(fs, c)
 		m.remoteFlags(fs)
@@ -184,7 +217,7 @@ func (m *Main) flagSet(usage string) *flag.FlagSet {
 		m.storeFlags(fs)
 		m.initFlag(fs)
 		fs.StringVar(&m.Format, "format", "unified", "output format (unified)")
-		fs.StringVar(&m.Output, "output", "", "output `file` (default standard output; -o for short)")
+		fs.StringVar(&m.Output, "output", "", "output `file` (default: standard output)")
 		fs.StringVar(&m.Output, "o", "", "short for --output")
 		fs.StringVar(&m.exportFrom, "from", "", "first day, YYYY-MM-DD (default: all)")
 		fs.StringVar(&m.exportTo, "to", "", "last day, YYYY-MM-DD (default: all)")
@@ -213,9 +246,6 @@ func (m *Main) flagSet(usage string) *flag.FlagSet {
 	}
 	return fs
 }
-
-// ingestFormats are the formats "ingest --format" reads.
-var ingestFormats = []string{"unified", "focus", "events", "aws-cur", "gcp-billing", "azure-cost"}
 
 // storeFlags adds the flags that locate the store.
 func (m *Main) storeFlags(fs *flag.FlagSet) {
