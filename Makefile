@@ -12,7 +12,14 @@ ECHARTS_VERSION := 5.6.0
 ECHARTS_DIR     := internal/web/static/vendor/echarts
 BENCH_TIMEOUT   ?= 90m
 
-.PHONY: help build size size-report run test bench lint echarts
+# RACE_PKGS are the packages whose own code runs goroutines or shares state
+# between them (servers, loops, caches, connection pools); "make test" runs
+# them under the race detector and every other package without it.
+MODULE          := github.com/llmcost/llmcost
+RACE_PKGS       := $(addprefix $(MODULE)/,cmd/llmcost internal/alert internal/allocation internal/auth \
+                   internal/chat internal/clickhouse internal/duckdb internal/httpapi internal/pgwire)
+
+.PHONY: help build size size-report run test test-race bench lint echarts
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -32,7 +39,14 @@ size-report: ## Print the bytes each Go module and the cgo code add to the binar
 run: ## Start the server on generated demo data (prints URL and tokens).
 	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/llmcost demo
 
-test: ## Run every test with the race detector.
+test: ## Run every test once; the race detector on the packages that run goroutines (RACE_PKGS).
+	$(GO) test -race -count=1 $(RACE_PKGS)
+	$(GO) test -count=1 $(filter-out $(RACE_PKGS),$(shell $(GO) list ./...))
+
+print-race-pkgs:
+	@echo $(RACE_PKGS)
+
+test-race: ## Run every test with the race detector (slow on 2 cores: docs/testing.md).
 	$(GO) test -race -count=1 ./...
 
 bench: ## Run every benchmark once (LLMCOST_BENCH_ROWS shrinks the 36.5M-row panel benchmark).
