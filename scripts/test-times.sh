@@ -4,7 +4,7 @@
 # package: wall and CPU seconds (user+sys, children included) of each step.
 # Packages named in RACE_PKGS (import paths, space-separated, as in the
 # Makefile) are built and run with -race, the others without.
-#   RACE_PKGS="$(make -s print-race-pkgs)" scripts/test-times.sh
+#   RACE_PKGS="$(make -s print-race-pkgs)" scripts/test-times.sh [PACKAGE...]
 # Run it twice to see warm-cache figures: the first run also compiles whatever
 # the build cache lacks.
 set -euo pipefail
@@ -14,11 +14,11 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 printf 'package\trace\tcompile_wall\tcompile_cpu\trun_wall\trun_cpu\tlinks_duckdb\tresult\n'
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-for pkg in $(go list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}{{end}}' ./...); do
+for pkg in $(go list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}{{end}}' "${@:-./...}"); do
   flags=() r=no
   case "$race" in *" $pkg "*) flags=(-race) r=yes ;; esac
   duck=no
-  go list -test -deps "$pkg" | grep -q 'duckdb-go-bindings$' && duck=yes
+  go list -test -deps "$pkg" | grep -c 'duckdb-go-bindings$' >/dev/null && duck=yes
   /usr/bin/time -f '%e %U %S' -o "$tmp/c" go test "${flags[@]}" -c -o "$tmp/p.test" "$pkg" >/dev/null 2>&1 || true
   result=ok
   /usr/bin/time -f '%e %U %S' -o "$tmp/r" go test "${flags[@]}" -count=1 "$pkg" >"$tmp/out" 2>&1 || { result=FAIL; cat "$tmp/out" >&2; }
