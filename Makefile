@@ -2,23 +2,51 @@
 
 GO              ?= go
 VERSION         ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS         := -X main.Version=$(VERSION)
+# -s -w drop the symbol table and DWARF; --exclude-libs keeps the C++ symbols of
+# DuckDB's static library out of the dynamic symbol table (llmcost loads no
+# DuckDB extensions, which would need them). docs/size.md has the figures.
+LDFLAGS         := -s -w -X main.Version=$(VERSION) -extldflags=-Wl,--exclude-libs,ALL
+# SIZE_BUDGET is the most bytes the stripped bin/llmcost may take ("make size").
+SIZE_BUDGET     := 100000000
 ECHARTS_VERSION := 5.6.0
 ECHARTS_DIR     := internal/web/static/vendor/echarts
 BENCH_TIMEOUT   ?= 90m
 
-.PHONY: help build run test bench lint echarts
+# RACE_PKGS are the packages whose own code runs goroutines or shares state
+# between them (servers, loops, caches, connection pools); "make test" runs
+# them under the race detector and every other package without it.
+MODULE          := github.com/llmcost/llmcost
+RACE_PKGS       := $(addprefix $(MODULE)/,cmd/llmcost internal/alert internal/allocation internal/auth \
+                   internal/chat internal/clickhouse internal/duckdb internal/httpapi internal/pgwire)
+
+.PHONY: help build size size-report run test test-race bench lint echarts
 
 help: ## List the targets.
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-build: ## Build bin/llmcost with the version stamped in.
+build: ## Build bin/llmcost, stripped, with the version stamped in.
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/llmcost ./cmd/llmcost
+
+size: build ## Fail when bin/llmcost is larger than SIZE_BUDGET bytes.
+	@size=$$(stat -c %s bin/llmcost); \
+	echo "bin/llmcost: $$size bytes (budget $(SIZE_BUDGET))"; \
+	if [ $$size -gt $(SIZE_BUDGET) ]; then echo "bin/llmcost is over its size budget; see docs/size.md"; exit 1; fi
+
+size-report: ## Print the bytes each Go module and the cgo code add to the binary.
+	$(GO) build -ldflags "-X main.Version=$(VERSION)" -o bin/llmcost-symbols ./cmd/llmcost
+	scripts/size-by-module.sh bin/llmcost-symbols
 
 run: ## Start the server on generated demo data (prints URL and tokens).
 	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/llmcost demo
 
-test: ## Run every test with the race detector.
+test: ## Run every test once; the race detector on the packages that run goroutines (RACE_PKGS).
+	$(GO) test -race -count=1 $(RACE_PKGS)
+	$(GO) test -count=1 $(filter-out $(RACE_PKGS),$(shell $(GO) list ./...))
+
+print-race-pkgs:
+	@echo $(RACE_PKGS)
+
+test-race: ## Run every test with the race detector (slow on 2 cores: docs/testing.md).
 	$(GO) test -race -count=1 ./...
 
 bench: ## Run every benchmark once (LLMCOST_BENCH_ROWS shrinks the 36.5M-row panel benchmark; LLMCOST_BENCH_INGEST_ROWS sizes the CLI ingest one, 1M by default).

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"net/url"
@@ -54,11 +53,7 @@ func (m *Main) checkAlertsArgs() error {
 		if err := fs.Parse(m.Args[1:]); err != nil {
 			return err
 		}
-		fs.Visit(func(f *flag.Flag) {
-			if f.Name == "data" {
-				m.dataSet = true
-			}
-		})
+		m.noteDataFlag(fs)
 		m.Args = append([]string{"test"}, fs.Args()...)
 		if err := m.Config.Validate(); err != nil {
 			return err
@@ -151,7 +146,7 @@ func (m *Main) runAlerts(ctx context.Context) error {
 			return err
 		}
 	} else {
-		db, err := m.openStore()
+		db, err := m.openExistingStore()
 		if err != nil {
 			return err
 		}

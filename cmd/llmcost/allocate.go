@@ -82,7 +82,7 @@ func (m *Main) allocateRange() (from, to time.Time, err error) {
 // runAllocate recomputes (or with --off removes) the allocation lines and
 // prints what it did.
 func (m *Main) runAllocate(ctx context.Context) error {
-	db, err := m.openStore()
+	db, err := m.openExistingStore()
 	if err != nil {
 		return err
 	}
@@ -99,6 +99,9 @@ func (m *Main) runAllocate(ctx context.Context) error {
 		}
 		if first.IsZero() {
 			fmt.Fprintln(m.Stdout, "allocation: no data, nothing to do")
+			if len(sources) == 0 {
+				fmt.Fprintln(m.Stdout, m.noDataHint())
+			}
 			return nil
 		}
 		from, to = orDefault(from, first), orDefault(to, last)

@@ -29,11 +29,17 @@ func (m *Main) runAsk(ctx context.Context) error {
 	return nil
 }
 
-// askLocal asks as the admin, narrowed to --customer when given.
+// askLocal asks as the admin, narrowed to --customer when given. With no cost
+// data in the store the answer says so and how to load some.
 func (m *Main) askLocal(ctx context.Context, req cost.ChatRequest) (*cost.ChatAnswer, error) {
-	db, err := m.openStore()
+	db, err := m.openExistingStore()
 	if err != nil {
 		return nil, err
+	}
+	if empty, err := storeIsEmpty(ctx, m.costStore(db)); err != nil {
+		return nil, err
+	} else if empty {
+		return &cost.ChatAnswer{Answer: m.noDataHint()}, nil
 	}
 	engine, err := m.newChat(query.NewService(m.costStore(db), m.Config.Clock()), db, nil)
 	if err != nil {

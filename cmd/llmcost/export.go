@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"io"
 	"os"
 
@@ -16,9 +17,14 @@ func (m *Main) runExport(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	db, err := m.openStore()
+	db, err := m.openExistingStore()
 	if err != nil {
 		return err
+	}
+	if empty, err := storeIsEmpty(ctx, m.costStore(db)); err != nil {
+		return err
+	} else if empty {
+		fmt.Fprintln(m.Stderr, m.noDataHint())
 	}
 	var out io.Writer = m.Stdout
 	if m.Output != "" && m.Output != "-" {

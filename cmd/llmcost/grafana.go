@@ -75,11 +75,7 @@ func (m *Main) checkGrafanaArgs() error {
 	if err := fs.Parse(m.Args[1:]); err != nil {
 		return err
 	}
-	fs.Visit(func(f *flag.Flag) {
-		if f.Name == "data" {
-			m.dataSet = true
-		}
-	})
+	m.noteDataFlag(fs)
 	m.Args = append([]string{"export"}, fs.Args()...)
 	if len(m.Args) != 2 {
 		return fmt.Errorf("grafana: usage: llmcost grafana export [flags] DIR")

@@ -27,6 +27,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	m := NewMain()
+	m.Program = os.Args[0]
 	if err := m.ParseFlags(ctx, os.Args[1:]); errors.Is(err, flag.ErrHelp) {
 		os.Exit(0)
 	} else if err != nil {
@@ -74,7 +75,12 @@ type Main struct {
 	allocFrom  string // allocate --from
 	allocTo    string // allocate --to
 	allocOff   bool   // allocate --off
+	initStore  bool   // ask, export, alerts, allocate --init: create an empty store
 	dataSet    bool   // --data or LLMCOST_DATA was given
+	dataFrom   string // "--data", "LLMCOST_DATA" or "" (the default)
+
+	// Program is how the user runs llmcost, for commands printed to paste.
+	Program string
 
 	Stdin  io.Reader
 	Stdout io.Writer
@@ -100,7 +106,8 @@ type Main struct {
 
 // NewMain returns a Main reading the process environment and standard streams.
 func NewMain() *Main {
-	return &Main{Config: DefaultConfig(), Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+	return &Main{Config: DefaultConfig(), Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv,
+		Program: "llmcost"}
 }
 
 // Serving reports whether Run started a server that runs until Close.

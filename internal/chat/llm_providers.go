@@ -1,16 +1,14 @@
 package chat
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"maps"
+	"net/http"
 	"strings"
-
-	"github.com/anthropics/anthropic-sdk-go/v2"
-	aoption "github.com/anthropics/anthropic-sdk-go/v2/option"
-	"github.com/openai/openai-go/v3"
-	ooption "github.com/openai/openai-go/v3/option"
-	"github.com/openai/openai-go/v3/shared"
 )
 
 // LLMConfig selects and configures a language-model planner.
@@ -21,11 +19,19 @@ type LLMConfig struct {
 	BaseURL  string // Empty = the provider's public API.
 }
 
-// Default models per provider.
+// Default models and endpoints per provider.
 const (
-	DefaultAnthropicModel = "claude-sonnet-4-5"
-	DefaultOpenAIModel    = "gpt-4o-mini"
+	DefaultAnthropicModel   = "claude-sonnet-4-5"
+	DefaultOpenAIModel      = "gpt-4o-mini"
+	DefaultAnthropicBaseURL = "https://api.anthropic.com"
+	DefaultOpenAIBaseURL    = "https://api.openai.com/v1"
 )
+
+// anthropicVersion is the Messages API version the planner speaks.
+const anthropicVersion = "2023-06-01"
+
+// maxLLMResponse bounds the bytes read from a model's answer.
+const maxLLMResponse = 4 << 20
 
 // LLMConfigFromEnv reads LLMCOST_LLM (anthropic|openai), LLMCOST_LLM_MODEL,
 // LLMCOST_LLM_API_KEY (else ANTHROPIC_API_KEY / OPENAI_API_KEY) and
@@ -49,84 +55,162 @@ func LLMConfigFromEnv(getenv func(string) string) (c LLMConfig, ok bool) {
 func NewPlanner(c LLMConfig) (Planner, error) {
 	switch c.Provider {
 	case "anthropic":
-		if c.Model == "" {
-			c.Model = DefaultAnthropicModel
-		}
-		opts := []aoption.RequestOption{aoption.WithMaxRetries(0)}
-		if c.APIKey != "" {
-			opts = append(opts, aoption.WithAPIKey(c.APIKey))
-		}
-		if c.BaseURL != "" {
-			opts = append(opts, aoption.WithBaseURL(c.BaseURL))
-		}
-		return &anthropicPlanner{client: anthropic.NewClient(opts...), model: c.Model}, nil
+		return &anthropicPlanner{api: newLLMAPI(c, DefaultAnthropicModel, DefaultAnthropicBaseURL)}, nil
 	case "openai":
-		if c.Model == "" {
-			c.Model = DefaultOpenAIModel
-		}
-		opts := []ooption.RequestOption{ooption.WithMaxRetries(0), ooption.WithAPIKey(c.APIKey)}
-		if c.BaseURL != "" {
-			opts = append(opts, ooption.WithBaseURL(c.BaseURL))
-		}
-		return &openAIPlanner{client: openai.NewClient(opts...), model: c.Model}, nil
+		return &openAIPlanner{api: newLLMAPI(c, DefaultOpenAIModel, DefaultOpenAIBaseURL)}, nil
 	}
 	return nil, fmt.Errorf("chat: unknown LLM provider %q: use anthropic or openai", c.Provider)
 }
 
-// anthropicPlanner plans with the Anthropic Messages API, forcing the tool.
-type anthropicPlanner struct {
-	client anthropic.Client
+// llmAPI is a JSON-over-HTTPS endpoint of a model provider.
+type llmAPI struct {
+	client *http.Client
+	base   string // Without a trailing slash.
 	model  string
+	apiKey string
 }
 
-func (a *anthropicPlanner) Plan(ctx context.Context, req PlanRequest) (json.RawMessage, error) {
-	props, required := req.Schema["properties"], req.Schema["required"].([]string)
-	tool := anthropic.ToolParam{Name: req.Tool, Description: anthropic.String("Plan a cost question as a typed query."),
-		InputSchema: anthropic.ToolInputSchemaParam{Properties: props, Required: required,
-			ExtraFields: map[string]any{"additionalProperties": false}}}
-	msg, err := a.client.Messages.New(ctx, anthropic.MessageNewParams{
-		Model:      anthropic.Model(a.model),
-		MaxTokens:  512,
-		System:     []anthropic.TextBlockParam{{Text: req.System}},
-		Messages:   []anthropic.MessageParam{anthropic.NewUserMessage(anthropic.NewTextBlock(req.Question))},
-		Tools:      []anthropic.ToolUnionParam{{OfTool: &tool}},
-		ToolChoice: anthropic.ToolChoiceParamOfTool(req.Tool),
-	})
+func newLLMAPI(c LLMConfig, model, base string) llmAPI {
+	if c.Model != "" {
+		model = c.Model
+	}
+	if c.BaseURL != "" {
+		base = c.BaseURL
+	}
+	return llmAPI{client: http.DefaultClient, base: strings.TrimRight(base, "/"), model: model, apiKey: c.APIKey}
+}
+
+// post sends body as JSON to path and decodes a 2xx answer into out. Any other
+// status becomes an error carrying the provider's message.
+func (a llmAPI) post(ctx context.Context, path string, header http.Header, body, out any) error {
+	buf, err := json.Marshal(body)
 	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.base+path, bytes.NewReader(buf))
+	if err != nil {
+		return err
+	}
+	maps.Copy(req.Header, header)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := a.client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxLLMResponse))
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode/100 != 2 {
+		return fmt.Errorf("%s %s: %s", req.URL.Path, resp.Status, providerMessage(data))
+	}
+	return json.Unmarshal(data, out)
+}
+
+// providerMessage returns the message of an Anthropic or OpenAI error body
+// ({"error":{"message":…}}), or the body's first line.
+func providerMessage(data []byte) string {
+	var e struct {
+		Error struct {
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	if json.Unmarshal(data, &e) == nil && e.Error.Message != "" {
+		return e.Error.Message
+	}
+	line, _, _ := strings.Cut(strings.TrimSpace(string(data)), "\n")
+	if len(line) > 200 {
+		line = line[:200]
+	}
+	return line
+}
+
+// toolDescription is the description both providers get for the planning tool.
+const toolDescription = "Plan a cost question as a typed query."
+
+// anthropicPlanner plans with the Anthropic Messages API (POST /v1/messages),
+// forcing the tool.
+type anthropicPlanner struct{ api llmAPI }
+
+type anthropicResponse struct {
+	Content []struct {
+		Type  string          `json:"type"`
+		Name  string          `json:"name"`
+		Input json.RawMessage `json:"input"`
+	} `json:"content"`
+}
+
+func (p *anthropicPlanner) Plan(ctx context.Context, req PlanRequest) (json.RawMessage, error) {
+	schema := maps.Clone(req.Schema)
+	schema["type"] = "object"
+	schema["additionalProperties"] = false
+	body := map[string]any{
+		"model":      p.api.model,
+		"max_tokens": 512,
+		"system":     []map[string]any{{"type": "text", "text": req.System}},
+		"messages": []map[string]any{{"role": "user",
+			"content": []map[string]any{{"type": "text", "text": req.Question}}}},
+		"tools":       []map[string]any{{"name": req.Tool, "description": toolDescription, "input_schema": schema}},
+		"tool_choice": map[string]any{"type": "tool", "name": req.Tool},
+	}
+	header := http.Header{"Anthropic-Version": {anthropicVersion}}
+	if p.api.apiKey != "" {
+		header.Set("X-Api-Key", p.api.apiKey)
+	}
+	var resp anthropicResponse
+	if err := p.api.post(ctx, "/v1/messages", header, body, &resp); err != nil {
 		return nil, fmt.Errorf("chat: anthropic: %w", err)
 	}
-	for _, b := range msg.Content {
-		if tu, ok := b.AsAny().(anthropic.ToolUseBlock); ok && tu.Name == req.Tool {
-			return tu.Input, nil
+	for _, b := range resp.Content {
+		if b.Type == "tool_use" && b.Name == req.Tool {
+			return b.Input, nil
 		}
 	}
 	return nil, errNoPlan
 }
 
-// openAIPlanner plans with the Chat Completions API (OpenAI or a compatible
-// server), requiring the tool.
-type openAIPlanner struct {
-	client openai.Client
-	model  string
+// openAIPlanner plans with the Chat Completions API (POST /chat/completions on
+// OpenAI or a compatible server), requiring the tool.
+type openAIPlanner struct{ api llmAPI }
+
+type openAIResponse struct {
+	Choices []struct {
+		Message struct {
+			ToolCalls []struct {
+				Type     string `json:"type"`
+				Function struct {
+					Name      string `json:"name"`
+					Arguments string `json:"arguments"`
+				} `json:"function"`
+			} `json:"tool_calls"`
+		} `json:"message"`
+	} `json:"choices"`
 }
 
-func (o *openAIPlanner) Plan(ctx context.Context, req PlanRequest) (json.RawMessage, error) {
-	tool := openai.ChatCompletionFunctionTool(shared.FunctionDefinitionParam{Name: req.Tool,
-		Description: openai.String("Plan a cost question as a typed query."), Parameters: shared.FunctionParameters(req.Schema)})
-	cc, err := o.client.Chat.Completions.New(ctx, openai.ChatCompletionNewParams{
-		Model:    shared.ChatModel(o.model),
-		Messages: []openai.ChatCompletionMessageParamUnion{openai.SystemMessage(req.System), openai.UserMessage(req.Question)},
-		Tools:    []openai.ChatCompletionToolUnionParam{tool},
-		ToolChoice: openai.ChatCompletionToolChoiceOptionUnionParam{
-			OfFunctionToolChoice: &openai.ChatCompletionNamedToolChoiceParam{Function: openai.ChatCompletionNamedToolChoiceFunctionParam{Name: req.Tool}}},
-	})
-	if err != nil {
+func (p *openAIPlanner) Plan(ctx context.Context, req PlanRequest) (json.RawMessage, error) {
+	body := map[string]any{
+		"model": p.api.model,
+		"messages": []map[string]any{
+			{"role": "system", "content": req.System},
+			{"role": "user", "content": req.Question},
+		},
+		"tools": []map[string]any{{"type": "function", "function": map[string]any{
+			"name": req.Tool, "description": toolDescription, "parameters": req.Schema}}},
+		"tool_choice": map[string]any{"type": "function", "function": map[string]any{"name": req.Tool}},
+	}
+	header := http.Header{}
+	if p.api.apiKey != "" {
+		header.Set("Authorization", "Bearer "+p.api.apiKey)
+	}
+	var resp openAIResponse
+	if err := p.api.post(ctx, "/chat/completions", header, body, &resp); err != nil {
 		return nil, fmt.Errorf("chat: openai: %w", err)
 	}
-	if len(cc.Choices) == 0 {
+	if len(resp.Choices) == 0 {
 		return nil, errNoPlan
 	}
-	for _, tc := range cc.Choices[0].Message.ToolCalls {
+	for _, tc := range resp.Choices[0].Message.ToolCalls {
 		if tc.Function.Name == req.Tool {
 			return json.RawMessage(tc.Function.Arguments), nil
 		}

@@ -3,8 +3,10 @@ package chat_test
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -20,7 +22,10 @@ import (
 type fakeLLM struct {
 	mu       sync.Mutex
 	requests []map[string]any
+	headers  []http.Header
 	srv      *httptest.Server
+	status   int    // When set, every request fails with this status…
+	errBody  string // …and this body.
 }
 
 func newFakeLLM(t *testing.T, provider, args string, hang bool) *fakeLLM {
@@ -30,9 +35,17 @@ func newFakeLLM(t *testing.T, provider, args string, hang bool) *fakeLLM {
 		json.NewDecoder(r.Body).Decode(&body)
 		f.mu.Lock()
 		f.requests = append(f.requests, body)
+		f.headers = append(f.headers, r.Header.Clone())
+		status, errBody := f.status, f.errBody
 		f.mu.Unlock()
 		if hang {
 			<-r.Context().Done()
+			return
+		}
+		if status != 0 {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(status)
+			io.WriteString(w, errBody)
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")
@@ -159,4 +172,107 @@ func TestLLMConfigFromEnv(t *testing.T) {
 	if _, err := chat.NewPlanner(chat.LLMConfig{Provider: "mystery"}); err == nil {
 		t.Error("NewPlanner accepted an unknown provider")
 	}
+}
+
+// TestLLMPlannerWire checks each provider's request on the wire: endpoint,
+// authentication and version headers, the forced tool and its schema, and the
+// tool arguments returned unchanged.
+func TestLLMPlannerWire(t *testing.T) {
+	const args = `{"intent":"total","period":"yesterday"}`
+	schema := map[string]any{"type": "object", "properties": map[string]any{"intent": map[string]any{"type": "string"}},
+		"required": []string{"intent"}}
+	req := chat.PlanRequest{System: "Today is 2026-11-30.", Question: "What did we spend?", Tool: "plan_query", Schema: schema}
+	tests := []struct {
+		provider string
+		headers  map[string]string
+		fields   map[string]any // JSON paths (dot-separated) in the request body and their values.
+	}{
+		{"anthropic",
+			map[string]string{"X-Api-Key": "test-key", "Anthropic-Version": "2023-06-01", "Content-Type": "application/json"},
+			map[string]any{"model": "test-model", "max_tokens": 512.0, "tool_choice.type": "tool", "tool_choice.name": "plan_query",
+				"tools.0.name": "plan_query", "tools.0.input_schema.type": "object", "tools.0.input_schema.additionalProperties": false,
+				"tools.0.input_schema.required.0": "intent", "system.0.text": "Today is 2026-11-30.",
+				"messages.0.role": "user", "messages.0.content.0.text": "What did we spend?"}},
+		{"openai",
+			map[string]string{"Authorization": "Bearer test-key", "Content-Type": "application/json"},
+			map[string]any{"model": "test-model", "tool_choice.type": "function", "tool_choice.function.name": "plan_query",
+				"tools.0.type": "function", "tools.0.function.name": "plan_query", "tools.0.function.parameters.type": "object",
+				"messages.0.role": "system", "messages.0.content": "Today is 2026-11-30.",
+				"messages.1.role": "user", "messages.1.content": "What did we spend?"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.provider, func(t *testing.T) {
+			llm := newFakeLLM(t, tt.provider, args, false)
+			p, err := chat.NewPlanner(chat.LLMConfig{Provider: tt.provider, APIKey: "test-key", BaseURL: llm.srv.URL + "/", Model: "test-model"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw, err := p.Plan(context.Background(), req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := compactJSON(t, raw), args; got != want {
+				t.Errorf("Plan = %s, want %s", got, want)
+			}
+			for k, want := range tt.headers {
+				if got := llm.headers[0].Get(k); got != want {
+					t.Errorf("header %s = %q, want %q", k, got, want)
+				}
+			}
+			for path, want := range tt.fields {
+				if got := jsonPath(llm.requests[0], path); got != want {
+					t.Errorf("%s = %#v, want %#v", path, got, want)
+				}
+			}
+		})
+	}
+}
+
+// TestLLMPlannerError checks that a provider's error status reaches the caller
+// with the provider's message.
+func TestLLMPlannerError(t *testing.T) {
+	req := chat.PlanRequest{Question: "q", Tool: "plan_query", Schema: map[string]any{"type": "object"}}
+	for _, provider := range []string{"anthropic", "openai"} {
+		t.Run(provider, func(t *testing.T) {
+			llm := newFakeLLM(t, provider, `{}`, false)
+			llm.status, llm.errBody = http.StatusUnauthorized, `{"type":"error","error":{"type":"authentication_error","message":"invalid api key"}}`
+			p, err := chat.NewPlanner(chat.LLMConfig{Provider: provider, APIKey: "bad", BaseURL: llm.srv.URL})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = p.Plan(context.Background(), req)
+			if err == nil || !strings.Contains(err.Error(), "401") || !strings.Contains(err.Error(), "invalid api key") {
+				t.Errorf("Plan error = %v, want the 401 and the provider's message", err)
+			}
+		})
+	}
+}
+
+func compactJSON(t *testing.T, raw []byte) string {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		t.Fatalf("%s: %v", raw, err)
+	}
+	out, _ := json.Marshal(v)
+	return string(out)
+}
+
+// jsonPath walks a decoded JSON value along dot-separated keys and indexes.
+func jsonPath(v any, path string) any {
+	for _, k := range strings.Split(path, ".") {
+		switch x := v.(type) {
+		case map[string]any:
+			v = x[k]
+		case []any:
+			i, err := strconv.Atoi(k)
+			if err != nil || i >= len(x) {
+				return nil
+			}
+			v = x[i]
+		default:
+			return nil
+		}
+	}
+	return v
 }

@@ -405,4 +405,20 @@ func testBucket(t *testing.T, b backend) {
 	if _, err := b.bucket.Open(ctx, "contract/missing.csv"); cost.ErrorCode(err) != cost.CodeNotFound {
 		t.Fatalf("missing object: got %v, want not_found", err)
 	}
+	// Names that need escaping in a URL path or query, listed and read back.
+	const odd = "odd & name/a b+c#1?=%.csv"
+	b.put(t, odd, "odd")
+	objs, err = b.bucket.List(ctx, "odd & name/")
+	if err != nil || len(objs) != 1 || objs[0].Key != odd {
+		t.Fatalf("list odd names: got %+v, %v; want %q", objs, err, odd)
+	}
+	r, err = b.bucket.Open(ctx, odd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err = io.ReadAll(r)
+	r.Close()
+	if err != nil || string(data) != "odd" {
+		t.Fatalf("read %q: got %q, %v; want odd", odd, data, err)
+	}
 }
