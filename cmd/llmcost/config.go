@@ -58,6 +58,8 @@ type Config struct {
 	// whether billed cost is written back to customers by their event tokens
 	// (docs/allocation.md).
 	Allocation string
+	// Gateway configures OTLP ingest and budget checks (gateway.go).
+	Gateway GatewayConfig
 }
 
 // DefaultCustomerKeys are the tag keys a line's customer is read from.
@@ -109,6 +111,9 @@ func (c *Config) ReadEnv(getenv func(string) string) error {
 		return err
 	}
 	if err := c.readSyncEnv(getenv); err != nil {
+		return err
+	}
+	if err := c.readGatewayEnv(getenv); err != nil {
 		return err
 	}
 	if v := strings.TrimSpace(getenv("LLMCOST_NOW")); v != "" {

@@ -21,6 +21,7 @@ Commands:
   allocate  write billed cost back to customers by event tokens: allocate [--from D] [--to D] [--off]
   export    write cost lines as a unified CSV: export [--format unified] [-o FILE]
   ask       ask a cost question in plain English: ask "How much did we spend yesterday?"
+  mcp       serve the Model Context Protocol on stdin/stdout for AI assistants
   alerts    alert rules: alerts test RULE sends a test notification
   grafana   write Grafana provisioning files: grafana export DIR
   version   print the version
@@ -86,6 +87,19 @@ Examples:
   llmcost export > all.csv
   llmcost export -o november.csv --from 2026-11-01 --to 2026-11-30
   llmcost export --customer cust_acme -o acme.csv
+`,
+	"mcp": `Usage: llmcost mcp [--data DIR [--customer ID] | --server URL --token T]
+
+Serves the Model Context Protocol over standard input and output, for desktop
+AI assistants: tools for cost totals, breakdowns, top-N, quick stats, budget
+status, forecast, anomalies and day explanations, and one resource per
+dashboard. With --server it forwards to a running server's /mcp endpoint in
+the token's scope; otherwise it reads the data directory as the admin (or as
+--customer).
+
+Examples:
+  llmcost mcp --data /var/lib/llmcost
+  llmcost mcp --server https://llmcost.example.com --token $LLMCOST_TOKEN
 `,
 	"ask": `Usage: llmcost ask [--data DIR | --server URL] [--customer ID] "question"
 
@@ -196,6 +210,9 @@ func (m *Main) flagSet(usage string) *flag.FlagSet {
 		fs.StringVar(&m.Customer, "customer", "", "ask as (or about) this customer")
 		m.remoteFlags(fs)
 	case "alerts":
+		m.remoteFlags(fs)
+	case "mcp":
+		fs.StringVar(&m.Customer, "customer", "", "serve only this customer's data (local data directory)")
 		m.remoteFlags(fs)
 	case "grafana":
 		m.grafanaFlags(fs)

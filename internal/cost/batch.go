@@ -72,6 +72,24 @@ type IngestSummary struct {
 	From     time.Time `json:"from,omitzero"`
 	To       time.Time `json:"to,omitzero"`
 	Warnings []string  `json:"warnings,omitempty"`
+	// Spend is the cost of the events the ingest read, by customer and month,
+	// duplicates included (EventsDuplicate says whether there were any); nil for
+	// billing files. Budget checks add it to month-to-date spend as it arrives.
+	Spend map[SpendKey]float64 `json:"-"`
+}
+
+// SpendKey names one customer's spend in one month ("YYYY-MM").
+type SpendKey struct {
+	CustomerID string
+	Month      string
+}
+
+// AddSpend adds usd to the summary's spend of a customer in the month of t.
+func (s *IngestSummary) AddSpend(customerID string, t time.Time, usd float64) {
+	if s.Spend == nil {
+		s.Spend = map[SpendKey]float64{}
+	}
+	s.Spend[SpendKey{CustomerID: customerID, Month: t.UTC().Format("2006-01")}] += usd
 }
 
 // Validate checks a batch before anything is written: every line names a partition

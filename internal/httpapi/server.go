@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/llmcost/llmcost/internal/auth"
+	"github.com/llmcost/llmcost/internal/budgetcheck"
 	"github.com/llmcost/llmcost/internal/cost"
 )
 
@@ -46,6 +47,22 @@ type Config struct {
 	// bounded by MaxJSONBytes (default 1 MiB).
 	MaxIngestBytes int64
 	MaxJSONBytes   int64
+	// Budgets answers budget checks; without it they answer 501.
+	Budgets *budgetcheck.Checker
+	// GatewayCustomerHeader names the customer in the Envoy ext_authz mode
+	// of the budget check (default DefaultGatewayCustomerHeader).
+	GatewayCustomerHeader string
+	// Events ingests OTLP spans' usage (POST /v1/traces); without it that
+	// route answers 501.
+	Events EventIngester
+	// OTelCustomerKeys are the span/resource attributes naming the customer
+	// (default otlp.DefaultCustomerKeys).
+	OTelCustomerKeys []string
+	// MaxOTLPBytes bounds an OTLP body, compressed and decompressed (default 16 MiB).
+	MaxOTLPBytes int64
+	// MCP serves the Model Context Protocol at /mcp, behind bearer
+	// authentication; nil leaves /mcp unanswered (501).
+	MCP http.Handler
 }
 
 // Server is the llmcost HTTP server.
@@ -54,6 +71,7 @@ type Server struct {
 	log     *slog.Logger
 	now     func() time.Time
 	metrics *metrics
+	gw      *gatewayMetrics
 	handler http.Handler
 	mux     *http.ServeMux
 	routes  []string
@@ -78,6 +96,7 @@ func NewServer(c Config) *Server {
 		c.MaxJSONBytes = 1 << 20
 	}
 	s := &Server{cfg: c, log: c.Logger, now: c.Now, metrics: newMetrics(), mux: http.NewServeMux()}
+	s.gw = newGatewayMetrics(s.metrics.reg)
 	s.registerRoutes()
 	s.handler = s.observe(s.recoverPanics(s.cors(s.mux)))
 	return s
