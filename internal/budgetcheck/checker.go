@@ -55,16 +55,19 @@ func (c *Checker) Check(customerID string) Decision {
 	return decide(customerID, month, c.figures[customerID], c.delta[customerID], c.policies[customerID], c.refreshedAt)
 }
 
-// Ingested records an ingest's events: their spend is added at once; an
-// ingest that met already-stored events, or a billing file, marks the figures
-// stale for the next refresh instead.
-func (c *Checker) Ingested(sum *cost.IngestSummary) {
-	if sum == nil {
-		return
-	}
-	if sum.EventsDuplicate > 0 || sum.Spend == nil && sum.LinesWritten > 0 {
+// Ingested records an ingest. The spend of new events is added at once; a
+// billing file re-reads the figures before returning (its lines may restate
+// the month); an event ingest that met already-stored events, whose new
+// spend per customer is unknown, marks the figures stale for the Run loop.
+func (c *Checker) Ingested(ctx context.Context, sum *cost.IngestSummary) error {
+	switch {
+	case sum == nil:
+		return nil
+	case sum.Spend == nil && sum.LinesWritten > 0:
+		return c.Refresh(ctx)
+	case sum.EventsDuplicate > 0:
 		c.markStale()
-		return
+		return nil
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -73,6 +76,7 @@ func (c *Checker) Ingested(sum *cost.IngestSummary) {
 			c.delta[k.CustomerID] += usd
 		}
 	}
+	return nil
 }
 
 // markStale asks the Run loop for a refresh.
@@ -205,5 +209,5 @@ func (c *Checker) Run(ctx context.Context, every time.Duration) {
 	}
 }
 
-// Changed marks the figures stale, e.g. after a budget was set or removed.
-func (c *Checker) Changed() { c.markStale() }
+// Changed re-reads the figures after a budget was set or removed.
+func (c *Checker) Changed(ctx context.Context) error { return c.Refresh(ctx) }

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -17,32 +18,6 @@ const DefaultGatewayCustomerHeader = "x-llmcost-customer-id"
 // gatewayTokenHeader carries the llmcost token in the Envoy ext_authz mode,
 // where Authorization is the original request's own credential.
 const gatewayTokenHeader = "x-llmcost-token"
-
-// registerBudgetCheckRoutes adds the routes where LLM traffic flows: the
-// budget check, its Envoy ext_authz mode, budget policies, gateway tokens,
-// OTLP trace ingest and the MCP endpoint.
-func (s *Server) registerBudgetCheckRoutes() {
-	s.handle("GET /api/v1/budget-check", http.HandlerFunc(s.handleBudgetCheck))
-	s.handle("GET /api/v1/budget-check/envoy/{path...}", http.HandlerFunc(s.handleEnvoyCheck))
-	s.handle("POST /api/v1/budget-check/envoy/{path...}", http.HandlerFunc(s.handleEnvoyCheck))
-	s.handle("POST /api/v1/gateway-tokens", s.adminOnly(s.handleMintGatewayToken))
-	s.handle("GET /api/v1/budgets/{customer_id}/policy", s.authed(s.handleGetPolicy))
-	s.handle("PUT /api/v1/budgets/{customer_id}/policy", s.adminOnly(s.handlePutPolicy))
-	s.handle("POST /v1/traces", s.adminOnly(s.handleTraces))
-	s.handle("POST /mcp", s.authed(s.handleMCP))
-	s.handle("GET /mcp", s.authed(s.handleMCP))
-	s.handle("DELETE /mcp", s.authed(s.handleMCP))
-}
-
-// handleMCP serves the Model Context Protocol (streamable HTTP) for the
-// authenticated principal.
-func (s *Server) handleMCP(w http.ResponseWriter, r *http.Request) {
-	if s.cfg.MCP == nil {
-		s.writeError(w, r, cost.Errorf(cost.CodeNotImplemented, "MCP is not configured on this server."))
-		return
-	}
-	s.cfg.MCP.ServeHTTP(w, r)
-}
 
 // handleBudgetCheck answers GET /api/v1/budget-check?customer_id=ID: 200 with
 // allowed true, or 403 with allowed false, from memory.
@@ -227,9 +202,23 @@ func (s *Server) policyScope(r *http.Request, id string) error {
 	return checkScope(principal(r), id)
 }
 
-// budgetsChanged tells the budget checker that budgets changed.
-func (s *Server) budgetsChanged() {
-	if s.cfg.Budgets != nil {
-		s.cfg.Budgets.Changed()
+// budgetsChanged tells the budget checker that budgets changed; a failure
+// is logged (the periodic refresh catches up), not returned to the caller.
+func (s *Server) budgetsChanged(ctx context.Context) {
+	if s.cfg.Budgets == nil {
+		return
+	}
+	if err := s.cfg.Budgets.Changed(ctx); err != nil {
+		s.log.Warn("budget check refresh failed", "err", err)
+	}
+}
+
+// budgetsIngested adds an ingest's spend to the budget checks.
+func (s *Server) budgetsIngested(ctx context.Context, sum *cost.IngestSummary) {
+	if s.cfg.Budgets == nil {
+		return
+	}
+	if err := s.cfg.Budgets.Ingested(ctx, sum); err != nil {
+		s.log.Warn("budget check refresh failed", "err", err)
 	}
 }

@@ -46,9 +46,7 @@ func (s *Server) handleTraces(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	if s.cfg.Budgets != nil && sum != nil {
-		s.cfg.Budgets.Ingested(sum)
-	}
+	s.budgetsIngested(r.Context(), sum)
 	s.metrics.ingests.WithLabelValues("otlp", "ok").Inc()
 	out, ct := otlp.Response(enc)
 	w.Header().Set("Content-Type", ct)
