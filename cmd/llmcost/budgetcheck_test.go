@@ -46,7 +46,9 @@ func check(t *testing.T, base, path string, hdr map[string]string) (int, http.He
 	return resp.StatusCode, resp.Header, d, e
 }
 
-func bearerHdr(tok string) map[string]string { return map[string]string{"Authorization": "Bearer " + tok} }
+func bearerHdr(tok string) map[string]string {
+	return map[string]string{"Authorization": "Bearer " + tok}
+}
 
 // TestServe_BudgetCheck checks budget decisions against the fixture's figures,
 // the policies, the Envoy mode, event spend arriving between refreshes, and who
