@@ -42,7 +42,11 @@ func (m *Main) runMCP(ctx context.Context) error {
 		}
 	}
 	m.Logger.Info("mcp serving on standard input and output")
-	return s.Run(ctx, &sdk.IOTransport{Reader: io.NopCloser(m.Stdin), Writer: nopWriteCloser{m.Stdout}})
+	err = s.Run(ctx, &sdk.IOTransport{Reader: io.NopCloser(m.Stdin), Writer: nopWriteCloser{m.Stdout}})
+	if ctx.Err() != nil { // Interrupted: a normal way to stop.
+		return nil
+	}
+	return err
 }
 
 // nopWriteCloser leaves the process's standard output open when the MCP
