@@ -58,7 +58,10 @@ func NewHTTPHandler(q cost.QueryService, log *slog.Logger) http.Handler {
 			return nil
 		}
 		return s
-	}, &sdk.StreamableHTTPOptions{Stateless: true, JSONResponse: true, Logger: log})
+	}, &sdk.StreamableHTTPOptions{Stateless: true, JSONResponse: true, Logger: log,
+		// Every request carries a bearer token a rebinding page cannot have, and
+		// a reverse proxy on the same host forwards with its public Host header.
+		DisableLocalhostProtection: true})
 }
 
 func instructions(p cost.Principal) string {
