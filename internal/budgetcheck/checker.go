@@ -24,7 +24,7 @@ type Checker struct {
 	stale chan struct{}
 
 	mu          sync.RWMutex
-	month       string
+	month       time.Time // The first day of the month the figures are for.
 	figures     map[string]figures
 	delta       map[string]float64 // Spend ingested since the last refresh began.
 	policies    map[string]Policy
@@ -45,14 +45,15 @@ func New(q cost.QueryService, s cost.Store, log *slog.Logger) *Checker {
 
 // Check answers whether customerID may spend more this month.
 func (c *Checker) Check(customerID string) Decision {
-	month := c.query.Now().UTC().Format("2006-01")
+	month := cost.MonthOf(c.query.Now())
+	label := month.Format("2006-01")
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	if month != c.month {
+	if !month.Equal(c.month) {
 		c.markStale()
-		return decide(customerID, month, figures{budget: c.figures[customerID].budget}, 0, c.policies[customerID], c.refreshedAt)
+		return decide(customerID, label, figures{budget: c.figures[customerID].budget}, 0, c.policies[customerID], c.refreshedAt)
 	}
-	return decide(customerID, month, c.figures[customerID], c.delta[customerID], c.policies[customerID], c.refreshedAt)
+	return decide(customerID, label, c.figures[customerID], c.delta[customerID], c.policies[customerID], c.refreshedAt)
 }
 
 // Ingested records an ingest. The spend of new events is added at once; a
@@ -72,7 +73,7 @@ func (c *Checker) Ingested(ctx context.Context, sum *cost.IngestSummary) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for k, usd := range sum.Spend {
-		if k.Month == c.month {
+		if k.Month.Equal(c.month) {
 			c.delta[k.CustomerID] += usd
 		}
 	}
@@ -106,7 +107,7 @@ func (c *Checker) Refresh(ctx context.Context) error {
 		}
 		return err
 	}
-	c.month, c.figures, c.policies, c.refreshedAt = now.Format("2006-01"), figs, policies, time.Now().UTC()
+	c.month, c.figures, c.policies, c.refreshedAt = cost.MonthOf(now), figs, policies, time.Now().UTC()
 	return nil
 }
 

@@ -78,10 +78,16 @@ type IngestSummary struct {
 	Spend map[SpendKey]float64 `json:"-"`
 }
 
-// SpendKey names one customer's spend in one month ("YYYY-MM").
+// SpendKey names one customer's spend in one month.
 type SpendKey struct {
 	CustomerID string
-	Month      string
+	Month      time.Time // The month's first day, UTC.
+}
+
+// MonthOf returns the first day of t's month, UTC.
+func MonthOf(t time.Time) time.Time {
+	y, m, _ := t.UTC().Date()
+	return time.Date(y, m, 1, 0, 0, 0, 0, time.UTC)
 }
 
 // AddSpend adds usd to the summary's spend of a customer in the month of t.
@@ -89,7 +95,7 @@ func (s *IngestSummary) AddSpend(customerID string, t time.Time, usd float64) {
 	if s.Spend == nil {
 		s.Spend = map[SpendKey]float64{}
 	}
-	s.Spend[SpendKey{CustomerID: customerID, Month: t.UTC().Format("2006-01")}] += usd
+	s.Spend[SpendKey{CustomerID: customerID, Month: MonthOf(t)}] += usd
 }
 
 // Validate checks a batch before anything is written: every line names a partition
