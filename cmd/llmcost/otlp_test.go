@@ -131,6 +131,11 @@ func TestServe_OTLPIngest(t *testing.T) {
 	costs, tokens := byCustomer()
 	assertSums(t, "cost after SDK export", costs, map[string]float64{"cust_acme": acme, "cust_globex": globex})
 	assertSums(t, "tokens after SDK export", tokens, map[string]float64{"cust_acme": 15000, "cust_globex": 5000})
+	var gw struct{ Token string }
+	admin.must(201, "POST", "/api/v1/gateway-tokens", `{"name":"otel"}`, &gw)
+	if _, _, d, _ := check(t, base, "/api/v1/budget-check?customer_id=cust_acme", bearerHdr(gw.Token)); !near(d.Spent, acme) {
+		t.Errorf("budget check spent after spans=%v, want %v", d.Spent, acme)
+	}
 	var prov result
 	admin.must(200, "POST", "/api/v1/query", `{"metrics":["cost_usd"],"group_by":["cloud_provider"],"period":{"from":"2026-11-29","to":"2026-11-29"}}`, &prov)
 	assertSums(t, "cost by provider", prov.sums(t, "cloud_provider", "cost_usd"), map[string]float64{"OpenAI": acme, "AWS": globex})

@@ -2,6 +2,7 @@ package budgetcheck
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -131,5 +132,47 @@ func TestChecker_RefreshAndIngest(t *testing.T) {
 	}
 	if _, err := c.SetPolicy(ctx, "a", Policy{Action: "deny"}); cost.ErrorCode(err) != cost.CodeInvalid {
 		t.Errorf("bad action: %v, want CodeInvalid", err)
+	}
+}
+
+// TestChecker_Concurrent checks, ingests and sets policies at once (run with
+// -race); every increment is counted.
+func TestChecker_Concurrent(t *testing.T) {
+	ctx := context.Background()
+	store, err := duckdb.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	q := &fakeQuery{now: time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC), spent: map[string]float64{},
+		statuses: []cost.BudgetStatus{{CustomerID: "a", HasBudget: true, Budget: 1e9}}}
+	c := New(q, store, nil)
+	if err := c.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := 0; i < 200; i++ {
+				switch {
+				case g == 0 && i%50 == 0:
+					if _, err := c.SetPolicy(ctx, "a", Policy{Action: ActionWarn}); err != nil {
+						t.Error(err)
+					}
+				case g%2 == 0:
+					c.Check("a")
+				default:
+					sum := &cost.IngestSummary{}
+					sum.AddSpend("a", q.now, 1)
+					c.Ingested(ctx, sum)
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
+	if got, want := c.Check("a").Spent, float64(4*200); got != want {
+		t.Errorf("spent=%v, want %v (every increment)", got, want)
 	}
 }
