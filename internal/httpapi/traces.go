@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"errors"
 	"net/http"
 
 	"github.com/llmcost/llmcost/internal/cost"
@@ -71,10 +70,6 @@ func (s *Server) ingestTraces(ctx context.Context, body []byte, enc string) (*co
 	}
 	sum, err := s.cfg.Events.IngestEvents(ctx, "otlp", events)
 	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			err = cost.Errorf(cost.CodeInvalid, "The body is larger than %d bytes.", tooBig.Limit)
-		}
 		return nil, err
 	}
 	s.gw.otlpSpans.WithLabelValues("usage").Add(float64(st.Usage))
