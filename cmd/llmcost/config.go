@@ -68,6 +68,8 @@ type Config struct {
 	// QueryCacheMB (LLMCOST_QUERY_CACHE_MB) bounds serve's result cache in MiB
 	// (0 = the default, 128).
 	QueryCacheMB int
+	// Gateway configures OTLP ingest and budget checks (gateway.go).
+	Gateway GatewayConfig
 }
 
 // DefaultCustomerKeys are the tag keys a line's customer is read from.
@@ -132,6 +134,9 @@ func (c *Config) ReadEnv(getenv func(string) string) error {
 		return err
 	}
 	if err := c.readLimitsEnv(getenv); err != nil {
+		return err
+	}
+	if err := c.readGatewayEnv(getenv); err != nil {
 		return err
 	}
 	if v := strings.TrimSpace(getenv("LLMCOST_NOW")); v != "" {

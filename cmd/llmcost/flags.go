@@ -23,6 +23,7 @@ Commands:
   allocate  write billed cost back to customers by event tokens: allocate [--from D] [--to D] [--off]
   export    write cost lines as a unified CSV: export [--format unified] [--output FILE]
   ask       ask a cost question in plain English: ask "How much did we spend yesterday?"
+  mcp       serve the Model Context Protocol on stdin/stdout for AI assistants
   alerts    alert rules: alerts test RULE sends a test notification
   grafana   write Grafana provisioning files: grafana export DIR
   version   print the version
@@ -57,6 +58,18 @@ Environment (flags win over the environment; README.md has the defaults):
   LLMCOST_FX_RATES            exchange rates to USD (CSV file)
   LLMCOST_DUCKDB_MEMORY       DuckDB memory limit, e.g. 2GB
   LLMCOST_ALLOCATION          off or event-tokens (--allocation)
+  LLMCOST_ALERT_ALLOW_HOSTS   internal hosts organisation alert channels may reach
+  LLMCOST_ALERT_MAX_RULES     alert rules per customer
+  LLMCOST_ALERT_MAX_CHANNELS  alert channels per customer
+  LLMCOST_CHAT_PER_MINUTE     chat questions per principal a minute
+  LLMCOST_AUTH_FAILURES_PER_MINUTE  wrong tokens per client address a minute
+  LLMCOST_WIDGET_ORIGINS      origins whose pages may embed the widget and call the API
+  LLMCOST_PG_QUERY_TIMEOUT    PostgreSQL endpoint: time per query
+  LLMCOST_PG_QUERY_MEMORY     PostgreSQL endpoint: memory per customer login
+  LLMCOST_QUERY_CACHE_MB      serve's result cache in MiB
+  LLMCOST_OTEL_CUSTOMER_KEYS  span/resource attributes naming the customer in OTLP traces
+  LLMCOST_GATEWAY_CUSTOMER_HEADER  header naming the customer in the Envoy budget check
+  LLMCOST_BUDGET_CHECK_REFRESH  how often budget checks re-read spend from the store
 `
 
 // commandUsage is each command's synopsis and examples, printed above its flags.
@@ -114,6 +127,19 @@ Examples:
   llmcost export > all.csv
   llmcost export --output november.csv --from 2026-11-01 --to 2026-11-30
   llmcost export --customer cust_acme --output acme.csv
+`,
+	"mcp": `Usage: llmcost mcp [--data DIR [--customer ID] | --server URL --token T]
+
+Serves the Model Context Protocol over standard input and output, for desktop
+AI assistants: tools for cost totals, breakdowns, top-N, quick stats, budget
+status, forecast, anomalies and day explanations, and one resource per
+dashboard. With --server it forwards to a running server's /mcp endpoint in
+the token's scope; otherwise it reads the data directory as the admin (or as
+--customer).
+
+Examples:
+  llmcost mcp --data /var/lib/llmcost
+  llmcost mcp --server https://llmcost.example.com --token $LLMCOST_TOKEN
 `,
 	"ask": `Usage: llmcost ask [--data DIR | --server URL] [--customer ID] "question"
 
@@ -239,6 +265,9 @@ func (m *Main) flagSet(usage string) *flag.FlagSet {
 	case "alerts":
 		m.storeFlags(fs)
 		m.initFlag(fs)
+		m.remoteFlags(fs)
+	case "mcp":
+		fs.StringVar(&m.Customer, "customer", "", "serve only this customer's data (local data directory)")
 		m.remoteFlags(fs)
 	case "grafana":
 		m.storeFlags(fs)

@@ -134,6 +134,8 @@ func (m *Main) Run(ctx context.Context) error {
 		return m.runExport(ctx)
 	case "ask":
 		return m.runAsk(ctx)
+	case "mcp":
+		return m.runMCP(ctx)
 	case "alerts":
 		return m.runAlerts(ctx)
 	case "sync":

@@ -11,12 +11,14 @@ import (
 
 	"github.com/llmcost/llmcost/internal/auth"
 	"github.com/llmcost/llmcost/internal/billing"
+	"github.com/llmcost/llmcost/internal/budgetcheck"
 	"github.com/llmcost/llmcost/internal/chat"
 	"github.com/llmcost/llmcost/internal/cost"
 	"github.com/llmcost/llmcost/internal/demo"
 	"github.com/llmcost/llmcost/internal/duckdb"
 	"github.com/llmcost/llmcost/internal/httpapi"
 	"github.com/llmcost/llmcost/internal/ingest"
+	"github.com/llmcost/llmcost/internal/mcp"
 	"github.com/llmcost/llmcost/internal/pricing"
 	"github.com/llmcost/llmcost/internal/query"
 	"github.com/llmcost/llmcost/internal/web"
@@ -130,11 +132,19 @@ func (m *Main) runServe(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	budgets := budgetcheck.New(q, m.costStore(db), m.Logger)
+	if err := m.startBudgetChecks(ctx, budgets); err != nil {
+		return err
+	}
+	mcp.Version = Version
 	srv := httpapi.NewServer(httpapi.Config{
 		Addr: m.Config.Addr, Store: m.costStore(db), Query: q, Ingester: alertingIngester{ingester, alerts}, Keyring: keys,
 		Chat: engine, Alerts: alerts, UI: web.Handler(), Widget: widget.Handler(m.Config.Limits.WidgetOrigins...),
 		Logger: m.Logger, RequestLogLevel: m.requestLog, Now: clock, Limits: m.Config.Limits.httpLimits(),
 		WidgetOrigins: m.Config.Limits.WidgetOrigins,
+		Budgets:       budgets, GatewayCustomerHeader: m.Config.Gateway.CustomerHeader,
+		Events: alertingEvents{in, alerts}, OTelCustomerKeys: m.Config.Gateway.OTelCustomerKeys,
+		MCP: mcp.NewHTTPHandler(q, m.Logger),
 	})
 	if err := srv.Open(); err != nil {
 		return err

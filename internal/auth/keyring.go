@@ -187,8 +187,10 @@ func (k *Keyring) RotateKey() error {
 }
 
 // Authenticate returns the principal of a bearer token: the admin, or the
-// customer a valid, unexpired customer token names. Any other token (wrong,
-// tampered, malformed or expired) returns CodeUnauthorized.
+// customer a valid, unexpired customer token names. A gateway token returns
+// CodeForbidden (it may only ask for budget checks, see AuthenticateGateway);
+// any other token (wrong, tampered, malformed or expired) returns
+// CodeUnauthorized.
 func (k *Keyring) Authenticate(token string, now time.Time) (cost.Principal, error) {
 	if token == "" {
 		return cost.Principal{}, cost.Errorf(cost.CodeUnauthorized, "A bearer token is required.")
@@ -196,14 +198,39 @@ func (k *Keyring) Authenticate(token string, now time.Time) (cost.Principal, err
 	if subtle.ConstantTimeCompare([]byte(token), []byte(k.admin)) == 1 {
 		return cost.AdminPrincipal(), nil
 	}
-	c, err := k.verify(token)
+	c, err := k.check(token, now)
 	if err != nil {
 		return cost.Principal{}, err
 	}
-	if !now.Before(time.Unix(c.Exp, 0)) {
-		return cost.Principal{}, cost.Errorf(cost.CodeUnauthorized, "The token has expired.")
+	if c.Gateway != "" {
+		return cost.Principal{}, cost.Errorf(cost.CodeForbidden, "A gateway token may only call GET /api/v1/budget-check.")
 	}
 	return cost.CustomerPrincipal(c.CustomerID), nil
+}
+
+// AuthenticateGateway returns the gateway name of a valid, unexpired gateway
+// token. Any other token returns CodeUnauthorized.
+func (k *Keyring) AuthenticateGateway(token string, now time.Time) (string, error) {
+	c, err := k.check(token, now)
+	if err != nil {
+		return "", err
+	}
+	if c.Gateway == "" {
+		return "", cost.Errorf(cost.CodeUnauthorized, "The token is not a gateway token.")
+	}
+	return c.Gateway, nil
+}
+
+// check verifies a signed token and its expiry.
+func (k *Keyring) check(token string, now time.Time) (*claims, error) {
+	c, err := k.verify(token)
+	if err != nil {
+		return nil, err
+	}
+	if !now.Before(time.Unix(c.Exp, 0)) {
+		return nil, cost.Errorf(cost.CodeUnauthorized, "The token has expired.")
+	}
+	return c, nil
 }
 
 func randomBytes(n int) ([]byte, error) {

@@ -301,3 +301,35 @@ func TestMintLink(t *testing.T) {
 		t.Errorf("link from an expired token: %v", err)
 	}
 }
+
+func TestGatewayToken_OnlyForBudgetChecks(t *testing.T) {
+	k, err := auth.OpenKeyring(auth.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gw, _, err := k.MintGateway("litellm-prod", time.Hour, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := k.Authenticate(gw, now); cost.ErrorCode(err) != cost.CodeForbidden {
+		t.Errorf("Authenticate(gateway token) err=%v, want code %s", err, cost.CodeForbidden)
+	}
+	if got, err := k.AuthenticateGateway(gw, now); err != nil || got != "litellm-prod" {
+		t.Errorf("AuthenticateGateway=%q, %v; want litellm-prod", got, err)
+	}
+	if _, err := k.AuthenticateGateway(gw, now.Add(2*time.Hour)); cost.ErrorCode(err) != cost.CodeUnauthorized {
+		t.Errorf("expired gateway token err=%v, want %s", err, cost.CodeUnauthorized)
+	}
+	cust, _, err := k.Mint("cust_acme", time.Hour, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, tok := range map[string]string{"customer": cust, "admin": k.AdminToken(), "tampered": gw[:len(gw)-2] + "AA"} {
+		if _, err := k.AuthenticateGateway(tok, now); cost.ErrorCode(err) != cost.CodeUnauthorized {
+			t.Errorf("AuthenticateGateway(%s token) err=%v, want %s", name, err, cost.CodeUnauthorized)
+		}
+	}
+	if _, _, err := k.MintGateway(" ", time.Hour, now); cost.ErrorCode(err) != cost.CodeInvalid {
+		t.Errorf("MintGateway(blank) err=%v, want %s", err, cost.CodeInvalid)
+	}
+}

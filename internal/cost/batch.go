@@ -72,6 +72,30 @@ type IngestSummary struct {
 	From     time.Time `json:"from,omitzero"`
 	To       time.Time `json:"to,omitzero"`
 	Warnings []string  `json:"warnings,omitempty"`
+	// Spend is the cost of the events the ingest read, by customer and month,
+	// duplicates included (EventsDuplicate says whether there were any); nil for
+	// billing files. Budget checks add it to month-to-date spend as it arrives.
+	Spend map[SpendKey]float64 `json:"-"`
+}
+
+// SpendKey names one customer's spend in one month.
+type SpendKey struct {
+	CustomerID string
+	Month      time.Time // The month's first day, UTC.
+}
+
+// MonthOf returns the first day of t's month, UTC.
+func MonthOf(t time.Time) time.Time {
+	y, m, _ := t.UTC().Date()
+	return time.Date(y, m, 1, 0, 0, 0, 0, time.UTC)
+}
+
+// AddSpend adds usd to the summary's spend of a customer in the month of t.
+func (s *IngestSummary) AddSpend(customerID string, t time.Time, usd float64) {
+	if s.Spend == nil {
+		s.Spend = map[SpendKey]float64{}
+	}
+	s.Spend[SpendKey{CustomerID: customerID, Month: MonthOf(t)}] += usd
 }
 
 // Validate checks a batch before anything is written: every line names a partition

@@ -89,6 +89,7 @@ func (s *Server) handlePutBudget(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	s.budgetsChanged(r.Context())
 	s.writeJSON(w, r, http.StatusOK, toBudgetJSON(b))
 }
 
@@ -110,6 +111,7 @@ func (s *Server) handleDeleteBudget(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	s.budgetsChanged(r.Context())
 	w.WriteHeader(http.StatusNoContent)
 }
 

@@ -35,6 +35,7 @@ func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.metrics.ingests.WithLabelValues(format, "ok").Inc()
+	s.budgetsIngested(r.Context(), sum)
 	s.metrics.ingestRows.WithLabelValues(format).Add(float64(sum.Rows))
 	s.log.Info("ingested", "format", format, "name", name, "rows", sum.Rows,
 		"lines_written", sum.LinesWritten, "partitions_replaced", sum.PartitionsReplaced,

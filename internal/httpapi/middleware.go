@@ -55,7 +55,8 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		if rec.status >= 500 {
 			level = slog.LevelError
 		} else if r.URL.Path == "/healthz" || r.URL.Path == "/metrics" || strings.HasPrefix(r.URL.Path, "/static/") ||
-			rec.status == http.StatusTooManyRequests { // Rejections are summarised at a bounded rate (limit.go).
+			rec.status == http.StatusTooManyRequests || // Rejections are summarised at a bounded rate (limit.go).
+			strings.HasPrefix(r.URL.Path, "/api/v1/budget-check") {
 			level = slog.LevelDebug
 		}
 		s.log.Log(r.Context(), level, "http request", "method", r.Method, "path", r.URL.Path,

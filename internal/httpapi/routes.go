@@ -38,6 +38,7 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /api/v1/chat", s.authed(s.handleChat))
 	s.registerAlertRoutes()
 	s.registerReconcileRoutes()
+	s.registerGatewayRoutes()
 
 	s.mux.HandleFunc("/api/", s.handleAPINotFound)
 	if s.cfg.Widget != nil {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/llmcost/llmcost/internal/auth"
+	"github.com/llmcost/llmcost/internal/budgetcheck"
 	"github.com/llmcost/llmcost/internal/cost"
 )
 
@@ -58,6 +59,22 @@ type Config struct {
 	// AnswerCacheBytes bounds the encoded bodies of tagged answers kept for
 	// repeats (0 = 32 MiB; negative keeps none).
 	AnswerCacheBytes int64
+	// Budgets answers budget checks; without it they answer 501.
+	Budgets *budgetcheck.Checker
+	// GatewayCustomerHeader names the customer in the Envoy ext_authz mode
+	// of the budget check (default DefaultGatewayCustomerHeader).
+	GatewayCustomerHeader string
+	// Events ingests OTLP spans' usage (POST /v1/traces); without it that
+	// route answers 501.
+	Events EventIngester
+	// OTelCustomerKeys are the span/resource attributes naming the customer
+	// (default otlp.DefaultCustomerKeys).
+	OTelCustomerKeys []string
+	// MaxOTLPBytes bounds an OTLP body, compressed and decompressed (default 16 MiB).
+	MaxOTLPBytes int64
+	// MCP serves the Model Context Protocol at /mcp, behind bearer
+	// authentication; nil leaves /mcp unanswered (501).
+	MCP http.Handler
 }
 
 // Server is the llmcost HTTP server.
@@ -68,6 +85,7 @@ type Server struct {
 	metrics *metrics
 	limits  *limits
 	bodies  *encodedBodies
+	gw      *gatewayMetrics
 	handler http.Handler
 	mux     *http.ServeMux
 	routes  []string
@@ -97,6 +115,7 @@ func NewServer(c Config) *Server {
 	if cs, ok := c.Query.(cacheStatser); ok {
 		s.metrics.watchCache(cs)
 	}
+	s.gw = newGatewayMetrics(s.metrics.reg)
 	s.registerRoutes()
 	s.handler = s.observe(s.recoverPanics(s.securityHeaders(s.cors(s.mux))))
 	return s

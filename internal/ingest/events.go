@@ -117,6 +117,7 @@ func (r *run) usages(cat *pricing.Catalog, e *cost.Event, out []cost.EventUsage)
 	r.sum.Cover(e.Timestamp)
 	for i := range us {
 		r.sum.CostUSD += us[i].CostUSD
+		r.sum.AddSpend(customer, e.Timestamp, us[i].CostUSD)
 		r.sum.TokenLines++
 		if us[i].Unpriced {
 			r.sum.UnpricedLines++
