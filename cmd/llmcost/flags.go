@@ -267,6 +267,7 @@ func (m *Main) flagSet(usage string) *flag.FlagSet {
 		m.initFlag(fs)
 		m.remoteFlags(fs)
 	case "mcp":
+		m.storeFlags(fs)
 		fs.StringVar(&m.Customer, "customer", "", "serve only this customer's data (local data directory)")
 		m.remoteFlags(fs)
 	case "grafana":

@@ -41,18 +41,17 @@ func spool(t *testing.T, db *duckdb.DB, body string) string {
 func TestLoadUnified_HardenedStore(t *testing.T) {
 	dir := t.TempDir()
 	tmp := filepath.Join(dir, "tmp") + string(os.PathSeparator)
-	db, err := duckdb.OpenWith(filepath.Join(dir, "s.duckdb"), duckdb.Options{TempDirectory: tmp})
+	if err := os.MkdirAll(tmp, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	db, err := duckdb.OpenWith(filepath.Join(dir, "s.duckdb"), duckdb.Options{TempDirectory: tmp, AllowedDirectories: []string{tmp}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if err := os.MkdirAll(tmp, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range []string{"SET GLOBAL allowed_directories = ['" + tmp + "']",
-		"SET GLOBAL enable_external_access = false", "SET GLOBAL lock_configuration = true"} {
-		if _, err := db.SQL().Exec(q); err != nil {
-			t.Fatal(q, err)
+	for _, q := range []string{"SET GLOBAL enable_external_access = true", "SET GLOBAL allowed_directories = ['/']"} {
+		if _, err := db.SQL().Exec(q); err == nil {
+			t.Fatalf("%s: accepted on a locked store", q)
 		}
 	}
 	cols := strings.Split("date,cloud_provider,service,model,token_type,cost_usd,usage_amount,customer_id", ",")
