@@ -10,6 +10,9 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -39,6 +42,7 @@ type DB struct {
 	norm normRules
 	// spoolDir is where files are copied for DuckDB's readers.
 	spoolDir  string
+	ownSpool  bool // spoolDir was made by OpenWith and goes with Close
 	spoolOnce sync.Once
 }
 
@@ -78,16 +82,37 @@ func OpenWith(path string, o Options) (*DB, error) {
 		}
 		return nil, fmt.Errorf("duckdb: open: %w", err)
 	}
-	if err := lockDown(sqldb, o.AllowedDirectories); err != nil {
-		sqldb.Close()
+	db := &DB{db: sqldb, Now: time.Now, spoolDir: o.TempDirectory, epoch: newEpoch()}
+	if db.spoolDir == "" {
+		// A store without a temp directory (in memory, in tests) spools the
+		// files DuckDB reads in a private directory of its own.
+		if db.spoolDir, err = os.MkdirTemp("", "llmcost-spool-"); err != nil {
+			sqldb.Close()
+			return nil, fmt.Errorf("duckdb: spool: %w", err)
+		}
+		db.ownSpool = true
+	}
+	if err := lockDown(sqldb, withSpool(o.AllowedDirectories, db.spoolDir)); err != nil {
+		db.Close()
 		return nil, err
 	}
-	db := &DB{db: sqldb, Now: time.Now, spoolDir: o.TempDirectory, epoch: newEpoch()}
 	if err := db.migrate(context.Background()); err != nil {
-		sqldb.Close()
+		db.Close()
 		return nil, err
 	}
 	return db, nil
+}
+
+// withSpool returns dirs with the spool directory, where DuckDB reads the
+// files it ingests, added when none of dirs holds it.
+func withSpool(dirs []string, spool string) []string {
+	spool = filepath.Clean(spool) + string(filepath.Separator)
+	for _, d := range dirs {
+		if strings.HasPrefix(spool, filepath.Clean(d)+string(filepath.Separator)) {
+			return dirs
+		}
+	}
+	return append(slices.Clone(dirs), spool)
 }
 
 // startupConfig is the configuration DuckDB takes when it opens the database.
@@ -133,6 +158,9 @@ func (db *DB) SQL() *sql.DB { return db.db }
 
 // Close closes the database.
 func (db *DB) Close() error {
+	if db.ownSpool {
+		defer os.RemoveAll(db.spoolDir)
+	}
 	if err := db.db.Close(); err != nil {
 		return fmt.Errorf("duckdb: close: %w", err)
 	}

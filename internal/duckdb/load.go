@@ -100,6 +100,17 @@ func (db *DB) registerRules(conn *sql.Conn, f *cost.UnifiedFile) error {
 			return err
 		}
 	}
+	// llmcost_valid_customer passes a customer id through, and fails the
+	// statement on one cost.ValidCustomerID refuses, so the line-by-line
+	// reader names the row.
+	if err := registerUDF(conn, "llmcost_valid_customer", 1, func(args []driver.Value) (any, error) {
+		if id := str(args, 0); id != "" && cost.ValidCustomerID(id) != nil {
+			return nil, fmt.Errorf("a customer id the line-by-line reader must refuse")
+		}
+		return str(args, 0), nil
+	}); err != nil {
+		return err
+	}
 	return registerUDF(conn, "llmcost_customer", 4, func(args []driver.Value) (any, error) {
 		c := db.norm.cur.Load()
 		if c == nil {

@@ -126,8 +126,8 @@ func unifiedSelect(f *cost.UnifiedFile) (string, []any, error) {
 		n.provider, ` + v("service") + `, n.model, llmcost_family(n.model), lower(` + v("token_type") + `),
 		` + v("pricing_tier") + `, coalesce(` + num("usage_amount") + `, 0), ` + v("usage_unit") + `,
 		` + num("cost_usd") + `, coalesce(` + num("cost") + `, 0), ` + v("currency") + `, ` + num("list_cost_usd") + `,
-		CASE WHEN ` + v("customer_id") + ` <> '' THEN ` + v("customer_id") + `
-			ELSE llmcost_customer(` + v("tags") + `, n.provider, ` + v("account_id") + `, ` + v("project") + `) END,
+		llmcost_valid_customer(CASE WHEN ` + v("customer_id") + ` <> '' THEN ` + v("customer_id") + `
+			ELSE llmcost_customer(` + v("tags") + `, n.provider, ` + v("account_id") + `, ` + v("project") + `) END),
 		` + v("account_id") + `, ` + v("project") + `, ` + v("region") + `, nullif(n.tags, ''), 'unified',
 		CASE WHEN ` + strings.Join(checks, "\n\t\t\tAND ") + `
 			THEN n.provider || '/' || strftime(TRY_CAST(` + v("date") + ` AS DATE), '%Y-%m')
