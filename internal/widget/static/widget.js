@@ -267,8 +267,10 @@
     // _openLink opens a dashboard link signed in as the widget's customer: it asks
     // the server for a short-lived link token and passes it in the URL fragment,
     // which the dashboard takes up on open (fragments are never sent to servers).
+    // A link to the page's own origin (the widget inside the product's UI) is
+    // left to the page, which is signed in already.
     async _openLink(e, href) {
-      if (!this._token) return;
+      if (!this._token || new URL(href).origin === location.origin) return;
       e.preventDefault();
       const win = window.open("about:blank", "_blank");
       let url = href;
