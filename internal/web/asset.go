@@ -153,6 +153,6 @@ func shellCSP(shell []byte) string {
 		sum := sha256.Sum256(m[1])
 		scripts = append(scripts, "'sha256-"+base64.StdEncoding.EncodeToString(sum[:])+"'")
 	}
-	return "default-src 'self'; script-src " + strings.Join(scripts, " ") + "; style-src 'self' 'unsafe-inline'; " +
+	return "default-src 'self'; script-src " + strings.Join(scripts, " ") + "; style-src 'self'; style-src-attr 'unsafe-inline'; " +
 		"img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 }

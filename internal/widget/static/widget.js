@@ -167,7 +167,11 @@
       this._conversation = "";
       this._busy = false;
       const root = this.attachShadow({ mode: "open" });
-      root.appendChild(el("style", {}, STYLE));
+      // A constructed stylesheet: pages whose Content-Security-Policy forbids
+      // inline <style> (the product's own UI) still style the widget.
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(STYLE);
+      root.adoptedStyleSheets = [sheet];
       const box = el("div", { class: "box", part: "box" });
       this._header = el("header", {}, "Ask about your LLM costs");
       this._log = el("div", { class: "log", role: "log", "aria-live": "polite" });
