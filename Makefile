@@ -17,7 +17,8 @@ BENCH_TIMEOUT   ?= 90m
 # them under the race detector and every other package without it.
 MODULE          := github.com/llmcost/llmcost
 RACE_PKGS       := $(addprefix $(MODULE)/,cmd/llmcost internal/alert internal/allocation internal/auth \
-                   internal/budgetcheck internal/chat internal/clickhouse internal/duckdb internal/httpapi internal/pgwire)
+                   internal/budgetcheck internal/chat internal/clickhouse internal/duckdb internal/httpapi internal/ingest \
+                   internal/mcp internal/pgwire internal/query)
 
 .PHONY: help build size size-report run test test-race bench lint echarts
 
