@@ -144,8 +144,8 @@ func (c AlertChannel) Redacted() AlertChannel {
 	return c
 }
 
-// AlertStore keeps alert state, history and channels. The duckdb package
-// implements it next to cost.Store (rules themselves are in cost.Store).
+// AlertStore keeps alert state, history and channels; it is part of MetaStore
+// (rules themselves are in MetaStore too).
 type AlertStore interface {
 	// AlertStates lists the states of one rule ("" = every rule).
 	AlertStates(ctx context.Context, ruleID string) ([]AlertState, error)
