@@ -37,6 +37,18 @@ type Config struct {
 	// create (0 = DefaultMaxCustomerRules, DefaultMaxCustomerChannels).
 	MaxCustomerRules    int
 	MaxCustomerChannels int
+	// Lease, when set, elects the one engine, among replicas sharing the
+	// metadata store, that evaluates rules and sends their notifications:
+	// Evaluate does nothing while another replica holds it.
+	Lease Lease
+	// Replica names this server in the alert history (AlertEvent.Replica).
+	Replica string
+}
+
+// Lease elects one holder among the processes sharing a metadata store.
+type Lease interface {
+	// Held reports whether this process holds the lease, taking it if free.
+	Held(ctx context.Context) (bool, error)
 }
 
 // Default quotas of one customer.
@@ -51,6 +63,7 @@ type Engine struct {
 	cfg     Config
 	log     *slog.Logger
 	mu      sync.Mutex // One evaluation at a time.
+	leading bool       // Held the lease at the last evaluation; guarded by mu.
 	baseMu  sync.Mutex
 	base    string // Link prefix; see SetBaseURL.
 	wg      sync.WaitGroup
@@ -134,6 +147,9 @@ func (e *Engine) Close() error {
 func (e *Engine) Evaluate(ctx context.Context) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if lead, err := e.lead(ctx); !lead {
+		return err
+	}
 	rules, err := e.cfg.Store.AlertRules(ctx, "")
 	if err != nil {
 		return err
@@ -228,7 +244,7 @@ func ruleTiming(r cost.AlertRule) (Timing, error) {
 // background, unless sync is set. The outcome is saved on the event.
 func (e *Engine) dispatch(ctx context.Context, r cost.AlertRule, ev *cost.AlertEvent, sync bool) error {
 	chs, missing := e.channelsFor(ctx, r)
-	ev.Delivery, ev.Deliveries = cost.DeliveryPending, missing
+	ev.Delivery, ev.Deliveries, ev.Replica = cost.DeliveryPending, missing, e.cfg.Replica
 	if len(chs) == 0 {
 		ev.Delivery = outcome(missing)
 	}
@@ -238,6 +254,12 @@ func (e *Engine) dispatch(ctx context.Context, r cost.AlertRule, ev *cost.AlertE
 	if len(chs) == 0 {
 		return nil
 	}
+	return e.deliver(ctx, r, ev, chs, sync)
+}
+
+// deliver sends a recorded event to chs and saves the outcome on it: in the
+// background, unless sync is set.
+func (e *Engine) deliver(ctx context.Context, r cost.AlertRule, ev *cost.AlertEvent, chs []cost.AlertChannel, sync bool) error {
 	done := *ev
 	deliver := func() error {
 		for _, c := range chs {

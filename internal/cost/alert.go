@@ -87,6 +87,9 @@ type AlertEvent struct {
 	At         time.Time         `json:"at"`
 	Delivery   string            `json:"delivery"` // DeliveryPending, DeliverySent, DeliveryFailed, DeliveryNone.
 	Deliveries []Delivery        `json:"deliveries,omitempty"`
+	// Replica names the server that sent the notification, when replicas share
+	// the metadata store.
+	Replica string `json:"replica,omitempty"`
 }
 
 // AlertEventFilter selects alert history.
