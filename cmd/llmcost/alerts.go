@@ -92,9 +92,10 @@ func (m *Main) newAlerts(q cost.QueryService, db *duckdb.DB) (*alert.Engine, err
 		}
 	}
 	l := m.Config.Limits
-	return alert.New(alert.Config{Query: q, Store: m.costStore(db), Alerts: db, Channels: chs,
+	return alert.New(alert.Config{Query: q, Store: m.costStore(db), Alerts: m.costStore(db), Channels: chs,
 		BaseURL: m.Config.PublicURL, Logger: m.Logger, AllowHosts: l.AlertAllowHosts,
-		MaxCustomerRules: l.AlertMaxRules, MaxCustomerChannels: l.AlertMaxChannels}), nil
+		MaxCustomerRules: l.AlertMaxRules, MaxCustomerChannels: l.AlertMaxChannels,
+		Lease: m.alertLease(), Replica: replicaName()}), nil
 }
 
 // startAlerts runs the evaluation loop until Close; links point at serverURL
@@ -150,7 +151,7 @@ func (m *Main) runAlerts(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		e, err := m.newAlerts(query.NewService(db, m.Config.Clock()), db)
+		e, err := m.newAlerts(query.NewService(m.costStore(db), m.Config.Clock()), db)
 		if err != nil {
 			return err
 		}

@@ -18,6 +18,7 @@ import (
 	"github.com/llmcost/llmcost/internal/cost"
 	"github.com/llmcost/llmcost/internal/duckdb"
 	"github.com/llmcost/llmcost/internal/httpapi"
+	"github.com/llmcost/llmcost/internal/postgres"
 )
 
 // Version is set at build time with -ldflags "-X main.Version=…".
@@ -90,7 +91,8 @@ type Main struct {
 	// Components opened by Run.
 	Logger  *slog.Logger
 	Store   *duckdb.DB
-	Costs   cost.Store // The ClickHouse store when configured; costStore picks it.
+	Costs   cost.Store     // The ClickHouse store when configured; costStore picks it.
+	Meta    *postgres.Meta // The shared metadata store when --meta names PostgreSQL.
 	Keyring *auth.Keyring
 	Server  *httpapi.Server
 	alloc   *allocation.Allocator // Shared by every allocation hook; see allocator.

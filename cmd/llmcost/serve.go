@@ -88,7 +88,7 @@ func (m *Main) newIngester(db *duckdb.DB, progress bool) (*ingest.Ingester, erro
 // newChat returns the chat engine over the query service, with the language-model
 // planner when LLMCOST_LLM configures one.
 func (m *Main) newChat(q cost.QueryService, db *duckdb.DB, alerts cost.AlertService) (*chat.Engine, error) {
-	c := chat.Config{Query: q, Store: db, Alerts: alerts, GrafanaURL: m.Config.GrafanaURL, Logger: m.Logger}
+	c := chat.Config{Query: q, Store: m.costStore(db), Alerts: alerts, GrafanaURL: m.Config.GrafanaURL, Logger: m.Logger}
 	if m.Config.LLM.Provider != "" {
 		p, err := chat.NewPlanner(m.Config.LLM)
 		if err != nil {
@@ -106,7 +106,7 @@ func (m *Main) runServe(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	keys, err := auth.OpenKeyring(auth.Options{Dir: m.Config.DataDir, AdminToken: m.Config.AdminToken})
+	keys, err := auth.OpenKeyring(auth.Options{Dir: m.Config.DataDir, AdminToken: m.Config.AdminToken, Shared: m.sharedSecrets()})
 	if err != nil {
 		return err
 	}
@@ -166,8 +166,11 @@ func (m *Main) runServe(ctx context.Context) error {
 	m.Logger.Info("llmcost serving", "url", srv.URL(), "data", m.Config.DataDir, "version", Version)
 	fmt.Fprintf(m.Stdout, "llmcost %s listening on %s (data %s)\n", Version, srv.URL(), m.Config.DataDir)
 	if keys.Generated() {
-		fmt.Fprintf(m.Stdout, "Admin token (generated now, stored in %s; shown only once):\n  %s\n",
-			filepath.Join(m.Config.DataDir, auth.AdminTokenFile), keys.AdminToken())
+		where := filepath.Join(m.Config.DataDir, auth.AdminTokenFile)
+		if m.Meta != nil {
+			where = "the metadata store's setting " + auth.AdminTokenSetting
+		}
+		fmt.Fprintf(m.Stdout, "Admin token (generated now, stored in %s; shown only once):\n  %s\n", where, keys.AdminToken())
 	}
 	return nil
 }
