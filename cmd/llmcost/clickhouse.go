@@ -40,7 +40,7 @@ func (m *Main) openClickHouse(db *duckdb.DB) error {
 		return err
 	}
 	s, err := clickhouse.Open(ctx, clickhouse.Config{DSN: m.Config.Store, Cluster: m.Config.ClickHouseCluster,
-		Meta: meta})
+		Meta: meta, MetaVersion: m.usesPostgres()})
 	if err != nil {
 		return fmt.Errorf("cannot open the ClickHouse store: %w", err)
 	}

@@ -38,6 +38,11 @@ type Config struct {
 	// Meta keeps budgets, settings, alert rules and state, and customers: the
 	// records that suit a transactional store, not ClickHouse's appends. Required.
 	Meta cost.MetaStore
+	// MetaVersion says that every process writing to this database notes its
+	// applies in Meta (NoteDataChange), as replicas sharing a PostgreSQL
+	// metadata store do: DataVersion then reads Meta's version alone, never a
+	// ClickHouse table, and moves at once with any replica's apply.
+	MetaVersion bool
 }
 
 // Store is a ClickHouse-backed cost.Store. It is safe for concurrent use;
@@ -51,6 +56,8 @@ type Store struct {
 	// customers); DataVersion and Close are the Store's own.
 	cost.MetaStore
 	dialect sqlbuild.Dialect
+	// metaVersion: DataVersion is Meta's alone (Config.MetaVersion).
+	metaVersion bool
 	// Now returns the current time, stamped on ingested lines. Defaults to time.Now.
 	Now func() time.Time
 
@@ -94,7 +101,8 @@ func Open(ctx context.Context, c Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("clickhouse: open: %w", err)
 	}
-	s := &Store{conn: conn, opts: opts, db: db, cluster: c.Cluster, MetaStore: c.Meta, Now: time.Now}
+	s := &Store{conn: conn, opts: opts, db: db, cluster: c.Cluster, MetaStore: c.Meta, Now: time.Now,
+		metaVersion: c.MetaVersion}
 	s.dialect = sqlbuild.ClickHouse
 	s.dialect.Where = visible
 	if err := s.migrate(ctx); err != nil {
