@@ -214,11 +214,8 @@ func (e *Engine) step(ctx context.Context, r cost.AlertRule, prev cost.AlertStat
 	if s == nil && notify == NotifyNone && next.State == prev.State {
 		return nil
 	}
-	if err := e.cfg.Alerts.SaveAlertState(ctx, &next); err != nil {
-		return err
-	}
 	if notify == NotifyNone {
-		return nil
+		return e.cfg.Alerts.SaveAlertState(ctx, &next)
 	}
 	ev := &cost.AlertEvent{RuleID: r.ID, RuleName: r.Name, Kind: r.Kind, CustomerID: r.CustomerID, Key: key,
 		Labels: next.Labels, Status: cost.AlertFiring, Repeat: notify == NotifyRepeat, Value: next.Value,
@@ -227,7 +224,7 @@ func (e *Engine) step(ctx context.Context, r cost.AlertRule, prev cost.AlertStat
 		ev.Status = cost.AlertResolved
 		ev.Message = "Resolved: " + r.Name + " no longer holds (it fired with: " + prev.Message + ")."
 	}
-	return e.dispatch(ctx, r, ev, false)
+	return e.dispatch(ctx, r, ev, &next, false)
 }
 
 // ruleTiming parses a rule's for and repeat durations.
@@ -240,19 +237,23 @@ func ruleTiming(r cost.AlertRule) (Timing, error) {
 	return Timing{For: f, Repeat: rep}, err
 }
 
-// dispatch records an event and delivers it to the rule's channels: in the
-// background, unless sync is set. The outcome is saved on the event.
-func (e *Engine) dispatch(ctx context.Context, r cost.AlertRule, ev *cost.AlertEvent, sync bool) error {
+// dispatch records an event, with the state that caused it when there is one,
+// and delivers it to the rule's channels: in the background, unless sync is
+// set. The outcome is saved on the event.
+func (e *Engine) dispatch(ctx context.Context, r cost.AlertRule, ev *cost.AlertEvent, state *cost.AlertState, sync bool) error {
 	chs, missing := e.channelsFor(ctx, r)
 	ev.Delivery, ev.Deliveries, ev.Replica = cost.DeliveryPending, missing, e.cfg.Replica
 	if len(chs) == 0 {
 		ev.Delivery = outcome(missing)
 	}
-	if err := e.cfg.Alerts.SaveAlertEvent(ctx, ev); err != nil {
-		return err
+	var err error
+	if state != nil {
+		err = e.cfg.Alerts.SaveAlertTransition(ctx, state, ev)
+	} else {
+		err = e.cfg.Alerts.SaveAlertEvent(ctx, ev)
 	}
-	if len(chs) == 0 {
-		return nil
+	if err != nil || len(chs) == 0 {
+		return err
 	}
 	return e.deliver(ctx, r, ev, chs, sync)
 }

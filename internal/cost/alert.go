@@ -158,6 +158,11 @@ type AlertStore interface {
 	DeleteAlertStates(ctx context.Context, ruleID string) error
 	// SaveAlertEvent creates (ID == "": an id is assigned) or replaces an event.
 	SaveAlertEvent(ctx context.Context, e *AlertEvent) error
+	// SaveAlertTransition saves a state and the event its change caused (as
+	// SaveAlertState and SaveAlertEvent do) in one transaction: a process that
+	// stops between the two leaves neither, so the notification is neither lost
+	// nor sent twice by the next evaluation.
+	SaveAlertTransition(ctx context.Context, s *AlertState, e *AlertEvent) error
 	// AlertEvents lists events, newest first.
 	AlertEvents(ctx context.Context, f AlertEventFilter) ([]AlertEvent, error)
 	// SaveAlertChannel creates (ID == "") or replaces a channel; sets ID and timestamps.

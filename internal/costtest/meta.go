@@ -3,6 +3,7 @@ package costtest
 import (
 	"context"
 	"fmt"
+	"math"
 	"sync"
 	"testing"
 	"time"
@@ -25,6 +26,7 @@ func MetaSuite(t *testing.T, open func(t *testing.T) cost.MetaStore) {
 	t.Run("InitSetting", func(t *testing.T) { testInitSetting(t, fresh(t)) })
 	t.Run("AlertRules", func(t *testing.T) { testAlertRules(t, fresh(t)) })
 	t.Run("AlertStore", func(t *testing.T) { testAlertStore(t, fresh(t)) })
+	t.Run("AlertTransition", func(t *testing.T) { testAlertTransition(t, fresh(t)) })
 	t.Run("Customers", func(t *testing.T) { testCustomers(t, fresh(t)) })
 	t.Run("DataVersion", func(t *testing.T) { testMetaVersion(t, fresh(t)) })
 }
@@ -127,6 +129,31 @@ func testAlertStore(t *testing.T, s cost.MetaStore) {
 	}
 	if states, _ := s.AlertStates(ctx, ""); len(states) != 1 || states[0].RuleID != "r2" {
 		t.Fatalf("states after deleting r1's = %+v", states)
+	}
+}
+
+// testAlertTransition checks that a state and its event are saved together,
+// or, when the event cannot be saved (a NaN value has no JSON), neither is.
+func testAlertTransition(t *testing.T, s cost.MetaStore) {
+	ctx := context.Background()
+	st := &cost.AlertState{RuleID: "r1", State: cost.AlertFiring, Value: 12}
+	ev := &cost.AlertEvent{RuleID: "r1", Status: cost.AlertFiring, Value: 12, Delivery: cost.DeliveryPending}
+	if err := s.SaveAlertTransition(ctx, st, ev); err != nil {
+		t.Fatal(err)
+	}
+	states, _ := s.AlertStates(ctx, "r1")
+	evs, _ := s.AlertEvents(ctx, cost.AlertEventFilter{RuleID: "r1"})
+	if len(states) != 1 || states[0].State != cost.AlertFiring || len(evs) != 1 || evs[0].ID != ev.ID || ev.ID == "" {
+		t.Fatalf("after a transition: states %+v, events %+v", states, evs)
+	}
+	bad := &cost.AlertEvent{RuleID: "r1", Status: cost.AlertResolved, Value: math.NaN()}
+	if err := s.SaveAlertTransition(ctx, &cost.AlertState{RuleID: "r1", State: cost.AlertResolved}, bad); err == nil {
+		t.Fatal("a transition with an unsavable event succeeded")
+	}
+	states, _ = s.AlertStates(ctx, "r1")
+	evs, _ = s.AlertEvents(ctx, cost.AlertEventFilter{RuleID: "r1"})
+	if len(states) != 1 || states[0].State != cost.AlertFiring || len(evs) != 1 {
+		t.Errorf("after a failed transition: states %+v, events %+v; want the first transition's only", states, evs)
 	}
 }
 

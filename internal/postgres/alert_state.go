@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
 	"github.com/llmcost/llmcost/internal/cost"
 )
 
@@ -31,17 +34,41 @@ func (m *Meta) AlertStates(ctx context.Context, ruleID string) ([]cost.AlertStat
 
 // SaveAlertState creates or replaces the state of (RuleID, Key).
 func (m *Meta) SaveAlertState(ctx context.Context, s *cost.AlertState) error {
-	s.UpdatedAt = m.now()
-	body, err := json.Marshal(s)
-	if err != nil {
-		return fmt.Errorf("postgres: save alert state: %w", err)
-	}
-	if _, err := m.pool.Exec(ctx, `INSERT INTO alert_states (rule_id, key, body, updated_at) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (rule_id, key) DO UPDATE SET body = EXCLUDED.body, updated_at = EXCLUDED.updated_at`,
-		s.RuleID, s.Key, string(body), s.UpdatedAt); err != nil {
+	if err := m.saveAlertState(ctx, m.pool, s); err != nil {
 		return fmt.Errorf("postgres: save alert state: %w", err)
 	}
 	return nil
+}
+
+// SaveAlertTransition saves a state and the event it caused in one transaction.
+func (m *Meta) SaveAlertTransition(ctx context.Context, s *cost.AlertState, e *cost.AlertEvent) error {
+	err := pgx.BeginFunc(ctx, m.pool, func(tx pgx.Tx) error {
+		if err := m.saveAlertState(ctx, tx, s); err != nil {
+			return err
+		}
+		return m.saveAlertEvent(ctx, tx, e)
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: save alert transition: %w", err)
+	}
+	return nil
+}
+
+// execer runs a statement on the pool or in a transaction.
+type execer interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+}
+
+func (m *Meta) saveAlertState(ctx context.Context, ex execer, s *cost.AlertState) error {
+	s.UpdatedAt = m.now()
+	body, err := json.Marshal(s)
+	if err != nil {
+		return err
+	}
+	_, err = ex.Exec(ctx, `INSERT INTO alert_states (rule_id, key, body, updated_at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (rule_id, key) DO UPDATE SET body = EXCLUDED.body, updated_at = EXCLUDED.updated_at`,
+		s.RuleID, s.Key, string(body), s.UpdatedAt)
+	return err
 }
 
 // DeleteAlertStates removes every state of a rule.
@@ -54,6 +81,13 @@ func (m *Meta) DeleteAlertStates(ctx context.Context, ruleID string) error {
 
 // SaveAlertEvent creates (ID == "": an id is assigned) or replaces an event.
 func (m *Meta) SaveAlertEvent(ctx context.Context, e *cost.AlertEvent) error {
+	if err := m.saveAlertEvent(ctx, m.pool, e); err != nil {
+		return fmt.Errorf("postgres: save alert event: %w", err)
+	}
+	return nil
+}
+
+func (m *Meta) saveAlertEvent(ctx context.Context, ex execer, e *cost.AlertEvent) error {
 	if e.ID == "" {
 		e.ID = newID()
 	}
@@ -62,14 +96,12 @@ func (m *Meta) SaveAlertEvent(ctx context.Context, e *cost.AlertEvent) error {
 	}
 	body, err := json.Marshal(e)
 	if err != nil {
-		return fmt.Errorf("postgres: save alert event: %w", err)
+		return err
 	}
-	if _, err := m.pool.Exec(ctx, `INSERT INTO alert_events (id, rule_id, customer_id, event_at, body) VALUES ($1, $2, $3, $4, $5)
+	_, err = ex.Exec(ctx, `INSERT INTO alert_events (id, rule_id, customer_id, event_at, body) VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (id) DO UPDATE SET rule_id = EXCLUDED.rule_id, customer_id = EXCLUDED.customer_id,
-		event_at = EXCLUDED.event_at, body = EXCLUDED.body`, e.ID, e.RuleID, e.CustomerID, e.At, string(body)); err != nil {
-		return fmt.Errorf("postgres: save alert event: %w", err)
-	}
-	return nil
+		event_at = EXCLUDED.event_at, body = EXCLUDED.body`, e.ID, e.RuleID, e.CustomerID, e.At, string(body))
+	return err
 }
 
 // AlertEvents lists events matching f, newest first.
