@@ -154,7 +154,7 @@ func (m *Main) runServe(ctx context.Context) error {
 		return err
 	}
 	m.startAlerts(alerts, srv.URL())
-	if err := m.startSync(db); err != nil {
+	if err := m.startSync(db, alerts); err != nil {
 		return err
 	}
 	go func() {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/llmcost/llmcost/internal/alert"
 	"github.com/llmcost/llmcost/internal/azblob"
 	"github.com/llmcost/llmcost/internal/cost"
 	"github.com/llmcost/llmcost/internal/duckdb"
@@ -210,11 +211,14 @@ func (m *Main) runSync(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return m.syncAll(ctx, sy, sources, true)
+	err = m.syncAll(ctx, sy, sources, true)
+	m.evaluateAlertsAfterIngest(ctx) // What was applied counts, whatever failed.
+	return err
 }
 
-// startSync runs the sync every LLMCOST_SYNC_INTERVAL in serve, when sources are set.
-func (m *Main) startSync(db *duckdb.DB) error {
+// startSync runs the sync every LLMCOST_SYNC_INTERVAL in serve, when sources
+// are set, asking the alert engine to evaluate after each.
+func (m *Main) startSync(db *duckdb.DB, alerts *alert.Engine) error {
 	if m.Config.SyncSources == "" {
 		return nil
 	}
@@ -240,6 +244,7 @@ func (m *Main) startSync(db *duckdb.DB) error {
 			if err := m.syncAll(ctx, sy, sources, false); err != nil && ctx.Err() == nil {
 				m.Logger.Warn("scheduled sync", "error", err)
 			}
+			alerts.Trigger()
 			select {
 			case <-ctx.Done():
 				return
