@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/llmcost/llmcost/internal/alert"
 	"github.com/llmcost/llmcost/internal/allocation"
 	"github.com/llmcost/llmcost/internal/auth"
 	"github.com/llmcost/llmcost/internal/cost"
@@ -96,6 +97,8 @@ type Main struct {
 	Keyring *auth.Keyring
 	Server  *httpapi.Server
 	alloc   *allocation.Allocator // Shared by every allocation hook; see allocator.
+	// cliAlerts evaluates rules after a command's local ingests; see evaluateAlerts.
+	cliAlerts *alert.Engine
 
 	tempDir string // Removed on Close (demo without --data).
 	// requestLog is the level of per-request log lines: info for serve, debug
