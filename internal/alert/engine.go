@@ -267,6 +267,11 @@ func (e *Engine) deliver(ctx context.Context, r cost.AlertRule, ev *cost.AlertEv
 			done.Deliveries = append(done.Deliveries, send(e.ctx, c, &done, e.cfg.Retry, e.transportFor(c)))
 		}
 		done.Delivery = outcome(done.Deliveries)
+		if done.Delivery == cost.DeliveryFailed && e.cfg.Lease != nil && e.ctx.Err() != nil {
+			// Cut short by Close: left pending for the next lease holder to deliver.
+			e.log.Info("alert notification left to the next lease holder", "rule", r.ID, "event", done.ID)
+			return nil
+		}
 		if done.Delivery == cost.DeliveryFailed {
 			e.log.Warn("alert notification failed", "rule", r.ID, "event", done.ID, "deliveries", done.Deliveries)
 		}

@@ -109,3 +109,66 @@ func TestLease_OneEvaluator(t *testing.T) {
 		}
 	}
 }
+
+// TestLease_CloseLeavesDeliveryToNextHolder closes the lease holder while its
+// notification is being delivered: the event stays pending, and the next
+// holder delivers it under the same id.
+func TestLease_CloseLeavesDeliveryToNextHolder(t *testing.T) {
+	ctx, admin := context.Background(), cost.AdminPrincipal()
+	now := time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	db, err := duckdb.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.Now = clock
+	yesterday := now.AddDate(0, 0, -1).Truncate(24 * time.Hour)
+	costtest.MustApply(t, db, costtest.BatchOf([]cost.LineItem{{Date: yesterday, CloudProvider: cost.ProviderAWS,
+		Model: "claude", CostUSD: 25, Source: "test", SourcePartition: "p"}}))
+	hook := newWebhook(t, "s3cret")
+	hook.hold = make(chan struct{})
+	var release sync.Once
+	releaseHook := func() { release.Do(func() { close(hook.hold) }) }
+	t.Cleanup(releaseHook) // Before the receiver closes, which waits for held requests.
+	l := &lease{holder: "a"}
+	engine := func(name string) *alert.Engine {
+		return alert.New(alert.Config{AllowHosts: testAllowHosts, Query: query.NewService(db, clock), Store: db, Alerts: db,
+			Channels: []cost.AlertChannel{{ID: "hook", Type: cost.ChannelWebhook, URL: hook.srv.URL, Secret: "s3cret"}},
+			Lease:    l.of(name), Replica: name, Retry: alert.Retry{Attempts: 1, Timeout: 10 * time.Second}})
+	}
+	a, b := engine("a"), engine("b")
+	defer b.Close()
+	r := &cost.AlertRule{Name: "Daily spend", Kind: cost.AlertThreshold, Window: cost.AlertWindowDay, Threshold: 10,
+		Channels: []string{"hook"}, Enabled: true}
+	if err := a.SaveRule(ctx, admin, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Evaluate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for tries := 0; tries == 0; time.Sleep(time.Millisecond) {
+		hook.mu.Lock()
+		tries = hook.tries
+		hook.mu.Unlock()
+	}
+	a.Close() // While the receiver holds a's request.
+	evs, _ := db.AlertEvents(ctx, cost.AlertEventFilter{RuleID: r.ID})
+	if len(evs) != 1 || evs[0].Delivery != cost.DeliveryPending {
+		t.Fatalf("history after a closed = %+v, want one pending event", evs)
+	}
+	releaseHook()
+	l.set("b")
+	if err := b.Evaluate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	b.Wait()
+	evs, _ = db.AlertEvents(ctx, cost.AlertEventFilter{RuleID: r.ID})
+	if len(evs) != 1 || evs[0].Delivery != cost.DeliverySent || evs[0].Replica != "b" {
+		t.Fatalf("history after b took over = %+v, want the one event, sent by b", evs)
+	}
+	got := hook.received()
+	if len(got) == 0 || got[len(got)-1].EventID != evs[0].ID {
+		t.Errorf("the receiver got %+v, want b's delivery of %s last", got, evs[0].ID)
+	}
+}
