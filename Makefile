@@ -18,7 +18,7 @@ BENCH_TIMEOUT   ?= 90m
 MODULE          := github.com/llmcost/llmcost
 RACE_PKGS       := $(addprefix $(MODULE)/,cmd/llmcost internal/alert internal/allocation internal/auth \
                    internal/budgetcheck internal/chat internal/clickhouse internal/duckdb internal/httpapi internal/ingest \
-                   internal/mcp internal/pgwire internal/query)
+                   internal/mcp internal/pgwire internal/postgres internal/query)
 
 .PHONY: help build size size-report run test test-race bench lint echarts
 

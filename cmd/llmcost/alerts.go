@@ -11,7 +11,6 @@ import (
 	"github.com/llmcost/llmcost/internal/alert"
 	"github.com/llmcost/llmcost/internal/cost"
 	"github.com/llmcost/llmcost/internal/duckdb"
-	"github.com/llmcost/llmcost/internal/httpapi"
 	"github.com/llmcost/llmcost/internal/query"
 )
 
@@ -65,22 +64,6 @@ func (m *Main) checkAlertsArgs() error {
 	return nil
 }
 
-// alertingIngester evaluates alert rules after each successful ingest, so a
-// restated bill can fire or resolve alerts. Evaluation runs in the background.
-type alertingIngester struct {
-	httpapi.Ingester
-	alerts *alert.Engine
-}
-
-// Ingest ingests, then asks the alert engine to evaluate.
-func (a alertingIngester) Ingest(ctx context.Context, format, name string, r io.Reader) (*cost.IngestSummary, error) {
-	sum, err := a.Ingester.Ingest(ctx, format, name, r)
-	if err == nil {
-		a.alerts.Trigger()
-	}
-	return sum, err
-}
-
 // newAlerts returns the alert engine over the query service and store, with the
 // channels of LLMCOST_ALERT_CHANNELS.
 func (m *Main) newAlerts(q cost.QueryService, db *duckdb.DB) (*alert.Engine, error) {
@@ -92,9 +75,10 @@ func (m *Main) newAlerts(q cost.QueryService, db *duckdb.DB) (*alert.Engine, err
 		}
 	}
 	l := m.Config.Limits
-	return alert.New(alert.Config{Query: q, Store: m.costStore(db), Alerts: db, Channels: chs,
+	return alert.New(alert.Config{Query: q, Store: m.costStore(db), Alerts: m.costStore(db), Channels: chs,
 		BaseURL: m.Config.PublicURL, Logger: m.Logger, AllowHosts: l.AlertAllowHosts,
-		MaxCustomerRules: l.AlertMaxRules, MaxCustomerChannels: l.AlertMaxChannels}), nil
+		MaxCustomerRules: l.AlertMaxRules, MaxCustomerChannels: l.AlertMaxChannels,
+		Lease: m.alertLease(), Replica: replicaName()}), nil
 }
 
 // startAlerts runs the evaluation loop until Close; links point at serverURL
@@ -120,22 +104,6 @@ func (m *Main) startAlerts(e *alert.Engine, serverURL string) {
 	})
 }
 
-// evaluateAlertsAfterIngest evaluates the data directory's rules once after a
-// local ingest and waits for notifications; a failure is reported, not fatal.
-func (m *Main) evaluateAlertsAfterIngest(ctx context.Context) {
-	if m.Config.Server != "" || m.Store == nil {
-		return
-	}
-	e, err := m.newAlerts(query.NewService(m.costStore(m.Store), m.Config.Clock()), m.Store)
-	if err == nil {
-		err = e.Evaluate(ctx)
-		e.Wait()
-	}
-	if err != nil {
-		fmt.Fprintln(m.Stderr, "llmcost: alert evaluation:", userMessage(err))
-	}
-}
-
 // runAlerts runs "alerts test RULE" locally or against --server.
 func (m *Main) runAlerts(ctx context.Context) error {
 	id := m.Args[1]
@@ -150,7 +118,7 @@ func (m *Main) runAlerts(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		e, err := m.newAlerts(query.NewService(db, m.Config.Clock()), db)
+		e, err := m.newAlerts(query.NewService(m.costStore(db), m.Config.Clock()), db)
 		if err != nil {
 			return err
 		}

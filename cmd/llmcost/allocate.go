@@ -5,13 +5,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"time"
 
 	"github.com/llmcost/llmcost/internal/allocation"
 	"github.com/llmcost/llmcost/internal/cost"
 	"github.com/llmcost/llmcost/internal/duckdb"
-	"github.com/llmcost/llmcost/internal/httpapi"
 )
 
 const allocateUsage = `Usage: llmcost allocate [--data DIR] [--from DATE] [--to DATE] [--off]
@@ -178,22 +176,6 @@ func (c *coverage) add(from, to time.Time) {
 	}
 }
 
-// addSummary widens c to the days an ingest summary covers.
-func (c *coverage) addSummary(s *cost.IngestSummary) {
-	if s != nil {
-		c.add(s.From, s.To)
-	}
-}
-
-// allocateCovered runs the allocator over the months c covers when the mode
-// is on; nil when it is off or c is empty.
-func (m *Main) allocateCovered(ctx context.Context, db *duckdb.DB, c coverage) (*allocation.Result, error) {
-	if !m.allocating() || c.from.IsZero() {
-		return nil, nil
-	}
-	return m.allocator(db).Run(ctx, c.from, c.to)
-}
-
 // printAllocation prints a hook's allocation result, if any.
 func printAllocation(w io.Writer, res *allocation.Result) {
 	if res != nil {
@@ -219,29 +201,4 @@ func (m *Main) allocateOnStart(ctx context.Context, db *duckdb.DB) error {
 	}
 	_, err = m.allocator(db).Clear(ctx, first, last)
 	return err
-}
-
-// allocatingIngester runs the allocator over the months an ingest covered. A
-// failed allocation does not fail the ingest, which is written: it is logged
-// and reported as a warning of the summary.
-type allocatingIngester struct {
-	httpapi.Ingester
-	alloc *allocation.Allocator
-}
-
-// Ingest ingests, then allocates the months the file covers.
-func (a allocatingIngester) Ingest(ctx context.Context, format, name string, r io.Reader) (*cost.IngestSummary, error) {
-	sum, err := a.Ingester.Ingest(ctx, format, name, r)
-	if err != nil || sum == nil || sum.From.IsZero() {
-		return sum, err
-	}
-	if _, aerr := a.alloc.Run(ctx, sum.From, sum.To); aerr != nil {
-		log := a.alloc.Logger
-		if log == nil {
-			log = slog.Default()
-		}
-		log.Warn("allocation after ingest", "file", name, "error", aerr)
-		sum.Warnings = append(sum.Warnings, "The billed cost of these months could not be allocated: "+userMessage(aerr))
-	}
-	return sum, nil
 }

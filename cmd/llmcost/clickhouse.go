@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/llmcost/llmcost/internal/clickhouse"
 	"github.com/llmcost/llmcost/internal/cost"
@@ -27,16 +26,21 @@ func (m *Main) storeFile() string {
 	return StoreFile
 }
 
-// openClickHouse opens the ClickHouse store over the metadata in db when
-// --store names a ClickHouse server; costStore returns it from then on.
+// openClickHouse opens the ClickHouse store over the metadata in db, or in
+// PostgreSQL when --meta names it, when --store names a ClickHouse server;
+// costStore returns it from then on.
 func (m *Main) openClickHouse(db *duckdb.DB) error {
 	if !m.usesClickHouse() || m.Costs != nil {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), metaTimeout)
 	defer cancel()
+	meta, err := m.openMeta(ctx, db)
+	if err != nil {
+		return err
+	}
 	s, err := clickhouse.Open(ctx, clickhouse.Config{DSN: m.Config.Store, Cluster: m.Config.ClickHouseCluster,
-		Meta: sharedMeta{db}})
+		Meta: meta, MetaVersion: m.usesPostgres()})
 	if err != nil {
 		return fmt.Errorf("cannot open the ClickHouse store: %w", err)
 	}

@@ -27,13 +27,16 @@ type Config struct {
 	// ClickHouseCluster (--clickhouse-cluster, LLMCOST_CLICKHOUSE_CLUSTER) names the
 	// cluster whose Distributed tables a clickhouse:// store uses.
 	ClickHouseCluster string
-	PricingFile       string   // --pricing, LLMCOST_PRICING
-	CustomerKeys      []string // LLMCOST_CUSTOMER_KEYS (comma-separated)
-	LogLevel          string   // LLMCOST_LOG_LEVEL: debug, info, warn, error
-	LogFormat         string   // LLMCOST_LOG_FORMAT: text or json
-	GrafanaURL        string   // LLMCOST_GRAFANA_URL: chat links point at Grafana when set
-	Server            string   // --server, LLMCOST_SERVER: remote llmcost for ingest/ask
-	Token             string   // --token, LLMCOST_TOKEN: bearer token for --server
+	// Meta (--meta, LLMCOST_META) is where metadata lives: "duckdb" (the data
+	// directory) or postgres://… shared by replicas; postgres needs ClickHouse.
+	Meta         string
+	PricingFile  string   // --pricing, LLMCOST_PRICING
+	CustomerKeys []string // LLMCOST_CUSTOMER_KEYS (comma-separated)
+	LogLevel     string   // LLMCOST_LOG_LEVEL: debug, info, warn, error
+	LogFormat    string   // LLMCOST_LOG_FORMAT: text or json
+	GrafanaURL   string   // LLMCOST_GRAFANA_URL: chat links point at Grafana when set
+	Server       string   // --server, LLMCOST_SERVER: remote llmcost for ingest/ask
+	Token        string   // --token, LLMCOST_TOKEN: bearer token for --server
 	// LLM configures the optional chat planner: LLMCOST_LLM (anthropic|openai),
 	// LLMCOST_LLM_MODEL, LLMCOST_LLM_API_KEY, LLMCOST_LLM_BASE_URL.
 	LLM chat.LLMConfig
@@ -81,6 +84,7 @@ func DefaultConfig() Config {
 		DataDir:      "./data",
 		Addr:         ":8080",
 		Store:        "duckdb",
+		Meta:         "duckdb",
 		CustomerKeys: DefaultCustomerKeys,
 		LogLevel:     "info",
 		LogFormat:    "text",
@@ -101,6 +105,7 @@ func (c *Config) ReadEnv(getenv func(string) string) error {
 	str("LLMCOST_ADMIN_TOKEN", &c.AdminToken)
 	str("LLMCOST_STORE", &c.Store)
 	str("LLMCOST_CLICKHOUSE_CLUSTER", &c.ClickHouseCluster)
+	str("LLMCOST_META", &c.Meta)
 	str("LLMCOST_PRICING", &c.PricingFile)
 	str("LLMCOST_MAPPING", &c.MappingFile)
 	str("LLMCOST_LOG_LEVEL", &c.LogLevel)
@@ -180,6 +185,9 @@ func (c Config) Validate() error {
 	if err := validateStore(c.Store); err != nil {
 		errs = append(errs, err)
 	}
+	if err := validateMeta(c.Meta, c.Store); err != nil {
+		errs = append(errs, err)
+	}
 	if _, err := c.SlogLevel(); err != nil {
 		errs = append(errs, err)
 	}
@@ -226,6 +234,20 @@ func validateStore(s string) error {
 	}
 }
 
+func validateMeta(meta, store string) error {
+	switch {
+	case meta == "duckdb":
+		return nil
+	case strings.HasPrefix(meta, "postgres://") || strings.HasPrefix(meta, "postgresql://"):
+		if !strings.HasPrefix(store, "clickhouse://") {
+			return cost.FieldErrorf("LLMCOST_META", "--meta / LLMCOST_META postgres://… needs --store clickhouse://…: a DuckDB store belongs to one server, so there is nothing to share.")
+		}
+		return nil
+	default:
+		return cost.FieldErrorf("LLMCOST_META", "Unknown metadata store %q; use duckdb or postgres://user:pass@host:5432/db.", redactDSN(meta))
+	}
+}
+
 // SlogLevel returns the configured log level.
 func (c Config) SlogLevel() (slog.Level, error) {
 	var l slog.Level
@@ -246,6 +268,6 @@ func (c Config) Clock() func() time.Time {
 
 // String summarises the configuration for logs, without secrets.
 func (c Config) String() string {
-	return fmt.Sprintf("data=%s addr=%s store=%s pricing=%q now=%v customer_keys=%v",
-		c.DataDir, c.Addr, c.Store, c.PricingFile, c.Now, c.CustomerKeys)
+	return fmt.Sprintf("data=%s addr=%s store=%s meta=%s pricing=%q now=%v customer_keys=%v",
+		c.DataDir, c.Addr, c.Store, redactDSN(c.Meta), c.PricingFile, c.Now, c.CustomerKeys)
 }

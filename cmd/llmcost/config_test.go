@@ -45,6 +45,13 @@ func TestConfig_ReadEnvAndValidate(t *testing.T) {
 			c.Store, c.ClickHouseCluster = "clickhouse://ch:9000/llmcost", "costs"
 		}},
 		{name: "UnknownStore", env: map[string]string{"LLMCOST_STORE": "sqlite"}, wantField: "LLMCOST_STORE"},
+		{name: "PostgresMeta", env: map[string]string{"LLMCOST_STORE": "clickhouse://ch:9000/llmcost",
+			"LLMCOST_META": "postgres://u:p@pg:5432/llmcost"}, want: func(c *Config) {
+			c.Store, c.Meta = "clickhouse://ch:9000/llmcost", "postgres://u:p@pg:5432/llmcost"
+		}},
+		{name: "PostgresMetaWithDuckDB", env: map[string]string{"LLMCOST_META": "postgres://u:p@pg:5432/llmcost"},
+			wantField: "LLMCOST_META"},
+		{name: "UnknownMeta", env: map[string]string{"LLMCOST_META": "mysql://u:s3cret@db/llmcost"}, wantField: "LLMCOST_META"},
 		{name: "BadLogLevel", env: map[string]string{"LLMCOST_LOG_LEVEL": "loud"}, wantField: "LLMCOST_LOG_LEVEL"},
 		{name: "BadLogFormat", env: map[string]string{"LLMCOST_LOG_FORMAT": "xml"}, wantField: "LLMCOST_LOG_FORMAT"},
 		{name: "ShortAdminToken", env: map[string]string{"LLMCOST_ADMIN_TOKEN": "short"}, wantField: "LLMCOST_ADMIN_TOKEN"},

@@ -38,6 +38,7 @@ Environment (flags win over the environment; README.md has the defaults):
   LLMCOST_NOW                 fixed clock: 2026-11-28 or an RFC 3339 time
   LLMCOST_STORE               store engine: duckdb or clickhouse://host:port/db (--store)
   LLMCOST_CLICKHOUSE_CLUSTER  ClickHouse cluster for Distributed tables (--clickhouse-cluster)
+  LLMCOST_META                metadata store: duckdb or postgres://user:pass@host:5432/db (--meta)
   LLMCOST_PRICING             price catalog override file (--pricing)
   LLMCOST_CUSTOMER_KEYS       tag keys naming the customer, comma-separated
   LLMCOST_MAPPING             meter and customer rules for native cloud exports (JSON file)
@@ -284,6 +285,8 @@ func (m *Main) storeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Store, "store", c.Store, "store engine: duckdb, or clickhouse://host:port/db (LLMCOST_STORE)")
 	fs.StringVar(&c.ClickHouseCluster, "clickhouse-cluster", c.ClickHouseCluster,
 		"ClickHouse `cluster` for Distributed tables; empty = a single server (LLMCOST_CLICKHOUSE_CLUSTER)")
+	fs.StringVar(&c.Meta, "meta", c.Meta,
+		"metadata store: duckdb, or postgres://user:pass@host:5432/db shared by replicas; postgres needs --store clickhouse:// (LLMCOST_META)")
 }
 
 // serverFlags adds the listen addresses of serve and demo.

@@ -5,10 +5,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/llmcost/llmcost/internal/alert"
 	"github.com/llmcost/llmcost/internal/budgetcheck"
 	"github.com/llmcost/llmcost/internal/cost"
-	"github.com/llmcost/llmcost/internal/ingest"
 )
 
 // DefaultBudgetCheckRefresh is how often serve re-reads month-to-date spend
@@ -67,20 +65,4 @@ func (m *Main) startBudgetChecks(ctx context.Context, c *budgetcheck.Checker) er
 		return nil
 	})
 	return nil
-}
-
-// alertingEvents ingests decoded events (OTLP spans), then asks the alert
-// engine to evaluate, like alertingIngester does for files.
-type alertingEvents struct {
-	in     *ingest.Ingester
-	alerts *alert.Engine
-}
-
-// IngestEvents ingests, then triggers an alert evaluation.
-func (a alertingEvents) IngestEvents(ctx context.Context, name string, events []cost.Event) (*cost.IngestSummary, error) {
-	sum, err := a.in.IngestEvents(ctx, name, events)
-	if err == nil {
-		a.alerts.Trigger()
-	}
-	return sum, err
 }

@@ -99,11 +99,11 @@ func (m *Main) runGrafana(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if rules, err = db.AlertRules(ctx, ""); err != nil {
+		if rules, err = m.costStore(db).AlertRules(ctx, ""); err != nil {
 			return err
 		}
 		if o.datasource == grafana.DatasourceClickHouse {
-			if budgets, err = db.Budgets(ctx); err != nil {
+			if budgets, err = m.costStore(db).Budgets(ctx); err != nil {
 				return err
 			}
 		}

@@ -49,7 +49,7 @@ func shownDefault(line string) string {
 // TestHelp_OwnFlagsAndDefaults checks that each command's --help lists exactly
 // its own flags, each with the default the command really uses, in one style.
 func TestHelp_OwnFlagsAndDefaults(t *testing.T) {
-	store := map[string]string{"data": "./data", "store": "duckdb", "clickhouse-cluster": ""}
+	store := map[string]string{"data": "./data", "store": "duckdb", "clickhouse-cluster": "", "meta": "duckdb"}
 	with := func(base map[string]string, more map[string]string) map[string]string {
 		out := map[string]string{}
 		for k, v := range base {

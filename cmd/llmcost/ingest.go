@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/llmcost/llmcost/internal/cost"
-	"github.com/llmcost/llmcost/internal/duckdb"
 	"github.com/llmcost/llmcost/internal/ingest"
 )
 
@@ -23,8 +22,6 @@ import (
 // files posted to a server, are applied one by one.
 func (m *Main) runIngest(ctx context.Context) error {
 	var ingestOne func(context.Context, string, io.Reader) (*cost.IngestSummary, error)
-	var db *duckdb.DB
-	var covered coverage
 	billing := !strings.EqualFold(strings.TrimSpace(m.Format), ingest.FormatEvents)
 	if m.Config.Server != "" {
 		ingestOne = m.ingestRemote
@@ -33,22 +30,22 @@ func (m *Main) runIngest(ctx context.Context) error {
 				"partition (the parts of one delivery) replace each other; ingest them together without --server")
 		}
 	} else {
-		var err error
-		if db, err = m.openStore(); err != nil {
+		db, err := m.openStore()
+		if err != nil {
 			return err
 		}
 		in, err := m.newIngester(db, true)
 		if err != nil {
 			return err
 		}
+		in.After = m.afterSteps(db, m.evaluateAlerts, m.Stdout)
 		if billing && len(m.Args) > 1 {
 			sum, err := in.IngestFiles(ctx, m.Format, m.inputFiles(), nil)
 			if err != nil {
 				return err
 			}
 			printSummary(m.Stdout, fmt.Sprintf("%d files", len(m.Args)), sum)
-			covered.addSummary(sum)
-			return m.afterIngest(ctx, db, covered)
+			return nil
 		}
 		ingestOne = func(ctx context.Context, name string, r io.Reader) (*cost.IngestSummary, error) {
 			return in.Ingest(ctx, m.Format, name, r)
@@ -60,22 +57,7 @@ func (m *Main) runIngest(ctx context.Context) error {
 			return err
 		}
 		printSummary(m.Stdout, name, sum)
-		covered.addSummary(sum)
 	}
-	return m.afterIngest(ctx, db, covered)
-}
-
-// afterIngest allocates the months a local ingest covered (when allocation is
-// on) and evaluates the alert rules.
-func (m *Main) afterIngest(ctx context.Context, db *duckdb.DB, covered coverage) error {
-	if db != nil {
-		res, err := m.allocateCovered(ctx, db, covered)
-		if err != nil {
-			return err
-		}
-		printAllocation(m.Stdout, res)
-	}
-	m.evaluateAlertsAfterIngest(ctx)
 	return nil
 }
 

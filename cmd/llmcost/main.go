@@ -13,11 +13,13 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/llmcost/llmcost/internal/alert"
 	"github.com/llmcost/llmcost/internal/allocation"
 	"github.com/llmcost/llmcost/internal/auth"
 	"github.com/llmcost/llmcost/internal/cost"
 	"github.com/llmcost/llmcost/internal/duckdb"
 	"github.com/llmcost/llmcost/internal/httpapi"
+	"github.com/llmcost/llmcost/internal/postgres"
 )
 
 // Version is set at build time with -ldflags "-X main.Version=…".
@@ -90,10 +92,13 @@ type Main struct {
 	// Components opened by Run.
 	Logger  *slog.Logger
 	Store   *duckdb.DB
-	Costs   cost.Store // The ClickHouse store when configured; costStore picks it.
+	Costs   cost.Store     // The ClickHouse store when configured; costStore picks it.
+	Meta    *postgres.Meta // The shared metadata store when --meta names PostgreSQL.
 	Keyring *auth.Keyring
 	Server  *httpapi.Server
 	alloc   *allocation.Allocator // Shared by every allocation hook; see allocator.
+	// cliAlerts evaluates rules after a command's local ingests; see evaluateAlerts.
+	cliAlerts *alert.Engine
 
 	tempDir string // Removed on Close (demo without --data).
 	// requestLog is the level of per-request log lines: info for serve, debug

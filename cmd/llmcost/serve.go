@@ -88,7 +88,7 @@ func (m *Main) newIngester(db *duckdb.DB, progress bool) (*ingest.Ingester, erro
 // newChat returns the chat engine over the query service, with the language-model
 // planner when LLMCOST_LLM configures one.
 func (m *Main) newChat(q cost.QueryService, db *duckdb.DB, alerts cost.AlertService) (*chat.Engine, error) {
-	c := chat.Config{Query: q, Store: db, Alerts: alerts, GrafanaURL: m.Config.GrafanaURL, Logger: m.Logger}
+	c := chat.Config{Query: q, Store: m.costStore(db), Alerts: alerts, GrafanaURL: m.Config.GrafanaURL, Logger: m.Logger}
 	if m.Config.LLM.Provider != "" {
 		p, err := chat.NewPlanner(m.Config.LLM)
 		if err != nil {
@@ -106,21 +106,13 @@ func (m *Main) runServe(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	keys, err := auth.OpenKeyring(auth.Options{Dir: m.Config.DataDir, AdminToken: m.Config.AdminToken})
+	keys, err := auth.OpenKeyring(auth.Options{Dir: m.Config.DataDir, AdminToken: m.Config.AdminToken, Shared: m.sharedSecrets()})
 	if err != nil {
 		return err
 	}
 	m.Keyring = keys
-	in, err := m.newIngester(db, false)
-	if err != nil {
-		return err
-	}
 	if err := m.allocateOnStart(ctx, db); err != nil {
 		return err
-	}
-	var ingester httpapi.Ingester = in
-	if m.allocating() {
-		ingester = allocatingIngester{in, m.allocator(db)}
 	}
 	clock := m.Config.Clock()
 	q := query.NewCached(query.NewService(m.costStore(db), clock), int64(m.Config.QueryCacheMB)<<20, m.Logger)
@@ -128,6 +120,11 @@ func (m *Main) runServe(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	in, err := m.newIngester(db, false)
+	if err != nil {
+		return err
+	}
+	in.After = m.afterSteps(db, triggerAlerts(alerts), nil)
 	engine, err := m.newChat(q, db, alerts)
 	if err != nil {
 		return err
@@ -138,12 +135,12 @@ func (m *Main) runServe(ctx context.Context) error {
 	}
 	mcp.Version = Version
 	srv := httpapi.NewServer(httpapi.Config{
-		Addr: m.Config.Addr, Store: m.costStore(db), Query: q, Ingester: alertingIngester{ingester, alerts}, Keyring: keys,
+		Addr: m.Config.Addr, Store: m.costStore(db), Query: q, Ingester: in, Keyring: keys,
 		Chat: engine, Alerts: alerts, UI: web.Handler(), Widget: widget.Handler(m.Config.Limits.WidgetOrigins...),
 		Logger: m.Logger, RequestLogLevel: m.requestLog, Now: clock, Limits: m.Config.Limits.httpLimits(),
 		WidgetOrigins: m.Config.Limits.WidgetOrigins,
 		Budgets:       budgets, GatewayCustomerHeader: m.Config.Gateway.CustomerHeader,
-		Events: alertingEvents{in, alerts}, OTelCustomerKeys: m.Config.Gateway.OTelCustomerKeys,
+		Events: in, OTelCustomerKeys: m.Config.Gateway.OTelCustomerKeys,
 		MCP: mcp.NewHTTPHandler(q, m.Logger),
 	})
 	if err := srv.Open(); err != nil {
@@ -154,7 +151,7 @@ func (m *Main) runServe(ctx context.Context) error {
 		return err
 	}
 	m.startAlerts(alerts, srv.URL())
-	if err := m.startSync(db); err != nil {
+	if err := m.startSync(db, in.After); err != nil {
 		return err
 	}
 	go func() {
@@ -166,8 +163,11 @@ func (m *Main) runServe(ctx context.Context) error {
 	m.Logger.Info("llmcost serving", "url", srv.URL(), "data", m.Config.DataDir, "version", Version)
 	fmt.Fprintf(m.Stdout, "llmcost %s listening on %s (data %s)\n", Version, srv.URL(), m.Config.DataDir)
 	if keys.Generated() {
-		fmt.Fprintf(m.Stdout, "Admin token (generated now, stored in %s; shown only once):\n  %s\n",
-			filepath.Join(m.Config.DataDir, auth.AdminTokenFile), keys.AdminToken())
+		where := filepath.Join(m.Config.DataDir, auth.AdminTokenFile)
+		if m.Meta != nil {
+			where = "the metadata store's setting " + auth.AdminTokenSetting
+		}
+		fmt.Fprintf(m.Stdout, "Admin token (generated now, stored in %s; shown only once):\n  %s\n", where, keys.AdminToken())
 	}
 	return nil
 }

@@ -130,8 +130,9 @@ func (s syncSource) open(ctx context.Context, getenv func(string) string) (bills
 	return src, src.Validate()
 }
 
-// newSyncer returns a syncer over db with the configured ingester settings.
-func (m *Main) newSyncer(db *duckdb.DB) (*billsync.Syncer, error) {
+// newSyncer returns a syncer over db with the configured ingester settings;
+// after runs after each applied delivery.
+func (m *Main) newSyncer(db *duckdb.DB, after []ingest.Step) (*billsync.Syncer, error) {
 	tmpl, err := m.newIngester(db, false)
 	if err != nil {
 		return nil, err
@@ -139,15 +140,17 @@ func (m *Main) newSyncer(db *duckdb.DB) (*billsync.Syncer, error) {
 	return &billsync.Syncer{Store: m.costStore(db), Logger: m.Logger, Now: m.Config.Clock(),
 		NewIngester: func(s cost.Store) *ingest.Ingester {
 			return &ingest.Ingester{Store: s, Catalog: tmpl.Catalog, Logger: tmpl.Logger,
-				CustomerKeys: tmpl.CustomerKeys, Now: tmpl.Now, Mapping: tmpl.Mapping, Rates: tmpl.Rates}
+				CustomerKeys: tmpl.CustomerKeys, Now: tmpl.Now, Mapping: tmpl.Mapping, Rates: tmpl.Rates, After: after}
 		}}, nil
 }
 
 // syncAll syncs every source once, printing one line per delivery to Stdout
-// when verbose. It returns an error when a source or delivery failed.
+// when verbose. Each applied delivery runs the ingester's after-steps; one
+// that left its month without lines (no days to allocate by) has that month
+// allocated here. It returns an error when a source or delivery failed.
 func (m *Main) syncAll(ctx context.Context, sy *billsync.Syncer, sources []syncSource, verbose bool) error {
 	var errs []error
-	var covered coverage
+	var emptied coverage
 	for _, s := range sources {
 		src, err := s.open(ctx, m.Getenv)
 		if err == nil {
@@ -158,7 +161,7 @@ func (m *Main) syncAll(ctx context.Context, sy *billsync.Syncer, sources []syncS
 						fmt.Fprintf(m.Stdout, "%s %s\n", s.Name, d.String())
 					}
 				}
-				coverDeliveries(&covered, rep.Deliveries)
+				coverEmptied(&emptied, rep.Deliveries)
 				if rep.Failed() {
 					err = fmt.Errorf("a delivery failed")
 				}
@@ -168,26 +171,25 @@ func (m *Main) syncAll(ctx context.Context, sy *billsync.Syncer, sources []syncS
 			errs = append(errs, fmt.Errorf("sync %s: %w", s.Name, err))
 		}
 	}
-	res, err := m.allocateCovered(ctx, m.Store, covered)
-	if err != nil {
-		errs = append(errs, err)
-	}
-	if verbose {
-		printAllocation(m.Stdout, res)
+	if m.allocating() && !emptied.from.IsZero() {
+		res, err := m.allocator(m.Store).Run(ctx, emptied.from, emptied.to)
+		if err != nil {
+			errs = append(errs, err)
+		} else if verbose {
+			printAllocation(m.Stdout, res)
+		}
 	}
 	return errors.Join(errs...)
 }
 
-// coverDeliveries widens c to the days of every applied delivery: its
-// summary's dates, or its billing period's month.
-func coverDeliveries(c *coverage, ds []billsync.Delivery) {
+// coverEmptied widens c to the billing month of every applied delivery that
+// has no days (it emptied its partitions).
+func coverEmptied(c *coverage, ds []billsync.Delivery) {
 	for _, d := range ds {
-		if d.Status != billsync.StatusApplied {
+		if d.Status != billsync.StatusApplied || d.Summary != nil && !d.Summary.From.IsZero() {
 			continue
 		}
-		if d.Summary != nil && !d.Summary.From.IsZero() {
-			c.addSummary(d.Summary)
-		} else if first, err := time.Parse("2006-01", d.Period); err == nil {
+		if first, err := time.Parse("2006-01", d.Period); err == nil {
 			c.add(first, first.AddDate(0, 1, -1))
 		}
 	}
@@ -206,15 +208,16 @@ func (m *Main) runSync(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	sy, err := m.newSyncer(db)
+	sy, err := m.newSyncer(db, m.afterSteps(db, m.evaluateAlerts, m.Stdout))
 	if err != nil {
 		return err
 	}
 	return m.syncAll(ctx, sy, sources, true)
 }
 
-// startSync runs the sync every LLMCOST_SYNC_INTERVAL in serve, when sources are set.
-func (m *Main) startSync(db *duckdb.DB) error {
+// startSync runs the sync every LLMCOST_SYNC_INTERVAL in serve, when sources
+// are set; after runs after each applied delivery.
+func (m *Main) startSync(db *duckdb.DB, after []ingest.Step) error {
 	if m.Config.SyncSources == "" {
 		return nil
 	}
@@ -222,7 +225,7 @@ func (m *Main) startSync(db *duckdb.DB) error {
 	if err != nil {
 		return err
 	}
-	sy, err := m.newSyncer(db)
+	sy, err := m.newSyncer(db, after)
 	if err != nil {
 		return err
 	}

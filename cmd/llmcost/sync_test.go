@@ -2,17 +2,23 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/fsouza/fake-gcs-server/fakestorage"
 
+	"github.com/llmcost/llmcost/internal/alert"
 	"github.com/llmcost/llmcost/internal/cost"
+	"github.com/llmcost/llmcost/internal/duckdb"
 )
 
 // fakeGCS starts fake-gcs-server in-process with one month of unified exports
@@ -108,5 +114,49 @@ func TestReadSyncFile_Errors(t *testing.T) {
 				t.Fatalf("error field %q, want %q (err %v)", got, tt.wantField, err)
 			}
 		})
+	}
+}
+
+// TestSync_EvaluatesAlerts syncs a month whose bill crosses a rule's threshold:
+// the rule fires once the sync has applied it, as after an ingest.
+func TestSync_EvaluatesAlerts(t *testing.T) {
+	dir := t.TempDir()
+	sources := fakeGCS(t, dir)
+	var mu sync.Mutex
+	var got []alert.Payload
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var p alert.Payload
+		json.NewDecoder(r.Body).Decode(&p)
+		mu.Lock()
+		got = append(got, p)
+		mu.Unlock()
+	}))
+	defer hook.Close()
+	chFile := filepath.Join(dir, "channels.json")
+	if err := os.WriteFile(chFile, fmt.Appendf(nil, `{"channels":[{"id":"ops","type":"webhook","url":%q}]}`, hook.URL), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	data := filepath.Join(dir, "data")
+	if err := os.MkdirAll(data, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	db, err := duckdb.Open(filepath.Join(data, StoreFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The export's 2026-10-02 costs $9.50, yesterday at LLMCOST_NOW.
+	rule := &cost.AlertRule{Name: "Daily spend over $5", Kind: cost.AlertThreshold, Window: cost.AlertWindowDay,
+		Threshold: 5, Channels: []string{"ops"}, Enabled: true}
+	if err := db.SaveAlertRule(t.Context(), rule); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	env := map[string]string{"LLMCOST_DATA": data, "LLMCOST_NOW": "2026-10-03", "LLMCOST_LOG_LEVEL": "warn",
+		"LLMCOST_ALERT_CHANNELS": chFile, "LLMCOST_ALERT_ALLOW_HOSTS": "127.0.0.1"}
+	mustRun(t, env, "sync", "--sources", sources).Close()
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 1 || got[0].RuleID != rule.ID || got[0].Status != cost.AlertFiring || got[0].Value != 9.5 {
+		t.Fatalf("notifications after the sync = %+v, want one firing of %s at 9.5", got, rule.ID)
 	}
 }

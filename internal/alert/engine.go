@@ -37,6 +37,18 @@ type Config struct {
 	// create (0 = DefaultMaxCustomerRules, DefaultMaxCustomerChannels).
 	MaxCustomerRules    int
 	MaxCustomerChannels int
+	// Lease, when set, elects the one engine, among replicas sharing the
+	// metadata store, that evaluates rules and sends their notifications:
+	// Evaluate does nothing while another replica holds it.
+	Lease Lease
+	// Replica names this server in the alert history (AlertEvent.Replica).
+	Replica string
+}
+
+// Lease elects one holder among the processes sharing a metadata store.
+type Lease interface {
+	// Held reports whether this process holds the lease, taking it if free.
+	Held(ctx context.Context) (bool, error)
 }
 
 // Default quotas of one customer.
@@ -51,6 +63,7 @@ type Engine struct {
 	cfg     Config
 	log     *slog.Logger
 	mu      sync.Mutex // One evaluation at a time.
+	leading bool       // Held the lease at the last evaluation; guarded by mu.
 	baseMu  sync.Mutex
 	base    string // Link prefix; see SetBaseURL.
 	wg      sync.WaitGroup
@@ -134,6 +147,9 @@ func (e *Engine) Close() error {
 func (e *Engine) Evaluate(ctx context.Context) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if lead, err := e.lead(ctx); !lead {
+		return err
+	}
 	rules, err := e.cfg.Store.AlertRules(ctx, "")
 	if err != nil {
 		return err
@@ -198,11 +214,8 @@ func (e *Engine) step(ctx context.Context, r cost.AlertRule, prev cost.AlertStat
 	if s == nil && notify == NotifyNone && next.State == prev.State {
 		return nil
 	}
-	if err := e.cfg.Alerts.SaveAlertState(ctx, &next); err != nil {
-		return err
-	}
 	if notify == NotifyNone {
-		return nil
+		return e.cfg.Alerts.SaveAlertState(ctx, &next)
 	}
 	ev := &cost.AlertEvent{RuleID: r.ID, RuleName: r.Name, Kind: r.Kind, CustomerID: r.CustomerID, Key: key,
 		Labels: next.Labels, Status: cost.AlertFiring, Repeat: notify == NotifyRepeat, Value: next.Value,
@@ -211,7 +224,7 @@ func (e *Engine) step(ctx context.Context, r cost.AlertRule, prev cost.AlertStat
 		ev.Status = cost.AlertResolved
 		ev.Message = "Resolved: " + r.Name + " no longer holds (it fired with: " + prev.Message + ")."
 	}
-	return e.dispatch(ctx, r, ev, false)
+	return e.dispatch(ctx, r, ev, &next, false)
 }
 
 // ruleTiming parses a rule's for and repeat durations.
@@ -224,26 +237,41 @@ func ruleTiming(r cost.AlertRule) (Timing, error) {
 	return Timing{For: f, Repeat: rep}, err
 }
 
-// dispatch records an event and delivers it to the rule's channels: in the
-// background, unless sync is set. The outcome is saved on the event.
-func (e *Engine) dispatch(ctx context.Context, r cost.AlertRule, ev *cost.AlertEvent, sync bool) error {
+// dispatch records an event, with the state that caused it when there is one,
+// and delivers it to the rule's channels: in the background, unless sync is
+// set. The outcome is saved on the event.
+func (e *Engine) dispatch(ctx context.Context, r cost.AlertRule, ev *cost.AlertEvent, state *cost.AlertState, sync bool) error {
 	chs, missing := e.channelsFor(ctx, r)
-	ev.Delivery, ev.Deliveries = cost.DeliveryPending, missing
+	ev.Delivery, ev.Deliveries, ev.Replica = cost.DeliveryPending, missing, e.cfg.Replica
 	if len(chs) == 0 {
 		ev.Delivery = outcome(missing)
 	}
-	if err := e.cfg.Alerts.SaveAlertEvent(ctx, ev); err != nil {
+	var err error
+	if state != nil {
+		err = e.cfg.Alerts.SaveAlertTransition(ctx, state, ev)
+	} else {
+		err = e.cfg.Alerts.SaveAlertEvent(ctx, ev)
+	}
+	if err != nil || len(chs) == 0 {
 		return err
 	}
-	if len(chs) == 0 {
-		return nil
-	}
+	return e.deliver(ctx, r, ev, chs, sync)
+}
+
+// deliver sends a recorded event to chs and saves the outcome on it: in the
+// background, unless sync is set.
+func (e *Engine) deliver(ctx context.Context, r cost.AlertRule, ev *cost.AlertEvent, chs []cost.AlertChannel, sync bool) error {
 	done := *ev
 	deliver := func() error {
 		for _, c := range chs {
 			done.Deliveries = append(done.Deliveries, send(e.ctx, c, &done, e.cfg.Retry, e.transportFor(c)))
 		}
 		done.Delivery = outcome(done.Deliveries)
+		if done.Delivery == cost.DeliveryFailed && e.cfg.Lease != nil && e.ctx.Err() != nil {
+			// Cut short by Close: left pending for the next lease holder to deliver.
+			e.log.Info("alert notification left to the next lease holder", "rule", r.ID, "event", done.ID)
+			return nil
+		}
 		if done.Delivery == cost.DeliveryFailed {
 			e.log.Warn("alert notification failed", "rule", r.ID, "event", done.ID, "deliveries", done.Deliveries)
 		}

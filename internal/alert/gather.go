@@ -69,18 +69,8 @@ func period(rg cost.DateRange) cost.Period {
 	return cost.Period{From: rg.From.Format(cost.DateLayout), To: rg.To.Format(cost.DateLayout)}
 }
 
-// number reads a frame cell as a float64 (nil and non-numbers are 0).
-func number(v any) float64 {
-	switch n := v.(type) {
-	case float64:
-		return n
-	case int64:
-		return float64(n)
-	case int:
-		return float64(n)
-	}
-	return 0
-}
+// number reads a frame cell: cost.Number.
+func number(v any) float64 { return cost.Number(v) }
 
 func sumColumn(f *cost.Frame, col string) float64 {
 	i, sum := f.Col(col), 0.0

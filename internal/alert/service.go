@@ -262,7 +262,7 @@ func (e *Engine) TestRule(ctx context.Context, p cost.Principal, id string) (*co
 		Status: cost.AlertTest, At: now,
 		Message: "Test notification for the " + r.Kind + " rule \"" + r.Name + "\"; real alerts will look like this.",
 		Link:    e.link(*r, &Sample{Range: rg})}
-	if err := e.dispatch(ctx, *r, ev, true); err != nil {
+	if err := e.dispatch(ctx, *r, ev, nil, true); err != nil {
 		return nil, err
 	}
 	if p.IsCustomer() {

@@ -3,7 +3,6 @@ package allocation
 import (
 	"context"
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/llmcost/llmcost/internal/analysis"
@@ -154,23 +153,8 @@ func field(l *cost.LineItem, d cost.Dimension) *string {
 	}
 }
 
-// num reads a frame number; NULL and NaN read as 0.
-func num(v any) float64 {
-	switch x := v.(type) {
-	case float64:
-		if math.IsNaN(x) {
-			return 0
-		}
-		return x
-	case float32:
-		return float64(x)
-	case int64:
-		return float64(x)
-	case int:
-		return float64(x)
-	}
-	return 0
-}
+// num reads a frame cell: cost.Number.
+func num(v any) float64 { return cost.Number(v) }
 
 // str reads a frame string; NULL reads as "".
 func str(v any) string {

@@ -11,3 +11,11 @@ func (k *Keyring) SignForTest(customerID string, exp, iat time.Time) string {
 	}
 	return tok
 }
+
+// RereadSharedKeyAtOnce makes shared keyrings read the key again on every
+// token that does not verify, until the test ends.
+func RereadSharedKeyAtOnce(t interface{ Cleanup(func()) }) {
+	old := sharedKeyRetry
+	sharedKeyRetry = 0
+	t.Cleanup(func() { sharedKeyRetry = old })
+}

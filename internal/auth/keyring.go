@@ -3,6 +3,7 @@
 package auth
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -31,9 +32,31 @@ type Keyring struct {
 	admin     string
 	generated bool
 
-	mu  sync.RWMutex
-	key []byte
+	shared Secrets // Nil: the key lives in dir.
+
+	mu        sync.RWMutex
+	key       []byte
+	keyReadAt time.Time // When key was read from shared.
 }
+
+// Secrets keeps settings in a store every replica shares (the metadata store's
+// settings); cost.MetaStore implements it.
+type Secrets interface {
+	Setting(ctx context.Context, key string) (string, error)
+	SetSetting(ctx context.Context, key, value string) error
+	InitSetting(ctx context.Context, key, value string) (string, error)
+}
+
+// Settings under which a shared keyring keeps its secrets.
+const (
+	AdminTokenSetting = "auth.admin_token"
+	TokenKeySetting   = "auth.token_key"
+)
+
+// sharedKeyTTL is how long a keyring trusts the signing key it last read from
+// the shared store: a rotation by another replica takes effect here within it.
+// A token that does not verify makes it read again sooner, after sharedKeyRetry.
+var sharedKeyTTL, sharedKeyRetry = 5 * time.Second, time.Second
 
 // Options configure OpenKeyring.
 type Options struct {
@@ -43,6 +66,10 @@ type Options struct {
 	// AdminToken, when set (LLMCOST_ADMIN_TOKEN), is used instead of the stored
 	// or generated one, and no admin-token file is written.
 	AdminToken string
+	// Shared, when set, keeps the admin token and the signing key in a store
+	// every replica shares instead of in Dir: the first replica to start
+	// creates them, and every replica accepts the tokens any of them minted.
+	Shared Secrets
 }
 
 // NewKeyring opens the keyring in dataDir, generating the admin token and the
@@ -53,6 +80,9 @@ func NewKeyring(dataDir string) (*Keyring, error) {
 
 // OpenKeyring opens a keyring with options.
 func OpenKeyring(o Options) (*Keyring, error) {
+	if o.Shared != nil {
+		return openShared(o)
+	}
 	k := &Keyring{dir: o.Dir}
 	if o.Dir != "" {
 		if err := os.MkdirAll(o.Dir, 0o700); err != nil {
@@ -177,11 +207,18 @@ func (k *Keyring) RotateKey() error {
 	if err != nil {
 		return err
 	}
-	if err := k.write(TokenKeyFile, []byte(base64.RawURLEncoding.EncodeToString(raw))); err != nil {
+	enc := base64.RawURLEncoding.EncodeToString(raw)
+	if k.shared != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), sharedTimeout)
+		defer cancel()
+		if err := k.shared.SetSetting(ctx, TokenKeySetting, enc); err != nil {
+			return fmt.Errorf("auth: rotate key: %w", err)
+		}
+	} else if err := k.write(TokenKeyFile, []byte(enc)); err != nil {
 		return err
 	}
 	k.mu.Lock()
-	k.key = raw
+	k.key, k.keyReadAt = raw, time.Now()
 	k.mu.Unlock()
 	return nil
 }

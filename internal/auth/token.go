@@ -82,7 +82,7 @@ func (k *Keyring) verify(token string) (*claims, error) {
 	}
 	signed, sig := token[:dot], token[dot+1:]
 	mac, err := decodeCanonical(sig)
-	if err != nil || !hmac.Equal(mac, k.mac(signed)) {
+	if err != nil || !k.validMAC(mac, signed) {
 		return nil, bad
 	}
 	payload, err := decodeCanonical(signed[len(TokenPrefix):])
@@ -113,10 +113,20 @@ func decodeCanonical(s string) ([]byte, error) {
 	return b, nil
 }
 
-func (k *Keyring) mac(signed string) []byte {
-	k.mu.RLock()
-	defer k.mu.RUnlock()
-	h := hmac.New(sha256.New, k.key)
+// validMAC reports whether mac signs signed. A shared keyring whose key does
+// not match reads the key again (another replica may have rotated it) and
+// checks once more.
+func (k *Keyring) validMAC(mac []byte, signed string) bool {
+	if hmac.Equal(mac, k.mac(signed)) {
+		return true
+	}
+	return k.shared != nil && hmac.Equal(mac, k.macWith(k.signingKey(true), signed))
+}
+
+func (k *Keyring) mac(signed string) []byte { return k.macWith(k.signingKey(false), signed) }
+
+func (k *Keyring) macWith(key []byte, signed string) []byte {
+	h := hmac.New(sha256.New, key)
 	h.Write([]byte(signed))
 	return h.Sum(nil)
 }

@@ -168,24 +168,8 @@ func familyName(f string) string {
 	return strings.ToUpper(f[:1]) + f[1:]
 }
 
-// num reads a numeric cell.
-func num(v any) float64 {
-	switch x := v.(type) {
-	case float64:
-		return x
-	case float32:
-		return float64(x)
-	case int64:
-		return float64(x)
-	case int:
-		return float64(x)
-	case int32:
-		return float64(x)
-	case uint64:
-		return float64(x)
-	}
-	return 0
-}
+// num reads a frame cell: cost.Number.
+func num(v any) float64 { return cost.Number(v) }
 
 func str(v any) string {
 	if v == nil {

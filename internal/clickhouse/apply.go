@@ -66,6 +66,11 @@ func (s *Store) Apply(ctx context.Context, b *cost.Batch) (*cost.ApplyResult, er
 		}
 		return nil, fmt.Errorf("clickhouse: apply: %w", err)
 	}
+	if len(a.order) > 0 {
+		if err := s.MetaStore.NoteDataChange(ctx); err != nil {
+			return nil, fmt.Errorf("clickhouse: apply: published, but the data version did not move: %w", err)
+		}
+	}
 	return a.res, nil
 }
 

@@ -2,7 +2,8 @@
 // teams whose cost data outgrows one machine. Cost lines and event ids live in
 // ClickHouse (MergeTree tables partitioned by month; in cluster mode, local tables
 // on every shard behind Distributed tables sharded by customer); budgets,
-// settings, alert rules and customers are delegated to a small metadata store.
+// settings, alert rules and customers are delegated to a metadata store (an
+// embedded DuckDB, or PostgreSQL shared by every replica).
 //
 // Restatements are atomic from a reader's point of view: every Apply writes its
 // lines under a new version number, then publishes the versions of the
@@ -34,8 +35,14 @@ type Config struct {
 	// Cluster, when set, names a cluster of the server's remote_servers: tables are
 	// created on every host of the cluster and queries go to Distributed tables.
 	Cluster string
-	// Meta keeps budgets, settings, alert rules and customers. Required.
-	Meta cost.Store
+	// Meta keeps budgets, settings, alert rules and state, and customers: the
+	// records that suit a transactional store, not ClickHouse's appends. Required.
+	Meta cost.MetaStore
+	// MetaVersion says that every process writing to this database notes its
+	// applies in Meta (NoteDataChange), as replicas sharing a PostgreSQL
+	// metadata store do: DataVersion then reads Meta's version alone, never a
+	// ClickHouse table, and moves at once with any replica's apply.
+	MetaVersion bool
 }
 
 // Store is a ClickHouse-backed cost.Store. It is safe for concurrent use;
@@ -45,8 +52,12 @@ type Store struct {
 	opts    *ch.Options
 	db      string
 	cluster string
-	meta    cost.Store
+	// MetaStore answers the metadata methods (budgets, settings, alerts,
+	// customers); DataVersion and Close are the Store's own.
+	cost.MetaStore
 	dialect sqlbuild.Dialect
+	// metaVersion: DataVersion is Meta's alone (Config.MetaVersion).
+	metaVersion bool
 	// Now returns the current time, stamped on ingested lines. Defaults to time.Now.
 	Now func() time.Time
 
@@ -90,7 +101,8 @@ func Open(ctx context.Context, c Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("clickhouse: open: %w", err)
 	}
-	s := &Store{conn: conn, opts: opts, db: db, cluster: c.Cluster, meta: c.Meta, Now: time.Now}
+	s := &Store{conn: conn, opts: opts, db: db, cluster: c.Cluster, MetaStore: c.Meta, Now: time.Now,
+		metaVersion: c.MetaVersion}
 	s.dialect = sqlbuild.ClickHouse
 	s.dialect.Where = visible
 	if err := s.migrate(ctx); err != nil {
@@ -155,7 +167,7 @@ func (s *Store) Conn() driver.Conn { return s.conn }
 // Close closes the connection and the metadata store.
 func (s *Store) Close() error {
 	err1 := s.conn.Close()
-	err2 := s.meta.Close()
+	err2 := s.MetaStore.Close()
 	if err1 != nil {
 		return fmt.Errorf("clickhouse: close: %w", err1)
 	}

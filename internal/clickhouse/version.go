@@ -38,13 +38,21 @@ type publishedCache struct {
 
 // DataVersion returns "<published>-<meta>": the newest published line version
 // (read from part_versions at most once a second, and at once after this
-// process's own applies) and the metadata store's version (budgets, customers).
+// process's own applies) and the metadata store's version (budgets, customers,
+// and every Apply's NoteDataChange). With a metadata store shared by replicas,
+// the second part moves as soon as any replica's Apply has published; with
+// Config.MetaVersion it is the whole version, so no replica keeps serving an
+// answer cached before another's apply.
 func (s *Store) DataVersion(ctx context.Context) (string, error) {
+	if s.metaVersion {
+		meta, err := s.MetaStore.DataVersion(ctx)
+		return "m-" + meta, err
+	}
 	v, err := s.publishedVersion(ctx)
 	if err != nil {
 		return "", err
 	}
-	meta, err := s.meta.DataVersion(ctx)
+	meta, err := s.MetaStore.DataVersion(ctx)
 	if err != nil {
 		return "", err
 	}

@@ -87,6 +87,9 @@ type AlertEvent struct {
 	At         time.Time         `json:"at"`
 	Delivery   string            `json:"delivery"` // DeliveryPending, DeliverySent, DeliveryFailed, DeliveryNone.
 	Deliveries []Delivery        `json:"deliveries,omitempty"`
+	// Replica names the server that sent the notification, when replicas share
+	// the metadata store.
+	Replica string `json:"replica,omitempty"`
 }
 
 // AlertEventFilter selects alert history.
@@ -144,8 +147,8 @@ func (c AlertChannel) Redacted() AlertChannel {
 	return c
 }
 
-// AlertStore keeps alert state, history and channels. The duckdb package
-// implements it next to cost.Store (rules themselves are in cost.Store).
+// AlertStore keeps alert state, history and channels; it is part of MetaStore
+// (rules themselves are in MetaStore too).
 type AlertStore interface {
 	// AlertStates lists the states of one rule ("" = every rule).
 	AlertStates(ctx context.Context, ruleID string) ([]AlertState, error)
@@ -155,6 +158,11 @@ type AlertStore interface {
 	DeleteAlertStates(ctx context.Context, ruleID string) error
 	// SaveAlertEvent creates (ID == "": an id is assigned) or replaces an event.
 	SaveAlertEvent(ctx context.Context, e *AlertEvent) error
+	// SaveAlertTransition saves a state and the event its change caused (as
+	// SaveAlertState and SaveAlertEvent do) in one transaction: a process that
+	// stops between the two leaves neither, so the notification is neither lost
+	// nor sent twice by the next evaluation.
+	SaveAlertTransition(ctx context.Context, s *AlertState, e *AlertEvent) error
 	// AlertEvents lists events, newest first.
 	AlertEvents(ctx context.Context, f AlertEventFilter) ([]AlertEvent, error)
 	// SaveAlertChannel creates (ID == "") or replaces a channel; sets ID and timestamps.

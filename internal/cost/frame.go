@@ -1,5 +1,7 @@
 package cost
 
+import "math"
+
 // Column types in a Frame.
 const (
 	TypeString = "string"
@@ -23,6 +25,30 @@ func (f *Frame) Col(name string) int {
 		}
 	}
 	return -1
+}
+
+// Number reads a frame cell as a number: numbers of any Go numeric type as
+// float64; NULL (nil), NaN and anything else as 0, the figure of no data.
+func Number(v any) float64 {
+	var f float64
+	switch x := v.(type) {
+	case float64:
+		f = x
+	case float32:
+		f = float64(x)
+	case int:
+		f = float64(x)
+	case int32:
+		f = float64(x)
+	case int64:
+		f = float64(x)
+	case uint64:
+		f = float64(x)
+	}
+	if math.IsNaN(f) {
+		return 0
+	}
+	return f
 }
 
 // Result is a Frame with the exact dates it covers.

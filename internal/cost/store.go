@@ -5,9 +5,17 @@ import (
 	"time"
 )
 
-// Store keeps cost lines, events, budgets and settings. Implemented by the duckdb
-// and clickhouse packages; costtest.StoreSuite checks that they agree.
+// Store is everything the product keeps: cost data and metadata. Implemented by
+// the duckdb package (both parts in one file) and the clickhouse package (cost
+// data in ClickHouse, metadata in a MetaStore it is given); costtest.StoreSuite
+// checks that they agree.
 type Store interface {
+	DataStore
+	MetaStore
+}
+
+// DataStore keeps cost lines and events.
+type DataStore interface {
 	// Apply writes b atomically: either all of it is visible afterwards or none.
 	// Returns CodeInvalid if a line names a partition not listed in b.Replace
 	// (streamed lines excepted: see Batch.Stream).
@@ -19,32 +27,6 @@ type Store interface {
 
 	// Lines calls fn for each line matching f, ordered by date then provider.
 	Lines(ctx context.Context, f LineFilter, fn func(*LineItem) error) error
-
-	// SetBudget creates or replaces a budget.
-	SetBudget(ctx context.Context, b Budget) error
-	// Budget returns one budget. Returns CodeNotFound if none is set.
-	Budget(ctx context.Context, customerID string) (*Budget, error)
-	// Budgets returns all budgets ordered by customer id ("" = organisation first).
-	Budgets(ctx context.Context) ([]Budget, error)
-	// DeleteBudget removes a budget. Returns CodeNotFound if none is set.
-	DeleteBudget(ctx context.Context, customerID string) error
-
-	// Setting returns a stored setting. Returns CodeNotFound if unset.
-	Setting(ctx context.Context, key string) (string, error)
-	// SetSetting stores a setting.
-	SetSetting(ctx context.Context, key, value string) error
-
-	// SaveAlertRule creates (ID == "") or replaces a rule; it sets ID and timestamps.
-	SaveAlertRule(ctx context.Context, r *AlertRule) error
-	// AlertRules lists rules; customerID != "" lists only that customer's.
-	AlertRules(ctx context.Context, customerID string) ([]AlertRule, error)
-	// DeleteAlertRule removes a rule. Returns CodeNotFound if it does not exist.
-	DeleteAlertRule(ctx context.Context, id string) error
-
-	// SetCustomer creates or renames a customer (id → display name).
-	SetCustomer(ctx context.Context, c Customer) error
-	// Customers lists known customers ordered by id.
-	Customers(ctx context.Context) ([]Customer, error)
 
 	// LatestData returns, per cloud provider, the newest date with data and when
 	// that provider's data was last ingested, leaving out lines of the

@@ -105,7 +105,7 @@ func testLatestData(t *testing.T, s cost.Store) {
 	}
 }
 
-func testBudgets(t *testing.T, s cost.Store) {
+func testBudgets(t *testing.T, s cost.MetaStore) {
 	ctx := context.Background()
 	if _, err := s.Budget(ctx, "cust_a"); cost.ErrorCode(err) != cost.CodeNotFound {
 		t.Fatalf("Budget of unknown: err=%v, want not_found", err)
@@ -144,7 +144,7 @@ func testBudgets(t *testing.T, s cost.Store) {
 	}
 }
 
-func testSettings(t *testing.T, s cost.Store) {
+func testSettings(t *testing.T, s cost.MetaStore) {
 	ctx := context.Background()
 	if _, err := s.Setting(ctx, "theme"); cost.ErrorCode(err) != cost.CodeNotFound {
 		t.Fatalf("unset setting: err=%v, want not_found", err)
@@ -159,7 +159,7 @@ func testSettings(t *testing.T, s cost.Store) {
 	}
 }
 
-func testAlertRules(t *testing.T, s cost.Store) {
+func testAlertRules(t *testing.T, s cost.MetaStore) {
 	ctx := context.Background()
 	org := &cost.AlertRule{Name: "Daily spend", Kind: "threshold", Window: "day", Threshold: 500,
 		Filters:  []cost.Filter{{Dimension: cost.DimCloudProvider, Op: cost.OpIn, Values: []string{"AWS"}}},
@@ -210,7 +210,7 @@ func testAlertRules(t *testing.T, s cost.Store) {
 	}
 }
 
-func testCustomers(t *testing.T, s cost.Store) {
+func testCustomers(t *testing.T, s cost.MetaStore) {
 	ctx := context.Background()
 	if got, err := s.Customers(ctx); err != nil || len(got) != 0 {
 		t.Fatalf("empty store: %v, %v", got, err)

@@ -2,6 +2,7 @@ package duckdb
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 
@@ -34,16 +35,45 @@ func (db *DB) AlertStates(ctx context.Context, ruleID string) ([]cost.AlertState
 
 // SaveAlertState creates or replaces the state of (RuleID, Key).
 func (db *DB) SaveAlertState(ctx context.Context, s *cost.AlertState) error {
-	s.UpdatedAt = db.now()
-	body, err := json.Marshal(s)
-	if err != nil {
-		return fmt.Errorf("duckdb: save alert state: %w", err)
-	}
-	if _, err := db.db.ExecContext(ctx, `INSERT OR REPLACE INTO alert_states (rule_id, key, body, updated_at)
-		VALUES (?, ?, ?, ?)`, s.RuleID, s.Key, string(body), s.UpdatedAt); err != nil {
+	if err := db.saveAlertState(ctx, db.db, s); err != nil {
 		return fmt.Errorf("duckdb: save alert state: %w", err)
 	}
 	return nil
+}
+
+// SaveAlertTransition saves a state and the event it caused in one transaction.
+func (db *DB) SaveAlertTransition(ctx context.Context, s *cost.AlertState, e *cost.AlertEvent) error {
+	tx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("duckdb: save alert transition: %w", err)
+	}
+	defer tx.Rollback()
+	if err := db.saveAlertState(ctx, tx, s); err != nil {
+		return fmt.Errorf("duckdb: save alert transition: %w", err)
+	}
+	if err := db.saveAlertEvent(ctx, tx, e); err != nil {
+		return fmt.Errorf("duckdb: save alert transition: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("duckdb: save alert transition: %w", err)
+	}
+	return nil
+}
+
+// execer runs a statement on the database or in a transaction.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+func (db *DB) saveAlertState(ctx context.Context, ex execer, s *cost.AlertState) error {
+	s.UpdatedAt = db.now()
+	body, err := json.Marshal(s)
+	if err != nil {
+		return err
+	}
+	_, err = ex.ExecContext(ctx, `INSERT OR REPLACE INTO alert_states (rule_id, key, body, updated_at)
+		VALUES (?, ?, ?, ?)`, s.RuleID, s.Key, string(body), s.UpdatedAt)
+	return err
 }
 
 // DeleteAlertStates removes every state of a rule.
@@ -56,6 +86,13 @@ func (db *DB) DeleteAlertStates(ctx context.Context, ruleID string) error {
 
 // SaveAlertEvent creates (ID == "": an id is assigned) or replaces an event.
 func (db *DB) SaveAlertEvent(ctx context.Context, e *cost.AlertEvent) error {
+	if err := db.saveAlertEvent(ctx, db.db, e); err != nil {
+		return fmt.Errorf("duckdb: save alert event: %w", err)
+	}
+	return nil
+}
+
+func (db *DB) saveAlertEvent(ctx context.Context, ex execer, e *cost.AlertEvent) error {
 	if e.ID == "" {
 		e.ID = newID()
 	}
@@ -64,13 +101,11 @@ func (db *DB) SaveAlertEvent(ctx context.Context, e *cost.AlertEvent) error {
 	}
 	body, err := json.Marshal(e)
 	if err != nil {
-		return fmt.Errorf("duckdb: save alert event: %w", err)
+		return err
 	}
-	if _, err := db.db.ExecContext(ctx, `INSERT OR REPLACE INTO alert_events (id, rule_id, customer_id, event_at, body)
-		VALUES (?, ?, ?, ?, ?)`, e.ID, e.RuleID, e.CustomerID, e.At, string(body)); err != nil {
-		return fmt.Errorf("duckdb: save alert event: %w", err)
-	}
-	return nil
+	_, err = ex.ExecContext(ctx, `INSERT OR REPLACE INTO alert_events (id, rule_id, customer_id, event_at, body)
+		VALUES (?, ?, ?, ?, ?)`, e.ID, e.RuleID, e.CustomerID, e.At, string(body))
+	return err
 }
 
 // AlertEvents lists events matching f, newest first.

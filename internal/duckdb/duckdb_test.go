@@ -22,6 +22,16 @@ func MustOpen(tb testing.TB, path string) *duckdb.DB {
 	return db
 }
 
+func TestMetaSuite(t *testing.T) {
+	costtest.MetaSuite(t, func(t *testing.T) cost.MetaStore {
+		db, err := duckdb.Open("")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return db
+	})
+}
+
 func TestStoreSuite(t *testing.T) {
 	t.Run("InMemory", func(t *testing.T) {
 		costtest.StoreSuite(t, func(t *testing.T) cost.Store {

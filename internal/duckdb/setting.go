@@ -29,3 +29,17 @@ func (db *DB) SetSetting(ctx context.Context, key, value string) error {
 	}
 	return nil
 }
+
+// InitSetting stores value under key unless the key is set, and returns the
+// value stored.
+func (db *DB) InitSetting(ctx context.Context, key, value string) (string, error) {
+	if _, err := db.db.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+		ON CONFLICT (key) DO NOTHING`, key, value); err != nil {
+		// A concurrent insert of the key wins the conflict as an error here.
+		if v, again := db.Setting(ctx, key); again == nil {
+			return v, nil
+		}
+		return "", fmt.Errorf("duckdb: init setting: %w", err)
+	}
+	return db.Setting(ctx, key)
+}

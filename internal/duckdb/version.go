@@ -38,3 +38,10 @@ func (db *DB) DataVersion(ctx context.Context) (string, error) {
 
 // changed publishes a new data version after a committed write outside Apply.
 func (db *DB) changed() { db.applyMu.version.Add(1) }
+
+// NoteDataChange publishes a new data version, for a write of cost data kept in
+// another store that uses this one for its metadata.
+func (db *DB) NoteDataChange(ctx context.Context) error {
+	db.changed()
+	return nil
+}

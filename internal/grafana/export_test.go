@@ -397,6 +397,23 @@ func TestDeployTreeUpToDate(t *testing.T) {
 	}
 }
 
+// TestDeployScaleOutTreeUpToDate checks deploy/grafana/scale-out, which the
+// compose file's scale-out profile mounts, is what "llmcost grafana export
+// --datasource clickhouse" writes with its other flags' defaults.
+func TestDeployScaleOutTreeUpToDate(t *testing.T) {
+	dir := t.TempDir()
+	files, err := grafana.Export(dir, grafana.Options{Datasource: grafana.DatasourceClickHouse}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deployed := filepath.Join("..", "..", "deploy", "grafana", "scale-out")
+	for _, f := range files {
+		if !bytes.Equal(read(t, dir, f), read(t, deployed, f)) {
+			t.Errorf("deploy/grafana/scale-out/%s is stale: run llmcost grafana export --datasource clickhouse deploy/grafana/scale-out", f)
+		}
+	}
+}
+
 // TestVariableQueriesRun runs every dashboard variable's query through the
 // PostgreSQL endpoint as a customer login: it lists only that customer.
 func TestVariableQueriesRun(t *testing.T) {

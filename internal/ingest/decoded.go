@@ -52,5 +52,6 @@ func (in *Ingester) IngestEvents(ctx context.Context, name string, events []cost
 		return nil, err
 	}
 	r.finish(res)
+	in.after(ctx, r.sum)
 	return r.sum, nil
 }

@@ -39,7 +39,9 @@ func (in *Ingester) IngestFiles(ctx context.Context, format string, files []File
 	if err != nil {
 		return nil, err
 	}
-	return m.summary(replace, res), nil
+	sum := m.summary(replace, res)
+	in.after(ctx, sum)
+	return sum, nil
 }
 
 // multi is the state of one IngestFiles call.

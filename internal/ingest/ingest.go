@@ -70,6 +70,9 @@ type Ingester struct {
 	// column) to USD, at the rate of the line's month; see pricing.LoadRates.
 	// nil = such lines keep cost_usd 0, with a warning.
 	Rates *pricing.Rates
+	// After runs after every ingest that wrote data (Ingest, IngestFiles,
+	// IngestEvents); see Step for the failure policy.
+	After []Step
 
 	once       sync.Once
 	catalog    *pricing.Catalog
@@ -101,6 +104,7 @@ func (in *Ingester) Ingest(ctx context.Context, format, name string, r io.Reader
 		}
 		if done {
 			run.finish(&run.loadRes.ApplyResult)
+			in.after(ctx, run.sum)
 			return run.sum, nil
 		}
 	}
@@ -121,6 +125,7 @@ func (in *Ingester) Ingest(ctx context.Context, format, name string, r io.Reader
 		return nil, err
 	}
 	run.finish(res)
+	in.after(ctx, run.sum)
 	return run.sum, nil
 }
 

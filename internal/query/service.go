@@ -7,7 +7,6 @@ package query
 import (
 	"context"
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/llmcost/llmcost/internal/cost"
@@ -96,23 +95,8 @@ func (s *Service) total(ctx context.Context, r cost.DateRange, m cost.Metric, fi
 	return num(f.Rows[0][0]), nil
 }
 
-// num reads a frame number; NULL and anything non-numeric read as 0.
-func num(v any) float64 {
-	switch x := v.(type) {
-	case float64:
-		if math.IsNaN(x) {
-			return 0
-		}
-		return x
-	case float32:
-		return float64(x)
-	case int64:
-		return float64(x)
-	case int:
-		return float64(x)
-	}
-	return 0
-}
+// num reads a frame cell: cost.Number.
+func num(v any) float64 { return cost.Number(v) }
 
 // str reads a frame string or date; NULL reads as "".
 func str(v any) string {
