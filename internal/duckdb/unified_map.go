@@ -98,14 +98,13 @@ func mapValue(f *cost.UnifiedFile, col, raw string) (string, error) {
 
 // distinctSQL returns the statement listing the distinct raw values of the
 // file's text columns: one row per value of each column, and one per customer
-// tuple, told apart by grouping_id. cols are the positions read.
-func distinctSQL(m *unifiedMap, from string) (string, []int) {
-	var cols []int
-	seen := map[int]bool{}
+// tuple, told apart by grouping_id; and the names of the columns it reads, in
+// the order it returns them.
+func distinctSQL(m *unifiedMap, from string) (string, []string) {
+	var cols []string
 	add := func(name string) {
-		if i, ok := m.pos[name]; ok && !seen[i] {
-			seen[i] = true
-			cols = append(cols, i)
+		if _, ok := m.pos[name]; ok && !slices.Contains(cols, name) {
+			cols = append(cols, name)
 		}
 	}
 	for _, c := range textColumns {
@@ -115,8 +114,8 @@ func distinctSQL(m *unifiedMap, from string) (string, []int) {
 		add(c)
 	}
 	names := make([]string, len(cols))
-	for k, i := range cols {
-		names[k] = fmt.Sprintf("c%d", i)
+	for k, c := range cols {
+		names[k] = fmt.Sprintf("c%d", m.pos[c])
 	}
 	var sets []string
 	for _, c := range textColumns {
@@ -171,13 +170,12 @@ func mapDistinct(ctx context.Context, conn *sql.Conn, f *cost.UnifiedFile, m *un
 		}
 		gid := *dest[0].(*int64)
 		byName := map[string]string{}
-		for k, i := range cols {
+		for k, name := range cols {
 			// grouping_id sets a column's bit (the first column is the
 			// highest) when the row does not group by it.
 			if gid&(1<<(len(cols)-1-k)) != 0 {
 				continue
 			}
-			name := columnAt(m.pos, i)
 			if raw[name] == nil {
 				raw[name] = map[string]bool{}
 			}
@@ -200,24 +198,14 @@ func mapDistinct(ctx context.Context, conn *sql.Conn, f *cost.UnifiedFile, m *un
 
 // isTupleRow reports whether a row with grouping id gid groups by exactly
 // the customer tuple.
-func isTupleRow(gid int64, cols []int, m *unifiedMap) bool {
-	for k, i := range cols {
+func isTupleRow(gid int64, cols []string, m *unifiedMap) bool {
+	for k, name := range cols {
 		grouped := gid&(1<<(len(cols)-1-k)) == 0
-		if grouped != slices.Contains(m.tupleCols, columnAt(m.pos, i)) {
+		if grouped != slices.Contains(m.tupleCols, name) {
 			return false
 		}
 	}
 	return true
-}
-
-// columnAt returns the name of the column at position i.
-func columnAt(pos map[string]int, i int) string {
-	for name, p := range pos {
-		if p == i {
-			return name
-		}
-	}
-	return ""
 }
 
 // build maps each column's distinct raw values, and each customer tuple.
