@@ -74,6 +74,11 @@ func TestIngestFOCUS_DuckDBReaderMatchesLineByLine(t *testing.T) {
 		{"generated.csv", focusGenerated(), true},
 		// Costs billed in euros are converted line by line.
 		{"focus_eur.csv", string(eur), false},
+		// Microsoft's pricing blocks need each line's prices.
+		{"blocks.csv", "BilledCost,ChargePeriodStart,ProviderName,ServiceName,x_SkuMeterName,ConsumedQuantity," +
+			"ConsumedUnit,PricingQuantity,PricingUnit,x_PricingBlockSize,ListUnitPrice,ListCost\n" +
+			"3.75,2026-10-03T00:00:00Z,Microsoft,Azure OpenAI,gpt 4o 0513 Input global Tokens,1500,Units,1.5,Units,1000,0.005,7.5\n",
+			false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, gotSum, progress := ingestBoth(t, "focus", tc.name, tc.body, mapping, false)
