@@ -166,12 +166,12 @@ func focusSelect(f *cost.FOCUSFile, from string) string {
 		return "''"
 	}
 	num := func(role string) string { return "TRY_CAST(" + raw(role) + " AS DOUBLE)" }
-	max := strconv.FormatFloat(f.MaxAbsCost, 'g', -1, 64)
+	maxCost := strconv.FormatFloat(f.MaxAbsCost, 'g', -1, 64)
 	numOK := func(role string, limit bool) string {
 		x := raw(role)
 		s := fmt.Sprintf("(%s = '' OR (regexp_full_match(%s, '%s') AND isfinite(%s)", x, x, reNumber, num(role))
 		if limit {
-			s += fmt.Sprintf(" AND abs(%s) <= %s", num(role), max)
+			s += fmt.Sprintf(" AND abs(%s) <= %s", num(role), maxCost)
 		}
 		return s + "))"
 	}

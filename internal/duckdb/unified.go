@@ -79,20 +79,10 @@ func unifiedPositions(f *cost.UnifiedFile) (map[string]int, error) {
 	return pos, nil
 }
 
-// unifiedFrom returns the relation that reads f, every column as text with
-// "" for an empty field, and its arguments. Column names from the file never
-// reach the SQL: the reader names the columns c0, c1, … by position.
+// unifiedFrom returns the relation that reads f (see csvFrom) and its
+// arguments. Column names from the file never reach the SQL.
 func unifiedFrom(f *cost.UnifiedFile) (string, []any) {
-	cols := make([]string, len(f.Columns))
-	vals := make([]string, len(f.Columns))
-	for i := range f.Columns {
-		cols[i] = fmt.Sprintf("'c%d': 'VARCHAR'", i)
-		vals[i] = fmt.Sprintf("coalesce(c%[1]d, '') AS c%[1]d", i)
-	}
-	return `(SELECT ` + strings.Join(vals, ", ") + `
-		FROM read_csv(?, columns = {` + strings.Join(cols, ", ") + `}, header = true, auto_detect = false,
-			delim = ',', quote = '"', escape = '"', strict_mode = true, max_line_size = ` + strconv.Itoa(MaxLineBytes) + `,
-			parallel = true))`, []any{f.Path}
+	return csvFrom(f.Path, len(f.Columns))
 }
 
 // unifiedSelect returns the SELECT that normalises the lines of from with m.
