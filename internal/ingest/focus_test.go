@@ -185,3 +185,33 @@ func TestIngestFOCUS_DuckDBReaderBadValue(t *testing.T) {
 		t.Errorf("stored %d lines and partitions after a failed file", len(lines))
 	}
 }
+
+// Ingesting a FOCUS file DuckDB reads again replaces its partitions.
+func TestIngestFOCUS_DuckDBReaderReplacesPartitions(t *testing.T) {
+	db, err := duckdb.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var progress bytes.Buffer
+	in := &ingest.Ingester{Store: db, Progress: &progress}
+	body := focusGenerated()
+	first, err := in.Ingest(context.Background(), "focus", "f.csv", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := in.Ingest(context.Background(), "focus", "f.csv", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Count(progress.String(), "read by DuckDB's CSV reader"); got != 2 {
+		t.Fatalf("read by DuckDB %d times, want 2; progress:\n%s", got, progress.String())
+	}
+	if got, want := again.PartitionsReplaced, len(first.Partitions); got != want || want == 0 {
+		t.Errorf("partitions replaced = %d, want %d", got, want)
+	}
+	var n int
+	if err := db.SQL().QueryRow(`SELECT count(*) FROM cost_lines`).Scan(&n); err != nil || n != 200 {
+		t.Errorf("lines after ingesting twice = %d (%v), want 200", n, err)
+	}
+}
