@@ -38,8 +38,6 @@ type DB struct {
 	// applyMu serialises applies; releasing it publishes a new data version.
 	applyMu writeLock
 	epoch   string
-	// norm holds the rules of the file LoadUnified is reading.
-	norm normRules
 	// spoolDir is where files are copied for DuckDB's readers.
 	spoolDir  string
 	ownSpool  bool // spoolDir was made by OpenWith and goes with Close

@@ -96,8 +96,7 @@ func (in *Ingester) Ingest(ctx context.Context, format, name string, r io.Reader
 	}
 	run := &run{in: in, ctx: ctx, name: name, src: src, start: time.Now(), total: inputSize(r), prog: newProgress(in.Progress),
 		sum: &cost.IngestSummary{File: name, Format: format}, warnings: map[string]int{}, models: map[string]string{}}
-	if ld, ok := in.Store.(fileLoader); ok && format == FormatUnified {
-		done, cleanup, err := run.loadUnified(ld)
+	if done, cleanup, err := run.loadByStore(format); cleanup != nil {
 		defer cleanup()
 		if err != nil {
 			return nil, err
@@ -127,6 +126,26 @@ func (in *Ingester) Ingest(ctx context.Context, format, name string, r io.Reader
 	run.finish(res)
 	in.after(ctx, run.sum)
 	return run.sum, nil
+}
+
+// loadByStore has a store that reads files itself read a unified or FOCUS
+// CSV file. cleanup is nil when the store does not read this file itself;
+// done is false when the store left it to the line-by-line reader.
+func (r *run) loadByStore(format string) (done bool, cleanup func(), err error) {
+	switch ld := r.in.Store.(type) {
+	case focusLoader:
+		if format == FormatFOCUS && !r.src.isParquet() {
+			return r.loadFOCUS(ld)
+		}
+		if format == FormatUnified {
+			return r.loadUnified(ld)
+		}
+	case fileLoader:
+		if format == FormatUnified {
+			return r.loadUnified(ld)
+		}
+	}
+	return false, nil, nil
 }
 
 // pricingCatalog returns the configured catalog or the default one.

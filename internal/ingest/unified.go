@@ -31,6 +31,17 @@ type fileLoader interface {
 // store read it. done is false when the store left the file to the
 // line-by-line reader: r.src then reads the spooled copy from its start.
 func (r *run) loadUnified(ld fileLoader) (done bool, cleanup func(), err error) {
+	return r.loadSpooled(ld, func(path string, cols []string) (*cost.LoadResult, error) {
+		return ld.LoadUnified(r.ctx, r.unifiedFile(path, cols))
+	})
+}
+
+// loadSpooled copies the content to the store's spool directory and calls
+// load with the copy's path and header. done is false when the store left the
+// file to the line-by-line reader (cost.ErrNotLoaded, or a header it cannot
+// read): r.src then reads the spooled copy from its start.
+func (r *run) loadSpooled(ld interface{ SpoolFile() (*os.File, error) },
+	load func(path string, cols []string) (*cost.LoadResult, error)) (done bool, cleanup func(), err error) {
 	f, err := ld.SpoolFile()
 	if err != nil {
 		return false, func() {}, err
@@ -56,12 +67,11 @@ func (r *run) loadUnified(ld fileLoader) (done bool, cleanup func(), err error) 
 	if err != nil {
 		return false, cleanup, rewind()
 	}
-	uf := r.unifiedFile(f.Name(), cols)
 	r.prog.line("%s: %.1f MB copied, reading with DuckDB", r.name, float64(size)/1e6)
 	stop := r.prog.ticking(func(d time.Duration) string {
 		return fmt.Sprintf("%s: DuckDB reading %.1f MB, %s", r.name, float64(size)/1e6, d)
 	})
-	res, err := ld.LoadUnified(r.ctx, uf)
+	res, err := load(f.Name(), cols)
 	stop()
 	if errors.Is(err, cost.ErrNotLoaded) {
 		if r.in.Logger != nil {

@@ -149,3 +149,48 @@ func TestIngest_ProgressShowsRateAndShareOfFile(t *testing.T) {
 		t.Errorf("progress at 100000 of 200000 rows says %s%% read", m[1])
 	}
 }
+
+// unifiedCanonical is written as llmcost writes unified files: values as
+// stored, so DuckDB's reader maps only model families; one column (region)
+// has a single value with spaces around it.
+const unifiedCanonical = "date,cloud_provider,service,model,token_type,cost_usd,usage_amount,customer_id,region,tags\n" +
+	"2026-09-30,AWS,Amazon Bedrock,claude-3-5-sonnet,input,1.25,1000,cust_a,us-east-1,\"{\"\"team\"\":\"\"x\"\"}\"\n" +
+	"2026-10-01,Azure,Azure OpenAI,gpt-4o,output,2.5,20,cust_b, eastus ,\n" +
+	"2026-10-02,GCP,Vertex AI,gemini-1.5-pro,cache_read,0.75,5,cust_c,,\n" +
+	"2026-10-02,GCP,Vertex AI,gemini-1.5-pro,,0.5,0,,,\n"
+
+func TestIngestUnified_DuckDBReaderMatchesLineByLineOnValuesAsStored(t *testing.T) {
+	now := func() time.Time { return time.Date(2026, 10, 15, 12, 0, 0, 0, time.UTC) }
+	load := func(lineByLineOnly bool) ([]string, *cost.IngestSummary, string) {
+		db, err := duckdb.Open("")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		var store cost.Store = db
+		if lineByLineOnly {
+			store = lineByLine{db}
+		}
+		var progress bytes.Buffer
+		in := &ingest.Ingester{Store: store, Now: now, Progress: &progress}
+		sum, err := in.Ingest(context.Background(), "unified", "canonical.csv", strings.NewReader(unifiedCanonical))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return dumpLines(t, db), sum, progress.String()
+	}
+	got, gotSum, progress := load(false)
+	want, wantSum, _ := load(true)
+	if !strings.Contains(progress, "read by DuckDB's CSV reader") {
+		t.Fatalf("the file was not read by DuckDB; progress:\n%s", progress)
+	}
+	if len(got) != 4+3 { // Four lines in three partitions.
+		t.Fatalf("stored %d lines and partitions, want 7:\n%s", len(got), strings.Join(got, "\n"))
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("lines read by DuckDB:\n%s\nline by line:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if !reflect.DeepEqual(gotSum, wantSum) {
+		t.Errorf("summary read by DuckDB:\n%+v\nline by line:\n%+v", gotSum, wantSum)
+	}
+}
