@@ -1,0 +1,201 @@
+package sqlbuild
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/llmcost/llmcost/internal/cost"
+)
+
+// ChangeColumns are the names and cost.Frame types of a change query's columns.
+var ChangeColumns = [][]string{
+	{"grouping", "value0", "value1", "current", "baseline"},
+	{cost.TypeNumber, cost.TypeString, cost.TypeString, cost.TypeNumber, cost.TypeNumber},
+}
+
+// BuildChange compiles q for dialect d: one branch per grouping, its groups
+// ranked by change and cut to the grouping's limit inside the engine, joined by
+// UNION ALL. With grouping sets (DuckDB) every grouping reads one shared scan of
+// the lines; otherwise each branch scans them itself.
+// Returns a CodeInvalid error for a malformed query.
+func BuildChange(d Dialect, q *cost.ChangeQuery) (string, []any, error) {
+	if err := checkChange(q); err != nil {
+		return "", nil, err
+	}
+	b := &builder{d: d, q: &cost.AggregateQuery{Filters: q.Filters, From: q.Baseline.From, To: q.Current.To}}
+	where, err := b.where()
+	if err != nil {
+		return "", nil, err
+	}
+	c := changeBuilder{d: d, q: q, where: where, whereArgs: b.args}
+	if d.groupingSets {
+		return c.shared()
+	}
+	return c.separate()
+}
+
+// changeBuilder assembles one change statement.
+type changeBuilder struct {
+	d         Dialect
+	q         *cost.ChangeQuery
+	where     string
+	whereArgs []any
+	args      []any
+}
+
+// sums returns the current and baseline cost aggregates, binding their ranges.
+func (c *changeBuilder) sums() string {
+	sum := func(r cost.DateRange, alias string) string {
+		c.args = append(c.args, r.From.Format(cost.DateLayout), r.To.Format(cost.DateLayout))
+		cond := fmt.Sprintf("date BETWEEN %s AND %s", c.d.date("?"), c.d.date("?"))
+		return c.d.toNumber(fmt.Sprintf("%s(%s, 0)", c.d.coalesce, c.d.sumIf("cost_usd", cond))) + " AS " + alias
+	}
+	return sum(c.q.Current, "cur") + ", " + sum(c.q.Baseline, "base")
+}
+
+// from returns the FROM clause reading the query's lines.
+func (c *changeBuilder) from() string {
+	s := " FROM " + c.d.Table
+	if c.where != "" {
+		s += " WHERE " + c.where
+	}
+	c.args = append(c.args, c.whereArgs...)
+	return s
+}
+
+// branch selects grouping i's ranked rows from src, a relation with the
+// grouping's dimension columns, cur and base.
+func (c *changeBuilder) branch(i int, src string) string {
+	g := c.q.Groupings[i]
+	vals := []string{"''", "''"}
+	for j, dim := range g.Dimensions {
+		e, _ := c.d.dimensionSQL(dim)
+		vals[j] = c.d.toText(e)
+	}
+	change := "(cur - base * ?)"
+	order := "abs" + change + " DESC"
+	switch g.Order {
+	case cost.ChangeRise:
+		order = change + " DESC"
+	case cost.ChangeFall:
+		order = change + " ASC"
+	}
+	s := fmt.Sprintf("SELECT %s AS %s, %s AS value0, %s AS value1, cur AS %s, base AS %s FROM %s ORDER BY %s, value0, value1",
+		c.d.toInt(strconv.Itoa(i)), c.d.quote("grouping"), vals[0], vals[1], c.d.quote("current"), c.d.quote("baseline"), src, order)
+	c.args = append(c.args, c.q.Scale)
+	if g.Limit > 0 {
+		s += " LIMIT " + strconv.Itoa(g.Limit)
+	}
+	return "SELECT * FROM (" + s + ")"
+}
+
+// separate gives each grouping its own grouped scan.
+func (c *changeBuilder) separate() (string, []any, error) {
+	var branches []string
+	for i, g := range c.q.Groupings {
+		var keys []string
+		for _, dim := range g.Dimensions {
+			e, _ := c.d.dimensionSQL(dim)
+			keys = append(keys, e)
+		}
+		src := "SELECT " + strings.Join(append(slices.Clone(keys), c.sums()), ", ") + c.from()
+		if len(keys) > 0 {
+			src += " GROUP BY " + strings.Join(keys, ", ")
+		}
+		branches = append(branches, c.branch(i, "("+src+")"))
+	}
+	return strings.Join(branches, " UNION ALL "), c.args, nil
+}
+
+// shared reads the lines once, grouped by every grouping's dimensions as
+// grouping sets, and ranks each grouping from that.
+func (c *changeBuilder) shared() (string, []any, error) {
+	var all []string // Every dimension column, in first-use order.
+	var sets []string
+	seen := map[string]bool{}
+	for _, g := range c.q.Groupings {
+		for _, dim := range g.Dimensions {
+			if e, _ := c.d.dimensionSQL(dim); !slices.Contains(all, e) {
+				all = append(all, e)
+			}
+		}
+		if k := setKey(c.d, g.Dimensions); !seen[k] {
+			seen[k] = true
+			sets = append(sets, "("+k+")")
+		}
+	}
+	gid := "0"
+	if len(all) > 0 {
+		gid = "GROUPING_ID(" + strings.Join(all, ", ") + ")"
+	}
+	cols := append([]string{gid + " AS gid"}, all...)
+	cte := "WITH s AS MATERIALIZED (SELECT " + strings.Join(append(cols, c.sums()), ", ") + c.from() +
+		" GROUP BY GROUPING SETS (" + strings.Join(sets, ", ") + "))"
+	var branches []string
+	for i, g := range c.q.Groupings {
+		branches = append(branches, c.branch(i, "s WHERE gid = "+strconv.Itoa(groupingID(c.d, all, g.Dimensions))))
+	}
+	return cte + " " + strings.Join(branches, " UNION ALL "), c.args, nil
+}
+
+// setKey is a grouping's columns in a canonical order, naming its grouping set.
+func setKey(d Dialect, dims []cost.Dimension) string {
+	var cols []string
+	for _, dim := range dims {
+		e, _ := d.dimensionSQL(dim)
+		cols = append(cols, e)
+	}
+	slices.Sort(cols)
+	return strings.Join(cols, ", ")
+}
+
+// groupingID is GROUPING_ID over all for a set of dims: one bit per column of
+// all, the first the most significant, set when the column is not grouped.
+func groupingID(d Dialect, all []string, dims []cost.Dimension) int {
+	var in []string
+	for _, dim := range dims {
+		e, _ := d.dimensionSQL(dim)
+		in = append(in, e)
+	}
+	id := 0
+	for _, col := range all {
+		id <<= 1
+		if !slices.Contains(in, col) {
+			id |= 1
+		}
+	}
+	return id
+}
+
+// checkChange validates a change query.
+func checkChange(q *cost.ChangeQuery) error {
+	if q.Current.From.IsZero() || q.Current.To.IsZero() || q.Baseline.From.IsZero() || q.Baseline.To.IsZero() {
+		return cost.FieldErrorf("range", "A change needs a current and a baseline range.")
+	}
+	if q.Current.From.After(q.Current.To) || q.Baseline.From.After(q.Baseline.To) || !q.Baseline.To.Before(q.Current.From) {
+		return cost.FieldErrorf("range", "The baseline must end before the current range starts.")
+	}
+	if len(q.Groupings) == 0 {
+		return cost.FieldErrorf("groupings", "At least one grouping is required.")
+	}
+	for i, g := range q.Groupings {
+		field := fmt.Sprintf("groupings[%d]", i)
+		if len(g.Dimensions) > 2 {
+			return cost.FieldErrorf(field, "A grouping has at most two dimensions.")
+		}
+		for j, dim := range g.Dimensions {
+			if _, ok := (Dialect{}).dimensionSQL(dim); !ok || dim.IsTime() || slices.Contains(g.Dimensions[:j], dim) {
+				return cost.FieldErrorf(field, "Cannot rank changes by %q.", dim)
+			}
+		}
+		if !slices.Contains([]cost.ChangeOrder{cost.ChangeLargest, cost.ChangeRise, cost.ChangeFall}, g.Order) {
+			return cost.FieldErrorf(field, "Unknown order %q; use largest, rise or fall.", g.Order)
+		}
+		if g.Limit < 0 || g.Limit > cost.MaxLimit {
+			return cost.FieldErrorf(field, "Limit must be between 0 and %d.", cost.MaxLimit)
+		}
+	}
+	return nil
+}
