@@ -2,8 +2,8 @@ package query
 
 import (
 	"cmp"
-	"fmt"
 	"context"
+	"fmt"
 	"math"
 	"slices"
 	"time"
