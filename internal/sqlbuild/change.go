@@ -25,11 +25,11 @@ func BuildChange(d Dialect, q *cost.ChangeQuery) (string, []any, error) {
 		return "", nil, err
 	}
 	b := &builder{d: d, q: &cost.AggregateQuery{Filters: q.Filters, From: q.Baseline.From, To: q.Current.To}}
-	where, err := b.where()
+	from, err := b.from()
 	if err != nil {
 		return "", nil, err
 	}
-	c := changeBuilder{d: d, q: q, where: where, whereArgs: b.args}
+	c := changeBuilder{d: d, q: q, src: from, srcArgs: b.args}
 	if d.groupingSets {
 		return c.shared()
 	}
@@ -38,11 +38,11 @@ func BuildChange(d Dialect, q *cost.ChangeQuery) (string, []any, error) {
 
 // changeBuilder assembles one change statement.
 type changeBuilder struct {
-	d         Dialect
-	q         *cost.ChangeQuery
-	where     string
-	whereArgs []any
-	args      []any
+	d       Dialect
+	q       *cost.ChangeQuery
+	src     string // The FROM clause over the query's lines.
+	srcArgs []any
+	args    []any
 }
 
 // sums returns the current and baseline cost aggregates, binding their ranges.
@@ -55,14 +55,10 @@ func (c *changeBuilder) sums() string {
 	return sum(c.q.Current, "cur") + ", " + sum(c.q.Baseline, "base")
 }
 
-// from returns the FROM clause reading the query's lines.
+// from returns the FROM clause reading the query's lines, binding its values.
 func (c *changeBuilder) from() string {
-	s := " FROM " + c.d.Table
-	if c.where != "" {
-		s += " WHERE " + c.where
-	}
-	c.args = append(c.args, c.whereArgs...)
-	return s
+	c.args = append(c.args, c.srcArgs...)
+	return c.src
 }
 
 // branch selects grouping i's ranked rows from src, a relation with the

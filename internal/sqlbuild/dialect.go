@@ -47,6 +47,9 @@ type Dialect struct {
 	// groupingSets: the engine groups one scan by several grouping sets
 	// (GROUP BY GROUPING SETS, GROUPING_ID) and materialises a CTE.
 	groupingSets bool
+	// splitIn: read an IN filter of a few values as one scan per value (see
+	// builder.from).
+	splitIn bool
 }
 
 // DuckDB is the dialect of the embedded DuckDB store.
@@ -81,6 +84,7 @@ var DuckDB = Dialect{
 	toText:       func(e string) string { return "CAST(" + e + " AS VARCHAR)" },
 	toInt:        func(e string) string { return "CAST(" + e + " AS BIGINT)" },
 	groupingSets: true,
+	splitIn:      true,
 }
 
 // ClickHouse is the dialect of the ClickHouse store. It sticks to functions that
