@@ -105,35 +105,75 @@ func (c *changeBuilder) separate() (string, []any, error) {
 	return strings.Join(branches, " UNION ALL "), c.args, nil
 }
 
-// shared reads the lines once, grouped by every grouping's dimensions as
-// grouping sets, and ranks each grouping from that.
+// shared reads the lines once, grouped by the widest groupings as grouping
+// sets, and ranks each grouping from that: a grouping whose dimensions another
+// one's include is summed from that one's groups, so each line is added into as
+// few groups as possible.
 func (c *changeBuilder) shared() (string, []any, error) {
 	var all []string // Every dimension column, in first-use order.
-	var sets []string
-	seen := map[string]bool{}
+	var sets [][]cost.Dimension
 	for _, g := range c.q.Groupings {
 		for _, dim := range g.Dimensions {
 			if e, _ := c.d.dimensionSQL(dim); !slices.Contains(all, e) {
 				all = append(all, e)
 			}
 		}
-		if k := setKey(c.d, g.Dimensions); !seen[k] {
-			seen[k] = true
-			sets = append(sets, "("+k+")")
+		if cover(sets, g.Dimensions) < 0 {
+			sets = slices.DeleteFunc(sets, func(s []cost.Dimension) bool { return includes(g.Dimensions, s) })
+			sets = append(sets, g.Dimensions)
 		}
 	}
 	gid := "0"
 	if len(all) > 0 {
 		gid = "GROUPING_ID(" + strings.Join(all, ", ") + ")"
 	}
+	var keys []string
+	for _, set := range sets {
+		keys = append(keys, "("+setKey(c.d, set)+")")
+	}
 	cols := append([]string{gid + " AS gid"}, all...)
 	cte := "WITH s AS MATERIALIZED (SELECT " + strings.Join(append(cols, c.sums()), ", ") + c.from() +
-		" GROUP BY GROUPING SETS (" + strings.Join(sets, ", ") + "))"
+		" GROUP BY GROUPING SETS (" + strings.Join(keys, ", ") + "))"
 	var branches []string
 	for i, g := range c.q.Groupings {
-		branches = append(branches, c.branch(i, "s WHERE gid = "+strconv.Itoa(groupingID(c.d, all, g.Dimensions))))
+		set := sets[cover(sets, g.Dimensions)]
+		src := "s WHERE gid = " + strconv.Itoa(groupingID(c.d, all, set))
+		if len(set) != len(g.Dimensions) {
+			src = c.rollUp(g.Dimensions, src)
+		}
+		branches = append(branches, c.branch(i, src))
 	}
 	return cte + " " + strings.Join(branches, " UNION ALL "), c.args, nil
+}
+
+// rollUp sums the groups of src, a wider grouping, into dims.
+func (c *changeBuilder) rollUp(dims []cost.Dimension, src string) string {
+	var keys []string
+	for _, dim := range dims {
+		e, _ := c.d.dimensionSQL(dim)
+		keys = append(keys, e)
+	}
+	sum := func(col string) string { return c.d.coalesce + "(" + c.d.sum + "(" + col + "), 0) AS " + col }
+	q := "(SELECT " + strings.Join(append(slices.Clone(keys), sum("cur"), sum("base")), ", ") + " FROM " + src
+	if len(keys) > 0 {
+		q += " GROUP BY " + strings.Join(keys, ", ")
+	}
+	return q + ")"
+}
+
+// cover returns the index of the first set including every dimension of dims, or -1.
+func cover(sets [][]cost.Dimension, dims []cost.Dimension) int {
+	return slices.IndexFunc(sets, func(s []cost.Dimension) bool { return includes(s, dims) })
+}
+
+// includes reports whether every dimension of dims is in set.
+func includes(set, dims []cost.Dimension) bool {
+	for _, d := range dims {
+		if !slices.Contains(set, d) {
+			return false
+		}
+	}
+	return true
 }
 
 // setKey is a grouping's columns in a canonical order, naming its grouping set.

@@ -28,19 +28,21 @@ func TestBuildChange(t *testing.T) {
 		wantArgs []any
 	}{
 		{
-			name:    "DuckDBOneScan",
+			name:    "DuckDBOneScanWidestSets",
 			dialect: sqlbuild.DuckDB,
 			wantSQL: `WITH s AS MATERIALIZED (SELECT GROUPING_ID(customer_id, model) AS gid, customer_id, model, ` +
 				`CAST(COALESCE(SUM(CASE WHEN date BETWEEN CAST(? AS DATE) AND CAST(? AS DATE) THEN cost_usd ELSE 0 END), 0) AS DOUBLE) AS cur, ` +
 				`CAST(COALESCE(SUM(CASE WHEN date BETWEEN CAST(? AS DATE) AND CAST(? AS DATE) THEN cost_usd ELSE 0 END), 0) AS DOUBLE) AS base ` +
 				`FROM cost_lines WHERE date BETWEEN CAST(? AS DATE) AND CAST(? AS DATE) AND cloud_provider = ? ` +
-				`GROUP BY GROUPING SETS ((customer_id), (customer_id, model), ())) ` +
+				`GROUP BY GROUPING SETS ((customer_id, model))) ` +
 				`SELECT * FROM (SELECT CAST(0 AS BIGINT) AS "grouping", CAST(customer_id AS VARCHAR) AS value0, '' AS value1, cur AS "current", base AS "baseline" ` +
-				`FROM s WHERE gid = 1 ORDER BY abs(cur - base * ?) DESC, value0, value1 LIMIT 3) UNION ALL ` +
+				`FROM (SELECT customer_id, COALESCE(SUM(cur), 0) AS cur, COALESCE(SUM(base), 0) AS base FROM s WHERE gid = 0 GROUP BY customer_id) ` +
+				`ORDER BY abs(cur - base * ?) DESC, value0, value1 LIMIT 3) UNION ALL ` +
 				`SELECT * FROM (SELECT CAST(1 AS BIGINT) AS "grouping", CAST(customer_id AS VARCHAR) AS value0, CAST(model AS VARCHAR) AS value1, cur AS "current", base AS "baseline" ` +
 				`FROM s WHERE gid = 0 ORDER BY (cur - base * ?) DESC, value0, value1 LIMIT 1) UNION ALL ` +
 				`SELECT * FROM (SELECT CAST(2 AS BIGINT) AS "grouping", '' AS value0, '' AS value1, cur AS "current", base AS "baseline" ` +
-				`FROM s WHERE gid = 3 ORDER BY abs(cur - base * ?) DESC, value0, value1)`,
+				`FROM (SELECT COALESCE(SUM(cur), 0) AS cur, COALESCE(SUM(base), 0) AS base FROM s WHERE gid = 0) ` +
+				`ORDER BY abs(cur - base * ?) DESC, value0, value1)`,
 			wantArgs: append(append(append([]any{}, ranges...), where...), 0.5, 0.5, 0.5),
 		},
 		{
