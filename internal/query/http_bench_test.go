@@ -212,7 +212,7 @@ func benchPanelsHTTP(b *testing.B, db *duckdb.DB, today time.Time, r cost.DateRa
 	args := benchArgs(today, r)
 	ctx := context.Background()
 	fmt.Printf("\nEach panel over HTTP (no result cache) vs its SQL straight on DuckDB (median of %d, interleaved; CPU = process CPU time)\n", panelReps)
-	fmt.Printf("%-32s %10s %8s %10s %8s %7s\n", "panel", "http ms", "cpu s", "sql ms", "cpu s", "ratio")
+	fmt.Printf("%-32s %10s %8s %10s %8s %7s %9s\n", "panel", "http ms", "cpu s", "sql ms", "cpu s", "ratio", "cpu ratio")
 	for _, d := range cost.Dashboards {
 		for _, p := range d.Panels {
 			key := d.ID + "/" + p.ID
@@ -230,8 +230,9 @@ func benchPanelsHTTP(b *testing.B, db *duckdb.DB, today time.Time, r cost.DateRa
 				web, raw = append(web, t1.Sub(t0)), append(raw, time.Since(t1))
 				webCPU, rawCPU = append(webCPU, c1-c0), append(rawCPU, cpuTime()-c1)
 			}
-			fmt.Printf("%-32s %10s %8.3f %10s %8.3f %6.2fx\n", key, ms(median(web)), median(webCPU).Seconds(),
-				ms(median(raw)), median(rawCPU).Seconds(), float64(median(web))/float64(median(raw)))
+			fmt.Printf("%-32s %10s %8.3f %10s %8.3f %6.2fx %8.2fx\n", key, ms(median(web)), median(webCPU).Seconds(),
+				ms(median(raw)), median(rawCPU).Seconds(), float64(median(web))/float64(median(raw)),
+				float64(median(webCPU))/float64(median(rawCPU)))
 		}
 	}
 }
