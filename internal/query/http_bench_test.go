@@ -251,9 +251,9 @@ func benchFiltered(b *testing.B, db *duckdb.DB, today time.Time, vars url.Values
 		{"customer", url.Values{"var-customer_id": {"cust_0042"}}},
 		{"model", url.Values{"var-model": {"gpt-4o"}}},
 	}
-	fmt.Printf("\nCold loads by filter (ms, median of %d)\n%-20s", benchReps, "filter")
+	fmt.Printf("\nCold loads by filter (ms wall / CPU-s, median of %d)\n%-20s", benchReps, "filter")
 	for _, d := range cost.Dashboards {
-		fmt.Printf(" %12s", d.ID)
+		fmt.Printf(" %16s", d.ID)
 	}
 	fmt.Println()
 	for _, f := range filters {
@@ -266,17 +266,17 @@ func benchFiltered(b *testing.B, db *duckdb.DB, today time.Time, vars url.Values
 		}
 		fmt.Printf("%-20s", f.name)
 		for _, d := range cost.Dashboards {
-			var walls []time.Duration
+			var walls, cpus []time.Duration
 			for range benchReps {
 				h := newHTTPBench(b, db, today, true)
-				wall, _, err := h.load(d, v, map[string]string{})
+				wall, cpu, err := h.load(d, v, map[string]string{})
 				if err != nil {
 					b.Fatal(err)
 				}
-				walls = append(walls, wall)
+				walls, cpus = append(walls, wall), append(cpus, cpu)
 				h.close()
 			}
-			fmt.Printf(" %12s", ms(median(walls)))
+			fmt.Printf(" %16s", fmt.Sprintf("%s / %.3f", ms(median(walls)), median(cpus).Seconds()))
 		}
 		fmt.Println()
 	}
