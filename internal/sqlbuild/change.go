@@ -87,22 +87,84 @@ func (c *changeBuilder) branch(i int, src string) string {
 	return "SELECT * FROM (" + s + ")"
 }
 
-// separate gives each grouping its own grouped scan.
+// separate scans the lines once per widest grouping (an engine without grouping
+// sets or CTEs), fanning each scanned group out with ARRAY JOIN to every
+// grouping it includes, which are summed and ranked together: each keeps
+// the largest limit among the groupings sharing its scan (a grouping without
+// dimensions has one row).
 func (c *changeBuilder) separate() (string, []any, error) {
-	var branches []string
+	var sets [][]cost.Dimension
+	for _, g := range c.q.Groupings {
+		if cover(sets, g.Dimensions) < 0 {
+			sets = slices.DeleteFunc(sets, func(s []cost.Dimension) bool { return includes(g.Dimensions, s) })
+			sets = append(sets, g.Dimensions)
+		}
+	}
+	members := make([][]int, len(sets))
 	for i, g := range c.q.Groupings {
-		var keys []string
-		for _, dim := range g.Dimensions {
-			e, _ := c.d.dimensionSQL(dim)
-			keys = append(keys, e)
-		}
-		src := "SELECT " + strings.Join(append(slices.Clone(keys), c.sums()), ", ") + c.from()
-		if len(keys) > 0 {
-			src += " GROUP BY " + strings.Join(keys, ", ")
-		}
-		branches = append(branches, c.branch(i, "("+src+")"))
+		k := cover(sets, g.Dimensions)
+		members[k] = append(members[k], i)
+	}
+	var branches []string
+	for k, set := range sets {
+		branches = append(branches, c.fanOut(set, members[k]))
 	}
 	return strings.Join(branches, " UNION ALL "), c.args, nil
+}
+
+// fanOut ranks the groupings gs, all included in set, from one scan grouped by set.
+func (c *changeBuilder) fanOut(set []cost.Dimension, gs []int) string {
+	var keys, tuples, orders []string
+	for _, dim := range set {
+		e, _ := c.d.dimensionSQL(dim)
+		keys = append(keys, e)
+	}
+	scan := "SELECT " + strings.Join(append(slices.Clone(keys), c.sums()), ", ") + c.from()
+	if len(keys) > 0 {
+		scan += " GROUP BY " + strings.Join(keys, ", ")
+	}
+	limit := 0
+	for n, i := range gs {
+		g := c.q.Groupings[i]
+		vals := []string{"''", "''"}
+		for j, dim := range g.Dimensions {
+			e, _ := c.d.dimensionSQL(dim)
+			vals[j] = c.d.toText(e)
+		}
+		tuples = append(tuples, fmt.Sprintf("(%s, %s, %s)", c.d.toInt(strconv.Itoa(i)), vals[0], vals[1]))
+		rank := "-abs(cur - base * ?)"
+		switch g.Order {
+		case cost.ChangeRise:
+			rank = "-(cur - base * ?)"
+		case cost.ChangeFall:
+			rank = "(cur - base * ?)"
+		}
+		if n < len(gs)-1 {
+			rank = fmt.Sprintf("g = %d, %s", i, rank)
+		}
+		orders = append(orders, rank)
+		c.args = append(c.args, c.q.Scale)
+		switch {
+		case limit < 0: // A grouping of the scan keeps all its groups.
+		case len(g.Dimensions) == 0:
+			limit = max(limit, 1)
+		case g.Limit == 0:
+			limit = -1
+		default:
+			limit = max(limit, g.Limit)
+		}
+	}
+	order := orders[0]
+	if len(orders) > 1 {
+		order = "multiIf(" + strings.Join(orders, ", ") + ")"
+	}
+	q := "SELECT gk.1 AS g, gk.2 AS value0, gk.3 AS value1, sum(cur) AS cur, sum(base) AS base FROM (" + scan + ")" +
+		" ARRAY JOIN [" + strings.Join(tuples, ", ") + "] AS gk GROUP BY g, value0, value1 ORDER BY g, " + order + ", value0, value1"
+	if limit > 0 {
+		q += " LIMIT " + strconv.Itoa(limit) + " BY g"
+	}
+	return fmt.Sprintf("SELECT g AS %s, value0, value1, cur AS %s, base AS %s FROM (%s)",
+		c.d.quote("grouping"), c.d.quote("current"), c.d.quote("baseline"), q)
 }
 
 // shared reads the lines once, grouped by the widest groupings as grouping

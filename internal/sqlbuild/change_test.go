@@ -46,28 +46,17 @@ func TestBuildChange(t *testing.T) {
 			wantArgs: append(append(append([]any{}, ranges...), where...), 0.5, 0.5, 0.5),
 		},
 		{
-			name:    "ClickHouseScanPerGrouping",
+			name:    "ClickHouseOneScanFannedOut",
 			dialect: sqlbuild.ClickHouse,
-			wantSQL: `SELECT * FROM (SELECT toInt64(0) AS ` + "`grouping`" + `, CAST(customer_id AS String) AS value0, '' AS value1, cur AS ` + "`current`" + `, base AS ` + "`baseline`" +
-				` FROM (SELECT customer_id, toFloat64(coalesce(sumIf(cost_usd, date BETWEEN toDate(?) AND toDate(?)), 0)) AS cur, ` +
-				`toFloat64(coalesce(sumIf(cost_usd, date BETWEEN toDate(?) AND toDate(?)), 0)) AS base FROM cost_lines ` +
-				`WHERE date BETWEEN toDate(?) AND toDate(?) AND cloud_provider = ? GROUP BY customer_id) ` +
-				`ORDER BY abs(cur - base * ?) DESC, value0, value1 LIMIT 3) UNION ALL ` +
-				`SELECT * FROM (SELECT toInt64(1) AS ` + "`grouping`" + `, CAST(customer_id AS String) AS value0, CAST(model AS String) AS value1, cur AS ` + "`current`" + `, base AS ` + "`baseline`" +
-				` FROM (SELECT customer_id, model, toFloat64(coalesce(sumIf(cost_usd, date BETWEEN toDate(?) AND toDate(?)), 0)) AS cur, ` +
+			wantSQL: "SELECT g AS `grouping`, value0, value1, cur AS `current`, base AS `baseline` FROM (" +
+				`SELECT gk.1 AS g, gk.2 AS value0, gk.3 AS value1, sum(cur) AS cur, sum(base) AS base FROM (` +
+				`SELECT customer_id, model, toFloat64(coalesce(sumIf(cost_usd, date BETWEEN toDate(?) AND toDate(?)), 0)) AS cur, ` +
 				`toFloat64(coalesce(sumIf(cost_usd, date BETWEEN toDate(?) AND toDate(?)), 0)) AS base FROM cost_lines ` +
 				`WHERE date BETWEEN toDate(?) AND toDate(?) AND cloud_provider = ? GROUP BY customer_id, model) ` +
-				`ORDER BY (cur - base * ?) DESC, value0, value1 LIMIT 1) UNION ALL ` +
-				`SELECT * FROM (SELECT toInt64(2) AS ` + "`grouping`" + `, '' AS value0, '' AS value1, cur AS ` + "`current`" + `, base AS ` + "`baseline`" +
-				` FROM (SELECT toFloat64(coalesce(sumIf(cost_usd, date BETWEEN toDate(?) AND toDate(?)), 0)) AS cur, ` +
-				`toFloat64(coalesce(sumIf(cost_usd, date BETWEEN toDate(?) AND toDate(?)), 0)) AS base FROM cost_lines ` +
-				`WHERE date BETWEEN toDate(?) AND toDate(?) AND cloud_provider = ?) ` +
-				`ORDER BY abs(cur - base * ?) DESC, value0, value1)`,
-			wantArgs: []any{
-				"2026-10-08", "2026-10-08", "2026-10-01", "2026-10-07", "2026-10-01", "2026-10-08", "AWS", 0.5,
-				"2026-10-08", "2026-10-08", "2026-10-01", "2026-10-07", "2026-10-01", "2026-10-08", "AWS", 0.5,
-				"2026-10-08", "2026-10-08", "2026-10-01", "2026-10-07", "2026-10-01", "2026-10-08", "AWS", 0.5,
-			},
+				`ARRAY JOIN [(toInt64(0), CAST(customer_id AS String), ''), (toInt64(1), CAST(customer_id AS String), CAST(model AS String)), (toInt64(2), '', '')] AS gk ` +
+				`GROUP BY g, value0, value1 ORDER BY g, multiIf(g = 0, -abs(cur - base * ?), g = 1, -(cur - base * ?), -abs(cur - base * ?)), value0, value1 ` +
+				`LIMIT 3 BY g)`,
+			wantArgs: append(append(append([]any{}, ranges...), where...), 0.5, 0.5, 0.5),
 		},
 	}
 	for _, tt := range tests {
