@@ -167,8 +167,11 @@ func (s *Service) Explain(ctx context.Context, p cost.Principal, req cost.Explai
 }
 
 // explainGroupings are what Explain ranks in the engine: the leading values of
-// each dimension, the customer × model pairs that rose and fell most, and the
-// total (the last grouping).
+// each dimension, the customer × model pairs that rose and fell most, the
+// provider × token type pair that moved most, and the total (the last
+// grouping). The provider × token type pair is not shown: asking for it lets
+// the engine read lines into two groupings, customer × model and provider ×
+// token type, and sum every other one from those.
 func explainGroupings() []cost.ChangeGrouping {
 	var gs []cost.ChangeGrouping
 	for _, d := range explainDims {
@@ -177,6 +180,7 @@ func explainGroupings() []cost.ChangeGrouping {
 	pair := dims(cost.DimCustomer, cost.DimModel)
 	return append(gs, cost.ChangeGrouping{Dimensions: pair, Order: cost.ChangeRise, Limit: 1},
 		cost.ChangeGrouping{Dimensions: pair, Order: cost.ChangeFall, Limit: 1},
+		cost.ChangeGrouping{Dimensions: dims(cost.DimCloudProvider, cost.DimTokenType), Order: cost.ChangeLargest, Limit: 1},
 		cost.ChangeGrouping{Order: cost.ChangeLargest})
 }
 
@@ -205,11 +209,12 @@ func (s *Service) explainInput(ctx context.Context, r, base cost.DateRange, filt
 	for _, row := range f.Rows {
 		g, a, b, cur, was := int(num(row[0])), str(row[1]), str(row[2]), num(row[3]), num(row[4])
 		switch {
+		case g < 0 || g >= len(gs): // Not a grouping asked for.
 		case g < len(explainDims):
 			in.Breakdowns[g].Current[a], in.Breakdowns[g].Baseline[a] = cur, was
-		case g < len(gs)-1:
+		case gs[g].Order != cost.ChangeLargest:
 			in.Combo.Current[[2]string{a, b}], in.Combo.Baseline[[2]string{a, b}] = cur, was
-		default:
+		case g == len(gs)-1:
 			in.Total, in.BaselineTotal = cur, was
 		}
 	}
