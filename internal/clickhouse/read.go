@@ -47,6 +47,23 @@ func (s *Store) RankChanges(ctx context.Context, q *cost.ChangeQuery) (*cost.Fra
 	return f, nil
 }
 
+var _ cost.OutlierRanker = (*Store)(nil)
+
+// RankOutliers compiles q with the ClickHouse dialect, restricted to visible
+// rows, and runs it (cost.OutlierRanker).
+// Returns CodeInvalid for a malformed query.
+func (s *Store) RankOutliers(ctx context.Context, q *cost.OutlierQuery) (*cost.Frame, error) {
+	query, args, err := sqlbuild.BuildOutliers(s.dialect, q)
+	if err != nil {
+		return nil, err
+	}
+	f, err := s.frame(ctx, query, args, sqlbuild.OutlierColumns[0], sqlbuild.OutlierColumns[1])
+	if err != nil {
+		return nil, fmt.Errorf("clickhouse: rank outliers: %w", err)
+	}
+	return f, nil
+}
+
 // frame runs query and reads its rows into a frame of the given columns.
 func (s *Store) frame(ctx context.Context, query string, args []any, names, types []string) (*cost.Frame, error) {
 	f := &cost.Frame{Columns: names, Types: types, Rows: [][]any{}}

@@ -1,6 +1,9 @@
 package cost
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // ChangeOrder is how a ChangeQuery ranks the groups of one grouping by their
 // change, current − Scale × baseline cost.
@@ -39,4 +42,26 @@ type ChangeQuery struct {
 // baseline (cost over each range, unscaled), in no particular row order.
 type ChangeRanker interface {
 	RankChanges(ctx context.Context, q *ChangeQuery) (*Frame, error)
+}
+
+// OutlierQuery finds the values of a dimension whose cost on Day rose above their
+// usual daily cost: each value's daily cost over the days of Baseline (which
+// holds Day) on which it has lines gives its mean and sample standard deviation,
+// and a value is kept when it has lines on Day, at least two such days, a mean
+// other than 0 and cost on Day above mean + Sigmas × deviation. The caller (the
+// query layer) has applied the principal's scope to Filters.
+type OutlierQuery struct {
+	Baseline DateRange
+	Day      time.Time
+	By       Dimension
+	Filters  []Filter
+	Sigmas   float64
+	Limit    int // 0 = all.
+}
+
+// OutlierRanker is a Store that finds outliers in its engine. Its frame has the
+// columns value, day_cost, mean and stddev, ordered by the rise on Day relative
+// to the mean, largest first, then by value.
+type OutlierRanker interface {
+	RankOutliers(ctx context.Context, q *OutlierQuery) (*Frame, error)
 }

@@ -43,6 +43,22 @@ func (db *DB) RankChanges(ctx context.Context, q *cost.ChangeQuery) (*cost.Frame
 	return f, nil
 }
 
+var _ cost.OutlierRanker = (*DB)(nil)
+
+// RankOutliers compiles q with the DuckDB dialect and runs it (cost.OutlierRanker).
+// Returns CodeInvalid for a malformed query.
+func (db *DB) RankOutliers(ctx context.Context, q *cost.OutlierQuery) (*cost.Frame, error) {
+	query, args, err := sqlbuild.BuildOutliers(sqlbuild.DuckDB, q)
+	if err != nil {
+		return nil, err
+	}
+	f, err := db.frame(ctx, query, args, sqlbuild.OutlierColumns[0], sqlbuild.OutlierColumns[1])
+	if err != nil {
+		return nil, fmt.Errorf("duckdb: rank outliers: %w", err)
+	}
+	return f, nil
+}
+
 // frame runs query and reads its rows into a frame of the given columns.
 func (db *DB) frame(ctx context.Context, query string, args []any, names, types []string) (*cost.Frame, error) {
 	f := &cost.Frame{Columns: names, Types: types, Rows: [][]any{}}
