@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
 
+	"github.com/llmcost/llmcost/internal/clickhouse"
 	"github.com/llmcost/llmcost/internal/cost"
 	"github.com/llmcost/llmcost/internal/duckdb"
 	"github.com/llmcost/llmcost/internal/query"
@@ -60,6 +62,12 @@ FROM (SELECT toDate(?) + k AS d, h % 8 AS m, intDiv(h, 8) % 4 AS t, intDiv(h, 32
 		(0.8 + ((k * 7919) % 400) / 1000) * if(toDayOfWeek(d) >= 6, 0.4, 1) AS f
 	FROM (SELECT intDiv(number, ?) AS k, cityHash64(number % ?) AS h FROM numbers(?)))`
 
+// BenchmarkPanels loads the same generated year into DuckDB and ClickHouse
+// and times every panel, and explain, through the query layer on both (median
+// of benchReps runs). LLMCOST_BENCH_ROWS sets the size (default 36.5M); with
+// LLMCOST_BENCH_STORE set to a directory, the DuckDB file is kept there and
+// the ClickHouse data in database llmcost_bench_<rows>, both reused by later
+// runs of the same size.
 func BenchmarkPanels(b *testing.B) {
 	addr := serverAddr(b)
 	rows := benchRows
@@ -74,21 +82,134 @@ func BenchmarkPanels(b *testing.B) {
 	today := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
 	first := today.AddDate(0, 0, -365).Format(cost.DateLayout)
 	ctx := context.Background()
+	keep := os.Getenv("LLMCOST_BENCH_STORE")
 
-	duck, err := duckdb.Open(filepath.Join(b.TempDir(), "bench.duckdb"))
+	duck := benchDuckDB(b, keep, perDay, first)
+	defer duck.Close()
+	ch := benchClickHouse(b, addr, keep, perDay, first, today)
+	defer ch.Close()
+
+	now := func() time.Time { return today.Add(12 * time.Hour) }
+	services := []struct {
+		name  string
+		store cost.Store
+	}{{"duckdb", duck}, {"clickhouse", ch}}
+	r := cost.DateRange{From: today.AddDate(0, 0, -30), To: today}
+	type call struct {
+		name string
+		run  func(*query.Service) error
+	}
+	var calls []call
+	for _, d := range cost.Dashboards {
+		for _, p := range d.Panels {
+			calls = append(calls, call{d.ID + "/" + p.ID, func(svc *query.Service) error {
+				_, err := svc.Panel(ctx, cost.AdminPrincipal(), cost.PanelRequest{Dashboard: d.ID, Panel: p.ID, Range: r})
+				return err
+			}})
+		}
+	}
+	spike := today.AddDate(0, 0, -1)
+	calls = append(calls, call{"explain (yesterday)", func(svc *query.Service) error {
+		_, err := svc.Explain(ctx, cost.AdminPrincipal(), cost.ExplainRequest{Range: cost.DateRange{From: spike, To: spike}})
+		return err
+	}})
+	for _, s := range services {
+		if err := s.store.SetBudget(ctx, cost.Budget{MonthlyUSD: 250000}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for b.Loop() {
+		fmt.Printf("\nPanels through the query layer, %d cost lines, last 30 days (ms, median of %d)\n%-36s %10s %10s\n",
+			perDay*365, benchReps, "panel", "duckdb", "clickhouse")
+		for _, c := range calls {
+			fmt.Printf("%-36s", c.name)
+			for _, s := range services {
+				svc := query.NewService(s.store, now)
+				var walls []time.Duration
+				for range benchReps {
+					t0 := time.Now()
+					if err := c.run(svc); err != nil {
+						b.Fatalf("%s on %s: %v", c.name, s.name, err)
+					}
+					walls = append(walls, time.Since(t0))
+				}
+				slices.Sort(walls)
+				fmt.Printf(" %10.1f", float64(walls[len(walls)/2].Microseconds())/1000)
+			}
+			fmt.Println()
+		}
+	}
+}
+
+// benchReps is how many runs each figure takes the median of.
+const benchReps = 5
+
+// benchDuckDB opens the DuckDB side, kept under dir when set.
+func benchDuckDB(b *testing.B, dir string, perDay int, first string) *duckdb.DB {
+	path := filepath.Join(b.TempDir(), "bench.duckdb")
+	if dir != "" {
+		path = filepath.Join(dir, fmt.Sprintf("ch-duckdb-%d.duckdb", perDay*365))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			b.Fatal(err)
+		}
+	}
+	duck, err := duckdb.Open(path)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer duck.Close()
+	ctx := context.Background()
+	var n int
+	if err := duck.SQL().QueryRowContext(ctx, "SELECT COUNT(*) FROM cost_lines").Scan(&n); err != nil {
+		b.Fatal(err)
+	}
+	if n == perDay*365 {
+		fmt.Printf("duckdb: reusing %d cost lines in %s\n", n, path)
+		return duck
+	}
 	start := time.Now()
 	if _, err := duck.SQL().ExecContext(ctx, duckBench, first, first, perDay, perDay, perDay*365); err != nil {
 		b.Fatal(err)
 	}
 	fmt.Printf("duckdb: populated %d cost lines in %s\n", perDay*365, time.Since(start).Round(time.Millisecond))
+	return duck
+}
 
-	ch := openStore(b, addr, "")
-	defer ch.Close()
-	start = time.Now()
+// benchClickHouse opens the ClickHouse side: a throwaway database, or
+// llmcost_bench_<rows>, kept, when keep is set.
+func benchClickHouse(b *testing.B, addr, keep string, perDay int, first string, today time.Time) *clickhouse.Store {
+	if keep == "" {
+		ch := openStore(b, addr, "")
+		loadClickHouse(b, ch, perDay, first, today)
+		return ch
+	}
+	meta, err := duckdb.Open("")
+	if err != nil {
+		b.Fatal(err)
+	}
+	ch, err := clickhouse.Open(context.Background(), clickhouse.Config{
+		DSN: fmt.Sprintf("%s/llmcost_bench_%d", addr, perDay*365), Meta: meta})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var n uint64
+	if err := ch.Conn().QueryRow(context.Background(), "SELECT count() FROM cost_lines").Scan(&n); err != nil {
+		b.Fatal(err)
+	}
+	if int(n) == perDay*365 {
+		fmt.Printf("clickhouse: reusing %d cost lines\n", n)
+		return ch
+	}
+	if err := ch.Conn().Exec(context.Background(), "TRUNCATE TABLE cost_lines"); err != nil {
+		b.Fatal(err)
+	}
+	loadClickHouse(b, ch, perDay, first, today)
+	return ch
+}
+
+// loadClickHouse generates the lines into ch and publishes their version.
+func loadClickHouse(b *testing.B, ch *clickhouse.Store, perDay int, first string, today time.Time) {
+	ctx := context.Background()
+	start := time.Now()
 	if err := ch.Conn().Exec(ctx, chBench, first, perDay, perDay, perDay*365); err != nil {
 		b.Fatal(err)
 	}
@@ -103,29 +224,4 @@ func BenchmarkPanels(b *testing.B) {
 		b.Fatal(err)
 	}
 	fmt.Printf("clickhouse: populated %d cost lines in %s\n", perDay*365, time.Since(start).Round(time.Millisecond))
-
-	now := func() time.Time { return today.Add(12 * time.Hour) }
-	services := []struct {
-		name  string
-		store cost.Store
-	}{{"duckdb", duck}, {"clickhouse", ch}}
-	r := cost.DateRange{From: today.AddDate(0, 0, -30), To: today}
-	for _, d := range cost.Dashboards {
-		for _, p := range d.Panels {
-			for _, s := range services {
-				if err := s.store.SetBudget(ctx, cost.Budget{MonthlyUSD: 250000}); err != nil {
-					b.Fatal(err)
-				}
-				svc := query.NewService(s.store, now)
-				b.Run(d.ID+"/"+p.ID+"/"+s.name, func(b *testing.B) {
-					for b.Loop() {
-						if _, err := svc.Panel(ctx, cost.AdminPrincipal(),
-							cost.PanelRequest{Dashboard: d.ID, Panel: p.ID, Range: r}); err != nil {
-							b.Fatal(err)
-						}
-					}
-				})
-			}
-		}
-	}
 }

@@ -169,3 +169,41 @@ func sameTree(path string, got, want any) error {
 	}
 	return nil
 }
+
+// TestExplainCutsLikeDuckDB compares explanations over more customers than an
+// explanation lists, so each engine ranks and cuts them itself.
+func TestExplainCutsLikeDuckDB(t *testing.T) {
+	addr := serverAddr(t)
+	d := demo.Generate(demo.Options{Seed: 7, End: parityNow, Days: 60, Customers: 40})
+	want := duckService(t, d)
+	s := openStore(t, addr, "")
+	t.Cleanup(func() { s.Close() })
+	got := loaded(t, s, d)
+	ctx := context.Background()
+	day := cost.DateRange{From: d.SpikeDate, To: d.SpikeDate}
+	for name, req := range map[string]cost.ExplainRequest{
+		"spike":    {Range: day},
+		"week":     {Range: cost.DateRange{From: d.SpikeDate.AddDate(0, 0, -6), To: d.SpikeDate}, BaselineDays: 7},
+		"filtered": {Range: day, Filters: []cost.Filter{{Dimension: cost.DimCloudProvider, Op: cost.OpIn, Values: []string{"AWS", "GCP"}}}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			g, err1 := got.Explain(ctx, cost.AdminPrincipal(), req)
+			w, err2 := want.Explain(ctx, cost.AdminPrincipal(), req)
+			if err1 != nil || err2 != nil {
+				t.Fatalf("Explain: got err %v, want err %v", err1, err2)
+			}
+			n := 0
+			for _, c := range w.Contributions {
+				if c.Dimension == cost.DimCustomer {
+					n++
+				}
+			}
+			if n != query.ExplainTop {
+				t.Errorf("%d customers listed, want %d of 40", n, query.ExplainTop)
+			}
+			if err := sameJSON(g, w); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}

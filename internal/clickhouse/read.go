@@ -23,15 +23,58 @@ func (s *Store) Aggregate(ctx context.Context, q *cost.AggregateQuery) (*cost.Fr
 		return nil, err
 	}
 	names, types := sqlbuild.Columns(q)
+	f, err := s.frame(ctx, query, args, names, types)
+	if err != nil {
+		return nil, fmt.Errorf("clickhouse: aggregate: %w", err)
+	}
+	return f, nil
+}
+
+var _ cost.ChangeRanker = (*Store)(nil)
+
+// RankChanges compiles q with the ClickHouse dialect, restricted to visible
+// rows, one grouped scan per grouping, and runs it (cost.ChangeRanker).
+// Returns CodeInvalid for a malformed query.
+func (s *Store) RankChanges(ctx context.Context, q *cost.ChangeQuery) (*cost.Frame, error) {
+	query, args, err := sqlbuild.BuildChange(s.dialect, q)
+	if err != nil {
+		return nil, err
+	}
+	f, err := s.frame(ctx, query, args, sqlbuild.ChangeColumns[0], sqlbuild.ChangeColumns[1])
+	if err != nil {
+		return nil, fmt.Errorf("clickhouse: rank changes: %w", err)
+	}
+	return f, nil
+}
+
+var _ cost.OutlierRanker = (*Store)(nil)
+
+// RankOutliers compiles q with the ClickHouse dialect, restricted to visible
+// rows, and runs it (cost.OutlierRanker).
+// Returns CodeInvalid for a malformed query.
+func (s *Store) RankOutliers(ctx context.Context, q *cost.OutlierQuery) (*cost.Frame, error) {
+	query, args, err := sqlbuild.BuildOutliers(s.dialect, q)
+	if err != nil {
+		return nil, err
+	}
+	f, err := s.frame(ctx, query, args, sqlbuild.OutlierColumns[0], sqlbuild.OutlierColumns[1])
+	if err != nil {
+		return nil, fmt.Errorf("clickhouse: rank outliers: %w", err)
+	}
+	return f, nil
+}
+
+// frame runs query and reads its rows into a frame of the given columns.
+func (s *Store) frame(ctx context.Context, query string, args []any, names, types []string) (*cost.Frame, error) {
 	f := &cost.Frame{Columns: names, Types: types, Rows: [][]any{}}
 	rows, err := s.conn.Query(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("clickhouse: aggregate: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	cts := rows.ColumnTypes()
 	if len(cts) != len(names) {
-		return nil, fmt.Errorf("clickhouse: aggregate: %d columns, want %d", len(cts), len(names))
+		return nil, fmt.Errorf("%d columns, want %d", len(cts), len(names))
 	}
 	for rows.Next() {
 		ptrs := make([]any, len(cts))
@@ -39,7 +82,7 @@ func (s *Store) Aggregate(ctx context.Context, q *cost.AggregateQuery) (*cost.Fr
 			ptrs[i] = reflect.New(ct.ScanType()).Interface()
 		}
 		if err := rows.Scan(ptrs...); err != nil {
-			return nil, fmt.Errorf("clickhouse: aggregate: %w", err)
+			return nil, err
 		}
 		vals := make([]any, len(cts))
 		for i, p := range ptrs {
@@ -47,10 +90,7 @@ func (s *Store) Aggregate(ctx context.Context, q *cost.AggregateQuery) (*cost.Fr
 		}
 		f.Rows = append(f.Rows, vals)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("clickhouse: aggregate: %w", err)
-	}
-	return f, nil
+	return f, rows.Err()
 }
 
 // ClickHouse's Date type holds days from 1970-01-01 to 2105-12-31; a bound

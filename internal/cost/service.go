@@ -153,7 +153,7 @@ type Explanation struct {
 	Baseline      float64        `json:"baseline"` // Baseline scaled to Range's length.
 	Delta         float64        `json:"delta"`
 	Ratio         float64        `json:"ratio"`         // Total / Baseline; 0 when no baseline.
-	Contributions []Contribution `json:"contributions"` // Ranked by |Delta|, across dimensions.
+	Contributions []Contribution `json:"contributions"` // Each dimension's leading values, ranked by |Delta| across dimensions.
 	// Top is the leading combination (e.g. customer × model) when one dominates.
 	Top []Contribution `json:"top,omitempty"`
 	// Summary is a one-line, figure-bearing sentence.

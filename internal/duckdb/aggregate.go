@@ -19,10 +19,52 @@ func (db *DB) Aggregate(ctx context.Context, q *cost.AggregateQuery) (*cost.Fram
 		return nil, err
 	}
 	names, types := sqlbuild.Columns(q)
+	f, err := db.frame(ctx, query, args, names, types)
+	if err != nil {
+		return nil, fmt.Errorf("duckdb: aggregate: %w", err)
+	}
+	return f, nil
+}
+
+var _ cost.ChangeRanker = (*DB)(nil)
+
+// RankChanges compiles q with the DuckDB dialect, one scan grouped by every
+// grouping, and runs it (cost.ChangeRanker).
+// Returns CodeInvalid for a malformed query.
+func (db *DB) RankChanges(ctx context.Context, q *cost.ChangeQuery) (*cost.Frame, error) {
+	query, args, err := sqlbuild.BuildChange(sqlbuild.DuckDB, q)
+	if err != nil {
+		return nil, err
+	}
+	f, err := db.frame(ctx, query, args, sqlbuild.ChangeColumns[0], sqlbuild.ChangeColumns[1])
+	if err != nil {
+		return nil, fmt.Errorf("duckdb: rank changes: %w", err)
+	}
+	return f, nil
+}
+
+var _ cost.OutlierRanker = (*DB)(nil)
+
+// RankOutliers compiles q with the DuckDB dialect and runs it (cost.OutlierRanker).
+// Returns CodeInvalid for a malformed query.
+func (db *DB) RankOutliers(ctx context.Context, q *cost.OutlierQuery) (*cost.Frame, error) {
+	query, args, err := sqlbuild.BuildOutliers(sqlbuild.DuckDB, q)
+	if err != nil {
+		return nil, err
+	}
+	f, err := db.frame(ctx, query, args, sqlbuild.OutlierColumns[0], sqlbuild.OutlierColumns[1])
+	if err != nil {
+		return nil, fmt.Errorf("duckdb: rank outliers: %w", err)
+	}
+	return f, nil
+}
+
+// frame runs query and reads its rows into a frame of the given columns.
+func (db *DB) frame(ctx context.Context, query string, args []any, names, types []string) (*cost.Frame, error) {
 	f := &cost.Frame{Columns: names, Types: types, Rows: [][]any{}}
 	rows, err := db.db.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("duckdb: aggregate: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -32,17 +74,14 @@ func (db *DB) Aggregate(ctx context.Context, q *cost.AggregateQuery) (*cost.Fram
 			ptrs[i] = &vals[i]
 		}
 		if err := rows.Scan(ptrs...); err != nil {
-			return nil, fmt.Errorf("duckdb: aggregate: %w", err)
+			return nil, err
 		}
 		for i, v := range vals {
 			vals[i] = frameValue(v)
 		}
 		f.Rows = append(f.Rows, vals)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("duckdb: aggregate: %w", err)
-	}
-	return f, nil
+	return f, rows.Err()
 }
 
 // frameValue converts a scanned value to its Frame form.

@@ -9,12 +9,32 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/llmcost/llmcost/internal/cost"
 )
 
 // gzipMinBytes is the smallest JSON body worth compressing.
 const gzipMinBytes = 1024
+
+// gzipWriters reuses compressors: each holds about a megabyte of state, which
+// a new one allocates and clears on every compressed answer.
+var gzipWriters = sync.Pool{New: func() any {
+	zw, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed) // Answers are small; speed beats ratio here.
+	return zw
+}}
+
+// gzipped returns b compressed.
+func gzipped(b []byte) []byte {
+	var buf bytes.Buffer
+	buf.Grow(len(b) / 4)
+	zw := gzipWriters.Get().(*gzip.Writer)
+	zw.Reset(&buf)
+	zw.Write(b)
+	zw.Close()
+	gzipWriters.Put(zw)
+	return buf.Bytes()
+}
 
 // writeJSON encodes v with status, gzip-compressed when the client accepts it
 // and the body is large enough to benefit. A successful answer tagged by
@@ -37,11 +57,7 @@ func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v
 	gz := acceptsGzip(r)
 	e := encodedBody{body: b}
 	if len(b) > gzipMinBytes && gz {
-		var buf bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed) // Answers are small; speed beats ratio here.
-		zw.Write(b)
-		zw.Close()
-		e = encodedBody{body: buf.Bytes(), gzip: true}
+		e = encodedBody{body: gzipped(b), gzip: true}
 	}
 	if status == http.StatusOK && tag != "" {
 		s.bodies.put(tag, gz, e)

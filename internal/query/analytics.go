@@ -3,6 +3,7 @@ package query
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"math"
 	"slices"
 	"time"
@@ -123,6 +124,10 @@ const DefaultBaselineDays = 30
 // explainDims are the dimensions Explain attributes a change to.
 var explainDims = []cost.Dimension{cost.DimCustomer, cost.DimModel, cost.DimCloudProvider, cost.DimTokenType}
 
+// ExplainTop is how many values of each dimension an explanation lists: those
+// that moved the total most.
+const ExplainTop = 10
+
 // Explain attributes the spend of req.Range (default yesterday) against the
 // daily average of the BaselineDays before it, per customer, model, provider and
 // token type, and names the leading customer × model (analysis.Explain).
@@ -153,6 +158,37 @@ func (s *Service) Explain(ctx context.Context, p cost.Principal, req cost.Explai
 		return nil, err
 	}
 	base := cost.DateRange{From: r.From.AddDate(0, 0, -n), To: r.From.AddDate(0, 0, -1)}
+	in, err := s.explainInput(ctx, r, base, filters)
+	if err != nil {
+		return nil, err
+	}
+	e := analysis.Explain(in)
+	return &e, nil
+}
+
+// explainGroupings are what Explain ranks in the engine: the leading values of
+// each dimension, the customer × model pairs that rose and fell most, the
+// provider × token type pair that moved most, and the total (the last
+// grouping). The provider × token type pair is not shown: asking for it lets
+// the engine read lines into two groupings, customer × model and provider ×
+// token type, and sum every other one from those.
+func explainGroupings() []cost.ChangeGrouping {
+	var gs []cost.ChangeGrouping
+	for _, d := range explainDims {
+		gs = append(gs, cost.ChangeGrouping{Dimensions: dims(d), Order: cost.ChangeLargest, Limit: ExplainTop})
+	}
+	pair := dims(cost.DimCustomer, cost.DimModel)
+	return append(gs, cost.ChangeGrouping{Dimensions: pair, Order: cost.ChangeRise, Limit: 1},
+		cost.ChangeGrouping{Dimensions: pair, Order: cost.ChangeFall, Limit: 1},
+		cost.ChangeGrouping{Dimensions: dims(cost.DimCloudProvider, cost.DimTokenType), Order: cost.ChangeLargest, Limit: 1},
+		cost.ChangeGrouping{Order: cost.ChangeLargest})
+}
+
+// explainInput reads, in one ranked query, what Explain attributes: each
+// dimension's leading values, the customer × model pairs that rose and fell
+// most (the leading combination is one of them, whichever way the total moved)
+// and both totals.
+func (s *Service) explainInput(ctx context.Context, r, base cost.DateRange, filters []cost.Filter) (analysis.ExplainInput, error) {
 	in := analysis.ExplainInput{Range: r, BaselineRange: base,
 		Combo: &analysis.Combo{Dimensions: [2]cost.Dimension{cost.DimCustomer, cost.DimModel},
 			Current: map[[2]string]float64{}, Baseline: map[[2]string]float64{}}}
@@ -160,46 +196,27 @@ func (s *Service) Explain(ctx context.Context, p cost.Principal, req cost.Explai
 		in.Breakdowns = append(in.Breakdowns, analysis.Breakdown{Dimension: d,
 			Current: map[string]float64{}, Baseline: map[string]float64{}})
 	}
-	if in.Total, err = s.explainSide(ctx, r, filters, in.Breakdowns, in.Combo.Current, true); err != nil {
-		return nil, err
+	ranker, ok := s.store.(cost.ChangeRanker)
+	if !ok {
+		return in, fmt.Errorf("query.Explain: the store cannot rank changes")
 	}
-	if in.BaselineTotal, err = s.explainSide(ctx, base, filters, in.Breakdowns, in.Combo.Baseline, false); err != nil {
-		return nil, err
+	gs := explainGroupings()
+	f, err := ranker.RankChanges(ctx, &cost.ChangeQuery{Current: r, Baseline: base, Filters: filters,
+		Scale: float64(r.Days()) / float64(base.Days()), Groupings: gs})
+	if err != nil {
+		return in, fmt.Errorf("query.Explain: %w", err)
 	}
-	e := analysis.Explain(in)
-	return &e, nil
-}
-
-// explainSide reads one side (current or baseline) of an explanation: spend by
-// customer × model, which gives the customer and model breakdowns and the
-// combination, and by provider × token type, which gives the other two
-// breakdowns and the total. Two small groupings rather than one row per
-// customer × model × provider × token type.
-func (s *Service) explainSide(ctx context.Context, r cost.DateRange, filters []cost.Filter,
-	bs []analysis.Breakdown, combo map[[2]string]float64, current bool) (float64, error) {
-	side := func(b analysis.Breakdown) map[string]float64 {
-		if current {
-			return b.Current
-		}
-		return b.Baseline
-	}
-	var total float64
-	for i, pair := range [][2]int{{0, 1}, {2, 3}} {
-		f, err := s.aggregate(ctx, r, cost.AggregateQuery{Metrics: metrics(cost.MetricCost),
-			GroupBy: dims(explainDims[pair[0]], explainDims[pair[1]]), Filters: filters})
-		if err != nil {
-			return 0, err
-		}
-		for _, row := range f.Rows {
-			a, b, v := str(row[0]), str(row[1]), num(row[2])
-			side(bs[pair[0]])[a] += v
-			side(bs[pair[1]])[b] += v
-			if i == 0 {
-				combo[[2]string{a, b}] += v
-			} else {
-				total += v
-			}
+	for _, row := range f.Rows {
+		g, a, b, cur, was := int(num(row[0])), str(row[1]), str(row[2]), num(row[3]), num(row[4])
+		switch {
+		case g < 0 || g >= len(gs): // Not a grouping asked for.
+		case g < len(explainDims):
+			in.Breakdowns[g].Current[a], in.Breakdowns[g].Baseline[a] = cur, was
+		case gs[g].Order != cost.ChangeLargest:
+			in.Combo.Current[[2]string{a, b}], in.Combo.Baseline[[2]string{a, b}] = cur, was
+		case g == len(gs)-1:
+			in.Total, in.BaselineTotal = cur, was
 		}
 	}
-	return total, nil
+	return in, nil
 }

@@ -23,7 +23,8 @@ const benchRows = 36_500_000
 
 // benchPattern builds one day's pattern of lines: 1,000 customers (1%
 // unattributed), 8 models on 3 providers and 4 token types (one of them non-token
-// charges), every column derived from a hash of the line number.
+// charges), every column derived from a hash of the line number, in the order
+// ingest writes a day (cloud provider, then model).
 const benchPattern = `
 CREATE TEMP TABLE bench_pattern AS
 SELECT ['AWS','AWS','AWS','GCP','GCP','Azure','Azure','AWS'][m + 1] AS cloud_provider,
@@ -38,7 +39,7 @@ SELECT ['AWS','AWS','AWS','GCP','GCP','Azure','Azure','AWS'][m + 1] AS cloud_pro
 FROM (SELECT i, CAST(h % 8 AS INTEGER) AS m, CAST((h // 8) % 4 AS INTEGER) AS t,
 		CAST((h // 32) % 1010 AS INTEGER) AS c, CAST(1000 + (h // 32320) % 100000 AS DOUBLE) AS u
 	FROM (SELECT i, hash(i) AS h FROM range(?) r(i)))
-ORDER BY i`
+ORDER BY cloud_provider, model, i`
 
 // benchDay appends the pattern for one day, its usage and cost scaled by a
 // factor; with spike set, customers whose id ends in 00 spend three times as much.
@@ -311,36 +312,87 @@ var benchStore struct {
 
 // openBench returns a DuckDB store holding rows generated cost lines for the
 // year before today (benchPopulate) and an organisation budget. The benchmarks
-// of one run share it; TestMain removes it.
+// of one run share it. With LLMCOST_BENCH_STORE set to a directory the store is
+// kept there between runs and built only when absent (or of another size);
+// otherwise it lives in a temporary directory TestMain removes.
 func openBench(b *testing.B, rows int, today time.Time) *duckdb.DB {
 	benchStore.Lock()
 	defer benchStore.Unlock()
 	if benchStore.db != nil && benchStore.rows == rows {
 		return benchStore.db
 	}
-	dir, err := os.MkdirTemp("", "llmcost-bench-")
+	dir := os.Getenv("LLMCOST_BENCH_STORE")
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "llmcost-bench-")
+		if err != nil {
+			b.Fatal(err)
+		}
+		dir, benchDir = tmp, tmp
+	}
+	db, err := openKept(dir, rows)
 	if err != nil {
 		b.Fatal(err)
 	}
-	benchDir = dir
-	db, err := duckdb.Open(filepath.Join(dir, "bench.duckdb"))
-	if err != nil {
-		b.Fatal(err)
+	if db == nil {
+		if db, err = buildBench(dir, rows, today); err != nil {
+			b.Fatal(err)
+		}
 	}
-	ctx := context.Background()
-	start := time.Now()
-	if err := benchPopulate(ctx, db.SQL(), rows, today); err != nil {
-		b.Fatal(err)
-	}
-	if err := db.SetBudget(ctx, cost.Budget{MonthlyUSD: 250000}); err != nil {
-		b.Fatal(err)
-	}
-	fmt.Printf("populated %d cost lines in %s\n", rows, time.Since(start).Round(time.Millisecond))
 	benchStore.db, benchStore.rows = db, rows
 	return db
 }
 
-// benchDir is the shared benchmark store's directory, removed after the run.
+// openKept opens the store kept in dir when it holds rows lines; it returns nil
+// when there is none (or it is of another size, which it removes).
+func openKept(dir string, rows int) (*duckdb.DB, error) {
+	path := filepath.Join(dir, benchFile(rows))
+	if _, err := os.Stat(path); err != nil {
+		return nil, nil
+	}
+	db, err := duckdb.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	var n int
+	if err := db.SQL().QueryRow(`SELECT COUNT(*) FROM cost_lines`).Scan(&n); err != nil || n < rows {
+		db.Close()
+		return nil, os.Remove(path)
+	}
+	fmt.Printf("reusing %d cost lines in %s\n", n, path)
+	return db, nil
+}
+
+// benchFile names the store file of a benchmark size.
+func benchFile(rows int) string { return fmt.Sprintf("bench-%d.duckdb", rows) }
+
+func buildBench(dir string, rows int, today time.Time) (*duckdb.DB, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	db, err := duckdb.Open(filepath.Join(dir, benchFile(rows)))
+	if err != nil {
+		return nil, err
+	}
+	ctx := context.Background()
+	start := time.Now()
+	if err := benchPopulate(ctx, db.SQL(), rows, today); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := db.SetBudget(ctx, cost.Budget{MonthlyUSD: 250000}); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if _, err := db.SQL().ExecContext(ctx, `CHECKPOINT`); err != nil {
+		db.Close()
+		return nil, err
+	}
+	fmt.Printf("populated %d cost lines in %s\n", rows, time.Since(start).Round(time.Millisecond))
+	return db, nil
+}
+
+// benchDir is the shared benchmark store's temporary directory, removed after
+// the run (empty when LLMCOST_BENCH_STORE keeps the store).
 var benchDir string
 
 func TestMain(m *testing.M) {

@@ -201,32 +201,38 @@ func benchDashboard(b *testing.B, db *duckdb.DB, today time.Time, d cost.Dashboa
 		ms(median(warm)), median(warmCPU).Seconds(), ms(median(reval)))
 }
 
+// panelReps is how many interleaved runs the panel table takes the median of:
+// more than benchReps, as its ratios compare single requests of a few ms.
+const panelReps = 7
+
 // benchPanelsHTTP times each panel over HTTP (no result cache) interleaved with
-// its hand-written SQL.
+// its hand-written SQL, with the process's CPU time during each.
 func benchPanelsHTTP(b *testing.B, db *duckdb.DB, today time.Time, r cost.DateRange, vars url.Values) {
 	h := newHTTPBench(b, db, today, false)
 	args := benchArgs(today, r)
 	ctx := context.Background()
-	fmt.Printf("\nEach panel over HTTP (no result cache) vs its SQL straight on DuckDB (median of %d, interleaved)\n", benchReps)
-	fmt.Printf("%-32s %10s %10s %7s\n", "panel", "http ms", "sql ms", "ratio")
+	fmt.Printf("\nEach panel over HTTP (no result cache) vs its SQL straight on DuckDB (median of %d, interleaved; CPU = process CPU time)\n", panelReps)
+	fmt.Printf("%-32s %10s %8s %10s %8s %7s %9s\n", "panel", "http ms", "cpu s", "sql ms", "cpu s", "ratio", "cpu ratio")
 	for _, d := range cost.Dashboards {
 		for _, p := range d.Panels {
 			key := d.ID + "/" + p.ID
 			rq, rargs := positional(rawPanels[key], args)
-			var web, raw []time.Duration
-			for range benchReps {
-				t0 := time.Now()
+			var web, raw, webCPU, rawCPU []time.Duration
+			for range panelReps {
+				c0, t0 := cpuTime(), time.Now()
 				if _, err := h.get("panels/"+key+"?"+vars.Encode(), ""); err != nil {
 					b.Fatal(err)
 				}
-				t1 := time.Now()
+				c1, t1 := cpuTime(), time.Now()
 				if _, err := countRows(ctx, db.SQL(), rq, rargs...); err != nil {
 					b.Fatal(err)
 				}
 				web, raw = append(web, t1.Sub(t0)), append(raw, time.Since(t1))
+				webCPU, rawCPU = append(webCPU, c1-c0), append(rawCPU, cpuTime()-c1)
 			}
-			fmt.Printf("%-32s %10s %10s %6.2fx\n", key, ms(median(web)), ms(median(raw)),
-				float64(median(web))/float64(median(raw)))
+			fmt.Printf("%-32s %10s %8.3f %10s %8.3f %6.2fx %8.2fx\n", key, ms(median(web)), median(webCPU).Seconds(),
+				ms(median(raw)), median(rawCPU).Seconds(), float64(median(web))/float64(median(raw)),
+				float64(median(webCPU))/float64(median(rawCPU)))
 		}
 	}
 }
@@ -245,9 +251,9 @@ func benchFiltered(b *testing.B, db *duckdb.DB, today time.Time, vars url.Values
 		{"customer", url.Values{"var-customer_id": {"cust_0042"}}},
 		{"model", url.Values{"var-model": {"gpt-4o"}}},
 	}
-	fmt.Printf("\nCold loads by filter (ms, median of %d)\n%-20s", benchReps, "filter")
+	fmt.Printf("\nCold loads by filter (ms wall / CPU-s, median of %d)\n%-20s", benchReps, "filter")
 	for _, d := range cost.Dashboards {
-		fmt.Printf(" %12s", d.ID)
+		fmt.Printf(" %16s", d.ID)
 	}
 	fmt.Println()
 	for _, f := range filters {
@@ -260,44 +266,48 @@ func benchFiltered(b *testing.B, db *duckdb.DB, today time.Time, vars url.Values
 		}
 		fmt.Printf("%-20s", f.name)
 		for _, d := range cost.Dashboards {
-			var walls []time.Duration
+			var walls, cpus []time.Duration
 			for range benchReps {
 				h := newHTTPBench(b, db, today, true)
-				wall, _, err := h.load(d, v, map[string]string{})
+				wall, cpu, err := h.load(d, v, map[string]string{})
 				if err != nil {
 					b.Fatal(err)
 				}
-				walls = append(walls, wall)
+				walls, cpus = append(walls, wall), append(cpus, cpu)
 				h.close()
 			}
-			fmt.Printf(" %12s", ms(median(walls)))
+			fmt.Printf(" %16s", fmt.Sprintf("%s / %.3f", ms(median(walls)), median(cpus).Seconds()))
 		}
 		fmt.Println()
 	}
 }
 
-// benchAnalysis times explain (the spike day and an ordinary day) and
-// reconciliation over HTTP, cold.
+// benchAnalysis times explain (the spike day, an ordinary day, the spike day
+// filtered, and a week against the week before, as chat asks what drove a
+// period), anomalies by customer and reconciliation over HTTP, cold.
 func benchAnalysis(b *testing.B, db *duckdb.DB, today time.Time, r cost.DateRange) {
+	day := func(n int) string { return today.AddDate(0, 0, -n).Format(cost.DateLayout) }
 	paths := []string{
-		"explain?date=" + today.AddDate(0, 0, -1).Format(cost.DateLayout),
-		"explain?date=" + today.AddDate(0, 0, -10).Format(cost.DateLayout),
-		"explain?date=" + today.AddDate(0, 0, -1).Format(cost.DateLayout) + "&var-cloud_provider=AWS",
+		"explain?date=" + day(1),
+		"explain?date=" + day(10),
+		"explain?date=" + day(1) + "&var-cloud_provider=AWS",
+		"explain?date=" + day(1) + "&customer_id=cust_0100",
+		"explain?from=" + day(7) + "&to=" + day(1) + "&baseline_days=7",
 		"anomalies?by=customer_id&from=" + r.From.Format(cost.DateLayout) + "&to=" + r.To.Format(cost.DateLayout),
 		"reconciliation?from=" + r.From.Format(cost.DateLayout) + "&to=" + r.To.Format(cost.DateLayout),
 	}
-	fmt.Printf("\nAnalysis calls over HTTP, cold (median of %d)\n%-60s %10s\n", benchReps, "request", "ms")
+	fmt.Printf("\nAnalysis calls over HTTP, cold (median of %d)\n%-60s %10s %8s\n", benchReps, "request", "ms", "cpu s")
 	for _, p := range paths {
-		var walls []time.Duration
+		var walls, cpus []time.Duration
 		for range benchReps {
 			h := newHTTPBench(b, db, today, true)
-			t0 := time.Now()
+			c0, t0 := cpuTime(), time.Now()
 			if _, err := h.get(p, ""); err != nil {
 				b.Fatal(err)
 			}
-			walls = append(walls, time.Since(t0))
+			walls, cpus = append(walls, time.Since(t0)), append(cpus, cpuTime()-c0)
 			h.close()
 		}
-		fmt.Printf("%-60s %10s\n", p, ms(median(walls)))
+		fmt.Printf("%-60s %10s %8.3f\n", p, ms(median(walls)), median(cpus).Seconds())
 	}
 }

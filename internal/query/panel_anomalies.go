@@ -1,9 +1,8 @@
 package query
 
 import (
-	"cmp"
 	"context"
-	"slices"
+	"fmt"
 
 	"github.com/llmcost/llmcost/internal/analysis"
 	"github.com/llmcost/llmcost/internal/cost"
@@ -76,53 +75,26 @@ func unusualCustomers(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
 	}
 	today := yesterday.AddDate(0, 0, 1)
 	base := cost.DateRange{From: today.AddDate(0, 0, -UnusualBaselineDays), To: today}
-	// The baseline of customers with at least two days of spend (σ is NULL
-	// below two, and NULL never passes HAVING), and the day's spend.
-	stats, err := pc.s.aggregate(ctx, base, cost.AggregateQuery{
-		Metrics: metrics(cost.MetricDailyCostAvg, cost.MetricDailyCostStdDev),
-		GroupBy: dims(cost.DimCustomer), Filters: pc.with(attributed),
-		Having: []cost.Having{{Metric: cost.MetricDailyCostStdDev, Op: "gte", Value: 0}}})
-	if err != nil {
-		return nil, err
+	ranker, ok := pc.s.store.(cost.OutlierRanker)
+	if !ok {
+		return nil, fmt.Errorf("query: unusual customers: the store cannot rank outliers")
 	}
-	day, err := pc.s.aggregate(ctx, cost.DateRange{From: yesterday, To: yesterday}, cost.AggregateQuery{
-		Metrics: metrics(cost.MetricCost), GroupBy: dims(cost.DimCustomer), Filters: pc.with(attributed)})
+	f, err := ranker.RankOutliers(ctx, &cost.OutlierQuery{Baseline: base, Day: yesterday, By: cost.DimCustomer,
+		Filters: pc.with(attributed), Sigmas: 1})
 	if err != nil {
-		return nil, err
-	}
-	rows := unusualRows(stats, day)
-	out := cost.Frame{Columns: []string{"customer_id", "cost_on_day", "avg_daily", "percent_change", "alert_level"},
-		Types: []string{cost.TypeString, cost.TypeNumber, cost.TypeNumber, cost.TypeNumber, cost.TypeString}, Rows: rows}
-	return &cost.Result{Frame: out, Period: base, Meta: map[string]any{
-		"day": yesterday.Format(cost.DateLayout), "baseline_range": base}}, nil
-}
-
-// unusualRows joins the baseline (customer_id, mean, σ) with the day's spend
-// (customer_id, cost): customers beyond mean + σ, largest relative rise first.
-func unusualRows(stats, day *cost.Frame) [][]any {
-	onDay := make(map[string]float64, len(day.Rows))
-	for _, row := range day.Rows {
-		onDay[str(row[0])] = num(row[1])
+		return nil, fmt.Errorf("query: unusual customers: %w", err)
 	}
 	rows := [][]any{}
-	for _, row := range stats.Rows {
-		id := str(row[0])
-		y, ok := onDay[id]
-		if !ok || row[1] == nil || row[2] == nil {
-			continue
-		}
-		avg, sd := num(row[1]), num(row[2])
-		if !(y > avg+sd) || avg == 0 {
-			continue
-		}
+	for _, row := range f.Rows {
+		y, avg, sd := num(row[1]), num(row[2]), num(row[3])
 		level := AlertWarning
 		if y > avg+2*sd {
 			level = AlertHigh
 		}
-		rows = append(rows, []any{id, y, avg, (y - avg) / avg * 100, level})
+		rows = append(rows, []any{str(row[0]), y, avg, (y - avg) / avg * 100, level})
 	}
-	slices.SortStableFunc(rows, func(a, b []any) int {
-		return cmp.Or(cmp.Compare(b[3].(float64), a[3].(float64)), cmp.Compare(a[0].(string), b[0].(string)))
-	})
-	return rows
+	out := cost.Frame{Columns: []string{"customer_id", "cost_on_day", "avg_daily", "percent_change", "alert_level"},
+		Types: []string{cost.TypeString, cost.TypeNumber, cost.TypeNumber, cost.TypeNumber, cost.TypeString}, Rows: rows}
+	return &cost.Result{Frame: out, Period: base, Meta: map[string]any{
+		"day": yesterday.Format(cost.DateLayout), "baseline_range": base}}, nil
 }

@@ -209,20 +209,17 @@ func Build(d Dialect, q *cost.AggregateQuery) (query string, args []any, err err
 	if err := b.resolve(); err != nil {
 		return "", nil, err
 	}
-	where, err := b.where()
+	from, err := b.from()
 	if err != nil {
 		return "", nil, err
 	}
 	var inner strings.Builder
 	inner.WriteString("SELECT ")
 	if b.daily || b.perCustomer {
-		inner.WriteString(strings.Join(b.dailySelect(where), ", "))
+		inner.WriteString(strings.Join(b.dailySelect(from), ", "))
 	} else {
 		inner.WriteString(strings.Join(b.innerSelect(), ", "))
-		inner.WriteString(" FROM " + d.Table)
-		if where != "" {
-			inner.WriteString(" WHERE " + where)
-		}
+		inner.WriteString(from)
 	}
 	if len(b.dims) > 0 {
 		if b.daily || b.perCustomer {
@@ -323,9 +320,9 @@ func countsCustomers(q *cost.AggregateQuery) bool {
 }
 
 // dailySelect lists the outer level of the two-level form: the dimensions and
-// metrics over the per-day (or per-customer) subquery, which reads the table
-// under where.
-func (b *builder) dailySelect(where string) []string {
+// metrics over the per-day (or per-customer) subquery, which reads the lines
+// of the FROM clause from.
+func (b *builder) dailySelect(from string) []string {
 	var cols, keys, sub []string
 	for i, e := range b.dims {
 		cols = append(cols, fmt.Sprintf("d%d", i))
@@ -351,10 +348,7 @@ func (b *builder) dailySelect(where string) []string {
 			sub = append(sub, fmt.Sprintf("%s AS p%d", b.d.partialSQL(p, b.tokenOnly), p))
 		}
 	}
-	q := "SELECT " + strings.Join(sub, ", ") + " FROM " + b.d.Table
-	if where != "" {
-		q += " WHERE " + where
-	}
+	q := "SELECT " + strings.Join(sub, ", ") + from
 	q += " GROUP BY " + strings.Join(keys, ", ")
 	cols[len(cols)-1] += " FROM (" + q + ")"
 	return cols

@@ -2,6 +2,7 @@ package sqlbuild_test
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -43,10 +44,11 @@ func TestBuild(t *testing.T) {
 			},
 			wantSQL: `SELECT d0 AS "model", d1 AS "cloud_provider", m0 AS "cost_usd", m1 AS "usage_amount" FROM (` +
 				`SELECT model AS d0, cloud_provider AS d1, CAST(COALESCE(SUM(cost_usd), 0) AS DOUBLE) AS m0, ` +
-				`CAST(COALESCE(SUM(CASE WHEN token_type <> '' THEN usage_amount ELSE 0 END), 0) AS DOUBLE) AS m1 FROM cost_lines ` +
-				`WHERE date BETWEEN CAST(? AS DATE) AND CAST(? AS DATE) AND cloud_provider IN (?, ?) ` +
+				`CAST(COALESCE(SUM(CASE WHEN token_type <> '' THEN usage_amount ELSE 0 END), 0) AS DOUBLE) AS m1 ` +
+				`FROM (SELECT * FROM cost_lines WHERE date BETWEEN CAST(? AS DATE) AND CAST(? AS DATE) AND cloud_provider = ? ` +
+				`UNION ALL SELECT * FROM cost_lines WHERE date BETWEEN CAST(? AS DATE) AND CAST(? AS DATE) AND cloud_provider = ?) ` +
 				`GROUP BY model, cloud_provider) ORDER BY "cost_usd" DESC, "model", "cloud_provider" LIMIT 10`,
-			wantArgs: []any{"2026-10-01", "2026-10-07", "AWS", "GCP"},
+			wantArgs: []any{"2026-10-01", "2026-10-07", "AWS", "2026-10-01", "2026-10-07", "GCP"},
 		},
 		{
 			name:    "DuckDBGrainsFiltersHaving",
@@ -268,4 +270,36 @@ func TestColumns(t *testing.T) {
 func withWhere(d sqlbuild.Dialect, cond string) sqlbuild.Dialect {
 	d.Where = cond
 	return d
+}
+
+// TestBuildSplitsFewValueFilters checks that DuckDB reads an IN filter of a
+// few distinct values value by value, and a long list as one IN.
+func TestBuildSplitsFewValueFilters(t *testing.T) {
+	many := []string{"a", "b", "c", "d", "e", "f", "g", "h", "i"}
+	tests := []struct {
+		name      string
+		values    []string
+		wantParts int
+	}{
+		{"Repeated", []string{"AWS", "GCP", "AWS"}, 2},
+		{"One", []string{"AWS"}, 0},
+		{"Many", many, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q := cost.AggregateQuery{Metrics: []cost.Metric{cost.MetricCost}, From: oct1, To: oct7,
+				Filters: []cost.Filter{{Dimension: cost.DimModel, Op: cost.OpIn, Values: tt.values}}}
+			sql, args, err := sqlbuild.Build(sqlbuild.DuckDB, &q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := strings.Count(sql, "SELECT * FROM cost_lines")
+			if got != tt.wantParts {
+				t.Errorf("%d parts, want %d: %s", got, tt.wantParts, sql)
+			}
+			if want := max(tt.wantParts, 1) * 2; tt.wantParts > 0 && len(args) != want+tt.wantParts {
+				t.Errorf("args = %v", args)
+			}
+		})
+	}
 }

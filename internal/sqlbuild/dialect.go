@@ -41,6 +41,15 @@ type Dialect struct {
 	countPerCustomer bool
 	// prefix returns a condition "col starts with the bound value" and the value to bind.
 	prefix func(col, value string) (cond string, arg any)
+	// toText casts a column to the engine's string type; toInt an integer
+	// literal to a 64-bit integer.
+	toText, toInt func(expr string) string
+	// groupingSets: the engine groups one scan by several grouping sets
+	// (GROUP BY GROUPING SETS, GROUPING_ID) and materialises a CTE.
+	groupingSets bool
+	// splitIn: read an IN filter of a few values as one scan per value (see
+	// builder.from).
+	splitIn bool
 }
 
 // DuckDB is the dialect of the embedded DuckDB store.
@@ -72,6 +81,10 @@ var DuckDB = Dialect{
 	prefix: func(col, v string) (string, any) {
 		return "starts_with(" + col + ", ?)", v
 	},
+	toText:       func(e string) string { return "CAST(" + e + " AS VARCHAR)" },
+	toInt:        func(e string) string { return "CAST(" + e + " AS BIGINT)" },
+	groupingSets: true,
+	splitIn:      true,
 }
 
 // ClickHouse is the dialect of the ClickHouse store. It sticks to functions that
@@ -103,6 +116,8 @@ var ClickHouse = Dialect{
 	prefix: func(col, v string) (string, any) {
 		return col + " LIKE ?", likeEscape(v) + "%"
 	},
+	toText: func(e string) string { return "CAST(" + e + " AS String)" },
+	toInt:  func(e string) string { return "toInt64(" + e + ")" },
 }
 
 // likeEscape escapes LIKE metacharacters with backslashes.

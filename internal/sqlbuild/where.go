@@ -8,8 +8,65 @@ import (
 	"github.com/llmcost/llmcost/internal/cost"
 )
 
-// where returns the WHERE conditions: the date range, then each filter.
-func (b *builder) where() (string, error) {
+// maxSplitValues is the most values of an IN filter the DuckDB dialect reads
+// as one equality per value.
+const maxSplitValues = 8
+
+// from returns the FROM clause over the query's lines, binding its values. On
+// an engine that pushes only single-value comparisons into its scan (DuckDB:
+// an IN list of bound values is tested on every line, costing more than no
+// filter), an IN filter of a few values reads each value's lines under its own
+// equality, the parts joined by UNION ALL; the values are distinct, so no line
+// is read twice.
+func (b *builder) from() (string, error) {
+	i, values := b.splitFilter()
+	if i < 0 {
+		where, err := b.where(-1, "")
+		if err != nil || where == "" {
+			return " FROM " + b.d.Table, err
+		}
+		return " FROM " + b.d.Table + " WHERE " + where, nil
+	}
+	parts := make([]string, len(values))
+	for j, v := range values {
+		where, err := b.where(i, v)
+		if err != nil {
+			return "", err
+		}
+		parts[j] = "SELECT * FROM " + b.d.Table + " WHERE " + where
+	}
+	return " FROM (" + strings.Join(parts, " UNION ALL ") + ")", nil
+}
+
+// splitFilter returns the index and distinct values of the first filter from
+// reads value by value, or -1.
+func (b *builder) splitFilter() (int, []string) {
+	if !b.d.splitIn {
+		return -1, nil
+	}
+	for i, f := range b.q.Filters {
+		if f.Op != cost.OpIn || f.Dimension.IsTime() {
+			continue
+		}
+		if _, ok := b.d.dimensionSQL(f.Dimension); !ok {
+			continue
+		}
+		var vs []string
+		for _, v := range f.Values {
+			if !slices.Contains(vs, v) {
+				vs = append(vs, v)
+			}
+		}
+		if len(vs) >= 2 && len(vs) <= maxSplitValues {
+			return i, vs
+		}
+	}
+	return -1, nil
+}
+
+// where returns the WHERE conditions: the date range, then each filter; with
+// split >= 0, filter split is replaced by an equality to value.
+func (b *builder) where(split int, value string) (string, error) {
 	var conds []string
 	if b.d.Where != "" {
 		conds = append(conds, b.d.Where)
@@ -26,6 +83,9 @@ func (b *builder) where() (string, error) {
 		b.args = append(b.args, b.q.To.Format(cost.DateLayout))
 	}
 	for i, f := range b.q.Filters {
+		if i == split {
+			f = cost.Filter{Dimension: f.Dimension, Op: cost.OpEq, Values: []string{value}}
+		}
 		c, err := b.filter(f)
 		if err != nil {
 			return "", prefixField(fmt.Sprintf("filters[%d]", i), err)
