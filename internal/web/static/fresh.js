@@ -42,7 +42,7 @@ export function freshness(opts) {
       parts.push(`updated ${new Date().toISOString().slice(11, 16)} UTC`);
       text.textContent = parts.join(' · ');
       text.dataset.through = through;
-      text.title = (f.providers || []).map((p) => `${p.cloud_provider}: data through ${p.latest_date}, ingested ${when(p.ingested_at)}`).join('\n');
+      text.title = (f.providers || []).map((p) => `${p.cloud_provider}: data through ${p.latest_date}${p.ingested_at ? `, ingested ${when(p.ingested_at)}` : ''}`).join('\n');
     } catch (err) {
       text.textContent = `Freshness unknown: ${err.message}`;
     }
