@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -186,15 +187,43 @@ func TestHonestPanels(t *testing.T) {
 			t.Errorf("model trend series %v, want the top 7 and Other", got.Names)
 		}
 		provider := []string{"#f59e0b", "#3b6ef5", "#06b6d4", "#16a34a", "#d9734e"}
-		seen := map[string]bool{}
+		// The whole palette, not only the colours this chart happens to draw.
+		src, err := os.ReadFile("static/charts.js")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, rest, _ := strings.Cut(string(src), "export const palette = [")
+		list, _, _ := strings.Cut(rest, "]")
+		palette := regexp.MustCompile(`#[0-9a-f]{6}`).FindAllString(list, -1)
+		if len(palette) != 10 {
+			t.Fatalf("palette %q, want ten colours", palette)
+		}
+		for i, c := range palette {
+			for _, p := range provider {
+				if d := hueDistance(c, p); d < 15 {
+					t.Errorf("palette colour %s is %.0f° from provider colour %s", c, d, p)
+				}
+			}
+			for _, o := range palette[:i] {
+				if d := hueDistance(c, o); d < 15 {
+					t.Errorf("palette colours %s and %s are %.0f° apart", c, o, d)
+				}
+			}
+		}
 		for i, c := range got.Colors {
-			if slices.Contains(provider, c) {
-				t.Errorf("model %s uses a provider colour %s", got.Names[i], c)
+			if got.Names[i] == "Other" {
+				continue // Grey.
 			}
-			if seen[c] {
-				t.Errorf("two model series share colour %s", c)
+			for _, p := range provider {
+				if d := hueDistance(c, p); d < 15 {
+					t.Errorf("model %s colour %s is %.0f° from provider colour %s, want at least 15°", got.Names[i], c, d, p)
+				}
 			}
-			seen[c] = true
+			for j := range i {
+				if d := hueDistance(c, got.Colors[j]); d < 15 {
+					t.Errorf("models %s (%s) and %s (%s) are %.0f° apart, want at least 15°", got.Names[i], c, got.Names[j], got.Colors[j], d)
+				}
+			}
 		}
 		evalJS[bool](t, b, `(() => { const s = document.querySelector('select[data-mode="model-cost-trend"]'); s.value = 'log'; s.dispatchEvent(new Event('change')); return true; })()`)
 		if typ := evalJS[string](t, b, `(() => {
@@ -210,6 +239,11 @@ func TestHonestPanels(t *testing.T) {
 		text := evalJS[string](t, b, `document.getElementById('fresh').textContent`)
 		if !strings.Contains(text, "Data through Dec 2") || !strings.Contains(text, "last ingest") {
 			t.Errorf("freshness %q, want the day data runs through and the last ingest", text)
+		}
+		// The demo's December lines are provisional; its estimates are all
+		// superseded by bills, so no day is called estimated.
+		if !strings.Contains(text, "Dec 1–Dec 2 provisional (the month's bills are still open)") || strings.Contains(text, "estimated") {
+			t.Errorf("freshness %q, want Dec 1–2 provisional and no estimated day", text)
 		}
 		gen := evalJS[string](t, b, `document.getElementById('fresh').textContent`)
 		b.run(t, chromedp.Click(chromedp.ID("refresh")))
@@ -494,4 +528,30 @@ func TestScreenshots(t *testing.T) {
 			b.checkClean(t, fmt.Sprintf("%s %d", who.name, width))
 		}
 	}
+}
+
+// hueDistance is the distance in degrees between the hues of two #rrggbb colours.
+func hueDistance(a, b string) float64 {
+	d := math.Abs(hue(a) - hue(b))
+	return math.Min(d, 360-d)
+}
+
+func hue(hex string) float64 {
+	var r, g, b int
+	fmt.Sscanf(hex, "#%02x%02x%02x", &r, &g, &b)
+	hi, lo := max(r, g, b), min(r, g, b)
+	if hi == lo {
+		return 0
+	}
+	c := float64(hi - lo)
+	var h float64
+	switch hi {
+	case r:
+		h = math.Mod(float64(g-b)/c, 6)
+	case g:
+		h = float64(b-r)/c + 2
+	default:
+		h = float64(r-g)/c + 4
+	}
+	return math.Mod(h*60+360, 360)
 }

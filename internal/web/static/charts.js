@@ -10,9 +10,10 @@ const fixed = { AWS: '#f59e0b', GCP: '#3b6ef5', Azure: '#06b6d4', OpenAI: '#16a3
 
 /**
  * palette colours every other series (models, customers, token types): ten
- * distinct hues, none of them a provider's, readable on light and dark themes.
+ * hues at least 15° from each other and from every provider's colour, so any
+ * series shown together differ, readable on light and dark themes.
  */
-export const palette = ['#7c3aed', '#db2777', '#0f766e', '#b45309', '#4f46e5', '#65a30d', '#be123c', '#c026d3', '#a16207', '#64748b'];
+export const palette = ['#7c3aed', '#db2777', '#059669', '#65a30d', '#b91c1c', '#a21caf', '#a3a316', '#4f46e5', '#3f8f1f', '#c0269a'];
 
 /** otherColor is the colour of the "Other" series that gathers the smallest. */
 const otherColor = '#9ca3af';
