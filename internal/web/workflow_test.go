@@ -300,6 +300,10 @@ func TestAnomalyWorkflow(t *testing.T) {
 	if before == want {
 		t.Errorf("the unusual table showed the spike day before it was clicked: %q", before)
 	}
+	dates := evalJS[string](t, b, `document.querySelector('.panel[data-panel="unusual-customers"] .panel-dates').textContent`)
+	if want := s.data.SpikeDate.Format("Jan 2, 2006") + " against the daily average over "; !strings.HasPrefix(dates, want) {
+		t.Errorf("unusual customers' dates %q, want %q and the baseline", dates, want)
+	}
 	rows := b.tableRows(t, "unusual-customers")
 	if len(rows) == 0 || rows[0]["Customer"] != s.label(s.data.SpikeCustomer) {
 		t.Errorf("unusual customers on %s = %v, want %s first", spike, rows, s.data.SpikeCustomer)
@@ -460,6 +464,10 @@ func TestCustomerLayout(t *testing.T) {
 		}
 		if d == "overview" && !slices.Contains(ids, "budget-pace") {
 			t.Errorf("overview panels %v, want the budget pace", ids)
+		}
+		// No text speaks of other customers (the anomaly hint included).
+		if text := evalJS[string](t, b, `document.getElementById('dash').innerText`); strings.Contains(strings.ToLower(text), "customers") {
+			t.Errorf("%s: the customer's page speaks of customers: %q", d, text)
 		}
 	}
 	b.open(t, s.url, "/d/overview")

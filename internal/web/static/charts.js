@@ -120,7 +120,9 @@ export function pie(ctx) {
       radius: ['42%', '70%'],
       center: ['50%', '45%'],
       itemStyle: { borderColor: ctx.colors.bg, borderWidth: 2 },
-      label: { color: ctx.colors.text, formatter: '{b}: {d}%' },
+      // On a narrow panel the legend names the slices and the labels keep to
+      // percentages, so none is cut at the edge.
+      label: { color: ctx.colors.text, formatter: ctx.el.clientWidth < 480 ? '{d}%' : '{b}: {d}%' },
       data: f.rows.map((row) => ({ name: ctx.label(dim, row[s]), key: row[s], value: row[n], itemStyle: { color: colorFor(row[s]) } })),
     }],
   });
@@ -226,8 +228,9 @@ export function bargauge(ctx) {
     xAxis: { ...valueAxis(ctx, unit), max: max || 1, axisLabel: { show: false }, splitLine: { show: false } },
     yAxis: {
       type: 'category', inverse: true, data: f.rows.map((row) => ctx.label(dim, row[s])),
-      axisLabel: { color: ctx.colors.text }, axisLine: { show: false }, axisTick: { show: false },
-      triggerEvent: true,
+      // Long names are cut on a narrow panel, so the bars keep room (the tooltip has the whole name).
+      axisLabel: { color: ctx.colors.text, width: ctx.el.clientWidth < 480 ? 96 : 200, overflow: 'truncate' },
+      axisLine: { show: false }, axisTick: { show: false }, triggerEvent: true,
     },
     series: [{
       type: 'bar',
