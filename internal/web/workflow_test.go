@@ -497,6 +497,14 @@ func TestChatPanelMovesDashboards(t *testing.T) {
 	if err != nil || !strings.HasPrefix(u.Path, "/d/") {
 		t.Fatalf("answer link %q is not a dashboard", href)
 	}
+	// The chat fills its panel rather than leaving it half empty.
+	fill := evalJS[float64](t, b, `(() => {
+		const box = document.querySelector('llmcost-chat').shadowRoot.querySelector('.box');
+		return box.getBoundingClientRect().height / document.querySelector('.chat-body').getBoundingClientRect().height;
+	})()`)
+	if fill < 0.95 {
+		t.Errorf("the chat fills %.0f%% of its panel, want all of it", fill*100)
+	}
 	b.screenshot(t, "chat-panel")
 	evalJS[bool](t, b, `(() => { document.querySelector('llmcost-chat').shadowRoot.querySelector('a.dashboard-link').click(); return true; })()`)
 	b.run(t, chromedp.Poll[chromedp.Void](fmt.Sprintf(`location.pathname === %q`, u.Path), chromedp.WithPollingTimeout(10*time.Second)))
