@@ -52,6 +52,19 @@ func TestHonestPanels(t *testing.T) {
 	b.signIn(t, s.url, "/d/customers", s.admin)
 	yesterday := s.today().AddDate(0, 0, -1)
 
+	t.Run("HeatmapNamesShortWeeks", func(t *testing.T) {
+		// Last 30 days on Dec 3: Nov 3 (a Tuesday) to Dec 2 (a Wednesday).
+		got := evalJS[[]string](t, b, `(() => {
+			const el = document.querySelector('.panel[data-panel="customer-heatmap"] .chart');
+			const x = window.echarts.getInstanceByDom(el).getOption().xAxis[0];
+			return x.data.map((w) => x.axisLabel.formatter(w));
+		})()`)
+		want := []string{"Nov 2 (6 days)", "Nov 9", "Nov 16", "Nov 23", "Nov 30 (3 days)"}
+		if !slices.Equal(got, want) {
+			t.Errorf("heatmap weeks %q, want %q", got, want)
+		}
+	})
+
 	t.Run("Last7DaysIsNotMonthToDate", func(t *testing.T) {
 		mtd := s.spend(cost.MonthStart(yesterday), yesterday)
 		week := s.spend(yesterday.AddDate(0, 0, -6), yesterday)

@@ -312,12 +312,13 @@ export function heatmap(ctx) {
   // wash out every other; larger cells take the top colour.
   const cells = data.map((x) => x[2] || 0).sort((a, b) => a - b);
   const max = Math.max(cells[Math.floor(0.95 * (cells.length - 1))] || 0, 1);
+  const label = (w) => weekLabel(w, ctx.frame.period);
   const chart = init(ctx);
   chart.setOption({
     ...base(ctx),
-    tooltip: { formatter: (p) => `${esc(ctx.label(dim, keys[p.value[1]]))}, week of ${shortDay(weeks[p.value[0]])}: <b>${format(p.value[2], ctx.unit)}</b>` },
+    tooltip: { formatter: (p) => `${esc(ctx.label(dim, keys[p.value[1]]))}, week of ${label(weeks[p.value[0]])}: <b>${format(p.value[2], ctx.unit)}</b>` },
     grid: { left: 8, right: 16, top: 8, bottom: 56, containLabel: true },
-    xAxis: { type: 'category', data: weeks, axisLabel: { color: ctx.colors.muted, formatter: shortDay }, splitArea: { show: false } },
+    xAxis: { type: 'category', data: weeks, axisLabel: { color: ctx.colors.muted, formatter: label }, splitArea: { show: false } },
     yAxis: { type: 'category', data: keys.map((k) => ctx.label(dim, k)), axisLabel: { color: ctx.colors.text }, triggerEvent: true },
     visualMap: {
       min: 0, max, calculable: true, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 160,
@@ -333,6 +334,20 @@ export function heatmap(ctx) {
     });
   }
   return chart;
+}
+
+/**
+ * weekLabel names a week by its first day, and says how many of its days the
+ * period covers when it is cut ("Nov 30 (3 days)"), so a short week's lower
+ * figures do not read as a drop.
+ */
+export function weekLabel(week, period) {
+  if (!period || !period.from) return shortDay(week);
+  const start = Date.parse(week);
+  const from = Math.max(start, Date.parse(period.from));
+  const to = Math.min(start + 6 * 86400000, Date.parse(period.to));
+  const days = Math.round((to - from) / 86400000) + 1;
+  return days > 0 && days < 7 ? `${shortDay(week)} (${days} day${days === 1 ? '' : 's'})` : shortDay(week);
 }
 
 /** gauge draws percent of budget used, coloured green, amber and red. */
