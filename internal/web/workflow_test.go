@@ -493,6 +493,10 @@ func TestCustomerLayout(t *testing.T) {
 		}
 	}
 	b.open(t, s.url, "/d/overview")
+	// Its freshness comes from its own lines: a day, no ingest time.
+	if fresh := evalJS[string](t, b, `document.getElementById('fresh').textContent`); !strings.Contains(fresh, "Data through") || strings.Contains(fresh, "ingest") {
+		t.Errorf("customer freshness %q, want its data-through day and no ingest time", fresh)
+	}
 	pace := evalJS[string](t, b, `document.querySelector('.panel[data-panel="budget-pace"] .panel-body').innerText`)
 	if !strings.Contains(pace, "On pace for") || !strings.Contains(pace, s.label(s.data.SpikeCustomer)) {
 		t.Errorf("budget pace %q, want the customer's pace and forecast", pace)
