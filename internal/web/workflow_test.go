@@ -324,6 +324,9 @@ func TestAnomalyWorkflow(t *testing.T) {
 	if chip := evalJS[string](t, b, `(document.querySelector('[data-chip="date"]') || {}).textContent || ''`); !strings.Contains(chip, "Day: "+s.data.SpikeDate.Format("Jan 2")) {
 		t.Errorf("selected-day chip %q", chip)
 	}
+	if summary := evalJS[string](t, b, `document.querySelector('#explain .summary').textContent`); !strings.Contains(summary, s.label(s.data.SpikeCustomer)) || strings.Contains(summary, s.data.SpikeCustomer) {
+		t.Errorf("explanation summary %q, want the spike customer's name, not its id", summary)
+	}
 	if text := evalJS[string](t, b, `document.getElementById('explain').innerText`); !strings.Contains(text, "Selected day") {
 		t.Errorf("explanation does not say which day is selected: %q", text)
 	}

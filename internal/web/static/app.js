@@ -417,6 +417,16 @@ async function explain(date, quiet = false) {
   }
 }
 
+// named writes the display names of the customers an explanation mentions in
+// place of their ids in its summary sentence.
+function named(summary, e) {
+  const ids = [...(e.contributions || []), ...(e.top || [])]
+    .filter((c) => c.dimension === 'customer_id' && c.value)
+    .map((c) => c.value);
+  return [...new Set(ids)].sort((a, b) => b.length - a.length)
+    .reduce((text, id) => text.split(id).join(labelOf('customer_id', id)), summary);
+}
+
 function explanation(e, date) {
   const rows = (e.contributions || []).slice(0, 8);
   const sign = (v) => (v > 0 ? '+' : '') + format(v, 'usd');
@@ -428,7 +438,7 @@ function explanation(e, date) {
       h('h3', {}, `Selected day: ${period(e.range || { from: date, to: date })}`),
       h('button', { type: 'button', class: 'btn small ghost', onclick: () => navigate({ ...app.state, date: '' }, true) }, 'Clear day'),
       alertBtn, alertMsg),
-    h('p', { class: 'summary' }, e.summary || `${format(e.total, 'usd')} against a baseline of ${format(e.baseline, 'usd')}.`),
+    h('p', { class: 'summary' }, e.summary ? named(e.summary, e) : `${format(e.total, 'usd')} against a baseline of ${format(e.baseline, 'usd')}.`),
     h('p', { class: 'muted' }, `Total ${format(e.total, 'usd')} · baseline ${format(e.baseline, 'usd')}${e.baseline_range ? ` (average of ${period(e.baseline_range)})` : ''} · change ${sign(e.delta)}`),
     top ? h('p', { class: 'muted' }, 'Leading combination: ', h('b', {}, top), ` (${sign(e.top[0].delta)})`) : null,
     rows.length ? h('div', { class: 'table-wrap' }, h('table', {},
