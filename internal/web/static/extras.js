@@ -1,7 +1,7 @@
 // UI-only panels that are not in the shared dashboard catalog: the recent alert
-// events on the anomaly dashboard, billed versus estimated cost per provider and
-// month on the overview (admins only; the API refuses customer tokens), and the
-// budget's pace and month-end forecast.
+// events on the anomaly dashboard, billed versus estimated token cost per
+// provider and month on the overview (in the admin's layout only: a customer's
+// own view compares no sources), and the budget's pace and month-end forecast.
 
 import * as api from './api.js';
 import { format } from './format.js';
