@@ -214,7 +214,6 @@ func (m *Main) runDemo(ctx context.Context) error {
 	fmt.Fprintf(m.Stdout, "Ask from another terminal:\n  %s ask --server %s --token %s \"How much did we spend yesterday?\"\n",
 		m.Program, m.Server.URL(), shellQuote(m.Keyring.AdminToken()))
 	fmt.Fprintf(m.Stdout, "Open %s/ and sign in with the admin token. Ctrl-C stops the demo.\n", m.Server.URL())
-	fmt.Fprintf(m.Stdout, "Ask from another terminal:\n  LLMCOST_TOKEN=<admin token> llmcost ask --server %s \"what did we spend last week by provider?\"\n", m.Server.URL())
 	fmt.Fprintln(m.Stdout, "HTTP requests are logged at debug level (LLMCOST_LOG_LEVEL=debug shows them).")
 	return nil
 }

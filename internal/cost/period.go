@@ -84,7 +84,7 @@ func (p Period) Validate() error {
 func (p Period) Resolve(now time.Time) (DateRange, error) {
 	today := Day(now)
 	if p.Name == "" {
-		return p.resolveExplicit()
+		return p.resolveExplicit(now)
 	}
 	if p.From != "" || p.To != "" {
 		return DateRange{}, FieldErrorf("period", "Give either a period name or from/to dates, not both.")
@@ -95,17 +95,20 @@ func (p Period) Resolve(now time.Time) (DateRange, error) {
 	return DateRange{}, FieldErrorf("period.name", "Unknown period %q.", p.Name)
 }
 
-func (p Period) resolveExplicit() (DateRange, error) {
+// resolveExplicit resolves from/to dates. Each may also be relative to now as
+// in dashboard URLs ("now-30d", "now-1M/M"), so a client can ask for exactly
+// the range its panels show without knowing the server's clock.
+func (p Period) resolveExplicit(now time.Time) (DateRange, error) {
 	if p.From == "" || p.To == "" {
 		return DateRange{}, FieldErrorf("period", "A period needs a name or both from and to dates.")
 	}
-	from, err := ParseDate(p.From)
+	from, err := explicitDay(p.From, now, false)
 	if err != nil {
-		return DateRange{}, FieldErrorf("period.from", "%q is not a YYYY-MM-DD date.", p.From)
+		return DateRange{}, FieldErrorf("period.from", "%q is not a YYYY-MM-DD date or a time relative to now (now-30d).", p.From)
 	}
-	to, err := ParseDate(p.To)
+	to, err := explicitDay(p.To, now, true)
 	if err != nil {
-		return DateRange{}, FieldErrorf("period.to", "%q is not a YYYY-MM-DD date.", p.To)
+		return DateRange{}, FieldErrorf("period.to", "%q is not a YYYY-MM-DD date or a time relative to now (now-1d).", p.To)
 	}
 	if from.After(to) {
 		return DateRange{}, FieldErrorf("period.from", "From (%s) is after to (%s).", p.From, p.To)
@@ -114,6 +117,14 @@ func (p Period) resolveExplicit() (DateRange, error) {
 		return DateRange{}, FieldErrorf("period", "A period may span at most 20 years.")
 	}
 	return DateRange{from, to}, nil
+}
+
+// explicitDay parses a YYYY-MM-DD date or a now-relative value.
+func explicitDay(s string, now time.Time, end bool) (time.Time, error) {
+	if strings.HasPrefix(s, "now") {
+		return ParseTimeParam(s, now, end)
+	}
+	return ParseDate(s)
 }
 
 func resolveNamed(name string, today time.Time) (DateRange, bool) {

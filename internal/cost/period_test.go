@@ -70,6 +70,30 @@ func TestPeriodResolveWeekStartsMonday(t *testing.T) {
 	}
 }
 
+// TestPeriodRelative checks from/to relative to now, as dashboard URLs write
+// them; now is Fri 2026-11-20 in these tests.
+func TestPeriodRelative(t *testing.T) {
+	tests := []struct {
+		from, to         string
+		wantFrom, wantTo string
+	}{
+		{"now-30d", "now-1d", "2026-10-21", "2026-11-19"},
+		{"now/M", "now", "2026-11-01", "2026-11-20"},
+		{"now-1M/M", "now-1M/M", "2026-10-01", "2026-10-31"},
+		{"2026-11-02", "now-1d", "2026-11-02", "2026-11-19"},
+	}
+	for _, tt := range tests {
+		got, err := cost.Period{From: tt.from, To: tt.to}.Resolve(now)
+		if err != nil {
+			t.Errorf("%s..%s: %v", tt.from, tt.to, err)
+			continue
+		}
+		if f, to := got.From.Format(cost.DateLayout), got.To.Format(cost.DateLayout); f != tt.wantFrom || to != tt.wantTo {
+			t.Errorf("%s..%s = %s..%s, want %s..%s", tt.from, tt.to, f, to, tt.wantFrom, tt.wantTo)
+		}
+	}
+}
+
 func TestPeriodErrors(t *testing.T) {
 	tests := []struct {
 		p     cost.Period
@@ -83,6 +107,7 @@ func TestPeriodErrors(t *testing.T) {
 		{cost.Period{Name: "2026-13"}, "period.name"},
 		{cost.Period{From: "2026-11-31", To: "2026-12-01"}, "period.from"},
 		{cost.Period{From: "2026-11-01", To: "tomorrow"}, "period.to"},
+		{cost.Period{From: "now-3x", To: "now"}, "period.from"},
 		{cost.Period{From: "2026-11-10", To: "2026-11-01"}, "period.from"},
 		{cost.Period{From: "1990-01-01", To: "2026-01-01"}, "period"},
 	}

@@ -12,7 +12,6 @@ type cloud struct {
 	Project        string
 	Region         string
 	RegionName     string
-	CostSource     string
 	FocusProvider  string // FOCUS ProviderName.
 	FocusPublisher string
 }
@@ -20,15 +19,15 @@ type cloud struct {
 var (
 	aws = &cloud{Name: cost.ProviderAWS, Service: "Amazon Bedrock", Key: "aws",
 		BillingAccount: "999988887777", Account: "123456789012", Project: "bedrock-prod",
-		Region: "us-east-1", RegionName: "US East (N. Virginia)", CostSource: cost.SourceBillingExport,
+		Region: "us-east-1", RegionName: "US East (N. Virginia)",
 		FocusProvider: "AWS", FocusPublisher: "Amazon Web Services, Inc."}
 	azure = &cloud{Name: cost.ProviderAzure, Service: "Azure OpenAI", Key: "azure",
 		BillingAccount: "87654321", Account: "8f3c2a1e-5b6d-4c7e-9f0a-1b2c3d4e5f60", Project: "rg-openai-prod",
-		Region: "eastus", RegionName: "East US", CostSource: cost.SourceEventEstimate,
+		Region: "eastus", RegionName: "East US",
 		FocusProvider: "Microsoft", FocusPublisher: "Microsoft"}
 	gcp = &cloud{Name: cost.ProviderGCP, Service: "Vertex AI", Key: "gcp",
 		BillingAccount: "01A2B3-C4D5E6-F7A8B9", Account: "llm-platform-prod", Project: "llm-platform-prod",
-		Region: "us-central1", RegionName: "Iowa", CostSource: cost.SourceBillingExport,
+		Region: "us-central1", RegionName: "Iowa",
 		FocusProvider: "Google Cloud", FocusPublisher: "Google"}
 	clouds = []*cloud{aws, azure, gcp}
 )

@@ -48,7 +48,12 @@ func (o Options) normalised() Options {
 
 // Dataset is a generated demo dataset.
 type Dataset struct {
-	Lines     []cost.LineItem // Ordered by date, provider, service, model, customer, token type.
+	Lines []cost.LineItem // The bills, ordered by date, provider, service, model, customer, token type.
+	// Gateway holds, for the token lines of the last GatewayDays days, the
+	// gateway's estimate (cost source event_estimate) and the line superseding
+	// it (superseded_estimate, negated), in the order of Lines. Each pair sums
+	// to zero, so totals over Lines and Gateway are those of Lines.
+	Gateway   []cost.LineItem
 	Budgets   []cost.Budget   // The organisation's (CustomerID "") first, then by customer id.
 	Customers []cost.Customer // Ordered from the largest customer to the smallest.
 
@@ -101,6 +106,7 @@ func Generate(o Options) *Dataset {
 	}
 	d.Lines = append(g.lines(cells), extras...)
 	sortLines(d.Lines)
+	d.Gateway = g.gateway(d.Lines)
 	d.Budgets, d.OverBudget = g.budgets(d.Lines)
 	return d
 }

@@ -13,11 +13,11 @@ import (
 )
 
 const (
-	eventDays          = 3  // Events cover the last three days of data.
-	maxEventsPerGroup  = 10 // Events per (day, customer, model): each stands for many requests.
-	secondsPerDay      = 24 * 60 * 60
-	eventIDTimeLayout  = "20060102"
-	defaultEventsCloud = cost.ProviderAzure
+	eventDays         = 3  // Events cover the last three days of data.
+	maxEventsPerGroup = 10 // Events per (day, customer, model): each stands for many requests.
+	secondsPerDay     = 24 * 60 * 60
+	eventIDTimeLayout = "20060102"
+	eventsCloud       = cost.ProviderAzure
 )
 
 // eventGroup is the token lines of one (day, customer, model).
@@ -28,12 +28,12 @@ type eventGroup struct {
 	Requests int64
 }
 
-// Events returns per-request events for the last three days of the provider whose
-// costs are event estimates. Per token type, the events' tokens add up to that
-// provider's lines and their costs to the lines' costs. Ids are unique and
+// Events returns per-request events behind Azure's token lines of the last three
+// days, as a gateway would log them. Per token type, the events' tokens add up
+// to those lines and their costs to the lines' costs. Ids are unique and
 // deterministic.
 func Events(d *Dataset) []cost.Event {
-	provider := eventsProvider(d)
+	provider := eventsCloud
 	r := d.Range()
 	from := r.To.AddDate(0, 0, 1-eventDays)
 	var out []cost.Event
@@ -54,15 +54,6 @@ func Events(d *Dataset) []cost.Event {
 		flush()
 	}
 	return out
-}
-
-func eventsProvider(d *Dataset) string {
-	for _, l := range d.Lines {
-		if l.CostSource == cost.SourceEventEstimate {
-			return l.CloudProvider
-		}
-	}
-	return defaultEventsCloud
 }
 
 // eventGroups collects the provider's token lines from day from on, in line order.

@@ -65,7 +65,6 @@ func (g *generator) nonTokenLines() []cost.LineItem {
 			}
 			l := g.line(d, nt.Cloud, nt.Model, nt.Customer)
 			l.UsageAmount, l.UsageUnit, l.PricingTier = nt.HoursPerDay, "hours", nt.Tier
-			l.CostSource = cost.SourceBillingExport
 			setCost(&l, nt.HoursPerDay*nt.USDPerHour)
 			out = append(out, l)
 		}
@@ -89,7 +88,7 @@ func (g *generator) line(d int, cl *cloud, modelID, customer string) cost.LineIt
 		Model: modelID, ModelFamily: cost.ModelFamily(modelID),
 		Currency: "USD", CustomerID: customer, AccountID: cl.Account, Project: cl.Project, Region: cl.Region,
 		Tags: tags, Source: Source, SourcePartition: partitionKey(cl.Key, date),
-		CostSource: cl.CostSource, DataStatus: status, ChargeCategory: "Usage",
+		CostSource: cost.SourceBillingExport, DataStatus: status, ChargeCategory: "Usage",
 	}
 }
 

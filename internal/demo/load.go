@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/llmcost/llmcost/internal/cost"
 )
@@ -28,11 +29,12 @@ func Load(ctx context.Context, s cost.Store, d *Dataset) error {
 	return nil
 }
 
-// Batches groups d's lines into one batch per partition, in order of first appearance.
+// Batches groups d's lines, bills and gateway estimates, into one batch per
+// partition, in order of first appearance.
 func Batches(d *Dataset) []*cost.Batch {
 	var out []*cost.Batch
 	index := map[cost.Partition]*cost.Batch{}
-	for _, l := range d.Lines {
+	for _, l := range slices.Concat(d.Lines, d.Gateway) {
 		p := cost.Partition{Source: l.Source, Key: l.SourcePartition}
 		b := index[p]
 		if b == nil {

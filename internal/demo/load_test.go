@@ -3,6 +3,7 @@ package demo_test
 import (
 	"context"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/llmcost/llmcost/internal/cost"
@@ -47,7 +48,7 @@ func TestLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string][3]float64{}
-	for _, l := range d.Lines {
+	for _, l := range slices.Concat(d.Lines, d.Gateway) {
 		v := want[l.CloudProvider]
 		v[0] += l.CostUSD
 		if l.IsTokenLine() {
@@ -117,7 +118,7 @@ func TestBatches(t *testing.T) {
 		}
 		n += len(b.Lines)
 	}
-	if n != len(d.Lines) {
-		t.Errorf("batches hold %d lines, want %d", n, len(d.Lines))
+	if want := len(d.Lines) + len(d.Gateway); n != want {
+		t.Errorf("batches hold %d lines, want %d", n, want)
 	}
 }

@@ -3,48 +3,92 @@ package httpapi_test
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/llmcost/llmcost/internal/cost"
+	"github.com/llmcost/llmcost/internal/httpapi"
+	"github.com/llmcost/llmcost/internal/query"
 )
 
+type freshnessBody struct {
+	DataThrough string     `json:"data_through"`
+	LastIngest  *time.Time `json:"last_ingest"`
+	Providers   []struct {
+		CloudProvider string     `json:"cloud_provider"`
+		LatestDate    string     `json:"latest_date"`
+		IngestedAt    *time.Time `json:"ingested_at"`
+	} `json:"providers"`
+}
+
+// TestFreshness checks that an admin sees every provider's newest day and
+// ingest, and that a customer token sees only what its own lines say.
 func TestFreshness(t *testing.T) {
-	e := newEnv(t, nil)
-	var empty struct {
-		DataThrough string `json:"data_through"`
-		Providers   []any  `json:"providers"`
-	}
+	e := newEnv(t, func(c *httpapi.Config) {
+		c.Query = query.NewService(c.Store, func() time.Time { return testNow })
+	})
+	var empty freshnessBody
 	decode(t, e.do("GET", "/api/v1/freshness", e.acme, nil), http.StatusOK, &empty)
 	if empty.DataThrough != "" || len(empty.Providers) != 0 {
 		t.Errorf("empty store: %+v, want no dates", empty)
 	}
-	day := func(s string) time.Time { d, _ := cost.ParseDate(s); return d }
-	line := func(p, date string) cost.LineItem {
-		return cost.LineItem{Date: day(date), CloudProvider: p, Service: "x", CostUSD: 1, CustomerID: "cust_globex",
+	today := cost.Day(testNow)
+	day := func(back int) time.Time { return today.AddDate(0, 0, -back) }
+	line := func(p string, date time.Time, customer string) cost.LineItem {
+		return cost.LineItem{Date: date, CloudProvider: p, Service: "x", CostUSD: 1, CustomerID: customer,
 			Source: "billing", SourcePartition: p, CostSource: cost.SourceBillingExport, DataStatus: "final"}
 	}
+	// Globex uses AWS to 3 days ago and GCP to yesterday; Acme AWS to 9 days ago.
 	batch := &cost.Batch{Replace: []cost.Partition{{Source: "billing", Key: "AWS"}, {Source: "billing", Key: "GCP"}},
-		Lines: []cost.LineItem{line("AWS", "2026-11-25"), line("GCP", "2026-11-27")}}
+		Lines: []cost.LineItem{line("AWS", day(3), "cust_globex"), line("GCP", day(1), "cust_globex"),
+			line("AWS", day(9), "cust_acme")}}
 	if _, err := e.store.Apply(context.Background(), batch); err != nil {
 		t.Fatal(err)
 	}
-	var got struct {
-		DataThrough string     `json:"data_through"`
-		LastIngest  *time.Time `json:"last_ingest"`
-		Providers   []struct {
-			CloudProvider string `json:"cloud_provider"`
-			LatestDate    string `json:"latest_date"`
-		} `json:"providers"`
+	type provider struct{ name, latest string }
+	tests := []struct {
+		name, token   string
+		wantThrough   string
+		wantProviders []provider
+		wantIngest    bool
+		mustNotSay    []string
+	}{
+		{"admin", e.admin, day(1).Format(cost.DateLayout),
+			[]provider{{"AWS", day(3).Format(cost.DateLayout)}, {"GCP", day(1).Format(cost.DateLayout)}}, true, nil},
+		{"acme", e.acme, day(9).Format(cost.DateLayout),
+			[]provider{{"AWS", day(9).Format(cost.DateLayout)}}, false,
+			[]string{"GCP", "cust_globex", day(3).Format(cost.DateLayout), day(1).Format(cost.DateLayout), "ingest"}},
+		{"globex", e.globex, day(1).Format(cost.DateLayout),
+			[]provider{{"AWS", day(3).Format(cost.DateLayout)}, {"GCP", day(1).Format(cost.DateLayout)}}, false,
+			[]string{"cust_acme", day(9).Format(cost.DateLayout), "ingest"}},
 	}
-	w := e.do("GET", "/api/v1/freshness", e.acme, nil)
-	decode(t, w, http.StatusOK, &got)
-	if got.DataThrough != "2026-11-27" || got.LastIngest == nil || len(got.Providers) != 2 {
-		t.Errorf("freshness = %+v, want data through 2026-11-27, a last ingest and 2 providers", got)
-	}
-	if body := w.Body.String(); strings.Contains(body, "cust_globex") {
-		t.Errorf("freshness names a customer: %s", body)
+	for _, tt := range tests {
+		w := e.do("GET", "/api/v1/freshness", tt.token, nil)
+		var got freshnessBody
+		decode(t, w, http.StatusOK, &got)
+		if got.DataThrough != tt.wantThrough {
+			t.Errorf("%s: data through %q, want %q", tt.name, got.DataThrough, tt.wantThrough)
+		}
+		var gotProviders []provider
+		for _, p := range got.Providers {
+			gotProviders = append(gotProviders, provider{p.CloudProvider, p.LatestDate})
+			if (p.IngestedAt != nil) != tt.wantIngest {
+				t.Errorf("%s: %s ingested_at %v, want present=%v", tt.name, p.CloudProvider, p.IngestedAt, tt.wantIngest)
+			}
+		}
+		if (got.LastIngest != nil) != tt.wantIngest {
+			t.Errorf("%s: last ingest %v, want present=%v", tt.name, got.LastIngest, tt.wantIngest)
+		}
+		if !slices.Equal(gotProviders, tt.wantProviders) {
+			t.Errorf("%s: providers %v, want %v", tt.name, gotProviders, tt.wantProviders)
+		}
+		for _, s := range tt.mustNotSay {
+			if strings.Contains(w.Body.String(), s) {
+				t.Errorf("%s: the answer says %q: %s", tt.name, s, w.Body.String())
+			}
+		}
 	}
 	if w := e.do("GET", "/api/v1/freshness", "", nil); w.Code != http.StatusUnauthorized {
 		t.Errorf("without a token: status %d, want 401", w.Code)

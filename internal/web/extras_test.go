@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/llmcost/llmcost/internal/cost"
+	"github.com/llmcost/llmcost/internal/demo"
 )
 
 // extraInfo is what the page shows of one UI-only panel.
@@ -153,19 +155,79 @@ func TestBilledVsEstimatedPanel(t *testing.T) {
 	// A range before the demo data: no provider-day to compare.
 	b.signIn(t, s.url, "/d/overview?from=2020-01-01&to=2020-01-31", s.admin)
 	got := b.extraPanel(t, "billed-vs-estimated")
-	want := "No provider-day in Jan 1 – Jan 31, 2020 (31 days) has both billing data and gateway-event estimates to compare."
+	want := "No provider-day in Jan 1 – Jan 31, 2020 (31 days) has both billed token cost and gateway-event estimates to compare."
 	if !got.Present || got.State != "empty" || got.Empty != want {
 		t.Fatalf("no data: %+v, want the empty state %q", got, want)
 	}
 
-	// The demo bills Azure's fixed charges and estimates its tokens from events,
-	// so each Azure day has both. Expected rows, one per provider and month, from
-	// the demo lines themselves over the 35 days to yesterday (two months).
-	from, to := s.today().AddDate(0, 0, -35), s.today().AddDate(0, 0, -1)
+	// The demo bills every provider's tokens and its gateway estimates the
+	// token lines of its last demo.GatewayDays days. Over the 40 days to
+	// yesterday (two months, some days without estimates), every provider and
+	// month has a small gap, and the panel follows each variable.
+	from, to := s.today().AddDate(0, 0, -40), s.today().AddDate(0, 0, -1)
+	path := fmt.Sprintf("/d/overview?from=%s&to=%s", from.Format(cost.DateLayout), to.Format(cost.DateLayout))
+	tests := []struct {
+		name  string
+		query string
+		keep  func(l *cost.LineItem) bool
+	}{
+		{"all", "", func(*cost.LineItem) bool { return true }},
+		{"AWS", "&var-cloud_provider=AWS", func(l *cost.LineItem) bool { return l.CloudProvider == "AWS" }},
+		{"customer", "&var-customer_id=" + s.data.DriftCustomer, func(l *cost.LineItem) bool { return l.CustomerID == s.data.DriftCustomer }},
+		{"model", "&var-model=gpt-4o", func(l *cost.LineItem) bool { return l.Model == "gpt-4o" }},
+	}
+	for _, tt := range tests {
+		wantRows, gaps := reconciledMonths(s.data, from, to, tt.keep)
+		b.open(t, s.url, path+tt.query)
+		got := b.extraPanel(t, "billed-vs-estimated")
+		if got.State != "ready" {
+			t.Fatalf("%s: %+v, want rows", tt.name, got)
+		}
+		if !sameCells(got.Rows, wantRows) {
+			t.Errorf("%s: rows\n%q\nwant\n%q", tt.name, got.Rows, wantRows)
+		}
+		providers := map[string]bool{}
+		for k, g := range gaps {
+			providers[k[8:]] = true
+			if math.Abs(g) >= 10 {
+				t.Errorf("%s: %s gap %.1f%%, want under 10%%", tt.name, k, g)
+			}
+		}
+		if tt.name == "all" {
+			if len(providers) != 3 || len(gaps) != 6 {
+				t.Errorf("provider-months compared %v, want every provider in both months", gaps)
+			}
+			if want := []string{"Month", "Provider", "Days compared", "Billed", "Estimated (events)", "Gap (billed − estimated)", "Gap % of billed"}; strings.Join(got.Head, "|") != strings.Join(want, "|") {
+				t.Errorf("columns %q, want %q", got.Head, want)
+			}
+			b.screenshot(t, "billed-vs-estimated")
+		}
+	}
+	b.checkClean(t, "billed vs estimated")
+
+	// The panel is for admins: a customer token never sees it.
+	tok, _, err := s.keyring.Mint(s.data.SpikeCustomer, time.Hour, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newBrowser(t, 1440, 1000)
+	c.signIn(t, s.url, "/d/overview?from=now-7d&to=now-1d", tok)
+	if got := c.extraPanel(t, "billed-vs-estimated"); got.Present {
+		t.Errorf("customer token sees the reconciliation panel: %+v", got)
+	}
+	c.checkClean(t, "customer overview")
+}
+
+// reconciledMonths computes the reconciliation panel's rows from the demo's
+// lines: per provider-day in [from, to] the billed token cost (the bills) and
+// the gateway's estimate, summed per provider and month over the days that
+// have both; newest month first. gaps maps "YYYY-MM|provider" to the gap in
+// percent of billed.
+func reconciledMonths(d *demo.Dataset, from, to time.Time, keep func(*cost.LineItem) bool) ([][]string, map[string]float64) {
 	type pd struct{ billed, estimated float64 }
 	days := map[string]*pd{}
-	for _, l := range s.data.Lines {
-		if l.Date.Before(from) || l.Date.After(to) {
+	for _, l := range slices.Concat(d.Lines, d.Gateway) {
+		if l.Date.Before(from) || l.Date.After(to) || !l.IsTokenLine() || !keep(&l) {
 			continue
 		}
 		k := l.Date.Format(cost.DateLayout) + "|" + l.CloudProvider
@@ -188,68 +250,77 @@ func TestBilledVsEstimatedPanel(t *testing.T) {
 		if v.billed == 0 || v.estimated == 0 {
 			continue
 		}
-		d, provider, _ := strings.Cut(k, "|")
-		mk := d[:7] + "|" + provider
+		day, provider, _ := strings.Cut(k, "|")
+		mk := day[:7] + "|" + provider
 		if months[mk] == nil {
 			months[mk] = &pm{}
 		}
 		months[mk].days++
-		months[mk].billed += round2(v.billed) // The API gives each day in cents.
-		months[mk].estimated += round2(v.estimated)
+		months[mk].billed += v.billed
+		months[mk].estimated += v.estimated
 	}
 	var keys []string
 	for k := range months {
 		keys = append(keys, k)
 	}
-	sort.Sort(sort.Reverse(sort.StringSlice(keys))) // Newest month first.
-	if len(keys) < 2 {
-		t.Fatalf("the demo has %d provider-months with both billed and estimated cost, want 2", len(keys))
-	}
-	var wantRows [][]string
+	sort.Slice(keys, func(i, j int) bool { // Newest month first, then provider.
+		if keys[i][:7] != keys[j][:7] {
+			return keys[i] > keys[j]
+		}
+		return keys[i] < keys[j]
+	})
+	var rows [][]string
+	gaps := map[string]float64{}
 	for _, k := range keys {
 		month, provider, _ := strings.Cut(k, "|")
 		m := months[k]
 		gap := m.billed - m.estimated
-		wantRows = append(wantRows, []string{month, provider, strconv.Itoa(m.days), dollars(round2(m.billed)),
-			dollars(round2(m.estimated)), dollars(round2(gap)), grouped(math.Round(gap/m.billed*1000)/10, 1) + "%"})
+		gaps[k] = gap / m.billed * 100
+		rows = append(rows, []string{month, provider, strconv.Itoa(m.days), dollars(m.billed),
+			dollars(m.estimated), dollars(gap), grouped(math.Round(gap/m.billed*1000)/10, 1) + "%"})
 	}
-	path := fmt.Sprintf("/d/overview?from=%s&to=%s", from.Format(cost.DateLayout), to.Format(cost.DateLayout))
-	b.open(t, s.url, path)
-	got = b.extraPanel(t, "billed-vs-estimated")
-	if got.State != "ready" {
-		t.Fatalf("demo data: %+v, want rows", got)
-	}
-	if want := []string{"Month", "Provider", "Days compared", "Billed", "Estimated (events)", "Gap (billed − estimated)", "Gap % of billed"}; strings.Join(got.Head, "|") != strings.Join(want, "|") {
-		t.Errorf("columns %q, want %q", got.Head, want)
-	}
-	if fmt.Sprint(got.Rows) != fmt.Sprint(wantRows) {
-		t.Errorf("rows\n%q\nwant\n%q", got.Rows, wantRows)
-	}
-	b.screenshot(t, "billed-vs-estimated")
+	return rows, gaps
+}
 
-	// The provider variable applies: AWS alone has no event estimates.
-	b.open(t, s.url, path+"&var-cloud_provider=AWS")
-	if got := b.extraPanel(t, "billed-vs-estimated"); got.State != "empty" {
-		t.Errorf("AWS only: %+v, want the empty state", got)
+// sameCells compares table cells: text exactly, and dollars and percents to
+// within a cent or 0.1 point, since sums in another order may round the other
+// way at a half cent.
+func sameCells(got, want [][]string) bool {
+	if len(got) != len(want) {
+		return false
 	}
-	// The customer variable does not apply, and the panel says so.
-	b.open(t, s.url, path+"&var-customer_id="+s.data.Customers[0].ID)
-	if note := evalJS[string](t, b, `(document.querySelector('.panel[data-panel="billed-vs-estimated"] .panel-note') || {}).textContent || ''`); !strings.Contains(note, "do not apply") {
-		t.Errorf("with a customer selected the panel notes %q, want that the filter does not apply", note)
+	for i := range got {
+		if len(got[i]) != len(want[i]) {
+			return false
+		}
+		for j, g := range got[i] {
+			w := want[i][j]
+			gv, gok := cellNumber(g)
+			wv, wok := cellNumber(w)
+			switch {
+			case gok && wok && strings.HasSuffix(w, "%"):
+				if math.Abs(gv-wv) > 0.1001 {
+					return false
+				}
+			case gok && wok && strings.Contains(w, "$"):
+				if math.Abs(gv-wv) > 0.01001 {
+					return false
+				}
+			case g != w:
+				return false
+			}
+		}
 	}
-	b.checkClean(t, "billed vs estimated")
+	return true
+}
 
-	// The route is admin-only: a customer token never sees the panel.
-	tok, _, err := s.keyring.Mint(s.data.SpikeCustomer, time.Hour, time.Now())
-	if err != nil {
-		t.Fatal(err)
+// cellNumber reads "$1,234.56", "-$4.36" or "0.8%".
+func cellNumber(s string) (float64, bool) {
+	if !strings.ContainsAny(s, "$%") {
+		return 0, false
 	}
-	c := newBrowser(t, 1440, 1000)
-	c.signIn(t, s.url, "/d/overview?from=now-7d&to=now-1d", tok)
-	if got := c.extraPanel(t, "billed-vs-estimated"); got.Present {
-		t.Errorf("customer token sees the reconciliation panel: %+v", got)
-	}
-	c.checkClean(t, "customer overview")
+	v, err := strconv.ParseFloat(strings.NewReplacer("$", "", ",", "", "%", "").Replace(s), 64)
+	return v, err == nil
 }
 
 func round2(v float64) float64 { return math.Round(v*100) / 100 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -50,6 +51,19 @@ func TestHonestPanels(t *testing.T) {
 	b := newBrowser(t, 1440, 1000)
 	b.signIn(t, s.url, "/d/customers", s.admin)
 	yesterday := s.today().AddDate(0, 0, -1)
+
+	t.Run("HeatmapNamesShortWeeks", func(t *testing.T) {
+		// Last 30 days on Dec 3: Nov 3 (a Tuesday) to Dec 2 (a Wednesday).
+		got := evalJS[[]string](t, b, `(() => {
+			const el = document.querySelector('.panel[data-panel="customer-heatmap"] .chart');
+			const x = window.echarts.getInstanceByDom(el).getOption().xAxis[0];
+			return x.data.map((w) => x.axisLabel.formatter(w));
+		})()`)
+		want := []string{"Nov 2 (6 days)", "Nov 9", "Nov 16", "Nov 23", "Nov 30 (3 days)"}
+		if !slices.Equal(got, want) {
+			t.Errorf("heatmap weeks %q, want %q", got, want)
+		}
+	})
 
 	t.Run("Last7DaysIsNotMonthToDate", func(t *testing.T) {
 		mtd := s.spend(cost.MonthStart(yesterday), yesterday)
@@ -186,15 +200,43 @@ func TestHonestPanels(t *testing.T) {
 			t.Errorf("model trend series %v, want the top 7 and Other", got.Names)
 		}
 		provider := []string{"#f59e0b", "#3b6ef5", "#06b6d4", "#16a34a", "#d9734e"}
-		seen := map[string]bool{}
+		// The whole palette, not only the colours this chart happens to draw.
+		src, err := os.ReadFile("static/charts.js")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, rest, _ := strings.Cut(string(src), "export const palette = [")
+		list, _, _ := strings.Cut(rest, "]")
+		palette := regexp.MustCompile(`#[0-9a-f]{6}`).FindAllString(list, -1)
+		if len(palette) != 10 {
+			t.Fatalf("palette %q, want ten colours", palette)
+		}
+		for i, c := range palette {
+			for _, p := range provider {
+				if d := hueDistance(c, p); d < 15 {
+					t.Errorf("palette colour %s is %.0f° from provider colour %s", c, d, p)
+				}
+			}
+			for _, o := range palette[:i] {
+				if d := hueDistance(c, o); d < 15 {
+					t.Errorf("palette colours %s and %s are %.0f° apart", c, o, d)
+				}
+			}
+		}
 		for i, c := range got.Colors {
-			if slices.Contains(provider, c) {
-				t.Errorf("model %s uses a provider colour %s", got.Names[i], c)
+			if got.Names[i] == "Other" {
+				continue // Grey.
 			}
-			if seen[c] {
-				t.Errorf("two model series share colour %s", c)
+			for _, p := range provider {
+				if d := hueDistance(c, p); d < 15 {
+					t.Errorf("model %s colour %s is %.0f° from provider colour %s, want at least 15°", got.Names[i], c, d, p)
+				}
 			}
-			seen[c] = true
+			for j := range i {
+				if d := hueDistance(c, got.Colors[j]); d < 15 {
+					t.Errorf("models %s (%s) and %s (%s) are %.0f° apart, want at least 15°", got.Names[i], c, got.Names[j], got.Colors[j], d)
+				}
+			}
 		}
 		evalJS[bool](t, b, `(() => { const s = document.querySelector('select[data-mode="model-cost-trend"]'); s.value = 'log'; s.dispatchEvent(new Event('change')); return true; })()`)
 		if typ := evalJS[string](t, b, `(() => {
@@ -210,6 +252,11 @@ func TestHonestPanels(t *testing.T) {
 		text := evalJS[string](t, b, `document.getElementById('fresh').textContent`)
 		if !strings.Contains(text, "Data through Dec 2") || !strings.Contains(text, "last ingest") {
 			t.Errorf("freshness %q, want the day data runs through and the last ingest", text)
+		}
+		// The demo's December lines are provisional; its estimates are all
+		// superseded by bills, so no day is called estimated.
+		if !strings.Contains(text, "Dec 1–Dec 2 provisional (the month's bills are still open)") || strings.Contains(text, "estimated") {
+			t.Errorf("freshness %q, want Dec 1–2 provisional and no estimated day", text)
 		}
 		gen := evalJS[string](t, b, `document.getElementById('fresh').textContent`)
 		b.run(t, chromedp.Click(chromedp.ID("refresh")))
@@ -266,12 +313,19 @@ func TestAnomalyWorkflow(t *testing.T) {
 	if before == want {
 		t.Errorf("the unusual table showed the spike day before it was clicked: %q", before)
 	}
+	dates := evalJS[string](t, b, `document.querySelector('.panel[data-panel="unusual-customers"] .panel-dates').textContent`)
+	if want := s.data.SpikeDate.Format("Jan 2, 2006") + " against the daily average over "; !strings.HasPrefix(dates, want) {
+		t.Errorf("unusual customers' dates %q, want %q and the baseline", dates, want)
+	}
 	rows := b.tableRows(t, "unusual-customers")
 	if len(rows) == 0 || rows[0]["Customer"] != s.label(s.data.SpikeCustomer) {
 		t.Errorf("unusual customers on %s = %v, want %s first", spike, rows, s.data.SpikeCustomer)
 	}
 	if chip := evalJS[string](t, b, `(document.querySelector('[data-chip="date"]') || {}).textContent || ''`); !strings.Contains(chip, "Day: "+s.data.SpikeDate.Format("Jan 2")) {
 		t.Errorf("selected-day chip %q", chip)
+	}
+	if summary := evalJS[string](t, b, `document.querySelector('#explain .summary').textContent`); !strings.Contains(summary, s.label(s.data.SpikeCustomer)) || strings.Contains(summary, s.data.SpikeCustomer) {
+		t.Errorf("explanation summary %q, want the spike customer's name, not its id", summary)
 	}
 	if text := evalJS[string](t, b, `document.getElementById('explain').innerText`); !strings.Contains(text, "Selected day") {
 		t.Errorf("explanation does not say which day is selected: %q", text)
@@ -376,9 +430,18 @@ func TestDrillDownChips(t *testing.T) {
 	b.checkClean(t, "chips")
 }
 
+// TestNavOnPhone checks, on a phone and on a small laptop (1024 px), that the
+// active tab lies inside the navigation and nothing is wider than the screen;
+// on the phone the variables fold.
 func TestNavOnPhone(t *testing.T) {
 	s := startStack(t)
-	b := newBrowser(t, 390, 844)
+	for _, width := range []int{390, 1024} {
+		t.Run(fmt.Sprint(width), func(t *testing.T) { navAt(t, s, width) })
+	}
+}
+
+func navAt(t *testing.T, s *stack, width int) {
+	b := newBrowser(t, width, 844)
 	b.signIn(t, s.url, "/d/anomalies", s.admin)
 	for _, d := range []string{"overview", "models", "customers", "anomalies", "alerts"} {
 		b.open(t, s.url, "/d/"+d)
@@ -396,11 +459,11 @@ func TestNavOnPhone(t *testing.T) {
 		if client, scroll, right := vis[5], vis[6], vis[7]; scroll > client || right > client {
 			t.Errorf("%s is wider than a phone: client width %v, scroll width %v, rightmost edge %v", d, client, scroll, right)
 		}
-		if d != "alerts" && vis[4] > 120 {
+		if width < 760 && d != "alerts" && vis[4] > 120 {
 			t.Errorf("%s: the variables take %vpx of a phone screen, want them folded", d, vis[4])
 		}
 	}
-	b.checkClean(t, "phone nav")
+	b.checkClean(t, fmt.Sprintf("nav at %d px", width))
 }
 
 func TestCustomerLayout(t *testing.T) {
@@ -427,8 +490,16 @@ func TestCustomerLayout(t *testing.T) {
 		if d == "overview" && !slices.Contains(ids, "budget-pace") {
 			t.Errorf("overview panels %v, want the budget pace", ids)
 		}
+		// No text speaks of other customers (the anomaly hint included).
+		if text := evalJS[string](t, b, `document.getElementById('dash').innerText`); strings.Contains(strings.ToLower(text), "customers") {
+			t.Errorf("%s: the customer's page speaks of customers: %q", d, text)
+		}
 	}
 	b.open(t, s.url, "/d/overview")
+	// Its freshness comes from its own lines: a day, no ingest time.
+	if fresh := evalJS[string](t, b, `document.getElementById('fresh').textContent`); !strings.Contains(fresh, "Data through") || strings.Contains(fresh, "ingest") {
+		t.Errorf("customer freshness %q, want its data-through day and no ingest time", fresh)
+	}
 	pace := evalJS[string](t, b, `document.querySelector('.panel[data-panel="budget-pace"] .panel-body').innerText`)
 	if !strings.Contains(pace, "On pace for") || !strings.Contains(pace, s.label(s.data.SpikeCustomer)) {
 		t.Errorf("budget pace %q, want the customer's pace and forecast", pace)
@@ -454,6 +525,14 @@ func TestChatPanelMovesDashboards(t *testing.T) {
 	u, err := url.Parse(href)
 	if err != nil || !strings.HasPrefix(u.Path, "/d/") {
 		t.Fatalf("answer link %q is not a dashboard", href)
+	}
+	// The chat fills its panel rather than leaving it half empty.
+	fill := evalJS[float64](t, b, `(() => {
+		const box = document.querySelector('llmcost-chat').shadowRoot.querySelector('.box');
+		return box.getBoundingClientRect().height / document.querySelector('.chat-body').getBoundingClientRect().height;
+	})()`)
+	if fill < 0.95 {
+		t.Errorf("the chat fills %.0f%% of its panel, want all of it", fill*100)
 	}
 	b.screenshot(t, "chat-panel")
 	evalJS[bool](t, b, `(() => { document.querySelector('llmcost-chat').shadowRoot.querySelector('a.dashboard-link').click(); return true; })()`)
@@ -494,4 +573,30 @@ func TestScreenshots(t *testing.T) {
 			b.checkClean(t, fmt.Sprintf("%s %d", who.name, width))
 		}
 	}
+}
+
+// hueDistance is the distance in degrees between the hues of two #rrggbb colours.
+func hueDistance(a, b string) float64 {
+	d := math.Abs(hue(a) - hue(b))
+	return math.Min(d, 360-d)
+}
+
+func hue(hex string) float64 {
+	var r, g, b int
+	fmt.Sscanf(hex, "#%02x%02x%02x", &r, &g, &b)
+	hi, lo := max(r, g, b), min(r, g, b)
+	if hi == lo {
+		return 0
+	}
+	c := float64(hi - lo)
+	var h float64
+	switch hi {
+	case r:
+		h = math.Mod(float64(g-b)/c, 6)
+	case g:
+		h = float64(b-r)/c + 2
+	default:
+		h = float64(r-g)/c + 4
+	}
+	return math.Mod(h*60+360, 360)
 }

@@ -288,12 +288,17 @@ async function loadCard(c, gen) {
       if (!app.me.admin) delete params['var-customer_id'];
       if (c.def.id === 'unusual-customers') params.date = app.state.date || app.fresh.dataThrough();
       result = await api.get(`panels/${c.dashboard}/${c.def.id}`, params);
+      if (!app.me.admin) result = withoutColumns(result, customerHidden);
     }
     if (gen !== app.generation) return;
     if (c.def.id === 'unusual-customers' && result.meta && result.meta.day) {
       result.title = `Unusual Customers on ${day(result.meta.day)}`;
     }
     render(c, result, ui());
+    if (c.def.id === 'unusual-customers' && result.meta && result.meta.day && result.meta.baseline_range) {
+      // Its period is the baseline; say which day is compared with it.
+      c.dates.textContent = `${day(result.meta.day)} against the daily average over ${period(result.meta.baseline_range)}`;
+    }
     if (['timeseries', 'threshold'].includes(c.def.kind) && result.period) {
       $('dash-range').textContent = `${st.rangeLabel(app.state)}: ${period(result.period)}`;
     }
@@ -360,13 +365,27 @@ function drill(dim, value) {
   navigate(next, false, path);
 }
 
+// customerHidden are columns that count customers: always 1 for a customer's
+// own view, so its tables leave them out.
+const customerHidden = ['active_customers'];
+
+// withoutColumns returns a result without the named columns.
+function withoutColumns(result, names) {
+  const keep = (result.columns || []).map((c, i) => (names.includes(c) ? -1 : i)).filter((i) => i >= 0);
+  if (keep.length === (result.columns || []).length) return result;
+  return { ...result, columns: keep.map((i) => result.columns[i]), types: result.types && keep.map((i) => result.types[i]),
+    rows: (result.rows || []).map((row) => keep.map((i) => row[i])) };
+}
+
 // Explanation of one day on the anomaly dashboard: selecting a day explains it,
 // marks it on the chart, and reloads the unusual customers for that day.
 async function explain(date, quiet = false) {
   const box = app.explainBox;
   if (!date) {
     box.dataset.state = 'idle';
-    box.replaceChildren(h('p', { class: 'hint' }, 'Click a day on the chart to see what drove its cost and which customers were unusual that day.'));
+    box.replaceChildren(h('p', { class: 'hint' }, app.me && app.me.admin
+      ? 'Click a day on the chart to see what drove its cost and which customers were unusual that day.'
+      : 'Click a day on the chart to see what drove its cost.'));
     return;
   }
   if (!quiet && date !== app.state.date) {
@@ -398,6 +417,16 @@ async function explain(date, quiet = false) {
   }
 }
 
+// named writes the display names of the customers an explanation mentions in
+// place of their ids in its summary sentence.
+function named(summary, e) {
+  const ids = [...(e.contributions || []), ...(e.top || [])]
+    .filter((c) => c.dimension === 'customer_id' && c.value)
+    .map((c) => c.value);
+  return [...new Set(ids)].sort((a, b) => b.length - a.length)
+    .reduce((text, id) => text.split(id).join(labelOf('customer_id', id)), summary);
+}
+
 function explanation(e, date) {
   const rows = (e.contributions || []).slice(0, 8);
   const sign = (v) => (v > 0 ? '+' : '') + format(v, 'usd');
@@ -409,7 +438,7 @@ function explanation(e, date) {
       h('h3', {}, `Selected day: ${period(e.range || { from: date, to: date })}`),
       h('button', { type: 'button', class: 'btn small ghost', onclick: () => navigate({ ...app.state, date: '' }, true) }, 'Clear day'),
       alertBtn, alertMsg),
-    h('p', { class: 'summary' }, e.summary || `${format(e.total, 'usd')} against a baseline of ${format(e.baseline, 'usd')}.`),
+    h('p', { class: 'summary' }, e.summary ? named(e.summary, e) : `${format(e.total, 'usd')} against a baseline of ${format(e.baseline, 'usd')}.`),
     h('p', { class: 'muted' }, `Total ${format(e.total, 'usd')} · baseline ${format(e.baseline, 'usd')}${e.baseline_range ? ` (average of ${period(e.baseline_range)})` : ''} · change ${sign(e.delta)}`),
     top ? h('p', { class: 'muted' }, 'Leading combination: ', h('b', {}, top), ` (${sign(e.top[0].delta)})`) : null,
     rows.length ? h('div', { class: 'table-wrap' }, h('table', {},

@@ -10,9 +10,10 @@ const fixed = { AWS: '#f59e0b', GCP: '#3b6ef5', Azure: '#06b6d4', OpenAI: '#16a3
 
 /**
  * palette colours every other series (models, customers, token types): ten
- * distinct hues, none of them a provider's, readable on light and dark themes.
+ * hues at least 15° from each other and from every provider's colour, so any
+ * series shown together differ, readable on light and dark themes.
  */
-export const palette = ['#7c3aed', '#db2777', '#0f766e', '#b45309', '#4f46e5', '#65a30d', '#be123c', '#c026d3', '#a16207', '#64748b'];
+export const palette = ['#7c3aed', '#db2777', '#059669', '#65a30d', '#b91c1c', '#a21caf', '#a3a316', '#4f46e5', '#3f8f1f', '#c0269a'];
 
 /** otherColor is the colour of the "Other" series that gathers the smallest. */
 const otherColor = '#9ca3af';
@@ -119,7 +120,9 @@ export function pie(ctx) {
       radius: ['42%', '70%'],
       center: ['50%', '45%'],
       itemStyle: { borderColor: ctx.colors.bg, borderWidth: 2 },
-      label: { color: ctx.colors.text, formatter: '{b}: {d}%' },
+      // On a narrow panel the legend names the slices and the labels keep to
+      // percentages, so none is cut at the edge.
+      label: { color: ctx.colors.text, formatter: ctx.el.clientWidth < 480 ? '{d}%' : '{b}: {d}%' },
       data: f.rows.map((row) => ({ name: ctx.label(dim, row[s]), key: row[s], value: row[n], itemStyle: { color: colorFor(row[s]) } })),
     }],
   });
@@ -225,8 +228,9 @@ export function bargauge(ctx) {
     xAxis: { ...valueAxis(ctx, unit), max: max || 1, axisLabel: { show: false }, splitLine: { show: false } },
     yAxis: {
       type: 'category', inverse: true, data: f.rows.map((row) => ctx.label(dim, row[s])),
-      axisLabel: { color: ctx.colors.text }, axisLine: { show: false }, axisTick: { show: false },
-      triggerEvent: true,
+      // Long names are cut on a narrow panel, so the bars keep room (the tooltip has the whole name).
+      axisLabel: { color: ctx.colors.text, width: ctx.el.clientWidth < 480 ? 96 : 200, overflow: 'truncate' },
+      axisLine: { show: false }, axisTick: { show: false }, triggerEvent: true,
     },
     series: [{
       type: 'bar',
@@ -308,12 +312,13 @@ export function heatmap(ctx) {
   // wash out every other; larger cells take the top colour.
   const cells = data.map((x) => x[2] || 0).sort((a, b) => a - b);
   const max = Math.max(cells[Math.floor(0.95 * (cells.length - 1))] || 0, 1);
+  const label = (w) => weekLabel(w, ctx.frame.period);
   const chart = init(ctx);
   chart.setOption({
     ...base(ctx),
-    tooltip: { formatter: (p) => `${esc(ctx.label(dim, keys[p.value[1]]))}, week of ${shortDay(weeks[p.value[0]])}: <b>${format(p.value[2], ctx.unit)}</b>` },
+    tooltip: { formatter: (p) => `${esc(ctx.label(dim, keys[p.value[1]]))}, week of ${label(weeks[p.value[0]])}: <b>${format(p.value[2], ctx.unit)}</b>` },
     grid: { left: 8, right: 16, top: 8, bottom: 56, containLabel: true },
-    xAxis: { type: 'category', data: weeks, axisLabel: { color: ctx.colors.muted, formatter: shortDay }, splitArea: { show: false } },
+    xAxis: { type: 'category', data: weeks, axisLabel: { color: ctx.colors.muted, formatter: label }, splitArea: { show: false } },
     yAxis: { type: 'category', data: keys.map((k) => ctx.label(dim, k)), axisLabel: { color: ctx.colors.text }, triggerEvent: true },
     visualMap: {
       min: 0, max, calculable: true, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 160,
@@ -329,6 +334,20 @@ export function heatmap(ctx) {
     });
   }
   return chart;
+}
+
+/**
+ * weekLabel names a week by its first day, and says how many of its days the
+ * period covers when it is cut ("Nov 30 (3 days)"), so a short week's lower
+ * figures do not read as a drop.
+ */
+export function weekLabel(week, period) {
+  if (!period || !period.from) return shortDay(week);
+  const start = Date.parse(week);
+  const from = Math.max(start, Date.parse(period.from));
+  const to = Math.min(start + 6 * 86400000, Date.parse(period.to));
+  const days = Math.round((to - from) / 86400000) + 1;
+  return days > 0 && days < 7 ? `${shortDay(week)} (${days} day${days === 1 ? '' : 's'})` : shortDay(week);
 }
 
 /** gauge draws percent of budget used, coloured green, amber and red. */

@@ -1,7 +1,7 @@
 // UI-only panels that are not in the shared dashboard catalog: the recent alert
-// events on the anomaly dashboard, billed versus estimated cost per provider and
-// month on the overview (admins only; the API refuses customer tokens), and the
-// budget's pace and month-end forecast.
+// events on the anomaly dashboard, billed versus estimated token cost per
+// provider and month on the overview (in the admin's layout only: a customer's
+// own view compares no sources), and the budget's pace and month-end forecast.
 
 import * as api from './api.js';
 import { format } from './format.js';
@@ -43,49 +43,68 @@ const recentAlerts = {
 };
 
 /**
- * reconcileByMonth sums reconciliation rows (one per provider-day) into one row
- * per provider and month, keeping only the selected providers, with the gap in
- * dollars and as a share of the billed cost.
+ * reconcileByMonth folds query rows [date, cloud_provider, cost_source, cost]
+ * into one row per provider and month over the provider-days that have both
+ * billed and estimated cost, with the gap in dollars and as a share of the
+ * billed cost.
  */
-export function reconcileByMonth(rows, providers) {
+export function reconcileByMonth(rows) {
+  const days = new Map();
+  for (const [date, provider, source, usd] of rows) {
+    const key = `${String(date).slice(0, 10)}\u0000${provider}`;
+    const d = days.get(key) || { month: String(date).slice(0, 7), provider, billed: 0, estimated: 0 };
+    if (source === 'billing_export') d.billed += usd || 0;
+    else d.estimated += usd || 0;
+    days.set(key, d);
+  }
   const byKey = new Map();
-  for (const r of rows) {
-    if (providers.length && !providers.includes(r.cloud_provider)) continue;
-    const month = String(r.date).slice(0, 7);
-    const key = `${month}\u0000${r.cloud_provider}`;
-    const m = byKey.get(key) || { month, provider: r.cloud_provider, billed: 0, estimated: 0, days: 0 };
-    m.billed += r.billed_usd || 0;
-    m.estimated += r.estimated_usd || 0;
+  for (const d of days.values()) {
+    if (!d.billed || !d.estimated) continue;
+    const key = `${d.month}\u0000${d.provider}`;
+    const m = byKey.get(key) || { month: d.month, provider: d.provider, billed: 0, estimated: 0, days: 0 };
+    m.billed += d.billed;
+    m.estimated += d.estimated;
     m.days += 1;
     byKey.set(key, m);
   }
   return [...byKey.values()]
     .sort((a, b) => b.month.localeCompare(a.month) || a.provider.localeCompare(b.provider))
     .map((m) => [m.month, m.provider, m.days, m.billed, m.estimated, m.billed - m.estimated,
-      m.billed ? ((m.billed - m.estimated) / m.billed) * 100 : null]);
+      ((m.billed - m.estimated) / m.billed) * 100]);
 }
+
+// reconcileSources are the billed and the gateway-estimated cost sources.
+const reconcileSources = ['billing_export', 'event_estimate', 'event_reported'];
 
 const reconciliation = {
   id: 'billed-vs-estimated',
-  title: 'Billed vs Estimated, by Provider and Month',
+  title: 'Billed vs Estimated Token Cost, by Provider and Month',
   kind: 'table',
   adminOnly: true,
-  empty: (result, period) => `No provider-day in ${period(result.period) || 'this range'} has both billing data and gateway-event estimates to compare.`,
-  // load fetches the reconciliation over the dashboard's range and sums it per
-  // provider and month. It covers the whole organisation: the customer and
-  // model variables do not apply, and the panel says so.
+  empty: (result, period) => `No provider-day in ${period(result.period) || 'this range'} has both billed token cost and gateway-event estimates to compare.`,
+  // load compares, like with like, the token charges the clouds billed with
+  // what the gateway's events estimated for the same provider-days, under
+  // every variable (provider, customer, model) and over the dashboard's range.
+  // Non-token charges (provisioned throughput, hosting) are left out: the
+  // gateway cannot estimate them.
   async load(state) {
-    const rec = await api.get('reconciliation', { from: state.from, to: state.to });
-    const meta = {};
-    if (state.customer || state.models.length) {
-      meta.filters_ignored = 'Billing covers the whole organisation, so the customer and model filters do not apply here.';
-    }
+    const filters = [
+      { dimension: 'cost_source', op: 'in', values: reconcileSources },
+      { dimension: 'token_type', op: 'not_in', values: [''] },
+    ];
+    if (state.providers.length) filters.push({ dimension: 'cloud_provider', op: 'in', values: state.providers });
+    if (state.customer) filters.push({ dimension: 'customer_id', op: 'eq', values: [state.customer] });
+    if (state.models.length) filters.push({ dimension: 'model', op: 'in', values: state.models });
+    const res = await api.send('POST', 'query', {
+      metrics: ['cost_usd'], group_by: ['date', 'cloud_provider', 'cost_source'], filters,
+      period: { from: state.from, to: state.to },
+    });
     return {
       columns: ['month', 'cloud_provider', 'days_compared', 'billed_usd', 'estimated_usd', 'gap_usd', 'gap_percent'],
       types: ['string', 'string', 'number', 'number', 'number', 'number', 'number'],
-      rows: reconcileByMonth(rec.rows || [], state.providers),
-      period: rec.period,
-      meta,
+      rows: reconcileByMonth(res.rows || []),
+      period: res.period,
+      meta: { caption: 'Token charges only; provisioned throughput and hosting have no gateway estimate.' },
     };
   },
 };

@@ -38,11 +38,12 @@ export function freshness(opts) {
       through = f.data_through || '';
       const parts = [through ? `Data through ${shortDay(through)}` : 'No data yet'];
       if (f.last_ingest) parts.push(`last ingest ${when(f.last_ingest)}`);
-      if (status.length) parts.push(`${status.length === 1 ? shortDay(status[0]) : `${shortDay(status[0])}–${shortDay(status[status.length - 1])}`} still provisional (estimates until billing arrives)`);
+      if (status.provisional.length) parts.push(`${days(status.provisional)} provisional (the month's bills are still open)`);
+      if (status.estimated.length) parts.push(`${days(status.estimated)} estimated from gateway events (bills not in yet)`);
       parts.push(`updated ${new Date().toISOString().slice(11, 16)} UTC`);
       text.textContent = parts.join(' · ');
       text.dataset.through = through;
-      text.title = (f.providers || []).map((p) => `${p.cloud_provider}: data through ${p.latest_date}, ingested ${when(p.ingested_at)}`).join('\n');
+      text.title = (f.providers || []).map((p) => `${p.cloud_provider}: data through ${p.latest_date}${p.ingested_at ? `, ingested ${when(p.ingested_at)}` : ''}`).join('\n');
     } catch (err) {
       text.textContent = `Freshness unknown: ${err.message}`;
     }
@@ -50,15 +51,29 @@ export function freshness(opts) {
   return { el, load, dataThrough: () => through };
 }
 
-// provisional returns the days of the last 7 with estimated or provisional
-// lines, in the principal's scope.
+// days names a sorted list of days: "Dec 2" or "Dec 1–Dec 2".
+function days(ds) {
+  return ds.length === 1 ? shortDay(ds[0]) : `${shortDay(ds[0])}–${shortDay(ds[ds.length - 1])}`;
+}
+
+// provisional returns, in the principal's scope, the days of the last 7 with
+// provisional lines (month still open) and with estimated lines that no bill
+// has superseded yet (net estimated cost left), each sorted.
 async function provisional(state, me) {
   const filters = [{ dimension: 'data_status', op: 'in', values: ['estimated', 'provisional'] }];
   if (me.admin && state.customer) filters.push({ dimension: 'customer_id', op: 'eq', values: [state.customer] });
+  const out = { provisional: [], estimated: [] };
   try {
-    const res = await api.send('POST', 'query', { metrics: ['cost_usd'], group_by: ['date'], filters, period: { name: 'last_7_days' } });
-    return (res.rows || []).map((r) => String(r[0]).slice(0, 10)).sort();
+    const res = await api.send('POST', 'query', { metrics: ['cost_usd'], group_by: ['date', 'data_status'], filters, period: { name: 'last_7_days' } });
+    for (const [date, status, usd] of res.rows || []) {
+      const day = String(date).slice(0, 10);
+      if (status === 'provisional') out.provisional.push(day);
+      else if (Math.abs(usd) >= 0.005) out.estimated.push(day);
+    }
   } catch {
-    return [];
+    return out;
   }
+  out.provisional = [...new Set(out.provisional)].sort();
+  out.estimated = [...new Set(out.estimated)].sort();
+  return out;
 }

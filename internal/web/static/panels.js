@@ -106,6 +106,8 @@ export function render(c, result, ui) {
   const unit = result.unit || c.def.unit;
   const note = result.meta && result.meta.filters_ignored;
   if (note && ui.filtered) c.body.append(h('p', { class: 'panel-note', role: 'note' }, note));
+  const caption = result.meta && result.meta.caption;
+  if (caption) c.body.append(h('p', { class: 'panel-caption muted' }, caption));
   if (!result.rows || result.rows.length === 0) {
     c.el.dataset.state = 'empty';
     c.body.append(h('p', { class: 'empty' }, c.def.empty ? c.def.empty(result, period) : emptyText(result, ui)));

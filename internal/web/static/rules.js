@@ -128,7 +128,7 @@ function ruleForm(ctx, onSaved) {
   const kind = h('select', { id: 'rule-kind' }, kinds.map(([v, t]) => h('option', { value: v }, t)));
   const win = h('select', { id: 'rule-window' });
   const thr = h('input', { id: 'rule-threshold', type: 'number', min: 0, step: 'any' });
-  const unit = h('span', { class: 'hint' });
+  const unit = h('span', {});
   const customer = ctx.me.admin ? h('select', { id: 'rule-customer' }, h('option', { value: '' }, 'Organisation'),
     [...ctx.names.entries()].map(([id, n]) => h('option', { value: id }, n))) : null;
   const msg = h('p', { class: 'hint', role: 'status' });
@@ -138,7 +138,7 @@ function ruleForm(ctx, onSaved) {
     win.disabled = ws.length === 0;
     const k = kinds.find((x) => x[0] === kind.value);
     thr.disabled = !k[2];
-    unit.textContent = k[2];
+    unit.textContent = k[2] ? `(${k[2]})` : '';
   };
   kind.addEventListener('change', sync);
   sync();
@@ -161,7 +161,7 @@ function ruleForm(ctx, onSaved) {
   return h('form', { class: 'panel span-12 rule-form', id: 'rule-form', onsubmit: submit },
     h('header', { class: 'panel-head' }, h('h2', {}, 'New rule')),
     h('div', { class: 'vars-inner' }, field('Name', name), field('Kind', kind), field('Window', win),
-      field('Threshold', thr, unit), customer ? field('Customer', customer) : null,
+      field(['Threshold ', unit], thr), customer ? field('Customer', customer) : null,
       h('button', { type: 'submit', class: 'btn primary' }, 'Create rule')),
     msg);
 }
