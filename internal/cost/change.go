@@ -36,7 +36,7 @@ type ChangeQuery struct {
 	Groupings []ChangeGrouping
 }
 
-// ChangeRanker is a Store that ranks changes in its engine. Its frame has the
+// ChangeRanker ranks changes in a store's engine (part of DataStore). Its frame has the
 // columns grouping (the index in Groupings, a number), value0 and value1 (the
 // group's dimension values, "" where the grouping has fewer), current and
 // baseline (cost over each range, unscaled), in no particular row order.
@@ -59,7 +59,7 @@ type OutlierQuery struct {
 	Limit    int // 0 = all.
 }
 
-// OutlierRanker is a Store that finds outliers in its engine. Its frame has the
+// OutlierRanker finds outliers in a store's engine (part of DataStore). Its frame has the
 // columns value, day_cost, mean and stddev, ordered by the rise on Day relative
 // to the mean, largest first, then by value.
 type OutlierRanker interface {

@@ -41,6 +41,11 @@ type DataStore interface {
 	// it is cheap (no query per call where the store knows its own writes).
 	DataVersion(ctx context.Context) (string, error)
 
+	// RankChanges and RankOutliers rank in the engine, so the query layer
+	// reads only the groups it shows (ChangeRanker, OutlierRanker).
+	ChangeRanker
+	OutlierRanker
+
 	Close() error
 }
 

@@ -196,12 +196,8 @@ func (s *Service) explainInput(ctx context.Context, r, base cost.DateRange, filt
 		in.Breakdowns = append(in.Breakdowns, analysis.Breakdown{Dimension: d,
 			Current: map[string]float64{}, Baseline: map[string]float64{}})
 	}
-	ranker, ok := s.store.(cost.ChangeRanker)
-	if !ok {
-		return in, fmt.Errorf("query.Explain: the store cannot rank changes")
-	}
 	gs := explainGroupings()
-	f, err := ranker.RankChanges(ctx, &cost.ChangeQuery{Current: r, Baseline: base, Filters: filters,
+	f, err := s.store.RankChanges(ctx, &cost.ChangeQuery{Current: r, Baseline: base, Filters: filters,
 		Scale: float64(r.Days()) / float64(base.Days()), Groupings: gs})
 	if err != nil {
 		return in, fmt.Errorf("query.Explain: %w", err)

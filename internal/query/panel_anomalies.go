@@ -75,11 +75,7 @@ func unusualCustomers(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
 	}
 	today := yesterday.AddDate(0, 0, 1)
 	base := cost.DateRange{From: today.AddDate(0, 0, -UnusualBaselineDays), To: today}
-	ranker, ok := pc.s.store.(cost.OutlierRanker)
-	if !ok {
-		return nil, fmt.Errorf("query: unusual customers: the store cannot rank outliers")
-	}
-	f, err := ranker.RankOutliers(ctx, &cost.OutlierQuery{Baseline: base, Day: yesterday, By: cost.DimCustomer,
+	f, err := pc.s.store.RankOutliers(ctx, &cost.OutlierQuery{Baseline: base, Day: yesterday, By: cost.DimCustomer,
 		Filters: pc.with(attributed), Sigmas: 1})
 	if err != nil {
 		return nil, fmt.Errorf("query: unusual customers: %w", err)

@@ -139,7 +139,7 @@ function budgetPace(h, me) {
         h('p', { class: 'pace-head' }, h('b', {}, format(s.spent, 'usd')), ` of ${format(s.budget, 'usd')} for ${who} (${format(s.percent_used, 'percent')})`),
         h('div', { class: 'pace-bar', title: 'Spend against the budget; the mark is how much of the month has passed' },
           bar(s.percent_used, level), h('div', { class: 'pace-mark', style: `left:${Math.min(100, pace)}%` })),
-        h('p', { class: 'muted' }, `Day ${s.days_elapsed} of ${days}: ${format(pace, 'percent')} of the month has passed.`),
+        h('p', { class: 'muted' }, `${s.days_elapsed} of ${days} days complete: ${format(pace, 'percent')} of the month has passed.`),
         h('p', { class: `pace-forecast badge ${level}` }, s.forecast_over
           ? `On pace for ${format(s.projected, 'usd')} by month end: ${format(s.projected_overrun, 'usd')} over budget.`
           : `On pace for ${format(s.projected, 'usd')} by month end, within budget.`)));
