@@ -230,7 +230,7 @@ func validateStore(s string) error {
 	case strings.HasPrefix(s, "clickhouse://"):
 		return nil
 	default:
-		return cost.FieldErrorf("LLMCOST_STORE", "Unknown store %q; use duckdb or clickhouse://host:port/db.", s)
+		return cost.FieldErrorf("LLMCOST_STORE", "Unknown store %q; use duckdb or clickhouse://host:port/db.", redactDSN(s))
 	}
 }
 
@@ -269,5 +269,5 @@ func (c Config) Clock() func() time.Time {
 // String summarises the configuration for logs, without secrets.
 func (c Config) String() string {
 	return fmt.Sprintf("data=%s addr=%s store=%s meta=%s pricing=%q now=%v customer_keys=%v",
-		c.DataDir, c.Addr, c.Store, redactDSN(c.Meta), c.PricingFile, c.Now, c.CustomerKeys)
+		c.DataDir, c.Addr, redactDSN(c.Store), redactDSN(c.Meta), c.PricingFile, c.Now, c.CustomerKeys)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -184,5 +185,29 @@ func TestParseFlags(t *testing.T) {
 				tt.check(t, m)
 			}
 		})
+	}
+}
+
+func TestRedactDSN(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"duckdb", "duckdb"},
+		{"", ""},
+		{"clickhouse://ch:9000/costs", "clickhouse://ch:9000/costs"},
+		{"clickhouse://u:s3cret@ch:9000/costs", "clickhouse://u:xxxxx@ch:9000/costs"},
+		{"clickhouse://ch:9000/costs?username=u&password=s3cret", "clickhouse://ch:9000/costs?password=xxxxx&username=u"},
+		{"postgres://llmcost:s3cret@db:5432/llmcost?sslmode=disable", "postgres://llmcost:xxxxx@db:5432/llmcost?sslmode=disable"},
+		{"postgres://u:s3cret@db:bad port/x", "postgres://(unparseable)"},
+	}
+	for _, tt := range tests {
+		if got := redactDSN(tt.in); got != tt.want {
+			t.Errorf("redactDSN(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if strings.Contains(redactDSN(tt.in), "s3cret") {
+			t.Errorf("redactDSN(%q) keeps the password", tt.in)
+		}
+	}
+	c := Config{Store: "clickhouse://u:s3cret@ch:9000/costs", Meta: "postgres://u:s3cret@db/x"}
+	if strings.Contains(c.String(), "s3cret") {
+		t.Errorf("Config.String() = %q, shows a password", c.String())
 	}
 }

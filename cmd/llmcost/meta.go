@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/llmcost/llmcost/internal/alert"
@@ -77,8 +78,14 @@ func replicaName() string {
 // redactDSN hides a DSN's password, for messages and logs.
 func redactDSN(dsn string) string {
 	u, err := url.Parse(dsn)
-	if err != nil || u.User == nil {
-		return dsn
+	if err != nil {
+		// It may still hold a password; name only its scheme.
+		scheme, _, _ := strings.Cut(dsn, "://")
+		return scheme + "://(unparseable)"
+	}
+	if q := u.Query(); q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
 	}
 	return u.Redacted()
 }
