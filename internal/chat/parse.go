@@ -32,7 +32,7 @@ january february march april may june july august september october november dec
 monday tuesday wednesday thursday friday saturday sunday quarter daily estimate estimated
 priciest popular rate run activity fastest growing slowest request requests handle handled remove delete cancel disable stop
 embedding embeddings money going where expense biggest one two three four five six seven eight nine ten eleven twelve twenty thirty fifty hundred
-weekend weekends dollars please thanks thank hey hello hi greetings kindly exactly roughly approximately really actually just like need want know see
+weekend weekends expenditure expenditures outlay outlays dollars please thanks thank hey hello hi greetings kindly exactly roughly approximately really actually just like need want know see
 give find check look would should will doing being here everything something anything whole entire altogether
 tell show display get got into out off up down per cent cents dollar bucks amount figure figures number numbers
 so far right now currently current latest recent recently again lately still yet already ago earlier later
@@ -208,7 +208,7 @@ var dimWords = map[string]cost.Dimension{
 	"clouds": cost.DimCloudProvider, "vendor": cost.DimCloudProvider, "vendors": cost.DimCloudProvider,
 	"platform": cost.DimCloudProvider, "platforms": cost.DimCloudProvider,
 	"service": cost.DimService, "services": cost.DimService,
-	"model": cost.DimModel, "models": cost.DimModel,
+	"model": cost.DimModel, "models": cost.DimModel, "llm": cost.DimModel, "llms": cost.DimModel,
 	"family": cost.DimModelFamily, "families": cost.DimModelFamily,
 	"customer": cost.DimCustomer, "customers": cost.DimCustomer, "tenant": cost.DimCustomer,
 	"tenants": cost.DimCustomer, "client": cost.DimCustomer, "clients": cost.DimCustomer,
@@ -247,6 +247,9 @@ func (p *parsed) dimension() (cost.Dimension, bool) {
 		}
 		if d.IsTime() && !p.timeGrouping(i) {
 			continue
+		}
+		if w == "llm" && (i == 0 || !slices.Contains([]string{"which", "what", "by", "per", "each", "every"}, p.words[i-1])) {
+			continue // "our LLM spend": a modifier, not a grouping.
 		}
 		if found == "" || (i > 0 && (p.words[i-1] == "by" || p.words[i-1] == "per")) {
 			found, plural = d, pluralDim[w]

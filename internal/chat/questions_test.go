@@ -56,6 +56,7 @@ var periods = map[string][2]string{
 	"next_month":    {"2026-12-01", "2026-12-31"},
 	"next_quarter":  {"2027-01-01", "2027-03-31"},
 	"oct":           {"2026-10-01", "2026-10-31"},
+	"last_10_days":  {"2026-11-16", "2026-11-26"},
 }
 
 // expectation is one parsed "=>" clause of the question set.
@@ -119,9 +120,10 @@ func loadQuestions(t testing.TB, path string) []question {
 func TestQuestionSet(t *testing.T) {
 	f := setup(t)
 	qs := loadQuestions(t, "testdata/questions.txt")
+	held := loadQuestions(t, "testdata/heldout.txt")
 	answered := 0
-	for _, q := range qs {
-		if q.want.kind != "unknown" {
+	for _, q := range append(qs, held...) {
+		if q.want.kind != "unknown" && q.want.kind != "refuse" {
 			answered++
 		}
 	}
@@ -130,32 +132,66 @@ func TestQuestionSet(t *testing.T) {
 	}
 	pass := 0
 	for _, q := range qs {
-		conv := q.conv
-		if conv == "" {
-			conv = fmt.Sprintf("q%d", q.line)
-		} else {
-			conv = "set-" + conv
-		}
-		a, err := f.engine.Ask(context.Background(), principal(q.as), cost.ChatRequest{Message: q.text, ConversationID: conv})
-		if err != nil {
-			t.Logf("line %d %q: error %v", q.line, q.text, err)
-			continue
-		}
-		msg := f.check(q, a)
-		if msg == "" {
-			msg = checkReading(q, a)
-		}
-		if msg != "" {
-			t.Logf("line %d %q: %s\n    answer: %s\n    line: %s", q.line, q.text, msg, a.Answer, a.Interpretation.Line)
+		if msg := f.askChecked(q, "set"); msg != "" {
+			t.Logf("line %d %q: %s", q.line, q.text, msg)
 			continue
 		}
 		pass++
 	}
+	for _, q := range held {
+		if msg := f.askChecked(q, "held"); msg != "" {
+			t.Logf("heldout.txt:%d %q: %s", q.line, q.text, msg)
+			continue
+		}
+		pass++
+	}
+	qs = append(qs, held...)
 	acc := float64(pass) / float64(len(qs))
 	t.Logf("accuracy: %d/%d = %.1f%%", pass, len(qs), 100*acc)
 	if acc < 0.97 {
 		t.Errorf("accuracy %.1f%% is below 97%%", 100*acc)
 	}
+}
+
+// askChecked asks q in a conversation of its own (or its named one, under
+// prefix) and returns what is wrong with the answer, or "" when it is right.
+func (f *fixture) askChecked(q question, prefix string) string {
+	conv := fmt.Sprintf("%s-line%d", prefix, q.line)
+	if q.conv != "" {
+		conv = prefix + "-" + q.conv
+	}
+	a, err := f.engine.Ask(context.Background(), principal(q.as), cost.ChatRequest{Message: q.text, ConversationID: conv})
+	if err != nil {
+		return fmt.Sprintf("error %v", err)
+	}
+	msg := f.check(q, a)
+	if msg == "" {
+		msg = checkReading(q, a)
+	}
+	if msg != "" {
+		return fmt.Sprintf("%s\n    answer: %s\n    line: %s", msg, a.Answer, a.Interpretation.Line)
+	}
+	return ""
+}
+
+// TestHeldOutSet asks the held-out questions (testdata/heldout.txt), written
+// apart from the question set in new users' words, and requires every one to
+// be answered right or refused as expected.
+func TestHeldOutSet(t *testing.T) {
+	f := setup(t)
+	qs := loadQuestions(t, "testdata/heldout.txt")
+	if len(qs) < 40 {
+		t.Errorf("held-out set has %d questions, want at least 40", len(qs))
+	}
+	pass := 0
+	for _, q := range qs {
+		if msg := f.askChecked(q, "heldout"); msg != "" {
+			t.Errorf("heldout.txt:%d %q: %s", q.line, q.text, msg)
+			continue
+		}
+		pass++
+	}
+	t.Logf("held out: %d/%d right", pass, len(qs))
 }
 
 // readings are the intents an answer of each expectation kind may be read as.
@@ -166,7 +202,7 @@ var readings = map[string][]string{
 	"compare": {"compare"}, "growth": {"growth"}, "budget": {"budget"}, "forecast": {"forecast"},
 	"overbudget": {"over_budget"}, "explain": {"explain"}, "drivers": {"explain"}, "anomalies": {"anomalies", "explain"},
 	"alert": {"alert"}, "help": {"help"}, "remaining": {"remaining"}, "weekends": {"weekends"},
-	"next": {"next_period"}, "vsavg": {"vs_average"}, "unknown": {""},
+	"next": {"next_period"}, "vsavg": {"vs_average"}, "unknown": {""}, "refuse": {""},
 }
 
 // filterArgs maps expectation filters to the dimension the interpretation names.
@@ -351,6 +387,9 @@ func dayText(s string) string {
 // check returns "" when a matches q's expectation, or what is wrong.
 func (f *fixture) check(q question, a *cost.ChatAnswer) string {
 	w, args := q.want, q.want.args
+	if w.kind == "refuse" {
+		return refusal(a)
+	}
 	if w.kind == "unknown" {
 		if a.Understood || strings.Contains(a.Answer, "$") {
 			return "expected not understood, without figures"

@@ -43,6 +43,12 @@ var unsupportedShapes = []unsupported{
 	{regexp.MustCompile(`\b(?:last|past|previous|prior|trailing|first)\s+(?:\d+|two|three|four|five|six|few|couple\s+of)\s+(?:quarters|years)\b|\bfirst\s+(?:half|week|day|days)\b|\bsecond\s+half\b|\b(?:h1|h2)\b|\bfiscal\b`),
 		"I can't read that period; name a month, a quarter, a year or exact dates.",
 		[]string{"How much did we spend in Q3?", "How much did we spend from Nov 1 to Nov 15?"}},
+	{regexp.MustCompile(`\b(?:excluding|exclude|excludes|excluded|except|not\s+counting|not\s+including|other\s+than|apart\s+from|aside\s+from|leaving\s+out|leave\s+out|ignoring|minus)\b`),
+		"I can't leave a provider, model or customer out of a figure; ask about the ones to include, or for a breakdown.",
+		[]string{"Break down cost by provider last month", "How much did we spend on AWS and GCP last month?"}},
+	{regexp.MustCompile(`\b(?:first|last)\s+(?:day|week|month)s?\s+of\b|\bevery\s+(?:month|week|quarter|year)\b`),
+		"I can't read that period; name a day, a month, a quarter or exact dates.",
+		[]string{"How much did we spend on Oct 31?", "Show monthly cost for the last 3 months"}},
 	{regexp.MustCompile(`\b(?:undo|rollback|delete|remove|disable|cancel|stop)\b.*\balerts?\b|\balerts?\b.*\b(?:list|show|which|what|delete|remove|fired)\b|\b(?:list|show|which|what)\b.*\balerts\b`),
 		"I can create alerts but not list or change them here; use the alerts page.",
 		[]string{"Alert me if daily spend goes over $500"}},
@@ -56,6 +62,10 @@ func unplacedIn(raw string, p *parsed, pr cost.Principal) (part, why string, sug
 		if loc := u.re.FindStringIndex(s); loc != nil {
 			return strings.TrimSpace(s[loc[0]:loc[1]]), u.why, u.suggest, true
 		}
+	}
+	if p.against != nil && !p.links() {
+		return p.against.Phrase, "The question names two periods without saying how they relate; ask about one period, or compare them.",
+			[]string{"Compare last week with the week before", "How much did we spend in October?"}, true
 	}
 	if w := p.leftoverPeriod(); w != "" {
 		return w, "I couldn't read the period in that question.",
@@ -72,6 +82,14 @@ func unplacedIn(raw string, p *parsed, pr cost.Principal) (part, why string, sug
 	}
 	return "", "", nil, false
 }
+
+// linkWords join two periods into one question: a comparison ("October vs
+// September", "this week compared to last week", "between … and …").
+var linkWords = []string{"vs", "versus", "compare", "compared", "comparing", "comparison", "against", "than",
+	"with", "to", "and", "from", "over", "relative"}
+
+// links reports whether the question says how its two periods relate.
+func (p *parsed) links() bool { return p.has(linkWords...) || p.has(growWords...) }
 
 // periodWords mark a period the period finders did not consume.
 var periodWords = map[string]bool{"since": true, "until": true, "till": true, "ago": true, "next": true,

@@ -52,7 +52,7 @@ func tokenize(s string) []string {
 // abbreviations are short forms read as the word they stand for.
 var abbreviations = map[string]string{"lst": "last", "wk": "week", "wks": "weeks", "mo": "month", "mth": "month",
 	"mths": "months", "mos": "months", "yr": "year", "yday": "yesterday", "prev": "previous", "tkns": "tokens",
-	"thru": "through", "cust": "customer", "amt": "much", "spnd": "spend", "hw": "how", "wat": "what", "wht": "what"}
+	"thru": "through", "wek": "week", "mnth": "month", "cust": "customer", "amt": "much", "spnd": "spend", "hw": "how", "wat": "what", "wht": "what"}
 
 // editDistance returns the optimal-string-alignment distance between a and b
 // (a transposition counts as one edit), or max+1 once it is certainly above max.
