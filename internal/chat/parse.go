@@ -42,6 +42,7 @@ fraction happen happened happening heaviest increases inefficient instead jumps 
 mom okay org organisation organization others paid pay percentage ping portion pricier proportion qoq quietest
 rise rose running runs series left remaining remain remains rest set raise lower reduce cut update clear make
 put drop bump decrease until driving behind part weekdays plot graph key unattributed unallocated unassigned attributed shared without shrank smallest status surge surges theirs track typical unit vendor vendors warn
+am an as at be by do go he if in is it me my no of oh ok on or so to up us we
 whom wow yearly yoy burn burned burning consume consumed consuming consumption more less happen weird strange
 `)
 
@@ -77,11 +78,18 @@ type parsed struct {
 // read normalises q, corrects typos and extracts periods, amounts and entities.
 func read(q string, today time.Time, v *vocab) *parsed {
 	s := normalize(q)
+	proper := properNouns(q)
 	s = wordRe.ReplaceAllStringFunc(s, func(w string) string {
-		if c := correct([]string{w}, v.known); c[0] != w {
-			return c[0]
+		if !proper[w] {
+			return correct([]string{w}, v.known)[0]
 		}
-		return w
+		// A capitalised word mid-sentence is a name, a month or a day: it may
+		// be a misspelt one ("Gemni", "Novmber"), never a misspelt keyword
+		// ("Grok" is not "grow").
+		if c := correct([]string{w}, v.names)[0]; c != w {
+			return c
+		}
+		return correct([]string{w}, calendarWords)[0]
 	})
 	p := &parsed{}
 	if m := shiftRe.FindStringSubmatchIndex(s); m != nil && !strings.Contains(s, "before yesterday") && !beforeLastRe.MatchString(s) {
@@ -123,11 +131,19 @@ func read(q string, today time.Time, v *vocab) *parsed {
 		if used[i] {
 			continue
 		}
-		if !v.known[w] && len(w) >= 3 && !hasDigit(w) {
+		switch {
+		case !v.known[w] && len(w) >= 3 && !hasDigit(w):
 			p.strange++
 			if len(w) < 4 || !nearKnown(w, v.known) {
 				p.unplaced = append(p.unplaced, w)
 			}
+		case !v.known[w] && len(w) == 2 && !hasDigit(w):
+			// "EU", "HR": too short to be a typo, so a name the data does not have.
+			p.strange++
+			p.unplaced = append(p.unplaced, w)
+		case hasDigit(w) && !ordinalRe.MatchString(w) && (!allDigits(w) || i > 0 && used[i-1] && v.modelWords[p.words[i-1]]):
+			// "o1", "gpt 5", "claude 4": a model version the data does not have.
+			p.unplaced = append(p.unplaced, w)
 		}
 		if otherIDRe.MatchString(w) {
 			p.unknown = true
@@ -138,6 +154,35 @@ func read(q string, today time.Time, v *vocab) *parsed {
 		}
 	}
 	return p
+}
+
+// ordinalRe matches ordinals and counts with a unit left after periods and
+// amounts are read ("1st", "3rd", "2x", "1k").
+var ordinalRe = regexp.MustCompile(`^\d+(?:st|nd|rd|th|x|k)$`)
+
+func allDigits(w string) bool {
+	return strings.Trim(w, "0123456789") == ""
+}
+
+// calendarWords are capitalised in English but are keywords, not names: their
+// typos ("Novmber") are read as the month or day.
+var calendarWords = setOf(strings.Fields(`january february march april may june july august september october
+november december monday tuesday wednesday thursday friday saturday sunday`))
+
+// properNouns returns the lowercased words of q written with a capital letter
+// after its first word: names the asker means as written.
+func properNouns(q string) map[string]bool {
+	out := map[string]bool{}
+	for i, w := range strings.Fields(q) {
+		w = strings.Trim(w, `.,;:!?"'()“”‘’`)
+		if i == 0 || w == "" || w == "I" || strings.ToUpper(w) == w && len(w) <= 3 {
+			continue // "I", and acronyms like "AWS" or "MTD", are read as words.
+		}
+		if r := w[0]; r >= 'A' && r <= 'Z' {
+			out[strings.ToLower(strings.TrimSuffix(w, "'s"))] = true
+		}
+	}
+	return out
 }
 
 // settlePeriods drops a second period that only restates the first ("so far

@@ -22,7 +22,7 @@ var unsupportedShapes = []unsupported{
 	{regexp.MustCompile(`\bnext\s+(?:week|year|\d+\s+\w+|few\s+\w+|couple\s+of\s+\w+)\b|\btomorrow\b|\bin\s+20(?:2[7-9]|[3-9]\d)\b`),
 		"I can only forecast the current month and the next month or quarter.",
 		[]string{"What's the forecast for this month?", "What will we spend next month?"}},
-	{regexp.MustCompile(`\b(?:hourly|per\s+hour|by\s+(?:the\s+)?hour|each\s+hour|an\s+hour|per\s+minute|by\s+minute|at\s+\d{1,2}\s*(?:am|pm))\b`),
+	{regexp.MustCompile(`\b(?:hourly|hours?|minutes?|per\s+minute|by\s+minute|at\s+\d{1,2}\s*(?:am|pm))\b`),
 		"Costs are recorded per day, not per hour.",
 		[]string{"Show daily cost for the last 7 days", "How much did we spend yesterday?"}},
 	{regexp.MustCompile(`\bapi\s+keys?\b|\b(?:per|each|by)\s+keys?\b`),

@@ -23,9 +23,12 @@ type entity struct {
 // vocab is what one principal's questions can name: the data's providers,
 // services, models and customers, plus the parser's own keywords.
 type vocab struct {
-	entities  []entity // Longest word sequence first.
-	known     map[string]bool
-	customers map[string]string // id → display name
+	entities []entity // Longest word sequence first.
+	known    map[string]bool
+	// names are the words of entity names; modelWords those of models and
+	// model families.
+	names, modelWords map[string]bool
+	customers         map[string]string // id → display name
 	// values lists the values of each dimension that filters may name.
 	values map[cost.Dimension][]string
 }
@@ -64,12 +67,7 @@ var corporate = []string{"inc", "corp", "corporation", "ltd", "llc", "co", "gmbh
 // loadVocab builds the vocabulary visible to p. Only values in p's scope are
 // listed, so a customer's vocabulary holds no other customer's name.
 func loadVocab(ctx context.Context, qs cost.QueryService, p cost.Principal) (*vocab, error) {
-	v := &vocab{known: map[string]bool{}, customers: map[string]string{}, values: map[cost.Dimension][]string{}}
-	for _, list := range [][]string{keywords, costWords, topWords, bottomWords, growWords, followWords} {
-		for _, w := range list {
-			v.known[w] = true
-		}
-	}
+	v := newVocab()
 	providers, err := qs.Values(ctx, p, cost.DimCloudProvider)
 	if err != nil {
 		return nil, err
@@ -141,12 +139,28 @@ func loadVocab(ctx context.Context, qs cost.QueryService, p cost.Principal) (*vo
 	return v, nil
 }
 
+// newVocab returns a vocabulary of the parser's own keywords and no names.
+func newVocab() *vocab {
+	v := &vocab{known: map[string]bool{}, names: map[string]bool{}, modelWords: map[string]bool{},
+		customers: map[string]string{}, values: map[cost.Dimension][]string{}}
+	for _, list := range [][]string{keywords, costWords, topWords, bottomWords, growWords, followWords} {
+		for _, w := range list {
+			v.known[w] = true
+		}
+	}
+	return v
+}
+
 func (v *vocab) add(e entity) {
 	if len(e.Words) == 0 {
 		return
 	}
 	for _, w := range e.Words {
 		v.known[w] = true
+		v.names[w] = true
+		if e.Dim == cost.DimModel || e.Dim == cost.DimModelFamily {
+			v.modelWords[w] = true
+		}
 	}
 	v.entities = append(v.entities, e)
 }
