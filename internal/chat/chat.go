@@ -148,6 +148,12 @@ func (e *Engine) Ask(ctx context.Context, p cost.Principal, req cost.ChatRequest
 			pl, ok = decide(read, prior, p, today)
 		}
 	}
+	if refused == nil && ok {
+		if part := narrowedStatus(pl); part != "" {
+			refused = notUnderstoodPart(part, "Budgets and month-end forecasts are kept for the whole organisation and per customer, not per provider, model or token type.",
+				[]string{"What's the forecast for this month?", "How much will " + part + " cost next month?", "How much did we spend on " + part + " this month?"})
+		}
+	}
 	var ans *cost.ChatAnswer
 	switch {
 	case refused != nil:

@@ -3,6 +3,7 @@ package chat
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/llmcost/llmcost/internal/cost"
@@ -19,6 +20,10 @@ var (
 		"changed", "compare", "compared", "comparison", "vs", "versus", "wow", "mom", "yoy", "qoq", "delta", "difference", "rise", "rose"}
 	budgetVerbs = []string{"set", "raise", "lower", "reduce", "cut", "change", "update", "remove", "delete", "clear",
 		"make", "put", "drop", "bump", "increase", "decrease"}
+	// comparatives ask how spend moved ("got more expensive", "spending more than last week").
+	comparatives = []string{"more expensive", "less expensive", "got more", "got cheaper", "getting more", "became more",
+		"cost more", "costs more", "costing more", "spend more", "spending more", "spent more", "spend less",
+		"spending less", "spent less", "more than", "less than"}
 	followWords = []string{"and", "only", "just", "now", "also", "same", "then", "instead", "but", "ok", "okay"}
 )
 
@@ -66,7 +71,8 @@ var intentRules = []intentRule{
 	}},
 	{"forecast", func(p *parsed) string {
 		return is(p.has("forecast", "projected", "projection", "predict", "expect", "expected", "estimate") ||
-			p.phrase("end of month", "end of the month", "month end", "run rate", "on pace", "going to spend", "will we spend", "will i spend"), intentForecast)
+			p.phrase("end of month", "end of the month", "month end", "run rate", "on pace", "going to spend", "will we spend", "will i spend") ||
+			p.has("will") && p.has(costWords...) && (p.when == nil || p.when.Phrase == "this month"), intentForecast)
 	}},
 	{"against the average customer", func(p *parsed) string {
 		return is(p.phrase("average customer", "typical customer", "average of all", "average of the customers", "other customers",
@@ -88,7 +94,7 @@ var intentRules = []intentRule{
 	}},
 	{"compare", func(p *parsed) string {
 		return is(p.has(growWords...) || p.phrase("week over week", "month over month", "year over year", "quarter over quarter") ||
-			p.against != nil, intentCompare)
+			p.against != nil || p.money == 0 && p.phrase(comparatives...), intentCompare)
 	}},
 	{"cheapest day", func(p *parsed) string {
 		return is(p.phrase("cheapest day", "lowest day", "quietest day", "least expensive day", "slowest day", "lightest day"), intentLowDay)
@@ -233,6 +239,12 @@ func decide(p *parsed, prior *plan, pr cost.Principal, today time.Time) (*plan, 
 		p.shift = ""
 		if intent == "" || intent == intentTotal {
 			intent = intentCompare
+		}
+	}
+	if intent == intentCompare && p.against == nil && p.when != nil && p.has("than") {
+		// "more than last week": the period so far against the one named.
+		if cur, ok := currentOf(*p.when, today); ok {
+			p.against, p.when = p.when, &cur
 		}
 	}
 	if prior != nil && (p.followUp() || loose || p.shift != "" || short) {
@@ -387,6 +399,21 @@ func repeatedDim(es []entity) (cost.Dimension, bool) {
 		seen[e.Dim] = e.Value
 	}
 	return "", false
+}
+
+// currentOf returns the period in progress of the same kind as w, a complete
+// earlier one: this week for last week, today for yesterday.
+func currentOf(w when, today time.Time) (when, bool) {
+	name := map[string]string{"yesterday": "today", "last week": "this_week", "last month": "this_month",
+		"last year": "this_year"}[w.Phrase]
+	if name == "" {
+		return when{}, false
+	}
+	r, err := cost.Period{Name: name}.Resolve(today)
+	if err != nil {
+		return when{}, false
+	}
+	return when{r, strings.ReplaceAll(name, "_", " ")}, true
 }
 
 // defaultWhen is the period a question means when it names none.

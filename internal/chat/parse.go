@@ -42,6 +42,7 @@ fraction happen happened happening heaviest increases inefficient instead jumps 
 mom okay org organisation organization others paid pay percentage ping portion pricier proportion qoq quietest
 rise rose running runs series left remaining remain remains rest set raise lower reduce cut update clear make
 put drop bump decrease until driving behind part weekdays plot graph key unattributed unallocated unassigned attributed shared without shrank smallest status surge surges theirs track typical unit vendor vendors warn
+start started beginning begin
 am an as at be by do go he if in is it me my no of oh ok on or so to up us we
 whom wow yearly yoy burn burned burning consume consumed consuming consumption more less happen weird strange
 `)
@@ -191,6 +192,10 @@ func properNouns(q string) map[string]bool {
 func (p *parsed) settlePeriods() {
 	switch {
 	case p.against == nil:
+	case sameWeekday(p.against, p.when):
+		p.against = nil // "Sunday the 15th": the date, which is that weekday.
+	case sameWeekday(p.when, p.against):
+		p.when, p.against = p.against, nil
 	case p.when.Phrase == soFar:
 		p.when, p.against = p.against, nil
 	case p.against.Phrase == soFar || p.against.Range == p.when.Range:
@@ -202,6 +207,13 @@ func (p *parsed) settlePeriods() {
 		d := p.against.Range.From.AddDate(0, 0, -7)
 		p.when = &when{cost.DateRange{From: d, To: d}, sameDayPhrase}
 	}
+}
+
+// sameWeekday reports whether w is a weekday ("on Sunday") and d a single
+// date on that weekday.
+func sameWeekday(w, d *when) bool {
+	return strings.HasPrefix(w.Phrase, "on ") && d.Phrase == "" && d.Range.Days() == 1 && w.Range.Days() == 1 &&
+		d.Range.From.Weekday().String() == w.Phrase[3:]
 }
 
 func amount(s string, m []int) float64 {

@@ -57,6 +57,7 @@ var periods = map[string][2]string{
 	"next_quarter":  {"2027-01-01", "2027-03-31"},
 	"oct":           {"2026-10-01", "2026-10-31"},
 	"last_10_days":  {"2026-11-16", "2026-11-26"},
+	"nov15":         {"2026-11-15", "2026-11-15"},
 }
 
 // expectation is one parsed "=>" clause of the question set.

@@ -63,6 +63,10 @@ func unplacedIn(raw string, p *parsed, pr cost.Principal) (part, why string, sug
 			return strings.TrimSpace(s[loc[0]:loc[1]]), u.why, u.suggest, true
 		}
 	}
+	if d := badDate(s); d != "" {
+		return strings.TrimSpace(d), "That is not a date in the calendar.",
+			[]string{"How much did we spend on Nov 30?", "How much did we spend last month?"}, true
+	}
 	if p.against != nil && !p.links() {
 		return p.against.Phrase, "The question names two periods without saying how they relate; ask about one period, or compare them.",
 			[]string{"Compare last week with the week before", "How much did we spend in October?"}, true
@@ -147,4 +151,26 @@ func notUnderstoodPart(part, why string, suggest []string) *cost.ChatAnswer {
 		Interpretation: &cost.ChatInterpretation{Filters: []cost.Filter{}, Line: line,
 			NotUnderstood: part},
 	}
+}
+
+// narrowedStatus names the filters a budget or month-end forecast question
+// carries beyond one customer ("Claude models"), or returns "": those figures
+// exist only for the organisation and per customer, so answering would give
+// the whole's figure under the part's name.
+func narrowedStatus(pl *plan) string {
+	switch pl.Intent {
+	case intentBudget, intentForecast, intentOverBudget, intentRemaining:
+	default:
+		return ""
+	}
+	var parts []string
+	for _, f := range pl.filters() {
+		switch {
+		case f.Dimension == cost.DimCustomer && len(f.Values) == 1 && f.Values[0] == "":
+			parts = append(parts, "unattributed cost")
+		case f.Dimension != cost.DimCustomer:
+			parts = append(parts, joinOr(f.Values))
+		}
+	}
+	return strings.Join(parts, " and ")
 }

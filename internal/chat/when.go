@@ -48,6 +48,9 @@ var fixed = []struct {
 	period string
 	phrase string
 }{
+	{regexp.MustCompile(`\b(?:since\s+)?(?:the\s+)?(?:start|beginning)\s+of\s+(?:the\s+|this\s+)?year\b`), "this_year", "this year"},
+	{regexp.MustCompile(`\b(?:since\s+)?(?:the\s+)?(?:start|beginning)\s+of\s+(?:the\s+|this\s+)?month\b`), "this_month", "this month"},
+	{regexp.MustCompile(`\b(?:since\s+)?(?:the\s+)?(?:start|beginning)\s+of\s+(?:the\s+|this\s+)?week\b`), "this_week", "this week"},
 	{regexp.MustCompile(`\bday before yesterday\b`), "", "the day before yesterday"},
 	{regexp.MustCompile(`\byesterday\b`), "yesterday", "yesterday"},
 	{regexp.MustCompile(`\b(today|so far today|this day)\b`), "today", "today"},
@@ -305,6 +308,39 @@ func findDates(s string, today time.Time) (*when, string) {
 		return &when{cost.DateRange{From: first.t, To: today}, "since " + shortDay(first.t)}, s
 	}
 	return &when{cost.DateRange{From: first.t, To: first.t}, ""}, s
+}
+
+// badDate returns the first date-like text in s that is no calendar day
+// ("Nov 31", "2026-13-01", "13/45"), or "".
+func badDate(s string) string {
+	for _, m := range isoDateRe.FindAllStringSubmatch(s, -1) {
+		y, _ := strconv.Atoi(m[1])
+		mo, _ := strconv.Atoi(m[2])
+		d, _ := strconv.Atoi(m[3])
+		if _, ok := day(y, time.Month(mo), d); !ok {
+			return m[0]
+		}
+	}
+	for _, m := range usDateRe.FindAllStringSubmatch(s, -1) {
+		mo, _ := strconv.Atoi(m[1])
+		d, _ := strconv.Atoi(m[2])
+		if _, ok := day(2024, time.Month(mo), d); !ok || mo < 1 || mo > 12 {
+			return m[0]
+		}
+	}
+	for _, x := range []struct {
+		re         *regexp.Regexp
+		month, day int
+	}{{monDayRe, 1, 2}, {dayMonRe, 2, 1}} {
+		for _, m := range x.re.FindAllStringSubmatch(s, -1) {
+			d, _ := strconv.Atoi(m[x.day])
+			// 2024 is a leap year: Feb 29 is a day in some year.
+			if _, ok := day(2024, parseMonth(m[x.month]), d); !ok {
+				return m[0]
+			}
+		}
+	}
+	return ""
 }
 
 func findLastN(s string, today time.Time) (*when, string) {
