@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/llmcost/llmcost/internal/analysis"
 	"github.com/llmcost/llmcost/internal/cost"
 )
 
@@ -11,10 +12,14 @@ import (
 // budget less month-to-date spend, and the day the current pace exhausts it.
 func (e *Engine) remaining(ctx context.Context, p cost.Principal, pl *plan, v *vocab) (*cost.ChatAnswer, error) {
 	id := scopeCustomer(p, pl)
-	bs, err := e.query.BudgetStatus(ctx, p, id)
+	// One forecast gives both the status and the pace (BudgetStatus would read
+	// the same daily series again).
+	fc, err := e.query.Forecast(ctx, p, id)
 	if err != nil {
 		return nil, err
 	}
+	bs := analysis.BudgetStatus(analysis.BudgetInput{CustomerID: id, Today: e.query.Now(), Budget: fc.Budget,
+		Spent: fc.MonthToDate, Projected: fc.Projected})
 	r := bs.Range
 	f := &cost.Frame{Columns: []string{"metric", "value"}, Types: []string{cost.TypeString, cost.TypeNumber},
 		Rows: [][]any{{"budget", bs.Budget}, {"spent", bs.Spent}, {"remaining", bs.Budget - bs.Spent}}}
@@ -24,10 +29,6 @@ func (e *Engine) remaining(ctx context.Context, p cost.Principal, pl *plan, v *v
 		ans.Answer = fmt.Sprintf("No monthly budget is set for %s spend, so nothing is counted down. %s spent %s in %s so far.",
 			owner(p, pl, v), subject(p, pl, v), money(bs.Spent), month)
 		return ans, nil
-	}
-	fc, err := e.query.Forecast(ctx, p, id)
-	if err != nil {
-		return nil, err
 	}
 	left := bs.Budget - bs.Spent
 	whose := owner(p, pl, v)

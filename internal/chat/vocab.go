@@ -68,18 +68,11 @@ var corporate = []string{"inc", "corp", "corporation", "ltd", "llc", "co", "gmbh
 // listed, so a customer's vocabulary holds no other customer's name.
 func loadVocab(ctx context.Context, qs cost.QueryService, p cost.Principal) (*vocab, error) {
 	v := newVocab()
-	providers, err := qs.Values(ctx, p, cost.DimCloudProvider)
+	names, err := loadNames(ctx, qs, p)
 	if err != nil {
 		return nil, err
 	}
-	services, err := qs.Values(ctx, p, cost.DimService)
-	if err != nil {
-		return nil, err
-	}
-	models, err := qs.Values(ctx, p, cost.DimModel)
-	if err != nil {
-		return nil, err
-	}
+	providers, services, models := names[0], names[1], names[2]
 	customers, err := qs.Customers(ctx, p)
 	if err != nil {
 		return nil, err
@@ -149,6 +142,33 @@ func newVocab() *vocab {
 		}
 	}
 	return v
+}
+
+// nameDims are the dimensions whose values loadNames lists.
+var nameDims = []cost.Dimension{cost.DimCloudProvider, cost.DimService, cost.DimModel}
+
+// loadNames lists the providers, services and models in p's scope, each sorted,
+// with one grouped query over (nearly) all time rather than one per dimension:
+// at a year of 100k lines a day each of these reads every line.
+func loadNames(ctx context.Context, qs cost.QueryService, p cost.Principal) ([3][]string, error) {
+	var out [3][]string
+	today := cost.Day(qs.Now())
+	res, err := qs.Query(ctx, p, cost.Query{Metrics: []cost.Metric{cost.MetricCost}, GroupBy: nameDims,
+		Period: cost.Period{From: today.AddDate(-19, 0, 0).Format(cost.DateLayout), To: today.AddDate(1, 0, 0).Format(cost.DateLayout)}})
+	if err != nil {
+		return out, err
+	}
+	for i := range nameDims {
+		seen := map[string]bool{}
+		for _, row := range res.Rows {
+			if v := str(row[i]); v != "" && !seen[v] {
+				seen[v] = true
+				out[i] = append(out[i], v)
+			}
+		}
+		slices.Sort(out[i])
+	}
+	return out, nil
 }
 
 func (v *vocab) add(e entity) {

@@ -15,7 +15,7 @@ import (
 )
 
 // counting is a store that counts the aggregate queries run on it: those over
-// all time (the vocabulary's lists of names) apart from the rest.
+// all time, or nearly (the vocabulary's lists of names), apart from the rest.
 type counting struct {
 	*duckdb.DB
 	mu            sync.Mutex
@@ -24,7 +24,7 @@ type counting struct {
 
 func (c *counting) Aggregate(ctx context.Context, q *cost.AggregateQuery) (*cost.Frame, error) {
 	c.mu.Lock()
-	if q.From.Year() == 1970 {
+	if q.From.Before(today.AddDate(-10, 0, 0)) {
 		c.vocab++
 	} else {
 		c.answer++
