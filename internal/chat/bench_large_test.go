@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -255,6 +256,69 @@ func (r *recorder) take() []cost.AggregateQuery {
 	return out
 }
 
+// callTimer is the query service under the engine: it times each call the
+// engine makes to the query layer, by method.
+type callTimer struct {
+	cost.QueryService
+	mu    sync.Mutex
+	calls map[string][]time.Duration
+}
+
+func timeCall[T any](c *callTimer, name string, run func() (T, error)) (T, error) {
+	start := time.Now()
+	out, err := run()
+	d := time.Since(start)
+	c.mu.Lock()
+	c.calls[name] = append(c.calls[name], d)
+	c.mu.Unlock()
+	return out, err
+}
+
+func (c *callTimer) Query(ctx context.Context, p cost.Principal, q cost.Query) (*cost.Result, error) {
+	return timeCall(c, "Query", func() (*cost.Result, error) { return c.QueryService.Query(ctx, p, q) })
+}
+
+func (c *callTimer) Customers(ctx context.Context, p cost.Principal) ([]cost.Customer, error) {
+	return timeCall(c, "Customers", func() ([]cost.Customer, error) { return c.QueryService.Customers(ctx, p) })
+}
+
+func (c *callTimer) Explain(ctx context.Context, p cost.Principal, req cost.ExplainRequest) (*cost.Explanation, error) {
+	return timeCall(c, "Explain", func() (*cost.Explanation, error) { return c.QueryService.Explain(ctx, p, req) })
+}
+
+func (c *callTimer) Anomalies(ctx context.Context, p cost.Principal, req cost.AnomalyRequest) (*cost.AnomalyReport, error) {
+	return timeCall(c, "Anomalies", func() (*cost.AnomalyReport, error) { return c.QueryService.Anomalies(ctx, p, req) })
+}
+
+func (c *callTimer) Forecast(ctx context.Context, p cost.Principal, id string) (*cost.Forecast, error) {
+	return timeCall(c, "Forecast", func() (*cost.Forecast, error) { return c.QueryService.Forecast(ctx, p, id) })
+}
+
+func (c *callTimer) BudgetStatus(ctx context.Context, p cost.Principal, id string) (*cost.BudgetStatus, error) {
+	return timeCall(c, "BudgetStatus", func() (*cost.BudgetStatus, error) { return c.QueryService.BudgetStatus(ctx, p, id) })
+}
+
+func (c *callTimer) BudgetStatuses(ctx context.Context, p cost.Principal) ([]cost.BudgetStatus, error) {
+	return timeCall(c, "BudgetStatuses", func() ([]cost.BudgetStatus, error) { return c.QueryService.BudgetStatuses(ctx, p) })
+}
+
+// print prints, per query-layer method, how often the engine called it and how
+// long the calls took.
+func (c *callTimer) print() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	fmt.Println("query-layer calls: method, calls, p50, p95, max, total")
+	for _, name := range slices.Sorted(maps.Keys(c.calls)) {
+		ds := c.calls[name]
+		var sum time.Duration
+		for _, d := range ds {
+			sum += d
+		}
+		fmt.Printf("  %-15s %4d %9s %9s %9s %9s\n", name, len(ds), ms(pct(ds, .5)), ms(pct(ds, .95)), ms(ds[len(ds)-1]),
+			sum.Round(time.Millisecond))
+	}
+}
+
 // direct runs the SQL of qs straight on DuckDB (the same statements and
 // arguments the store runs, rows read and dropped) and returns the time taken.
 func direct(b *testing.B, db *duckdb.DB, qs []cost.AggregateQuery) time.Duration {
@@ -321,7 +385,8 @@ func BenchmarkLatencyLarge(b *testing.B) {
 	rec := &recorder{DB: db}
 	now := today.Add(12 * time.Hour)
 	ctx := context.Background()
-	e := chat.New(chat.Config{Query: query.NewService(rec, func() time.Time { return now }), Store: db})
+	calls := &callTimer{QueryService: query.NewService(rec, func() time.Time { return now }), calls: map[string][]time.Duration{}}
+	e := chat.New(chat.Config{Query: calls, Store: db})
 	start, cpu := time.Now(), cpuTime()
 	if err := e.Warm(ctx); err != nil {
 		b.Fatal(err)
@@ -333,6 +398,9 @@ func BenchmarkLatencyLarge(b *testing.B) {
 	first := askTimed(b, e, rec, db, qs[0], "first")
 	fmt.Printf("first question after start (%q): %s, SQL on DuckDB %s; warm-up before it %s (CPU %s)\n",
 		first.q.text, ms(first.took), ms(first.sql), ms(warm), ms(warmCPU))
+	calls.mu.Lock()
+	clear(calls.calls)
+	calls.mu.Unlock()
 	var all []timed
 	pass := 0
 	cpu = cpuTime()
@@ -349,6 +417,7 @@ func BenchmarkLatencyLarge(b *testing.B) {
 	}
 	wall, used := time.Since(start), cpuTime()-cpu
 	report(b, all, wall, used)
+	calls.print()
 }
 
 // askTimed asks q, then runs the SQL the answer ran straight on DuckDB.
@@ -400,6 +469,12 @@ func report(b *testing.B, all []timed, wall, cpu time.Duration) {
 		}
 	}
 	line("all", all)
+	var over []time.Duration
+	for _, t := range all {
+		over = append(over, max(t.took-t.sql, 0))
+	}
+	fmt.Printf("engine time beyond the same SQL on DuckDB: p50 %s, p95 %s, max %s\n",
+		ms(pct(over, .5)), ms(pct(over, .95)), ms(over[len(over)-1]))
 	for _, shape := range []string{"spike", "driver", "anomaly"} {
 		var ts []timed
 		for _, t := range all {

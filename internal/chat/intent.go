@@ -13,7 +13,7 @@ var (
 	costWords = []string{"cost", "costs", "costing", "spend", "spent", "spending", "spends", "bill", "billed", "bills",
 		"expense", "expenses", "pay", "paid", "charge", "charges", "charged", "dollars", "money", "total", "much",
 		"expensive", "price", "usage", "sum", "overall", "cheapest", "costliest", "expenditure", "expenditures",
-		"outlay", "outlays", "priciest"}
+		"outlay", "outlays", "priciest", "paying", "pays"}
 	topWords    = []string{"top", "most", "highest", "biggest", "largest", "expensive", "costliest", "priciest", "leading", "main", "heaviest", "first"}
 	bottomWords = []string{"cheapest", "least", "lowest", "smallest", "bottom", "fewest"}
 	growWords   = []string{"growth", "grow", "grew", "growing", "increase", "increased", "increases", "change",

@@ -32,7 +32,7 @@ january february march april may june july august september october november dec
 monday tuesday wednesday thursday friday saturday sunday quarter daily estimate estimated
 priciest popular rate run activity fastest growing slowest request requests handle handled remove delete cancel disable stop
 embedding embeddings money going where expense biggest one two three four five six seven eight nine ten eleven twelve twenty thirty fifty hundred
-weekend weekends expenditure expenditures outlay outlays dollars please thanks thank hey hello hi greetings kindly exactly roughly approximately really actually just like need want know see
+weekend weekends expenditure expenditures outlay outlays paying pays dollars please thanks thank hey hello hi greetings kindly exactly roughly approximately really actually just like need want know see
 give find check look would should will doing being here everything something anything whole entire altogether
 tell show display get got into out off up down per cent cents dollar bucks amount figure figures number numbers
 so far right now currently current latest recent recently again lately still yet already ago earlier later

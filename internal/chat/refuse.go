@@ -63,6 +63,11 @@ func unplacedIn(raw string, p *parsed, pr cost.Principal) (part, why string, sug
 			return strings.TrimSpace(s[loc[0]:loc[1]]), u.why, u.suggest, true
 		}
 	}
+	if m := withoutRe.FindStringSubmatch(s); m != nil && !strings.HasPrefix(m[1], "customer") {
+		// "without Azure" leaves something out; "without a customer" is unattributed cost.
+		return strings.TrimSpace(m[0]), "I can't leave a provider, model or customer out of a figure; ask about the ones to include, or for a breakdown.",
+			[]string{"Break down cost by provider last month", "How much did we spend on AWS and GCP last month?"}, true
+	}
 	if d := badDate(s); d != "" {
 		return strings.TrimSpace(d), "That is not a date in the calendar.",
 			[]string{"How much did we spend on Nov 30?", "How much did we spend last month?"}, true
@@ -86,6 +91,8 @@ func unplacedIn(raw string, p *parsed, pr cost.Principal) (part, why string, sug
 	}
 	return "", "", nil, false
 }
+
+var withoutRe = regexp.MustCompile(`\bwithout\s+(?:a\s+|any\s+|the\s+)?(\w+)`)
 
 // linkWords join two periods into one question: a comparison ("October vs
 // September", "this week compared to last week", "between … and …").

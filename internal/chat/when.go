@@ -36,6 +36,8 @@ var (
 	quarterRe   = regexp.MustCompile(`\b(?:q([1-4])|(first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter)(?:\s+(?:of\s+)?(\d{4}))?\b`)
 	relQuarter  = regexp.MustCompile(`\b(this|current|last|previous|prior)\s+quarter\b`)
 	monthRe     = regexp.MustCompile(`\b(in|during|for|since|of|over|from|through)?\s*\b(` + monthNames + `)\b\.?(?:\s+(\d{4})\b)?`)
+	versusRe    = regexp.MustCompile(`\b(?:vs|versus|against|compared\s+(?:to|with)|or)\b`)
+	weekdaysRe  = regexp.MustCompile(`\b(?:between|from)\s+(` + weekdayNames + `)\s+(?:and|to|through|thru|until|till)\s+(` + weekdayNames + `)\b`)
 	lastNRe     = regexp.MustCompile(`\b(?:last|past|previous|prior|trailing)\s+(\d{1,4}|[a-z]+)\s+(day|days|week|weeks|month|months|hour|hours)\b`)
 	yearRe      = regexp.MustCompile(`\b(?:in|for|during)\s+(20\d\d)\b`)
 	weekdayRe   = regexp.MustCompile(`\b(?:(on|last|this|past|previous|since|from)\s+)?(` + weekdayNames + `)\b`)
@@ -212,6 +214,7 @@ func parseMonth(s string) time.Month {
 // findDates reads explicit dates: one is a day, two are a range, and "since X" runs
 // from X to today.
 func findDates(s string, today time.Time) (*when, string) {
+	orig := s
 	type hit struct {
 		t   time.Time
 		loc []int
@@ -295,6 +298,16 @@ func findDates(s string, today time.Time) (*when, string) {
 		}
 		if h.t.After(last.t) {
 			last = h
+		}
+	}
+	if len(hits) == 2 {
+		a, b := hits[0], hits[1]
+		if b.loc[0] < a.loc[0] {
+			a, b = b, a
+		}
+		if versusRe.MatchString(orig[a.loc[1]:b.loc[0]]) {
+			// "Nov 3 vs Nov 4": two periods compared, read one at a time.
+			return &when{cost.DateRange{From: a.t, To: a.t}, ""}, blank(orig, a.loc)
 		}
 	}
 	if len(hits) >= 2 {
@@ -454,6 +467,19 @@ func findMonth(s string, today time.Time) (*when, string) {
 }
 
 func findWeekday(s string, today time.Time) (*when, string) {
+	if m := weekdaysRe.FindStringSubmatchIndex(s); m != nil {
+		// "between Monday and Wednesday": the latest such run of days that has begun.
+		from, to := weekdayOf(s[m[2]:m[3]]), weekdayOf(s[m[4]:m[5]])
+		d := today
+		for d.Weekday() != from {
+			d = d.AddDate(0, 0, -1)
+		}
+		end := d.AddDate(0, 0, (int(to)-int(from)+7)%7)
+		if end.After(today) {
+			d, end = d.AddDate(0, 0, -7), end.AddDate(0, 0, -7)
+		}
+		return &when{cost.DateRange{From: d, To: end}, ""}, blank(s, []int{m[0], m[1]})
+	}
 	for _, m := range weekdayRe.FindAllStringSubmatchIndex(s, -1) {
 		name := s[m[4]:m[5]]
 		if len(name) <= 3 && m[2] < 0 {
