@@ -149,7 +149,9 @@ func (e *Engine) Ask(ctx context.Context, p cost.Principal, req cost.ChatRequest
 		}
 	}
 	if refused == nil && ok {
-		if part := narrowedStatus(pl); part != "" {
+		if part, why := unforeseeable(pl, today); part != "" {
+			refused = notUnderstoodPart(part, why, []string{"What's the forecast for this month?", "What will we spend next month?"})
+		} else if part := narrowedStatus(pl); part != "" {
 			refused = notUnderstoodPart(part, "Budgets and month-end forecasts are kept for the whole organisation and per customer, not per provider, model or token type.",
 				[]string{"What's the forecast for this month?", "How much will " + part + " cost next month?", "How much did we spend on " + part + " this month?"})
 		}

@@ -72,7 +72,7 @@ var intentRules = []intentRule{
 	{"forecast", func(p *parsed) string {
 		return is(p.has("forecast", "projected", "projection", "predict", "expect", "expected", "estimate") ||
 			p.phrase("end of month", "end of the month", "month end", "run rate", "on pace", "going to spend", "will we spend", "will i spend") ||
-			p.has("will") && p.has(costWords...) && (p.when == nil || p.when.Phrase == "this month"), intentForecast)
+			p.has("will") && p.has(costWords...) && !p.has("per") && p.noGrouping(), intentForecast)
 	}},
 	{"against the average customer", func(p *parsed) string {
 		return is(p.phrase("average customer", "typical customer", "average of all", "average of the customers", "other customers",
@@ -241,6 +241,10 @@ func decide(p *parsed, prior *plan, pr cost.Principal, today time.Time) (*plan, 
 			intent = intentCompare
 		}
 	}
+	if intent == intentForecast && p.when != nil && p.when.Range == nextMonthLastYear(today) {
+		// "What will we spend in December?": the coming December, at the current pace.
+		intent, p.next, p.when = intentNextPeriod, "month", nil
+	}
 	if intent == intentCompare && p.against == nil && p.when != nil && p.has("than") {
 		// "more than last week": the period so far against the one named.
 		if cur, ok := currentOf(*p.when, today); ok {
@@ -291,8 +295,8 @@ func decide(p *parsed, prior *plan, pr cost.Principal, today time.Time) (*plan, 
 			} else {
 				pl.Asc = !p.has("highest", "expensive", "most", "worst", "priciest")
 			}
-			if plural {
-				pl.Intent = intentBreakdown
+			if plural || p.groupedBy() && !p.has(topWords...) && !p.has(bottomWords...) {
+				pl.Intent = intentBreakdown // "per 1K tokens by provider": each of them.
 			}
 		}
 	case intentCompare:
@@ -399,6 +403,13 @@ func repeatedDim(es []entity) (cost.Dimension, bool) {
 		seen[e.Dim] = e.Value
 	}
 	return "", false
+}
+
+// nextMonthLastYear is next month a year ago: what a bare month name ("in
+// December") reads as when that month has not come yet this year.
+func nextMonthLastYear(today time.Time) cost.DateRange {
+	from := cost.MonthStart(today).AddDate(-1, 1, 0)
+	return cost.DateRange{From: from, To: cost.MonthEnd(from)}
 }
 
 // currentOf returns the period in progress of the same kind as w, a complete

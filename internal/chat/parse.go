@@ -42,7 +42,7 @@ fraction happen happened happening heaviest increases inefficient instead jumps 
 mom okay org organisation organization others paid pay percentage ping portion pricier proportion qoq quietest
 rise rose running runs series left remaining remain remains rest set raise lower reduce cut update clear make
 put drop bump decrease until driving behind part weekdays plot graph key unattributed unallocated unassigned attributed shared without shrank smallest status surge surges theirs track typical unit vendor vendors warn
-start started beginning begin
+start started beginning begin pass passes passed cross crosses crossed surpass surpasses tops fortnight
 am an as at be by do go he if in is it me my no of oh ok on or so to up us we
 whom wow yearly yoy burn burned burning consume consumed consuming consumption more less happen weird strange
 `)
@@ -313,6 +313,23 @@ func (p *parsed) dimension() (cost.Dimension, bool) {
 		}
 	}
 	return found, plural
+}
+
+// noGrouping reports whether the question names no dimension to group by.
+func (p *parsed) noGrouping() bool {
+	d, _ := p.dimension()
+	return d == ""
+}
+
+// groupedBy reports whether a dimension word follows "by" or "each" ("by
+// provider", "each model").
+func (p *parsed) groupedBy() bool {
+	for i := 1; i < len(p.words); i++ {
+		if _, ok := dimWords[p.words[i]]; ok && (p.words[i-1] == "by" || p.words[i-1] == "each") {
+			return true
+		}
+	}
+	return false
 }
 
 // timeGrouping reports whether the time word at i asks for a series ("by day",

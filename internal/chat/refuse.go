@@ -3,6 +3,7 @@ package chat
 import (
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/llmcost/llmcost/internal/cost"
 )
@@ -180,4 +181,35 @@ func narrowedStatus(pl *plan) string {
 		}
 	}
 	return strings.Join(parts, " and ")
+}
+
+// unforeseeable names a period a plan cannot answer for because it lies
+// ahead: a figure for days that have not begun, or a month-end forecast asked
+// of another month ("what will we spend in December 2027"). Next month and
+// quarter are answered at the current pace (intentNextPeriod).
+func unforeseeable(pl *plan, today time.Time) (part, why string) {
+	switch pl.Intent {
+	case intentNextPeriod, intentAlert, intentHelp, intentSetBudget:
+		return "", ""
+	case intentForecast, intentBudget, intentRemaining, intentOverBudget:
+		if pl.Defaulted || pl.When.Range.From.Equal(cost.MonthStart(today)) {
+			return "", ""
+		}
+		if pl.Intent != intentForecast {
+			return periodName(pl.When), "Budget status is kept for the current month; for another month I can give its spend."
+		}
+		return periodName(pl.When), "I can forecast the current month, and next month or quarter at the current pace."
+	}
+	if pl.When.Range.From.After(today) {
+		return periodName(pl.When), "That period has not begun, so it has no costs yet; I can forecast next month or quarter."
+	}
+	return "", ""
+}
+
+// periodName is how a refusal names a period: its phrase, or its dates.
+func periodName(w when) string {
+	if w.Phrase != "" {
+		return strings.TrimPrefix(w.Phrase, "in ")
+	}
+	return w.Range.String()
 }

@@ -59,6 +59,7 @@ var fixed = []struct {
 	{regexp.MustCompile(`\b(this|current) weeks?\b|\bweek to date\b|\bwtd\b`), "this_week", "this week"},
 	{regexp.MustCompile(`\b(last|previous|prior) week\b`), "last_week", "last week"},
 	{regexp.MustCompile(`\b(past|trailing) week\b`), "last_7_days", "in the last 7 days"},
+	{regexp.MustCompile(`\b(?:the\s+)?(?:past|last|trailing)\s+fortnight\b`), "last_14_days", "in the last 14 days"},
 	{regexp.MustCompile(`\b(this|current) months?\b|\bmonth to date\b|\bmtd\b`), "this_month", "this month"},
 	{regexp.MustCompile(`\b(last|previous|prior) month\b`), "last_month", "last month"},
 	{regexp.MustCompile(`\b(past|trailing) month\b`), "last_30_days", "in the last 30 days"},
