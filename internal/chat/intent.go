@@ -227,6 +227,7 @@ func (p *parsed) followUp() bool {
 // decide turns what was read into a plan, continuing prior when the question is
 // a follow-up. ok is false when the question asks nothing the engine knows.
 func decide(p *parsed, prior *plan, pr cost.Principal, today time.Time) (*plan, bool) {
+	p.joinAdjacent()
 	intent := p.intent()
 	dim, plural := p.dimension()
 	loose := intent == "" && (p.when != nil || len(p.entities) > 0 || dim != "" || p.shift != "")

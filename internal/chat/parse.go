@@ -42,7 +42,7 @@ fraction happen happened happening heaviest increases inefficient instead jumps 
 mom okay org organisation organization others paid pay percentage ping portion pricier proportion qoq quietest
 rise rose running runs series left remaining remain remains rest set raise lower reduce cut update clear make
 put drop bump decrease until driving behind part weekdays plot graph key unattributed unallocated unassigned attributed shared without shrank smallest status surge surges theirs track typical unit vendor vendors warn
-start started beginning begin pass passes passed cross crosses crossed surpass surpasses tops fortnight
+pls plz thx start started beginning begin pass passes passed cross crosses crossed surpass surpasses tops fortnight
 am an as at be by do go he if in is it me my no of oh ok on or so to up us we
 whom wow yearly yoy burn burned burning consume consumed consuming consumption more less happen weird strange
 `)
@@ -192,6 +192,10 @@ func properNouns(q string) map[string]bool {
 func (p *parsed) settlePeriods() {
 	switch {
 	case p.against == nil:
+	case dayOfWeek(p.against, p.when) != nil:
+		p.when, p.against = dayOfWeek(p.against, p.when), nil // "Tuesday last week".
+	case dayOfWeek(p.when, p.against) != nil:
+		p.when, p.against = dayOfWeek(p.when, p.against), nil
 	case sameWeekday(p.against, p.when):
 		p.against = nil // "Sunday the 15th": the date, which is that weekday.
 	case sameWeekday(p.when, p.against):
@@ -207,6 +211,23 @@ func (p *parsed) settlePeriods() {
 		d := p.against.Range.From.AddDate(0, 0, -7)
 		p.when = &when{cost.DateRange{From: d, To: d}, sameDayPhrase}
 	}
+}
+
+// dayOfWeek returns the day of week w ("on Tuesday") within the week r
+// ("last week", "this week"), or nil when r is no such week or has not reached
+// that day.
+func dayOfWeek(w, r *when) *when {
+	if !strings.HasPrefix(w.Phrase, "on ") || w.Range.Days() != 1 || r.Range.From.Weekday() != time.Monday || r.Range.Days() > 7 {
+		return nil
+	}
+	d := r.Range.From
+	for d.Weekday().String() != w.Phrase[3:] {
+		d = d.AddDate(0, 0, 1)
+	}
+	if d.After(r.Range.To) {
+		return nil
+	}
+	return &when{cost.DateRange{From: d, To: d}, "on " + d.Weekday().String() + " " + r.Phrase}
 }
 
 // sameWeekday reports whether w is a weekday ("on Sunday") and d a single
@@ -319,6 +340,23 @@ func (p *parsed) dimension() (cost.Dimension, bool) {
 func (p *parsed) noGrouping() bool {
 	d, _ := p.dimension()
 	return d == ""
+}
+
+// joinAdjacent reads two periods that follow each other, joined by "and" and
+// not compared ("Monday and Tuesday", "September and October"), as one.
+func (p *parsed) joinAdjacent() {
+	if p.against == nil || !p.has("and") || p.has(growWords...) ||
+		p.has("vs", "versus", "against", "than", "compared", "comparing", "comparison", "each") {
+		return
+	}
+	a, b := p.when.Range, p.against.Range
+	if b.From.Before(a.From) {
+		a, b = b, a
+	}
+	if !a.To.AddDate(0, 0, 1).Equal(b.From) {
+		return
+	}
+	p.when, p.against = &when{cost.DateRange{From: a.From, To: b.To}, ""}, nil
 }
 
 // groupedBy reports whether a dimension word follows "by" or "each" ("by

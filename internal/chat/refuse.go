@@ -2,6 +2,7 @@ package chat
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -47,7 +48,7 @@ var unsupportedShapes = []unsupported{
 	{regexp.MustCompile(`\b(?:excluding|exclude|excludes|excluded|except|not\s+counting|not\s+including|other\s+than|apart\s+from|aside\s+from|leaving\s+out|leave\s+out|ignoring|minus)\b`),
 		"I can't leave a provider, model or customer out of a figure; ask about the ones to include, or for a breakdown.",
 		[]string{"Break down cost by provider last month", "How much did we spend on AWS and GCP last month?"}},
-	{regexp.MustCompile(`\b(?:first|last)\s+(?:day|week|month)s?\s+of\b|\bevery\s+(?:month|week|quarter|year)\b`),
+	{regexp.MustCompile(`\b(?:first|last)\s+(?:(?:\d+|two|three|four|five|six|seven|eight|nine|ten|few)\s+)?(?:day|week|month)s?\s+of\b|\bevery\s+(?:month|week|quarter|year)\b`),
 		"I can't read that period; name a day, a month, a quarter or exact dates.",
 		[]string{"How much did we spend on Oct 31?", "Show monthly cost for the last 3 months"}},
 	{regexp.MustCompile(`\b(?:undo|rollback|delete|remove|disable|cancel|stop)\b.*\balerts?\b|\balerts?\b.*\b(?:list|show|which|what|delete|remove|fired)\b|\b(?:list|show|which|what)\b.*\balerts\b`),
@@ -72,6 +73,13 @@ func unplacedIn(raw string, p *parsed, pr cost.Principal) (part, why string, sug
 	if d := badDate(s); d != "" {
 		return strings.TrimSpace(d), "That is not a date in the calendar.",
 			[]string{"How much did we spend on Nov 30?", "How much did we spend last month?"}, true
+	}
+	if p.money > 0 && !p.has("alert", "alerts", "notify", "warn", "alarm", "budget", "budgets") && !p.phrase("let me know", "tell me when", "tell me if", "ping me", "email me") {
+		if d, _ := p.dimension(); d != "" {
+			// "Which customers cost over $1000": a filter on an amount, which is not kept.
+			return strconv.FormatFloat(p.money, 'f', -1, 64) + " dollars", "I can rank or break down spend, but not keep only the ones above or below an amount.",
+				[]string{"Who are the top 5 customers last month?", "Break down cost by customer for last month"}, true
+		}
 	}
 	if p.against != nil && !p.links() {
 		return p.against.Phrase, "The question names two periods without saying how they relate; ask about one period, or compare them.",
