@@ -342,10 +342,12 @@ func (p *parsed) noGrouping() bool {
 	return d == ""
 }
 
-// joinAdjacent reads two periods that follow each other, joined by "and" and
-// not compared ("Monday and Tuesday", "September and October"), as one.
+// joinAdjacent reads two periods that are not compared as one: a span "from
+// September to November", or two that follow each other joined by "and"
+// ("Monday and Tuesday").
 func (p *parsed) joinAdjacent() {
-	if p.against == nil || !p.has("and") || p.has(growWords...) ||
+	span := p.has("to", "through", "thru", "till", "until")
+	if p.against == nil || !p.has("and") && !span || p.has(growWords...) ||
 		p.has("vs", "versus", "against", "than", "compared", "comparing", "comparison", "each") {
 		return
 	}
@@ -353,8 +355,8 @@ func (p *parsed) joinAdjacent() {
 	if b.From.Before(a.From) {
 		a, b = b, a
 	}
-	if !a.To.AddDate(0, 0, 1).Equal(b.From) {
-		return
+	if !span && !a.To.AddDate(0, 0, 1).Equal(b.From) || b.From.Before(a.To) {
+		return // "Monday and Wednesday" are two days, not three.
 	}
 	p.when, p.against = &when{cost.DateRange{From: a.From, To: b.To}, ""}, nil
 }
@@ -391,6 +393,9 @@ func (p *parsed) timeGrouping(i int) bool {
 }
 
 func (p *parsed) namesEntity(i int, d cost.Dimension) bool {
+	if d.IsTime() {
+		return false // "Globex's daily spend": a series of Globex's spend.
+	}
 	if i > 0 && (p.words[i-1] == "by" || p.words[i-1] == "per") {
 		return false
 	}

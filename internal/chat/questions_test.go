@@ -65,6 +65,7 @@ var periods = map[string][2]string{
 	"mon_tue":       {"2026-11-23", "2026-11-24"},
 	"nov17":         {"2026-11-17", "2026-11-17"},
 	"sep_oct":       {"2026-09-01", "2026-10-31"},
+	"last_90_days":  {"2026-08-28", "2026-11-26"},
 }
 
 // expectation is one parsed "=>" clause of the question set.

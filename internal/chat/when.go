@@ -36,6 +36,7 @@ var (
 	quarterRe   = regexp.MustCompile(`\b(?:q([1-4])|(first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter)(?:\s+(?:of\s+)?(\d{4}))?\b`)
 	relQuarter  = regexp.MustCompile(`\b(this|current|last|previous|prior)\s+quarter\b`)
 	monthRe     = regexp.MustCompile(`\b(in|during|for|since|of|over|from|through)?\s*\b(` + monthNames + `)\b\.?(?:\s+(\d{4})\b)?`)
+	toMonthRe   = regexp.MustCompile(`^\s*(?:to|through|thru|till|until)\s+(?:` + monthNames + `)\b`)
 	versusRe    = regexp.MustCompile(`\b(?:vs|versus|against|compared\s+(?:to|with)|or)\b`)
 	weekdaysRe  = regexp.MustCompile(`\b(?:between|from)\s+(` + weekdayNames + `)\s+(?:and|to|through|thru|until|till)\s+(` + weekdayNames + `)\b`)
 	lastNRe     = regexp.MustCompile(`\b(?:last|past|previous|prior|trailing)\s+(\d{1,4}|[a-z]+)\s+(day|days|week|weeks|month|months|hour|hours)\b`)
@@ -56,14 +57,14 @@ var fixed = []struct {
 	{regexp.MustCompile(`\bday before yesterday\b`), "", "the day before yesterday"},
 	{regexp.MustCompile(`\byesterday\b`), "yesterday", "yesterday"},
 	{regexp.MustCompile(`\b(today|so far today|this day)\b`), "today", "today"},
-	{regexp.MustCompile(`\b(this|current) weeks?\b|\bweek to date\b|\bwtd\b`), "this_week", "this week"},
+	{regexp.MustCompile(`\b(this|current) weeks?\b|\bweek[ -]to[ -]date\b|\bwtd\b`), "this_week", "this week"},
 	{regexp.MustCompile(`\b(last|previous|prior) week\b`), "last_week", "last week"},
 	{regexp.MustCompile(`\b(past|trailing) week\b`), "last_7_days", "in the last 7 days"},
 	{regexp.MustCompile(`\b(?:the\s+)?(?:past|last|trailing)\s+fortnight\b`), "last_14_days", "in the last 14 days"},
-	{regexp.MustCompile(`\b(this|current) months?\b|\bmonth to date\b|\bmtd\b`), "this_month", "this month"},
+	{regexp.MustCompile(`\b(this|current) months?\b|\bmonth[ -]to[ -]date\b|\bmtd\b`), "this_month", "this month"},
 	{regexp.MustCompile(`\b(last|previous|prior) month\b`), "last_month", "last month"},
 	{regexp.MustCompile(`\b(past|trailing) month\b`), "last_30_days", "in the last 30 days"},
-	{regexp.MustCompile(`\b(this|current) year\b|\byear to date\b|\bytd\b`), "this_year", "this year"},
+	{regexp.MustCompile(`\b(this|current) year\b|\byear[ -]to[ -]date\b|\bytd\b`), "this_year", "this year"},
 	{regexp.MustCompile(`\b(last|previous|prior) year\b`), "last_year", "last year"},
 	{regexp.MustCompile(`\b(past|trailing) year\b`), "last_12_months", "in the last 12 months"},
 	// "so far" alone is this month; beside another period it only stresses it.
@@ -459,7 +460,7 @@ func findMonth(s string, today time.Time) (*when, string) {
 		start := time.Date(y, mo, 1, 0, 0, 0, 0, time.UTC)
 		r := cost.DateRange{From: start, To: cost.MonthEnd(start)}
 		phrase := "in " + start.Format("January 2006")
-		if prep == "since" || prep == "from" {
+		if prep == "since" || prep == "from" && !toMonthRe.MatchString(s[m[1]:]) {
 			r.To, phrase = today, "since "+start.Format("January 2006")
 		}
 		return &when{clip(r, today), phrase}, blank(s, []int{m[0], m[1]})
