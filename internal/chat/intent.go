@@ -23,7 +23,8 @@ var (
 	// comparatives ask how spend moved ("got more expensive", "spending more than last week").
 	comparatives = []string{"more expensive", "less expensive", "got more", "got cheaper", "getting more", "became more",
 		"cost more", "costs more", "costing more", "spend more", "spending more", "spent more", "spend less",
-		"spending less", "spent less", "more than", "less than"}
+		"spending less", "spent less", "more than", "less than", "gone up", "went up", "go up", "going up", "gone down",
+		"went down", "go down", "going down"}
 	followWords = []string{"and", "only", "just", "now", "also", "same", "then", "instead", "but", "ok", "okay"}
 )
 

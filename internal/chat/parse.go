@@ -42,7 +42,7 @@ fraction happen happened happening heaviest increases inefficient instead jumps 
 mom okay org organisation organization others paid pay percentage ping portion pricier proportion qoq quietest
 rise rose running runs series left remaining remain remains rest set raise lower reduce cut update clear make
 put drop bump decrease until driving behind part weekdays plot graph key unattributed unallocated unassigned attributed shared without shrank smallest status surge surges theirs track typical unit vendor vendors warn
-pls plz thx start started beginning begin pass passes passed cross crosses crossed surpass surpasses tops fortnight
+gone went combined together pls plz thx start started beginning begin pass passes passed cross crosses crossed surpass surpasses tops fortnight
 am an as at be by do go he if in is it me my no of oh ok on or so to up us we
 whom wow yearly yoy burn burned burning consume consumed consuming consumption more less happen weird strange
 `)

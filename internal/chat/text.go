@@ -129,7 +129,7 @@ var foreignTerms = setOf(strings.Fields(`user users team teams employee employee
 latency error errors revenue profit margin margins storage gpu gpus endpoint endpoints feature features
 conversation conversations session sessions invoice invoices carbon emissions footprint tenant_name
 prompt_id request_id hour hours minute minutes second seconds
-grok xai deepseek qwen cohere perplexity whisper dalle sora copilot midjourney groq`))
+prompts grok xai deepseek qwen cohere perplexity whisper dalle sora copilot midjourney groq`))
 
 func setOf(words []string) map[string]bool {
 	m := make(map[string]bool, len(words))
