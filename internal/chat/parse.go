@@ -74,6 +74,9 @@ type parsed struct {
 	unplaced []string
 	// next is "month" or "quarter" for "next month/quarter".
 	next string
+	// ambiguous holds the unplaced words that are typos of several known words
+	// of different meanings, with those words.
+	ambiguous map[string][]string
 }
 
 // read normalises q, corrects typos and extracts periods, amounts and entities.
@@ -92,7 +95,7 @@ func read(q string, today time.Time, v *vocab) *parsed {
 		}
 		return correct([]string{w}, calendarWords)[0]
 	})
-	p := &parsed{}
+	p := &parsed{ambiguous: map[string][]string{}}
 	if m := shiftRe.FindStringSubmatchIndex(s); m != nil && !strings.Contains(s, "before yesterday") && !beforeLastRe.MatchString(s) {
 		p.shift = "period"
 		if m[2] >= 0 {
@@ -135,8 +138,11 @@ func read(q string, today time.Time, v *vocab) *parsed {
 		switch {
 		case !v.known[w] && len(w) >= 3 && !hasDigit(w):
 			p.strange++
-			if len(w) < 4 || !nearKnown(w, v.known) {
+			if len(w) < 4 || !sameSense(w, v.known) {
 				p.unplaced = append(p.unplaced, w)
+				if near := neighbours(w, v.known); len(near) > 1 {
+					p.ambiguous[w] = near
+				}
 			}
 		case !v.known[w] && len(w) == 2 && !hasDigit(w):
 			// "EU", "HR": too short to be a typo, so a name the data does not have.

@@ -95,6 +95,11 @@ func unplacedIn(raw string, p *parsed, pr cost.Principal) (part, why string, sug
 			return "", "I can only answer questions about your own costs, and part of that question is a word I don't know.",
 				[]string{"How much did I spend this month?", "Which model is most expensive this week?", "Am I over budget this month?"}, true
 		}
+		for _, w := range p.unplaced {
+			if near := p.ambiguous[w]; len(near) > 1 {
+				return w, "I can't tell which word it stands for: “" + strings.Join(near, "”, “") + "”.", defaultSuggestions, true
+			}
+		}
 		return strings.Join(p.unplaced, " "), "I don't know what those words refer to: they are not a metric, period, provider, model, service or customer I know.",
 			defaultSuggestions, true
 	}
