@@ -64,6 +64,7 @@ var intentRules = []intentRule{
 	}},
 	{"budget left", func(p *parsed) string {
 		return is(p.has("budget", "budgets") && p.has("left", "remaining", "remain", "remains", "rest") ||
+			p.has("when") && p.has("budget", "budgets") && p.has("hit", "reach", "exceed", "cross", "pass") ||
 			p.phrase("run out", "runs out", "running out", "days until", "days left", "money left"), intentRemaining)
 	}},
 	{"exhausted", func(p *parsed) string { return is(p.phrase("exhaust", "exhausted"), intentForecast) }},

@@ -42,8 +42,13 @@ fraction happen happened happening heaviest increases inefficient instead jumps 
 mom okay org organisation organization others paid pay percentage ping portion pricier proportion qoq quietest
 rise rose running runs series left remaining remain remains rest set raise lower reduce cut update clear make
 put drop bump decrease until driving behind part weekdays plot graph key unattributed unallocated unassigned attributed shared without shrank smallest status surge surges theirs track typical unit vendor vendors warn
+they them theirs she her hers his him itself themselves ourselves myself yourself mine whose while
+im ive youre dont doesnt didnt cant wont isnt arent wasnt thats hows wheres whos theres
+into onto within among around despite upon via shall might must done having gets getting lets say said told asked
+sorry yes nor even very quite lot lots some both either neither another own
+quick quickly finance preparing prepare meeting
 gone went combined together pls plz thx start started beginning begin pass passes passed cross crosses crossed surpass surpasses tops fortnight
-am an as at be by do go he if in is it me my no of oh ok on or so to up us we
+am an as at be by do go he id ids if in is it me my no of oh ok on or so to up us we eg ie re
 whom wow yearly yoy burn burned burning consume consumed consuming consumption more less happen weird strange
 `)
 
