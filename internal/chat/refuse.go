@@ -59,54 +59,114 @@ var unsupportedShapes = []unsupported{
 		[]string{"Alert me if daily spend goes over $500"}},
 }
 
+// refusal is what a refused question is told: the part not understood (""
+// to name none), why, and questions it can ask instead.
+type refusal struct {
+	part, why string
+	suggest   []string
+}
+
+// refusalCheck finds one kind of part the engine cannot place. s is the
+// normalised question between spaces.
+type refusalCheck func(s string, p *parsed, pr cost.Principal) *refusal
+
+// refusalChecks are tried in order; the first that finds something wins.
+var refusalChecks = []refusalCheck{unsupportedShape, exclusion, notADate, amountFilter, unlinkedPeriods,
+	unreadPeriod, unknownWords}
+
 // unplacedIn names the part of a question the engine cannot place, and why, or
 // returns ok false when every content word has a place.
 func unplacedIn(raw string, p *parsed, pr cost.Principal) (part, why string, suggest []string, ok bool) {
 	s := " " + normalize(raw) + " "
-	for _, u := range unsupportedShapes {
-		if loc := u.re.FindStringIndex(s); loc != nil {
-			return strings.TrimSpace(s[loc[0]:loc[1]]), u.why, u.suggest, true
+	for _, check := range refusalChecks {
+		if r := check(s, p, pr); r != nil {
+			return r.part, r.why, r.suggest, true
 		}
-	}
-	if m := withoutRe.FindStringSubmatch(s); m != nil && !strings.HasPrefix(m[1], "customer") {
-		// "without Azure" leaves something out; "without a customer" is unattributed cost.
-		return strings.TrimSpace(m[0]), "I can't leave a provider, model or customer out of a figure; ask about the ones to include, or for a breakdown.",
-			[]string{"Break down cost by provider last month", "How much did we spend on AWS and GCP last month?"}, true
-	}
-	if d := badDate(s); d != "" {
-		return strings.TrimSpace(d), "That is not a date in the calendar.",
-			[]string{"How much did we spend on Nov 30?", "How much did we spend last month?"}, true
-	}
-	if p.money > 0 && !p.has("alert", "alerts", "notify", "warn", "alarm", "budget", "budgets") && !p.phrase("let me know", "tell me when", "tell me if", "ping me", "email me") {
-		if d, _ := p.dimension(); d != "" {
-			// "Which customers cost over $1000": a filter on an amount, which is not kept.
-			return strconv.FormatFloat(p.money, 'f', -1, 64) + " dollars", "I can rank or break down spend, but not keep only the ones above or below an amount.",
-				[]string{"Who are the top 5 customers last month?", "Break down cost by customer for last month"}, true
-		}
-	}
-	if p.against != nil && !p.links() {
-		return p.against.Phrase, "The question names two periods without saying how they relate; ask about one period, or compare them.",
-			[]string{"Compare last week with the week before", "How much did we spend in October?"}, true
-	}
-	if w := p.leftoverPeriod(); w != "" {
-		return w, "I couldn't read the period in that question.",
-			[]string{"How much did we spend last week?", "How much did we spend since Nov 1?", "What did we spend in the last 14 days?"}, true
-	}
-	if len(p.unplaced) > 0 {
-		if pr.IsCustomer() {
-			// The words may be another customer's name: do not echo or confirm them.
-			return "", "I can only answer questions about your own costs, and part of that question is a word I don't know.",
-				[]string{"How much did I spend this month?", "Which model is most expensive this week?", "Am I over budget this month?"}, true
-		}
-		for _, w := range p.unplaced {
-			if near := p.ambiguous[w]; len(near) > 1 {
-				return w, "I can't tell which word it stands for: “" + strings.Join(near, "”, “") + "”.", defaultSuggestions, true
-			}
-		}
-		return strings.Join(p.unplaced, " "), "I don't know what those words refer to: they are not a metric, period, provider, model, service or customer I know.",
-			defaultSuggestions, true
 	}
 	return "", "", nil, false
+}
+
+func unsupportedShape(s string, _ *parsed, _ cost.Principal) *refusal {
+	for _, u := range unsupportedShapes {
+		if loc := u.re.FindStringIndex(s); loc != nil {
+			return &refusal{strings.TrimSpace(s[loc[0]:loc[1]]), u.why, u.suggest}
+		}
+	}
+	return nil
+}
+
+// exclusion finds "without Azure", which leaves something out; "without a
+// customer" is the unattributed slice. A customer's words are not echoed, as
+// they may name another customer.
+func exclusion(s string, _ *parsed, pr cost.Principal) *refusal {
+	m := withoutRe.FindStringSubmatch(s)
+	if m == nil || strings.HasPrefix(m[1], "customer") {
+		return nil
+	}
+	part := strings.TrimSpace(m[0])
+	if pr.IsCustomer() {
+		part = "without"
+	}
+	return &refusal{part, "I can't leave a provider, model or customer out of a figure; ask about the ones to include, or for a breakdown.",
+		[]string{"Break down cost by provider last month", "How much did we spend on AWS and GCP last month?"}}
+}
+
+func notADate(s string, _ *parsed, _ cost.Principal) *refusal {
+	if d := badDate(s); d != "" {
+		return &refusal{strings.TrimSpace(d), "That is not a date in the calendar.",
+			[]string{"How much did we spend on Nov 30?", "How much did we spend last month?"}}
+	}
+	return nil
+}
+
+// amountFilter finds an amount beside a grouping ("which customers cost over
+// $1000"): a filter rankings and breakdowns do not apply. Alerts and budget
+// actions use their amounts.
+func amountFilter(_ string, p *parsed, _ cost.Principal) *refusal {
+	if p.money <= 0 || p.has("alert", "alerts", "notify", "warn", "alarm", "budget", "budgets") ||
+		p.phrase("let me know", "tell me when", "tell me if", "ping me", "email me") || p.noGrouping() {
+		return nil
+	}
+	return &refusal{strconv.FormatFloat(p.money, 'f', -1, 64) + " dollars",
+		"I can rank or break down spend, but not keep only the ones above or below an amount.",
+		[]string{"Who are the top 5 customers last month?", "Break down cost by customer for last month"}}
+}
+
+func unlinkedPeriods(_ string, p *parsed, _ cost.Principal) *refusal {
+	if p.against == nil || p.links() {
+		return nil
+	}
+	return &refusal{p.against.Phrase, "The question names two periods without saying how they relate; ask about one period, or compare them.",
+		[]string{"Compare last week with the week before", "How much did we spend in October?"}}
+}
+
+func unreadPeriod(_ string, p *parsed, _ cost.Principal) *refusal {
+	if w := p.leftoverPeriod(); w != "" {
+		return &refusal{w, "I couldn't read the period in that question.",
+			[]string{"How much did we spend last week?", "How much did we spend since Nov 1?", "What did we spend in the last 14 days?"}}
+	}
+	return nil
+}
+
+// unknownWords names words that are neither keywords nor names in the asker's
+// data, and typos that could be several words of different meanings. A
+// customer's unknown words are not echoed: they may be another customer's name.
+func unknownWords(_ string, p *parsed, pr cost.Principal) *refusal {
+	switch {
+	case len(p.unplaced) == 0:
+		return nil
+	case pr.IsCustomer():
+		return &refusal{"", "I can only answer questions about your own costs, and part of that question is a word I don't know.",
+			[]string{"How much did I spend this month?", "Which model is most expensive this week?", "Am I over budget this month?"}}
+	}
+	for _, w := range p.unplaced {
+		if near := p.ambiguous[w]; len(near) > 1 {
+			return &refusal{w, "I can't tell which word it stands for: “" + strings.Join(near, "”, “") + "”.", defaultSuggestions}
+		}
+	}
+	return &refusal{strings.Join(p.unplaced, " "),
+		"I don't know what those words refer to: they are not a metric, period, provider, model, service or customer I know.",
+		defaultSuggestions}
 }
 
 var withoutRe = regexp.MustCompile(`\bwithout\s+(?:a\s+|any\s+|the\s+)?(\w+)`)
