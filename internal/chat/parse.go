@@ -232,7 +232,10 @@ func dayOfWeek(w, r *when) *when {
 		return nil
 	}
 	d := r.Range.From
-	for d.Weekday().String() != w.Phrase[3:] {
+	for k := 0; d.Weekday().String() != w.Phrase[3:]; k++ {
+		if k == 6 {
+			return nil
+		}
 		d = d.AddDate(0, 0, 1)
 	}
 	if d.After(r.Range.To) {
