@@ -47,7 +47,7 @@ im ive youre dont doesnt didnt cant wont isnt arent wasnt thats hows wheres whos
 into onto within among around despite upon via shall might must done having gets getting lets say said told asked
 sorry yes nor even very quite lot lots some both either neither another own
 quick quickly finance preparing prepare meeting
-gone went combined together pls plz thx start started beginning begin pass passes passed cross crosses crossed surpass surpasses tops fortnight
+gone went combined together pls plz thx start started starting beginning begin pass passes passed cross crosses crossed surpass surpasses tops fortnight
 am an as at be by do go he id ids if in is it me my no of oh ok on or so to up us we eg ie re
 whom wow yearly yoy burn burned burning consume consumed consuming consumption more less happen weird strange
 `)
@@ -373,6 +373,34 @@ func (p *parsed) joinAdjacent() {
 		return // "Monday and Wednesday" are two days, not three.
 	}
 	p.when, p.against = &when{cost.DateRange{From: a.From, To: b.To}, ""}, nil
+}
+
+// groupings returns the distinct dimensions the question groups by: each
+// dimension word after "by", "per" or "each", or joined to one by "and" ("by
+// model and customer").
+func (p *parsed) groupings() []cost.Dimension {
+	var out []cost.Dimension
+	for i := 1; i < len(p.words); i++ {
+		d, ok := dimWords[p.words[i]]
+		if !ok || p.used[i] {
+			continue
+		}
+		prev := p.words[i-1]
+		_, joined := dimWords[p.wordAt(i-2)]
+		if prev == "by" || prev == "per" || prev == "each" || prev == "and" && joined {
+			if !slices.Contains(out, d) {
+				out = append(out, d)
+			}
+		}
+	}
+	return out
+}
+
+func (p *parsed) wordAt(i int) string {
+	if i < 0 || i >= len(p.words) {
+		return ""
+	}
+	return p.words[i]
 }
 
 // groupedBy reports whether a dimension word follows "by" or "each" ("by

@@ -1,6 +1,7 @@
 package chat
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -71,8 +72,8 @@ type refusal struct {
 type refusalCheck func(s string, p *parsed, pr cost.Principal) *refusal
 
 // refusalChecks are tried in order; the first that finds something wins.
-var refusalChecks = []refusalCheck{unsupportedShape, exclusion, notADate, amountFilter, unlinkedPeriods,
-	unreadPeriod, unknownWords}
+var refusalChecks = []refusalCheck{unsupportedShape, exclusion, notADate, amountFilter, twoGroupings,
+	unlinkedPeriods, unreadPeriod, unknownWords}
 
 // unplacedIn names the part of a question the engine cannot place, and why, or
 // returns ok false when every content word has a place.
@@ -130,6 +131,34 @@ func amountFilter(_ string, p *parsed, _ cost.Principal) *refusal {
 	return &refusal{strconv.FormatFloat(p.money, 'f', -1, 64) + " dollars",
 		"I can rank or break down spend, but not keep only the ones above or below an amount.",
 		[]string{"Who are the top 5 customers last month?", "Break down cost by customer for last month"}}
+}
+
+// twoGroupings finds a breakdown by two dimensions at once ("by model and
+// customer", "per provider per day"): answers group by one.
+func twoGroupings(_ string, p *parsed, _ cost.Principal) *refusal {
+	g := p.groupings()
+	if len(g) < 2 {
+		return nil
+	}
+	return &refusal{fmt.Sprintf("by %s and %s", dimensionName(g[0]), dimensionName(g[1])),
+		"I can break spend down by one dimension at a time.",
+		[]string{fmt.Sprintf("Break down cost by %s last month", dimensionName(g[0])),
+			fmt.Sprintf("Break down cost by %s last month", dimensionName(g[1]))}}
+}
+
+// dimensionName is how a refusal names a dimension.
+func dimensionName(d cost.Dimension) string {
+	switch d {
+	case cost.DimCloudProvider:
+		return "provider"
+	case cost.DimCustomer:
+		return "customer"
+	case cost.DimModelFamily:
+		return "model family"
+	case cost.DimTokenType:
+		return "token type"
+	}
+	return strings.ReplaceAll(string(d), "_", " ")
 }
 
 func unlinkedPeriods(_ string, p *parsed, _ cost.Principal) *refusal {
