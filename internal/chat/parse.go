@@ -185,6 +185,9 @@ november december monday tuesday wednesday thursday friday saturday sunday`))
 // after its first word: names the asker means as written.
 func properNouns(q string) map[string]bool {
 	out := map[string]bool{}
+	if strings.ToUpper(q) == q {
+		return out // Written in capitals throughout: no word stands out as a name.
+	}
 	for i, w := range strings.Fields(q) {
 		w = strings.Trim(w, `.,;:!?"'()“”‘’`)
 		if i == 0 || w == "" || w == "I" || strings.ToUpper(w) == w && len(w) <= 3 {
