@@ -132,7 +132,7 @@ func TestQuestionSet(t *testing.T) {
 	held := loadQuestions(t, "testdata/heldout.txt")
 	answered := 0
 	for _, q := range append(qs, held...) {
-		if q.want.kind != "unknown" && q.want.kind != "refuse" {
+		if q.want.kind != "unknown" && q.want.kind != "refuse" && q.want.kind != "declined" {
 			answered++
 		}
 	}
@@ -211,7 +211,7 @@ var readings = map[string][]string{
 	"compare": {"compare"}, "growth": {"growth"}, "budget": {"budget"}, "forecast": {"forecast"},
 	"overbudget": {"over_budget"}, "explain": {"explain"}, "drivers": {"explain"}, "anomalies": {"anomalies", "explain"},
 	"alert": {"alert"}, "help": {"help"}, "remaining": {"remaining"}, "weekends": {"weekends"},
-	"next": {"next_period"}, "vsavg": {"vs_average"}, "unknown": {""}, "refuse": {""},
+	"next": {"next_period"}, "vsavg": {"vs_average"}, "unknown": {""}, "refuse": {""}, "declined": {"vs_average"},
 }
 
 // filterArgs maps expectation filters to the dimension the interpretation names.
@@ -398,6 +398,13 @@ func (f *fixture) check(q question, a *cost.ChatAnswer) string {
 	w, args := q.want, q.want.args
 	if w.kind == "refuse" {
 		return refusal(a)
+	}
+	if w.kind == "declined" {
+		// Understood, and declined for the asker's scope: no figure, no data.
+		if strings.Contains(a.Answer, "$") || a.Data != nil {
+			return "declined answer holds a figure"
+		}
+		return ""
 	}
 	if w.kind == "unknown" {
 		if a.Understood || strings.Contains(a.Answer, "$") {
