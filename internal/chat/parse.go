@@ -350,6 +350,9 @@ func (p *parsed) dimension() (cost.Dimension, bool) {
 			found, plural = d, pluralDim[w]
 		}
 	}
+	if found == "" && p.has("trend", "trends", "trending") {
+		return cost.DimDate, false // "the cost trend this month": the daily series.
+	}
 	return found, plural
 }
 
