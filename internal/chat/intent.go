@@ -115,7 +115,7 @@ var intentRules = []intentRule{
 			p.phrase("what part of", "which part of", "how much of")) && len(p.entities) > 0 && !p.has("by", "per", "each"), intentShare)
 	}},
 	{"average", func(p *parsed) string {
-		return is(p.has("average", "avg", "mean", "typical") || p.phrase("per request", "a request", "each request", "per call") ||
+		return is(p.has("average", "avg", "mean", "typical") || p.phrase("per request", "a request", "each request", "per call", "burn rate") ||
 			p.phrase("per day", "a day") && p.has(costWords...) &&
 				!p.has("show", "over", "chart", "series", "trend", "plot", "graph", "each", "list"), intentAverage)
 	}},

@@ -40,6 +40,12 @@ var unsupportedShapes = []unsupported{
 	{regexp.MustCompile(`\b(?:no|zero|nil)\s+(?:usage|spend|spending|costs?|activity|tokens)\b|\bwithout\s+any\s+(?:usage|spend|spending|costs?|activity|tokens)\b|\b(?:spent|spend|spends|cost|used|use)\s+nothing\b`),
 		"I can list who spent and rank them, not list who spent nothing.",
 		[]string{"Which customers spent the least last month?", "How many active customers last month?"}},
+	{regexp.MustCompile(`\b(?:how|what)\s+(?:can|could|should|do|would)\s+(?:we|i)\s+(?:reduce|cut|lower|save|optimi[sz]e|decrease|trim)\b|\bsave\s+(?:money|costs?)\b|\bswitch\s+to\b|\brecommend`),
+		"I can show where spend goes and how it changed, not advise how to cut it.",
+		[]string{"What's driving costs this month?", "Which model is most expensive this month?", "Cheapest model per 1K tokens last week"}},
+	{regexp.MustCompile(`\b(?:average|avg|mean|typical)\s+(?:weekly|monthly|quarterly|yearly|annual)\b|\b(?:weekly|monthly|quarterly|yearly)\s+(?:average|avg|mean)\b|\b(?:average|avg|mean|typical)\b.*\b(?:per|a|each)\s+(?:week|month|quarter|year)\b|\b(?:per|a|each)\s+(?:week|month|quarter|year)\b.*\b(?:average|avg|on\s+average)\b`),
+		"I can give the average per day, or the weekly or monthly series.",
+		[]string{"What's our average daily spend this month?", "Show monthly cost for the last 3 months"}},
 	{regexp.MustCompile(`\b(?:median|percentile|p\d\d|standard\s+deviation|stddev|variance)\b`),
 		"I can give totals, averages and rankings, not medians, percentiles or deviations.",
 		[]string{"What's our average daily spend this month?", "Which day was the most expensive last month?"}},
@@ -227,9 +233,19 @@ func (p *parsed) leftoverPeriod() string {
 		if periodWords[w] && !p.introducesPeriod(w) {
 			return w
 		}
+		if lastWords[w] && (unitWords[p.wordAt(i+1)] || unitWords[p.wordAt(i+2)]) {
+			return w + " " + p.wordAt(i+1) // "last full week": a period the finders did not read.
+		}
 	}
 	return ""
 }
+
+// lastWords and unitWords left side by side after periods were read are a
+// period that could not be read.
+var (
+	lastWords = setOf(strings.Fields("last past previous prior trailing"))
+	unitWords = setOf(strings.Fields("day days week weeks month months year years quarter quarters"))
+)
 
 // introducesPeriod reports whether w is the lead word of the period that was
 // read: "between" two dates, "since" a date or month, "after"/"until" a date.
