@@ -3,6 +3,7 @@ package chat
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/llmcost/llmcost/internal/cost"
@@ -244,20 +245,25 @@ func (e *Engine) share(ctx context.Context, p cost.Principal, pl *plan, v *vocab
 	}
 	format, _ := figure(m)
 	a, b := first(part, string(m)), first(all, string(m))
-	what := "Spend" + scopeText(pl)
-	of := "all spend"
+	// What is shared: spend, or tokens when the question counts tokens.
+	noun, verb := "spend", "was"
+	if m == cost.MetricTokens {
+		noun, verb = "tokens", "were"
+	}
+	what := strings.ToUpper(noun[:1]) + noun[1:] + scopeText(pl)
+	of := "all " + noun
 	switch {
 	case len(whole.Filters) > 0:
-		of = customerLabel(whole.Filters[0].Value, v) + "'s spend"
+		of = customerLabel(whole.Filters[0].Value, v) + "'s " + noun
 	case p.IsCustomer():
-		of = "your spend"
+		of = "your " + noun
 	case pl.customerID() != "":
-		what = customerLabel(pl.customerID(), v) + "'s spend"
+		what = customerLabel(pl.customerID(), v) + "'s " + noun
 	}
 	if b == 0 {
-		return &cost.ChatAnswer{Answer: fmt.Sprintf("There was no spend %s.", periodText(pl.When))}, nil
+		return &cost.ChatAnswer{Answer: fmt.Sprintf("There was no %s %s.", noun, periodText(pl.When))}, nil
 	}
-	text := fmt.Sprintf("%s was %s of %s %s (%s of %s).", what, percent(a/b), of, periodText(pl.When), format(a), format(b))
+	text := fmt.Sprintf("%s %s %s of %s %s (%s of %s).", what, verb, percent(a/b), of, periodText(pl.When), format(a), format(b))
 	f := &cost.Frame{Columns: []string{"part", "whole", "share"}, Types: []string{cost.TypeNumber, cost.TypeNumber, cost.TypeNumber},
 		Rows: [][]any{{a, b, a / b}}}
 	return &cost.ChatAnswer{Answer: text, Data: f, Chart: "pie"}, nil

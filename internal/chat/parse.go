@@ -206,6 +206,10 @@ func properNouns(q string) map[string]bool {
 func (p *parsed) settlePeriods() {
 	switch {
 	case p.against == nil:
+	case weekendOf(p.against, p.when) != nil:
+		p.when, p.against = weekendOf(p.against, p.when), nil // "the weekend of Nov 14".
+	case weekendOf(p.when, p.against) != nil:
+		p.when, p.against = weekendOf(p.when, p.against), nil
 	case dayOfWeek(p.against, p.when) != nil:
 		p.when, p.against = dayOfWeek(p.against, p.when), nil // "Tuesday last week".
 	case dayOfWeek(p.when, p.against) != nil:
@@ -225,6 +229,16 @@ func (p *parsed) settlePeriods() {
 		d := p.against.Range.From.AddDate(0, 0, -7)
 		p.when = &when{cost.DateRange{From: d, To: d}, sameDayPhrase}
 	}
+}
+
+// weekendOf returns the weekend of the week holding the date d, when w is "the
+// weekend" and d a single date named by itself ("the weekend of Nov 14").
+func weekendOf(w, d *when) *when {
+	if w.Phrase != "last weekend" || d.Phrase != "" || d.Range.Days() != 1 {
+		return nil
+	}
+	sat := cost.WeekStart(d.Range.From).AddDate(0, 0, 5)
+	return &when{cost.DateRange{From: sat, To: sat.AddDate(0, 0, 1)}, ""}
 }
 
 // dayOfWeek returns the day of week w ("on Tuesday") within the week r

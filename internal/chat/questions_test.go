@@ -66,6 +66,8 @@ var periods = map[string][2]string{
 	"nov17":         {"2026-11-17", "2026-11-17"},
 	"sep_oct":       {"2026-09-01", "2026-10-31"},
 	"last_90_days":  {"2026-08-28", "2026-11-26"},
+	"nov14_15":      {"2026-11-14", "2026-11-15"},
+	"q4_2025":       {"2025-10-01", "2025-12-31"},
 }
 
 // expectation is one parsed "=>" clause of the question set.
@@ -325,6 +327,8 @@ func keyFunc(dim string) func(*cost.LineItem) string {
 			return l.TokenType
 		case cost.DimDate:
 			return l.Date.Format(cost.DateLayout)
+		case cost.DimWeek:
+			return cost.WeekStart(l.Date).Format(cost.DateLayout)
 		case cost.DimModelFamily:
 			return cost.ModelFamily(l.Model)
 		}
@@ -473,8 +477,12 @@ func (f *fixture) check(q question, a *cost.ChatAnswer) string {
 		}
 		for _, r := range rs[:min(n, len(rs))] {
 			name := r.key
-			if args["dim"] == "date" {
+			switch args["dim"] {
+			case "date":
 				name = dayText(r.key)
+			case "week":
+				d, _ := cost.ParseDate(r.key)
+				name = "week of " + d.Format("Jan 2")
 			}
 			if !strings.Contains(strings.ToLower(a.Answer), strings.ToLower(name)) || !format(a.Answer, r.value) {
 				return fmt.Sprintf("want %s at %.6g", r.key, r.value)
@@ -486,6 +494,12 @@ func (f *fixture) check(q question, a *cost.ChatAnswer) string {
 		whole := f.total(r, map[string]string{"customer": args["of"]}, q.as)
 		if args["of"] == "" {
 			whole = f.total(r, nil, q.as)
+		}
+		if args["metric"] == "tokens" {
+			if !hasCount(a.Answer, part.tokens) || !hasCount(a.Answer, whole.tokens) || !strings.Contains(a.Answer, "tokens") {
+				return fmt.Sprintf("want %.0f of %.0f tokens", part.tokens, whole.tokens)
+			}
+			break
 		}
 		if !hasMoney(a.Answer, part.cost) || !hasMoney(a.Answer, whole.cost) {
 			return fmt.Sprintf("want $%.2f of $%.2f", part.cost, whole.cost)
