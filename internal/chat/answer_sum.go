@@ -215,6 +215,7 @@ func (e *Engine) compare(ctx context.Context, p cost.Principal, pl *plan, v *voc
 	if b != 0 {
 		text += fmt.Sprintf(" The difference is %s.", signed(a-b, format))
 	}
+	text += lengthNote(pl.When.Range, against.Range, cost.Day(e.query.Now()))
 	f := &cost.Frame{Columns: []string{"from", "to", string(m)}, Types: []string{cost.TypeDate, cost.TypeDate, cost.TypeNumber},
 		Rows: [][]any{
 			{against.Range.From.Format(cost.DateLayout), against.Range.To.Format(cost.DateLayout), b},
@@ -275,4 +276,26 @@ func signed(x float64, format func(float64) string) string {
 		return "+" + format(x)
 	}
 	return format(x)
+}
+
+// lengthNote warns when two compared periods differ in length ("this week"
+// against a whole "last week"), so a change is not read as a trend.
+func lengthNote(r, against cost.DateRange, today time.Time) string {
+	if r.Days() == against.Days() || wholeMonths(r) && wholeMonths(against) && !r.To.Equal(today) {
+		return "" // September against October is month against month.
+	}
+	accruing := ""
+	if r.To.Equal(today) {
+		accruing = ", and today is still accruing"
+	}
+	unit := "days"
+	if r.Days() == 1 {
+		unit = "day"
+	}
+	return fmt.Sprintf(" The periods differ in length: %d %s against %d%s.", r.Days(), unit, against.Days(), accruing)
+}
+
+// wholeMonths reports whether r runs from the first of a month to the last of one.
+func wholeMonths(r cost.DateRange) bool {
+	return r.From.Equal(cost.MonthStart(r.From)) && r.To.Equal(cost.MonthEnd(r.To))
 }
