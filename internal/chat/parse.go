@@ -395,9 +395,9 @@ func (p *parsed) joinAdjacent() {
 	p.when, p.against = &when{cost.DateRange{From: a.From, To: b.To}, ""}, nil
 }
 
-// groupings returns the distinct dimensions the question groups by: each
-// dimension word after "by", "per" or "each", or joined to one by "and" ("by
-// model and customer").
+// groupings returns the distinct dimensions the question groups or ranks by:
+// each dimension word after "by", "per", "each", "which" or a ranking word
+// ("top model"), or joined to one by "and" ("by model and customer").
 func (p *parsed) groupings() []cost.Dimension {
 	var out []cost.Dimension
 	for i := 1; i < len(p.words); i++ {
@@ -407,7 +407,8 @@ func (p *parsed) groupings() []cost.Dimension {
 		}
 		prev := p.words[i-1]
 		_, joined := dimWords[p.wordAt(i-2)]
-		if prev == "by" || prev == "per" || prev == "each" || prev == "and" && joined {
+		ranked := prev == "which" || prev == "what" || slices.Contains(topWords, prev) || slices.Contains(bottomWords, prev)
+		if prev == "by" || prev == "per" || prev == "each" || prev == "and" && joined || ranked {
 			if !slices.Contains(out, d) {
 				out = append(out, d)
 			}
