@@ -215,7 +215,7 @@ var readings = map[string][]string{
 	"compare": {"compare"}, "growth": {"growth"}, "budget": {"budget"}, "forecast": {"forecast"},
 	"overbudget": {"over_budget"}, "explain": {"explain"}, "drivers": {"explain"}, "anomalies": {"anomalies", "explain"},
 	"alert": {"alert"}, "help": {"help"}, "remaining": {"remaining"}, "weekends": {"weekends"},
-	"next": {"next_period"}, "vsavg": {"vs_average"}, "unknown": {""}, "refuse": {""}, "declined": {"vs_average"},
+	"next": {"next_period"}, "vsavg": {"vs_average"}, "unknown": {""}, "refuse": {""}, "declined": {"vs_average"}, "perrequest": {"average"},
 }
 
 // filterArgs maps expectation filters to the dimension the interpretation names.
@@ -280,7 +280,7 @@ func rangeOf(name string) cost.DateRange {
 }
 
 // sums adds up cost and tokens of the matching lines, grouped by key.
-type sums struct{ cost, tokens, tokenCost float64 }
+type sums struct{ cost, tokens, tokenCost, requests float64 }
 
 func (f *fixture) sum(r cost.DateRange, args map[string]string, as string, key func(*cost.LineItem) string) map[string]*sums {
 	out := map[string]*sums{}
@@ -299,6 +299,7 @@ func (f *fixture) sum(r cost.DateRange, args map[string]string, as string, key f
 			out[k] = s
 		}
 		s.cost += l.CostUSD
+		s.requests += float64(l.Requests)
 		if l.TokenType != "" {
 			s.tokens += l.UsageAmount
 			s.tokenCost += l.CostUSD
@@ -453,9 +454,20 @@ func (f *fixture) check(q question, a *cost.ChatAnswer) string {
 				r.To = today.AddDate(0, 0, -1)
 				s = f.total(r, args, q.as)
 			}
+			if args["metric"] == "tokens" {
+				if !hasCount(a.Answer, s.tokens/float64(r.Days())) {
+					return fmt.Sprintf("want %.0f tokens a day", s.tokens/float64(r.Days()))
+				}
+				break
+			}
 			if !hasMoney(a.Answer, s.cost/float64(r.Days())) {
 				return fmt.Sprintf("want $%.2f a day", s.cost/float64(r.Days()))
 			}
+		}
+	case "perrequest":
+		s := f.total(rangeOf(args["p"]), args, q.as)
+		if !hasMoney(a.Answer, s.cost/s.requests) {
+			return fmt.Sprintf("want $%.6f a request", s.cost/s.requests)
 		}
 	case "top", "breakdown":
 		m := f.sum(rangeOf(args["p"]), args, q.as, keyFunc(args["dim"]))
