@@ -103,7 +103,8 @@ var intentRules = []intentRule{
 	}},
 	{"which day", func(p *parsed) string {
 		if !p.phrase("which day", "what day", "most expensive day", "busiest day", "peak day", "highest day", "worst day",
-			"costliest day", "biggest day", "day with", "which date", "what date") {
+			"costliest day", "biggest day", "day with", "which date", "what date", "highest single day", "biggest single day",
+			"most expensive single day", "costliest single day", "single most expensive day") {
 			return ""
 		}
 		low := p.has(bottomWords...) || p.has("quietest", "slowest")
@@ -115,7 +116,8 @@ var intentRules = []intentRule{
 			p.phrase("what part of", "which part of", "how much of")) && len(p.entities) > 0 && !p.has("by", "per", "each"), intentShare)
 	}},
 	{"average", func(p *parsed) string {
-		return is(p.has("average", "avg", "mean", "typical") || p.phrase("per request", "a request", "each request", "per call", "burn rate") ||
+		return is(p.has("average", "avg", "mean", "typical") || p.phrase("per request", "a request", "each request", "per call", "burn rate",
+			"per active customer", "per active client", "per active tenant") ||
 			p.phrase("per day", "a day") && p.has(costWords...) &&
 				!p.has("show", "over", "chart", "series", "trend", "plot", "graph", "each", "list"), intentAverage)
 	}},
