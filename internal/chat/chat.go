@@ -182,6 +182,9 @@ func (e *Engine) Ask(ctx context.Context, p cost.Principal, req cost.ChatRequest
 		if ans.Interpretation == nil {
 			ans.Interpretation = interpretation(p, pl, ans, v, today)
 		}
+		if !byLLM {
+			ans.Interpretation.Line += correctionsText(read.corrected)
+		}
 	}
 	if ans.Interpretation == nil {
 		ans.Interpretation = &cost.ChatInterpretation{Filters: []cost.Filter{}, Line: "Not understood"}

@@ -82,25 +82,22 @@ type parsed struct {
 	// ambiguous holds the unplaced words that are typos of several known words
 	// of different meanings, with those words.
 	ambiguous map[string][]string
+	// corrected lists the typos read as other words, in order: {typed, read}.
+	corrected [][2]string
 }
 
 // read normalises q, corrects typos and extracts periods, amounts and entities.
 func read(q string, today time.Time, v *vocab) *parsed {
 	s := normalize(q)
 	proper := properNouns(q)
-	s = wordRe.ReplaceAllStringFunc(s, func(w string) string {
-		if !proper[w] {
-			return correct([]string{w}, v.known)[0]
-		}
-		// A capitalised word mid-sentence is a name, a month or a day: it may
-		// be a misspelt one ("Gemni", "Novmber"), never a misspelt keyword
-		// ("Grok" is not "grow").
-		if c := correct([]string{w}, v.names)[0]; c != w {
-			return c
-		}
-		return correct([]string{w}, calendarWords)[0]
-	})
 	p := &parsed{ambiguous: map[string][]string{}}
+	s = wordRe.ReplaceAllStringFunc(s, func(w string) string {
+		c := correctWord(w, proper[w], v)
+		if c != w && abbreviations[w] == "" && !slices.ContainsFunc(p.corrected, func(x [2]string) bool { return x[0] == w }) {
+			p.corrected = append(p.corrected, [2]string{w, c})
+		}
+		return c
+	})
 	if m := shiftRe.FindStringSubmatchIndex(s); m != nil && !strings.Contains(s, "before yesterday") && !beforeLastRe.MatchString(s) {
 		p.shift = "period"
 		if m[2] >= 0 {
@@ -166,6 +163,19 @@ func read(q string, today time.Time, v *vocab) *parsed {
 		}
 	}
 	return p
+}
+
+// correctWord corrects one word. A capitalised word mid-sentence (proper) is a
+// name, a month or a day: it may be a misspelt one ("Gemni", "Novmber"), never
+// a misspelt keyword ("Grok" is not "grow").
+func correctWord(w string, proper bool, v *vocab) string {
+	if !proper {
+		return correct([]string{w}, v.known)[0]
+	}
+	if c := correct([]string{w}, v.names)[0]; c != w {
+		return c
+	}
+	return correct([]string{w}, calendarWords)[0]
 }
 
 // ordinalRe matches ordinals and counts with a unit left after periods and
