@@ -58,7 +58,7 @@ var unsupportedShapes = []unsupported{
 	{regexp.MustCompile(`\b(?:excluding|exclude|excludes|excluded|except|not\s+counting|not\s+including|other\s+than|apart\s+from|aside\s+from|leaving\s+out|leave\s+out|ignoring|minus)\b`),
 		"I can't leave a provider, model or customer out of a figure; ask about the ones to include, or for a breakdown.",
 		[]string{"Break down cost by provider last month", "How much did we spend on AWS and GCP last month?"}},
-	{regexp.MustCompile(`\b(?:first|last)\s+(?:(?:\d+|two|three|four|five|six|seven|eight|nine|ten|few)\s+)?(?:day|week|month)s?\s+of\b|\bevery\s+(?:month|week|quarter|year)\b`),
+	{regexp.MustCompile(`\b(?:first|last)\s+(?:(?:\d+|two|three|four|five|six|seven|eight|nine|ten|few)\s+)?(?:day|week|month)s?\s+of\b|\bevery\s+(?:month|week|quarter|year)\b|\b(?:day|week)\s+(?:one|two|three|four|five|\d{1,2})\s+of\b|\b(?:second|third|fourth|fifth|final)\s+(?:day|week)s?\b`),
 		"I can't read that period; name a day, a month, a quarter or exact dates.",
 		[]string{"How much did we spend on Oct 31?", "Show monthly cost for the last 3 months"}},
 	{regexp.MustCompile(`\b(?:undo|rollback|delete|remove|disable|cancel|stop)\b.*\balerts?\b|\balerts?\b.*\b(?:list|show|which|what|delete|remove|fired)\b|\b(?:list|show|which|what)\b.*\balerts\b`),
