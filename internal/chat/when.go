@@ -51,9 +51,9 @@ var fixed = []struct {
 	period string
 	phrase string
 }{
-	{regexp.MustCompile(`\b(?:since\s+)?(?:the\s+)?(?:start|beginning)\s+of\s+(?:the\s+|this\s+)?year\b`), "this_year", "this year"},
-	{regexp.MustCompile(`\b(?:since\s+)?(?:the\s+)?(?:start|beginning)\s+of\s+(?:the\s+|this\s+)?month\b`), "this_month", "this month"},
-	{regexp.MustCompile(`\b(?:since\s+)?(?:the\s+)?(?:start|beginning)\s+of\s+(?:the\s+|this\s+)?week\b`), "this_week", "this week"},
+	{regexp.MustCompile(`\b(?:since|from)\s+(?:the\s+)?(?:start|beginning)\s+of\s+(?:the\s+|this\s+)?year\b`), "this_year", "this year"},
+	{regexp.MustCompile(`\b(?:since|from)\s+(?:the\s+)?(?:start|beginning)\s+of\s+(?:the\s+|this\s+)?month\b`), "this_month", "this month"},
+	{regexp.MustCompile(`\b(?:since|from)\s+(?:the\s+)?(?:start|beginning)\s+of\s+(?:the\s+|this\s+)?week\b`), "this_week", "this week"},
 	{regexp.MustCompile(`\bday before yesterday\b`), "", "the day before yesterday"},
 	{regexp.MustCompile(`\byesterday\b`), "yesterday", "yesterday"},
 	{regexp.MustCompile(`\b(today|so far today|this day)\b`), "today", "today"},
