@@ -67,6 +67,9 @@ var unsupportedShapes = []unsupported{
 	{regexp.MustCompile(`\blist[\s-]+(?:price|prices|pricing|cost|costs|rate|rates)\b|\bat\s+list\b|\b(?:estimated|provisional|final|unpriced)\s+(?:costs?|spend|spending|lines|charges|usage)\b`),
 		"I answer with billed cost, not list-price cost, and not split by whether lines are estimated, provisional or final.",
 		[]string{"How much did we spend last month?", "What's the cost per 1K tokens last month?"}},
+	{regexp.MustCompile(`\bever\b|\ball[\s-]+time\b|\blifetime\b|\bsince\s+(?:the\s+)?(?:beginning|start)\s*(?:$|[?.!])`),
+		"I answer over a period; name one, such as this year or the last 12 months.",
+		[]string{"How much have we spent this year?", "Which day was the most expensive this year?"}},
 	{regexp.MustCompile(`\b(?:undo|rollback|delete|remove|disable|cancel|stop)\b.*\balerts?\b|\balerts?\b.*\b(?:list|show|which|what|delete|remove|fired)\b|\b(?:list|show|which|what)\b.*\balerts\b`),
 		"I can create alerts but not list or change them here; use the alerts page.",
 		[]string{"Alert me if daily spend goes over $500"}},
@@ -84,8 +87,8 @@ type refusal struct {
 type refusalCheck func(s string, p *parsed, pr cost.Principal) *refusal
 
 // refusalChecks are tried in order; the first that finds something wins.
-var refusalChecks = []refusalCheck{unsupportedShape, exclusion, notADate, amountFilter, twoGroupings,
-	unlinkedPeriods, unreadPeriod, unknownWords}
+var refusalChecks = []refusalCheck{unsupportedShape, exclusion, negatedName, unnamedOthers, notADate, amountFilter,
+	twoGroupings, unlinkedPeriods, unreadPeriod, unknownWords}
 
 // unplacedIn names the part of a question the engine cannot place, and why, or
 // returns ok false when every content word has a place.
@@ -122,6 +125,57 @@ func exclusion(s string, _ *parsed, pr cost.Principal) *refusal {
 	}
 	return &refusal{part, "I can't leave a provider, model or customer out of a figure; ask about the ones to include, or for a breakdown.",
 		[]string{"Break down cost by provider last month", "How much did we spend on AWS and GCP last month?"}}
+}
+
+// negatedName finds a name the question negates ("not Claude", "everything
+// but Gemini", "non-Claude"): answering would give the figure of the name.
+func negatedName(_ string, p *parsed, _ cost.Principal) *refusal {
+	for i := 0; i+1 < len(p.words); i++ {
+		switch p.words[i] {
+		case "not", "non", "besides":
+		case "but":
+			// "everything but Gemini"; "but for AWS?" is a follow-up.
+			if prev := p.wordAt(i - 1); prev != "everything" && prev != "all" && prev != "anything" {
+				continue
+			}
+		default:
+			continue
+		}
+		if p.used[i+1] || i+2 < len(p.words) && (p.words[i+1] == "on" || p.words[i+1] == "for") && p.used[i+2] {
+			return &refusal{p.words[i], "I can't leave a provider, model or customer out of a figure; ask about the ones to include, or for a breakdown.",
+				[]string{"Break down cost by model last week", "Break down cost by provider last month"}}
+		}
+	}
+	return nil
+}
+
+// unnamedOthers finds "the other models" with none named to be other than:
+// which others is not known.
+func unnamedOthers(_ string, p *parsed, _ cost.Principal) *refusal {
+	for i := 0; i+1 < len(p.words); i++ {
+		if p.words[i] != "other" && p.words[i] != "rest" {
+			continue
+		}
+		d, ok := dimWords[p.words[i+1]]
+		if p.words[i] == "rest" && p.wordAt(i+1) == "of" {
+			d, ok = dimWords[p.wordAt(i+3)]
+			if !ok {
+				d, ok = dimWords[p.wordAt(i+2)]
+			}
+		}
+		if !ok || d.IsTime() {
+			continue
+		}
+		named := false
+		for _, e := range p.entities {
+			named = named || e.Dim == d || d == cost.DimModel && e.Dim == cost.DimModelFamily
+		}
+		if !named {
+			return &refusal{p.words[i] + " " + p.words[i+1], "Other than which? Name the ones you mean, or ask for a breakdown.",
+				[]string{"Break down cost by model last week", "Break down cost by customer last month"}}
+		}
+	}
+	return nil
 }
 
 func notADate(s string, _ *parsed, _ cost.Principal) *refusal {
