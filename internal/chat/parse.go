@@ -380,6 +380,12 @@ func (p *parsed) dimension() (cost.Dimension, bool) {
 	return found, plural
 }
 
+// namesDimension reports whether any word of the question names a dimension
+// ("days", "models"), grouped by or not.
+func (p *parsed) namesDimension() bool {
+	return slices.ContainsFunc(p.words, func(w string) bool { _, ok := dimWords[w]; return ok })
+}
+
 // noGrouping reports whether the question names no dimension to group by.
 func (p *parsed) noGrouping() bool {
 	d, _ := p.dimension()

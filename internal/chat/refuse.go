@@ -186,12 +186,13 @@ func notADate(s string, _ *parsed, _ cost.Principal) *refusal {
 	return nil
 }
 
-// amountFilter finds an amount beside a grouping ("which customers cost over
-// $1000"): a filter rankings and breakdowns do not apply. Alerts and budget
-// actions use their amounts.
+// amountFilter finds an amount beside a grouping or a count of days, models…
+// ("which customers cost over $1000", "how many days over $3000"): a filter
+// rankings, breakdowns and counts do not apply. Alerts and budget actions use
+// their amounts.
 func amountFilter(_ string, p *parsed, _ cost.Principal) *refusal {
 	if p.money <= 0 || p.has("alert", "alerts", "notify", "warn", "alarm", "budget", "budgets") ||
-		p.phrase("let me know", "tell me when", "tell me if", "ping me", "email me") || p.noGrouping() {
+		p.phrase("let me know", "tell me when", "tell me if", "ping me", "email me") || p.noGrouping() && !p.namesDimension() {
 		return nil
 	}
 	return &refusal{strconv.FormatFloat(p.money, 'f', -1, 64) + " dollars",
