@@ -500,12 +500,16 @@ func follow(p *parsed, prior *plan, intent string, dim cost.Dimension, today tim
 			pl.Metric = m
 		}
 	}
-	if p.when != nil {
+	switch {
+	case p.when != nil:
 		pl.When, pl.Defaulted = *p.when, false
 		if pl.Against != nil {
 			prev := cost.PreviousRange(pl.When.Range)
 			pl.Against = &when{prev, ""}
 		}
+	case pl.Intent != prior.Intent && (pl.Intent == intentBudget || pl.Intent == intentForecast || pl.Intent == intentRemaining):
+		// "and the forecast?": budgets and forecasts are of the current month.
+		pl.When, pl.Defaulted = defaultWhen(pl.Intent, p, today), true
 	}
 	if p.shift != "" {
 		pl.When, pl.Defaulted = shift(pl.When, p.shift), false

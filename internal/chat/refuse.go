@@ -393,5 +393,5 @@ func periodName(w when) string {
 	if w.Phrase != "" {
 		return strings.TrimPrefix(w.Phrase, "in ")
 	}
-	return w.Range.String()
+	return rangeLabel(w.Range)
 }
