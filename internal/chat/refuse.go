@@ -87,8 +87,8 @@ type refusal struct {
 type refusalCheck func(s string, p *parsed, pr cost.Principal) *refusal
 
 // refusalChecks are tried in order; the first that finds something wins.
-var refusalChecks = []refusalCheck{unsupportedShape, exclusion, negatedName, unnamedOthers, notADate, amountFilter,
-	twoGroupings, unlinkedPeriods, unreadPeriod, unknownWords}
+var refusalChecks = []refusalCheck{unsupportedShape, exclusion, negatedName, unnamedOthers, shareOfNothing,
+	unattributedForCustomer, notADate, amountFilter, twoGroupings, unlinkedPeriods, unreadPeriod, unknownWords}
 
 // unplacedIn names the part of a question the engine cannot place, and why, or
 // returns ok false when every content word has a place.
@@ -150,8 +150,9 @@ func negatedName(_ string, p *parsed, _ cost.Principal) *refusal {
 }
 
 // unnamedOthers finds "the other models" with none named to be other than:
-// which others is not known.
-func unnamedOthers(_ string, p *parsed, _ cost.Principal) *refusal {
+// which others is not known. A customer asking about other customers is
+// answered about itself, as any question beyond its scope.
+func unnamedOthers(_ string, p *parsed, pr cost.Principal) *refusal {
 	for i := 0; i+1 < len(p.words); i++ {
 		if p.words[i] != "other" && p.words[i] != "rest" {
 			continue
@@ -163,7 +164,7 @@ func unnamedOthers(_ string, p *parsed, _ cost.Principal) *refusal {
 				d, ok = dimWords[p.wordAt(i+2)]
 			}
 		}
-		if !ok || d.IsTime() {
+		if !ok || d.IsTime() || d == cost.DimCustomer && pr.IsCustomer() {
 			continue
 		}
 		named := false
@@ -176,6 +177,27 @@ func unnamedOthers(_ string, p *parsed, _ cost.Principal) *refusal {
 		}
 	}
 	return nil
+}
+
+// shareOfNothing finds a share asked of nothing named ("what's my share of
+// the total spend?"): a share needs a provider, model, customer or token type.
+func shareOfNothing(_ string, p *parsed, _ cost.Principal) *refusal {
+	if !p.has("share", "percentage", "proportion", "fraction", "portion", "percent") || len(p.entities) > 0 ||
+		p.namesDimension() || p.has("budget", "budgets") {
+		return nil
+	}
+	return &refusal{"share", "A share is of something named: a provider, model, customer or token type.",
+		[]string{"What share of our spend is Claude this month?", "What percentage of spend is output tokens?"}}
+}
+
+// unattributedForCustomer finds a customer asking about unattributed cost,
+// which is the organisation's, not the customer's.
+func unattributedForCustomer(_ string, p *parsed, pr cost.Principal) *refusal {
+	if !pr.IsCustomer() || !p.has("unattributed", "unallocated", "unassigned") {
+		return nil
+	}
+	return &refusal{"", "Unattributed cost is the organisation's; I can only answer questions about your own costs.",
+		[]string{"How much did I spend this month?", "Which model is most expensive this week?"}}
 }
 
 func notADate(s string, _ *parsed, _ cost.Principal) *refusal {
