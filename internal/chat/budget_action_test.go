@@ -53,6 +53,7 @@ func TestBudgetActions(t *testing.T) {
 		{"", "set the budget to $100", "", org, orgSet, "Whose budget?"},
 		{"", "Set the org budget to $90k", "", 90000, true, "$90,000.00"},
 		{"", "Lower the budget of " + id + " by $1,000", id, 4500, true, "$4,500.00"},
+		{"", "Drop " + id + "'s budget by $500", id, 4000, true, "$4,000.00"}, // Lowered, not removed.
 		{"", "Remove the budget of " + id, id, 0, false, "removed"},
 	}
 	for _, s := range steps {

@@ -17,7 +17,8 @@ var (
 	topWords    = []string{"top", "most", "highest", "biggest", "largest", "expensive", "costliest", "priciest", "leading", "main", "heaviest", "first"}
 	bottomWords = []string{"cheapest", "least", "lowest", "smallest", "bottom", "fewest"}
 	growWords   = []string{"growth", "grow", "grew", "growing", "increase", "increased", "increases", "change",
-		"changed", "compare", "compared", "comparison", "vs", "versus", "wow", "mom", "yoy", "qoq", "delta", "difference", "rise", "rose"}
+		"changed", "compare", "compared", "comparison", "vs", "versus", "wow", "mom", "yoy", "qoq", "delta", "difference", "rise", "rose",
+		"drop", "dropped", "decline", "declined", "decrease", "decreased", "fell", "shrank"}
 	budgetVerbs = []string{"set", "raise", "lower", "reduce", "cut", "change", "update", "remove", "delete", "clear",
 		"make", "put", "drop", "bump", "increase", "decrease"}
 	// comparatives ask how spend moved ("got more expensive", "spending more than last week").
@@ -342,13 +343,13 @@ func decide(p *parsed, prior *plan, pr cost.Principal, today time.Time) (*plan, 
 func budgetAct(p *parsed) *budgetAction {
 	a := &budgetAction{Amount: p.money}
 	switch {
-	case p.has("remove", "delete", "clear", "drop"):
-		a.Remove = true
+	case p.has("remove", "delete", "clear") || p.has("drop") && p.money <= 0:
+		a.Remove = true // "drop Acme's budget"; "drop it by $500" lowers it.
 	case p.money <= 0:
 		return nil
 	case p.has("by"):
 		a.By = true
-		if p.has("lower", "reduce", "cut", "decrease") {
+		if p.has("lower", "reduce", "cut", "decrease", "drop") {
 			a.Amount = -a.Amount
 		}
 	}
@@ -374,7 +375,8 @@ func setCompare(pl *plan, p *parsed, dim cost.Dimension, today time.Time) {
 		if pl.N == 1 && p.has("customers", "models", "providers", "services") && !p.has("most") {
 			pl.N = 5
 		}
-		pl.Asc = p.has("shrank", "decreased", "dropped", "fell", "least")
+		pl.Asc = p.has("shrank", "shrink", "decreased", "decrease", "dropped", "drop", "fell", "fall", "least", "cheaper",
+			"declined", "decline", "lower") || p.phrase("went down", "gone down", "go down", "going down", "less expensive")
 	}
 	if p.against != nil {
 		pl.Against = p.against

@@ -559,9 +559,9 @@ func (f *fixture) check(q question, a *cost.ChatAnswer) string {
 			}
 			delta[k].cost -= s.cost
 		}
-		top := rank(delta, func(s *sums) float64 { return s.cost }, false)[0]
-		if !strings.Contains(a.Answer, top.key) || !hasMoney(a.Answer, top.value) {
-			return fmt.Sprintf("want %s growing by $%.2f", top.key, top.value)
+		top := rank(delta, func(s *sums) float64 { return s.cost }, args["order"] == "asc")[0]
+		if !strings.Contains(a.Answer, top.key) || !hasMoney(a.Answer, top.value) && !hasMoney(a.Answer, math.Abs(top.value)) {
+			return fmt.Sprintf("want %s changing by $%.2f", top.key, top.value)
 		}
 	case "budget", "forecast":
 		cust := args["customer"]
