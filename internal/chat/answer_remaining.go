@@ -91,6 +91,13 @@ func (e *Engine) setBudget(ctx context.Context, p cost.Principal, pl *plan, v *v
 		}
 		amount += old.MonthlyUSD
 	}
+	if had && (act.Way > 0 && amount < old.MonthlyUSD || act.Way < 0 && amount > old.MonthlyUSD) {
+		// "Increase Acme's budget to $6,000" when it is $34,000: the words and
+		// the amount disagree, so nothing is changed.
+		return &cost.ChatAnswer{Answer: fmt.Sprintf("That would %s %s monthly budget from %s to %s, not %s it; nothing was changed. "+
+			"Say “set” to give it that amount.", pick(amount < old.MonthlyUSD, "lower", "raise"), whose, money(old.MonthlyUSD),
+			money(amount), pick(act.Way > 0, "raise", "lower"))}, nil
+	}
 	b := cost.Budget{CustomerID: id, MonthlyUSD: amount}
 	if err := b.Validate(); err != nil {
 		return nil, err
@@ -110,6 +117,8 @@ type budgetAction struct {
 	Remove bool
 	By     bool // Amount is added to the current budget ("raise by $500").
 	Org    bool // The organisation's budget was named.
+	// Way is +1 when the asker said to raise it, -1 to lower it, 0 to set it.
+	Way int
 }
 
 func budgetRowID(id string) string {

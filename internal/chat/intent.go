@@ -354,6 +354,12 @@ func budgetAct(p *parsed) *budgetAction {
 		}
 	}
 	a.Org = p.has("org", "organisation", "organization", "company", "overall", "total", "global")
+	switch {
+	case p.has("raise", "increase", "bump"):
+		a.Way = 1
+	case p.has("lower", "reduce", "cut", "decrease", "drop"):
+		a.Way = -1
+	}
 	return a
 }
 

@@ -87,7 +87,7 @@ type refusal struct {
 type refusalCheck func(s string, p *parsed, pr cost.Principal) *refusal
 
 // refusalChecks are tried in order; the first that finds something wins.
-var refusalChecks = []refusalCheck{unsupportedShape, exclusion, negatedName, unnamedOthers, shareOfNothing,
+var refusalChecks = []refusalCheck{hypotheticalAction, unsupportedShape, exclusion, negatedName, unnamedOthers, shareOfNothing,
 	unattributedForCustomer, notADate, amountFilter, twoGroupings, unlinkedPeriods, unreadPeriod, unknownWords}
 
 // unplacedIn names the part of a question the engine cannot place, and why, or
@@ -126,6 +126,19 @@ func exclusion(s string, _ *parsed, pr cost.Principal) *refusal {
 	return &refusal{part, "I can't leave a provider, model or customer out of a figure; ask about the ones to include, or for a breakdown.",
 		[]string{"Break down cost by provider last month", "How much did we spend on AWS and GCP last month?"}}
 }
+
+// hypotheticalAction finds a budget change asked about rather than asked for
+// ("what happens if we drop Hooli's budget?"): budgets change only on an
+// instruction.
+func hypotheticalAction(s string, p *parsed, _ cost.Principal) *refusal {
+	if !p.has("budget", "budgets") || !p.has(budgetVerbs...) || !hypotheticalRe.MatchString(s) {
+		return nil
+	}
+	return &refusal{strings.TrimSpace(hypotheticalRe.FindString(s)), "I change a budget only when asked to, e.g. “Lower Hooli's budget by 500 dollars”; nothing was changed.",
+		[]string{"How much budget is left?", "Which customers are over budget?"}}
+}
+
+var hypotheticalRe = regexp.MustCompile(`\b(?:what\s+(?:happens|happened|would|will|if)|what's\s+the\s+effect|should\s+(?:we|i)|would\s+(?:it|we|i)|if\s+(?:we|i)|suppose|imagine)\b`)
 
 // negatedName finds a name the question negates ("not Claude", "everything
 // but Gemini", "non-Claude"): answering would give the figure of the name.
