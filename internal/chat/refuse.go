@@ -127,18 +127,26 @@ func exclusion(s string, _ *parsed, pr cost.Principal) *refusal {
 		[]string{"Break down cost by provider last month", "How much did we spend on AWS and GCP last month?"}}
 }
 
-// hypotheticalAction finds a budget change asked about rather than asked for
-// ("what happens if we drop Hooli's budget?"): budgets change only on an
-// instruction.
+// hypotheticalAction finds a budget change or an alert asked about rather than
+// asked for ("what happens if we drop Hooli's budget?", "should I set an alert
+// for spikes?"): both are made only on an instruction.
 func hypotheticalAction(s string, p *parsed, _ cost.Principal) *refusal {
-	if !p.has("budget", "budgets") || !p.has(budgetVerbs...) || !hypotheticalRe.MatchString(s) {
+	if !hypotheticalRe.MatchString(s) {
 		return nil
 	}
-	return &refusal{strings.TrimSpace(hypotheticalRe.FindString(s)), "I change a budget only when asked to, e.g. “Lower Hooli's budget by 500 dollars”; nothing was changed.",
-		[]string{"How much budget is left?", "Which customers are over budget?"}}
+	part := strings.TrimSpace(hypotheticalRe.FindString(s))
+	switch {
+	case p.has("budget", "budgets") && p.has(budgetVerbs...):
+		return &refusal{part, "I change a budget only when asked to, e.g. “Lower Hooli's budget by 500 dollars”; nothing was changed.",
+			[]string{"How much budget is left?", "Which customers are over budget?"}}
+	case p.has("alert", "alerts", "notify", "alarm"):
+		return &refusal{part, "I create an alert only when asked to, e.g. “Alert me if costs spike”; none was created.",
+			[]string{"Alert me if costs spike", "Alert me if daily spend goes over 500 dollars"}}
+	}
+	return nil
 }
 
-var hypotheticalRe = regexp.MustCompile(`\b(?:what\s+(?:happens|happened|would|will|if)|what's\s+the\s+effect|should\s+(?:we|i)|would\s+(?:it|we|i)|if\s+(?:we|i)|suppose|imagine)\b`)
+var hypotheticalRe = regexp.MustCompile(`\b(?:what\s+(?:happens|happened|would|will|if)|what's\s+the\s+effect|should\s+(?:we|i)|would\s+(?:it|we|i)|suppose|imagine)\b`)
 
 // negatedName finds a name the question negates ("not Claude", "everything
 // but Gemini", "non-Claude"): answering would give the figure of the name.
