@@ -46,7 +46,7 @@ they them theirs she her hers his him itself themselves ourselves myself yoursel
 im ive youre dont doesnt didnt cant wont isnt arent wasnt thats hows wheres whos theres
 into onto within among around despite upon via shall might must done having gets getting lets say said told asked
 sorry yes nor even very quite lot lots some both either neither another own
-quick quickly finance preparing prepare meeting full complete single serve serving served saw
+quick quickly finance preparing prepare meeting full complete single serve serving served saw usd
 gone went combined together pls plz thx start started starting beginning begin pass passes passed cross crosses crossed surpass surpasses tops fortnight
 am an as at be by do go he id ids if in is it me my no of oh ok on or so to up us we eg ie re
 whom wow yearly yoy burn burned burning consume consumed consuming consumption more less happen weird strange
@@ -345,7 +345,8 @@ var pluralDim = map[string]bool{"providers": true, "clouds": true, "vendors": tr
 // "which customer", "per provider", "token type". Words next to an entity of their
 // own dimension ("customer cust_acme") name a filter, not a grouping.
 func (p *parsed) dimension() (cost.Dimension, bool) {
-	if p.phrase("token type", "token types", "input vs output", "input versus output", "input and output") {
+	if p.phrase("token type", "token types", "input vs output", "input versus output", "input and output", "token split",
+		"tokens split", "split of tokens", "token breakdown", "breakdown of tokens") {
 		return cost.DimTokenType, false
 	}
 	if p.phrase("model families", "families") {

@@ -34,7 +34,7 @@ var (
 	weekOfRe    = regexp.MustCompile(`\bweek\s+(?:of|starting|beginning)\s*$`)
 	dayOnlyRe   = regexp.MustCompile(`\bthe\s+(\d{1,2})(?:st|nd|rd|th)\b`)
 	quarterRe   = regexp.MustCompile(`\b(?:q([1-4])|(first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter)(?:\s+(?:of\s+)?(\d{4}))?\b`)
-	relQuarter  = regexp.MustCompile(`\b(this|current|last|previous|prior)\s+quarter\b`)
+	relQuarter  = regexp.MustCompile(`\b(this|current|last|previous|prior)\s+quarter\b|\b(?:the\s+)?quarter\s+so\s+far\b|\bquarter[ -]to[ -]date\b|\bqtd\b`)
 	monthRe     = regexp.MustCompile(`\b(in|during|for|since|of|over|from|through)?\s*\b(` + monthNames + `)\b\.?(?:\s+(\d{4})\b)?`)
 	toMonthRe   = regexp.MustCompile(`^\s*(?:to|through|thru|till|until)\s+(?:` + monthNames + `)\b`)
 	versusRe    = regexp.MustCompile(`\b(?:vs|versus|against|compared\s+(?:to|with)|or)\b`)
@@ -151,7 +151,7 @@ func findWhen(s string, today time.Time) (*when, string) {
 	return nil, s
 }
 
-var finders = []func(string, time.Time) (*when, string){findBeforeLast, findSameDay, findSameDays, findLastN, findFixed, findQuarter, findWeekNumber, findMonth, findWeekend, findWeekday, findYear}
+var finders = []func(string, time.Time) (*when, string){findBeforeLast, findSameDay, findSameDays, findLastN, findQuarter, findFixed, findWeekNumber, findMonth, findWeekend, findWeekday, findYear}
 
 var weekNumberRe = regexp.MustCompile(`\b(?:iso\s+)?(?:week|wk|cw)\s*(\d{1,2})\b(?:\s+(?:of\s+)?(\d{4})\b)?`)
 
@@ -400,7 +400,10 @@ func findFixed(s string, today time.Time) (*when, string) {
 			d := today.AddDate(0, 0, -2)
 			return &when{cost.DateRange{From: d, To: d}, f.phrase}, blank(s, loc)
 		}
-		r, _ := cost.Period{Name: f.period}.Resolve(today)
+		r, err := cost.Period{Name: f.period}.Resolve(today)
+		if err != nil {
+			continue // A period the query layer does not name is never a zero range.
+		}
 		return &when{r, f.phrase}, blank(s, loc)
 	}
 	return nil, s
@@ -410,7 +413,7 @@ func findQuarter(s string, today time.Time) (*when, string) {
 	if m := relQuarter.FindStringSubmatchIndex(s); m != nil {
 		start := time.Date(today.Year(), time.Month(3*((int(today.Month())-1)/3)+1), 1, 0, 0, 0, 0, time.UTC)
 		phrase := "this quarter"
-		if w := s[m[2]:m[3]]; w != "this" && w != "current" {
+		if m[2] >= 0 && s[m[2]:m[3]] != "this" && s[m[2]:m[3]] != "current" {
 			start, phrase = start.AddDate(0, -3, 0), "last quarter"
 		}
 		return &when{clip(cost.DateRange{From: start, To: start.AddDate(0, 3, -1)}, today), phrase}, blank(s, m)
