@@ -50,7 +50,7 @@ print-race-pkgs:
 test-race: ## Run every test with the race detector (slow on 2 cores: docs/testing.md).
 	$(GO) test -race -count=1 ./...
 
-bench: ## Run every benchmark once (LLMCOST_BENCH_ROWS shrinks the 36.5M-row panel benchmark; LLMCOST_BENCH_INGEST_ROWS sizes the CLI ingest one, 1M by default).
+bench: ## Run every benchmark once (LLMCOST_BENCH_ROWS shrinks the 36.5M-row panel and chat benchmarks; LLMCOST_BENCH_STORE=DIR keeps the chat one's store; LLMCOST_BENCH_INGEST_ROWS sizes the CLI ingest one, 1M by default).
 	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout $(BENCH_TIMEOUT) ./...
 
 lint: ## go vet and a gofmt check.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/llmcost/llmcost/internal/analysis"
 	"github.com/llmcost/llmcost/internal/cost"
 )
 
@@ -11,10 +12,14 @@ import (
 // budget less month-to-date spend, and the day the current pace exhausts it.
 func (e *Engine) remaining(ctx context.Context, p cost.Principal, pl *plan, v *vocab) (*cost.ChatAnswer, error) {
 	id := scopeCustomer(p, pl)
-	bs, err := e.query.BudgetStatus(ctx, p, id)
+	// One forecast gives both the status and the pace (BudgetStatus would read
+	// the same daily series again).
+	fc, err := e.query.Forecast(ctx, p, id)
 	if err != nil {
 		return nil, err
 	}
+	bs := analysis.BudgetStatus(analysis.BudgetInput{CustomerID: id, Today: e.query.Now(), Budget: fc.Budget,
+		Spent: fc.MonthToDate, Projected: fc.Projected})
 	r := bs.Range
 	f := &cost.Frame{Columns: []string{"metric", "value"}, Types: []string{cost.TypeString, cost.TypeNumber},
 		Rows: [][]any{{"budget", bs.Budget}, {"spent", bs.Spent}, {"remaining", bs.Budget - bs.Spent}}}
@@ -24,10 +29,6 @@ func (e *Engine) remaining(ctx context.Context, p cost.Principal, pl *plan, v *v
 		ans.Answer = fmt.Sprintf("No monthly budget is set for %s spend, so nothing is counted down. %s spent %s in %s so far.",
 			owner(p, pl, v), subject(p, pl, v), money(bs.Spent), month)
 		return ans, nil
-	}
-	fc, err := e.query.Forecast(ctx, p, id)
-	if err != nil {
-		return nil, err
 	}
 	left := bs.Budget - bs.Spent
 	whose := owner(p, pl, v)
@@ -90,6 +91,13 @@ func (e *Engine) setBudget(ctx context.Context, p cost.Principal, pl *plan, v *v
 		}
 		amount += old.MonthlyUSD
 	}
+	if had && (act.Way > 0 && amount < old.MonthlyUSD || act.Way < 0 && amount > old.MonthlyUSD) {
+		// "Increase Acme's budget to $6,000" when it is $34,000: the words and
+		// the amount disagree, so nothing is changed.
+		return &cost.ChatAnswer{Answer: fmt.Sprintf("That would %s %s monthly budget from %s to %s, not %s it; nothing was changed. "+
+			"Say “set” to give it that amount.", pick(amount < old.MonthlyUSD, "lower", "raise"), whose, money(old.MonthlyUSD),
+			money(amount), pick(act.Way > 0, "raise", "lower"))}, nil
+	}
 	b := cost.Budget{CustomerID: id, MonthlyUSD: amount}
 	if err := b.Validate(); err != nil {
 		return nil, err
@@ -109,6 +117,8 @@ type budgetAction struct {
 	Remove bool
 	By     bool // Amount is added to the current budget ("raise by $500").
 	Org    bool // The organisation's budget was named.
+	// Way is +1 when the asker said to raise it, -1 to lower it, 0 to set it.
+	Way int
 }
 
 func budgetRowID(id string) string {

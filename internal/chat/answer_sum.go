@@ -3,6 +3,7 @@ package chat
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/llmcost/llmcost/internal/cost"
@@ -214,6 +215,7 @@ func (e *Engine) compare(ctx context.Context, p cost.Principal, pl *plan, v *voc
 	if b != 0 {
 		text += fmt.Sprintf(" The difference is %s.", signed(a-b, format))
 	}
+	text += lengthNote(pl.When.Range, against.Range, cost.Day(e.query.Now()))
 	f := &cost.Frame{Columns: []string{"from", "to", string(m)}, Types: []string{cost.TypeDate, cost.TypeDate, cost.TypeNumber},
 		Rows: [][]any{
 			{against.Range.From.Format(cost.DateLayout), against.Range.To.Format(cost.DateLayout), b},
@@ -244,20 +246,25 @@ func (e *Engine) share(ctx context.Context, p cost.Principal, pl *plan, v *vocab
 	}
 	format, _ := figure(m)
 	a, b := first(part, string(m)), first(all, string(m))
-	what := "Spend" + scopeText(pl)
-	of := "all spend"
+	// What is shared: spend, or tokens when the question counts tokens.
+	noun, verb := "spend", "was"
+	if m == cost.MetricTokens {
+		noun, verb = "tokens", "were"
+	}
+	what := strings.ToUpper(noun[:1]) + noun[1:] + scopeText(pl)
+	of := "all " + noun
 	switch {
 	case len(whole.Filters) > 0:
-		of = customerLabel(whole.Filters[0].Value, v) + "'s spend"
+		of = customerLabel(whole.Filters[0].Value, v) + "'s " + noun
 	case p.IsCustomer():
-		of = "your spend"
+		of = "your " + noun
 	case pl.customerID() != "":
-		what = customerLabel(pl.customerID(), v) + "'s spend"
+		what = customerLabel(pl.customerID(), v) + "'s " + noun
 	}
 	if b == 0 {
-		return &cost.ChatAnswer{Answer: fmt.Sprintf("There was no spend %s.", periodText(pl.When))}, nil
+		return &cost.ChatAnswer{Answer: fmt.Sprintf("There was no %s %s.", noun, periodText(pl.When))}, nil
 	}
-	text := fmt.Sprintf("%s was %s of %s %s (%s of %s).", what, percent(a/b), of, periodText(pl.When), format(a), format(b))
+	text := fmt.Sprintf("%s %s %s of %s %s (%s of %s).", what, verb, percent(a/b), of, periodText(pl.When), format(a), format(b))
 	f := &cost.Frame{Columns: []string{"part", "whole", "share"}, Types: []string{cost.TypeNumber, cost.TypeNumber, cost.TypeNumber},
 		Rows: [][]any{{a, b, a / b}}}
 	return &cost.ChatAnswer{Answer: text, Data: f, Chart: "pie"}, nil
@@ -269,4 +276,26 @@ func signed(x float64, format func(float64) string) string {
 		return "+" + format(x)
 	}
 	return format(x)
+}
+
+// lengthNote warns when two compared periods differ in length ("this week"
+// against a whole "last week"), so a change is not read as a trend.
+func lengthNote(r, against cost.DateRange, today time.Time) string {
+	if r.Days() == against.Days() || wholeMonths(r) && wholeMonths(against) && !r.To.Equal(today) {
+		return "" // September against October is month against month.
+	}
+	accruing := ""
+	if r.To.Equal(today) {
+		accruing = ", and today is still accruing"
+	}
+	unit := "days"
+	if r.Days() == 1 {
+		unit = "day"
+	}
+	return fmt.Sprintf(" The periods differ in length: %d %s against %d%s.", r.Days(), unit, against.Days(), accruing)
+}
+
+// wholeMonths reports whether r runs from the first of a month to the last of one.
+func wholeMonths(r cost.DateRange) bool {
+	return r.From.Equal(cost.MonthStart(r.From)) && r.To.Equal(cost.MonthEnd(r.To))
 }

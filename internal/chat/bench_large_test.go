@@ -4,10 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -16,6 +20,7 @@ import (
 	"github.com/llmcost/llmcost/internal/demo"
 	"github.com/llmcost/llmcost/internal/duckdb"
 	"github.com/llmcost/llmcost/internal/query"
+	"github.com/llmcost/llmcost/internal/sqlbuild"
 )
 
 // largeRows is the default size of the large chat benchmark: a year at 100k cost
@@ -105,24 +110,68 @@ func largePopulate(ctx context.Context, sqldb *sql.DB, rows int, customers []cos
 	return tx.Commit()
 }
 
-// largeEngine builds the large dataset in a DuckDB file and returns an engine over
-// it. LLMCOST_BENCH_ROWS sets the number of cost lines (default 36.5M).
-func largeEngine(b *testing.B) *chat.Engine {
-	rows := largeRows
-	if s := os.Getenv("LLMCOST_BENCH_ROWS"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 365 {
-			b.Fatalf("LLMCOST_BENCH_ROWS=%q: want a number of rows of at least 365", s)
-		}
-		rows = n
+// largeMemory is the large store's DuckDB memory limit: the server's default.
+const largeMemory = "2GB"
+
+// largeRowCount is LLMCOST_BENCH_ROWS, or largeRows.
+func largeRowCount(b *testing.B) int {
+	s := os.Getenv("LLMCOST_BENCH_ROWS")
+	if s == "" {
+		return largeRows
 	}
-	db, err := duckdb.Open(filepath.Join(b.TempDir(), "chat-bench.duckdb"))
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 365 {
+		b.Fatalf("LLMCOST_BENCH_ROWS=%q: want a number of rows of at least 365", s)
+	}
+	return n
+}
+
+// largeStore opens the large dataset. With LLMCOST_BENCH_STORE=DIR it is kept in
+// DIR/chat-<rows>.duckdb between runs and built only when that file is absent or
+// incomplete; without it, it is built in a temporary directory. Budgets and
+// alert rules are put back to the built state, since questions change them.
+func largeStore(b *testing.B) *duckdb.DB {
+	rows := largeRowCount(b)
+	dir := os.Getenv("LLMCOST_BENCH_STORE")
+	if dir == "" {
+		dir = b.TempDir()
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(dir, fmt.Sprintf("chat-%d.duckdb", rows))
+	ctx := context.Background()
+	db := openLarge(b, path)
+	if s, err := db.Setting(ctx, "bench_rows"); err != nil || s != strconv.Itoa(rows) {
+		db.Close()
+		for _, f := range []string{path, path + ".wal"} {
+			if err := os.Remove(f); err != nil && !os.IsNotExist(err) {
+				b.Fatal(err)
+			}
+		}
+		db = openLarge(b, path)
+		buildLarge(b, db, rows)
+		// Reopened, so the benchmark starts as a server does: nothing in DuckDB's buffers.
+		db.Close()
+		db = openLarge(b, path)
+	} else {
+		fmt.Printf("reusing %s\n", path)
+	}
+	resetLarge(b, db, rows)
+	return db
+}
+
+func openLarge(b *testing.B, path string) *duckdb.DB {
+	db, err := duckdb.OpenWith(path, duckdb.Options{MemoryLimit: largeMemory})
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(func() { db.Close() })
+	return db
+}
+
+// buildLarge fills an empty store with rows cost lines and marks it complete.
+func buildLarge(b *testing.B, db *duckdb.DB, rows int) {
 	ctx := context.Background()
-	start := time.Now()
+	start, cpu := time.Now(), cpuTime()
 	customers := largeCustomerList()
 	for _, c := range customers {
 		if err := db.SetCustomer(ctx, c); err != nil {
@@ -132,37 +181,233 @@ func largeEngine(b *testing.B) *chat.Engine {
 	if err := largePopulate(ctx, db.SQL(), rows, customers); err != nil {
 		b.Fatal(err)
 	}
-	// Budgets scaled to the data: the organisation's a little above a typical
-	// month, the first eight customers' around theirs (a month is about
-	// rows/12 lines at some $0.08 a line, shared by 1,010 customer slots).
+	if _, err := db.SQL().ExecContext(ctx, "CHECKPOINT"); err != nil {
+		b.Fatal(err)
+	}
+	if err := db.SetSetting(ctx, "bench_rows", strconv.Itoa(rows)); err != nil {
+		b.Fatal(err)
+	}
+	fmt.Printf("built %d cost lines for %d customers in %s (CPU %s)\n", rows, len(customers),
+		time.Since(start).Round(time.Millisecond), (cpuTime() - cpu).Round(time.Millisecond))
+}
+
+// resetLarge deletes every budget and alert rule, then sets the budgets the
+// question set expects: the organisation's a little above a typical month, the
+// first eight customers' around theirs (a month is about rows/12 lines at some
+// $0.08 a line, shared by 1,010 customer slots).
+func resetLarge(b *testing.B, db *duckdb.DB, rows int) {
+	ctx := context.Background()
+	budgets, err := db.Budgets(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, bu := range budgets {
+		if err := db.DeleteBudget(ctx, bu.CustomerID); err != nil {
+			b.Fatal(err)
+		}
+	}
+	rules, err := db.AlertRules(ctx, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, r := range rules {
+		if err := db.DeleteAlertRule(ctx, r.ID); err != nil {
+			b.Fatal(err)
+		}
+	}
 	month := float64(rows) / 12 * 0.08
 	if err := db.SetBudget(ctx, cost.Budget{MonthlyUSD: month * 1.1}); err != nil {
 		b.Fatal(err)
 	}
-	for i, c := range customers[:8] {
+	for i, c := range largeCustomerList()[:8] {
 		if err := db.SetBudget(ctx, cost.Budget{CustomerID: c.ID, MonthlyUSD: month / 1010 * (0.6 + 0.2*float64(i))}); err != nil {
 			b.Fatal(err)
 		}
 	}
-	var n int64
-	if err := db.SQL().QueryRowContext(ctx, "SELECT count(*) FROM cost_lines").Scan(&n); err != nil {
-		b.Fatal(err)
-	}
-	fmt.Printf("populated %d cost lines for %d customers in %s\n", n, len(customers), time.Since(start).Round(time.Millisecond))
-	now := today.Add(12 * time.Hour)
-	qs := query.NewService(db, func() time.Time { return now })
-	return chat.New(chat.Config{Query: qs, Store: db})
 }
 
-// BenchmarkLatencyLarge asks the whole question set (testdata/questions.txt) once
-// per iteration over a year of cost lines (36.5M by default, LLMCOST_BENCH_ROWS
-// to shrink it) and reports the p50 and p95 latency of one answer.
-func BenchmarkLatencyLarge(b *testing.B) {
-	e := largeEngine(b)
-	qs := loadQuestions(b, "testdata/questions.txt")
+// cpuTime is the process's user plus system CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// recorder is the store under the query service: it keeps every aggregate query
+// an answer ran, so the benchmark can run the same SQL straight on DuckDB.
+type recorder struct {
+	*duckdb.DB
+	mu      sync.Mutex
+	queries []cost.AggregateQuery
+}
+
+func (r *recorder) Aggregate(ctx context.Context, q *cost.AggregateQuery) (*cost.Frame, error) {
+	r.mu.Lock()
+	r.queries = append(r.queries, *q)
+	r.mu.Unlock()
+	return r.DB.Aggregate(ctx, q)
+}
+
+// take returns the queries recorded since the last take.
+func (r *recorder) take() []cost.AggregateQuery {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := r.queries
+	r.queries = nil
+	return out
+}
+
+// callTimer is the query service under the engine: it times each call the
+// engine makes to the query layer, by method.
+type callTimer struct {
+	cost.QueryService
+	mu    sync.Mutex
+	calls map[string][]time.Duration
+}
+
+func timeCall[T any](c *callTimer, name string, run func() (T, error)) (T, error) {
+	start := time.Now()
+	out, err := run()
+	d := time.Since(start)
+	c.mu.Lock()
+	c.calls[name] = append(c.calls[name], d)
+	c.mu.Unlock()
+	return out, err
+}
+
+func (c *callTimer) Query(ctx context.Context, p cost.Principal, q cost.Query) (*cost.Result, error) {
+	return timeCall(c, "Query", func() (*cost.Result, error) { return c.QueryService.Query(ctx, p, q) })
+}
+
+func (c *callTimer) Customers(ctx context.Context, p cost.Principal) ([]cost.Customer, error) {
+	return timeCall(c, "Customers", func() ([]cost.Customer, error) { return c.QueryService.Customers(ctx, p) })
+}
+
+func (c *callTimer) Explain(ctx context.Context, p cost.Principal, req cost.ExplainRequest) (*cost.Explanation, error) {
+	return timeCall(c, "Explain", func() (*cost.Explanation, error) { return c.QueryService.Explain(ctx, p, req) })
+}
+
+func (c *callTimer) Anomalies(ctx context.Context, p cost.Principal, req cost.AnomalyRequest) (*cost.AnomalyReport, error) {
+	return timeCall(c, "Anomalies", func() (*cost.AnomalyReport, error) { return c.QueryService.Anomalies(ctx, p, req) })
+}
+
+func (c *callTimer) Forecast(ctx context.Context, p cost.Principal, id string) (*cost.Forecast, error) {
+	return timeCall(c, "Forecast", func() (*cost.Forecast, error) { return c.QueryService.Forecast(ctx, p, id) })
+}
+
+func (c *callTimer) BudgetStatus(ctx context.Context, p cost.Principal, id string) (*cost.BudgetStatus, error) {
+	return timeCall(c, "BudgetStatus", func() (*cost.BudgetStatus, error) { return c.QueryService.BudgetStatus(ctx, p, id) })
+}
+
+func (c *callTimer) BudgetStatuses(ctx context.Context, p cost.Principal) ([]cost.BudgetStatus, error) {
+	return timeCall(c, "BudgetStatuses", func() ([]cost.BudgetStatus, error) { return c.QueryService.BudgetStatuses(ctx, p) })
+}
+
+// print prints, per query-layer method, how often the engine called it and how
+// long the calls took.
+func (c *callTimer) print() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	fmt.Println("query-layer calls: method, calls, p50, p95, max, total")
+	for _, name := range slices.Sorted(maps.Keys(c.calls)) {
+		ds := c.calls[name]
+		var sum time.Duration
+		for _, d := range ds {
+			sum += d
+		}
+		fmt.Printf("  %-15s %4d %9s %9s %9s %9s\n", name, len(ds), ms(pct(ds, .5)), ms(pct(ds, .95)), ms(ds[len(ds)-1]),
+			sum.Round(time.Millisecond))
+	}
+}
+
+// direct runs the SQL of qs straight on DuckDB (the same statements and
+// arguments the store runs, rows read and dropped) and returns the time taken.
+func direct(b *testing.B, db *duckdb.DB, qs []cost.AggregateQuery) time.Duration {
 	ctx := context.Background()
-	var lat []time.Duration
+	start := time.Now()
+	for _, q := range qs {
+		text, args, err := sqlbuild.Build(sqlbuild.DuckDB, &q)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rows, err := db.SQL().QueryContext(ctx, text, args...)
+		if err != nil {
+			b.Fatal(err)
+		}
+		cols, _ := rows.Columns()
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		for rows.Next() {
+			if err := rows.Scan(ptrs...); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := rows.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return time.Since(start)
+}
+
+// timed is one answer's latency beside the same SQL run straight on DuckDB.
+type timed struct {
+	q       question
+	took    time.Duration
+	sql     time.Duration
+	queries int
+	shape   string
+	intent  string
+}
+
+func (t timed) ratio() float64 {
+	if t.sql <= 0 {
+		return 0
+	}
+	return float64(t.took) / float64(t.sql)
+}
+
+// shapes are the question kinds the benchmark reports on their own.
+var benchShapes = map[string]string{"explain": "spike", "drivers": "driver", "anomalies": "anomaly"}
+
+// BenchmarkLatencyLarge asks the whole question set (testdata/questions.txt, and
+// the held-out set) once per iteration over a year of cost lines (36.5M by
+// default, LLMCOST_BENCH_ROWS to shrink it, LLMCOST_BENCH_STORE to keep the
+// store between runs) through the query service without its result cache, and
+// runs the SQL each answer ran straight on DuckDB beside it. It reports p50, p95
+// and max of one answer, the same of the direct SQL, the spike and driver
+// questions on their own, and the first question after start: the store opened,
+// the engine warmed as `llmcost serve` warms it, then one question.
+func BenchmarkLatencyLarge(b *testing.B) {
+	db := largeStore(b)
+	b.Cleanup(func() { db.Close() })
+	rec := &recorder{DB: db}
+	now := today.Add(12 * time.Hour)
+	ctx := context.Background()
+	calls := &callTimer{QueryService: query.NewService(rec, func() time.Time { return now }), calls: map[string][]time.Duration{}}
+	e := chat.New(chat.Config{Query: calls, Store: db})
+	start, cpu := time.Now(), cpuTime()
+	if err := e.Warm(ctx); err != nil {
+		b.Fatal(err)
+	}
+	warm, warmCPU := time.Since(start), cpuTime()-cpu
+	rec.take()
+	qs := loadQuestions(b, "testdata/questions.txt")
+	qs = append(qs, loadQuestions(b, "testdata/heldout.txt")...)
+	first := askTimed(b, e, rec, db, qs[0], "first")
+	fmt.Printf("first question after start (%q): %s, SQL on DuckDB %s; warm-up before it %s (CPU %s)\n",
+		first.q.text, ms(first.took), ms(first.sql), ms(warm), ms(warmCPU))
+	calls.mu.Lock()
+	clear(calls.calls)
+	calls.mu.Unlock()
+	var all []timed
 	pass := 0
+	cpu = cpuTime()
+	start = time.Now()
 	for b.Loop() {
 		pass++
 		for i, q := range qs {
@@ -170,18 +415,95 @@ func BenchmarkLatencyLarge(b *testing.B) {
 			if q.conv == "" {
 				conv = fmt.Sprintf("large%d-q%d", pass, i)
 			}
-			start := time.Now()
-			if _, err := e.Ask(ctx, principal(q.as), cost.ChatRequest{Message: q.text, ConversationID: conv}); err != nil {
-				b.Fatalf("line %d %q: %v", q.line, q.text, err)
-			}
-			lat = append(lat, time.Since(start))
+			all = append(all, askTimed(b, e, rec, db, q, conv))
 		}
 	}
-	slices.Sort(lat)
-	pct := func(p float64) time.Duration { return lat[int(p*float64(len(lat)-1))] }
-	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-	b.ReportMetric(ms(pct(0.50)), "p50-ms")
-	b.ReportMetric(ms(pct(0.95)), "p95-ms")
-	fmt.Printf("chat latency over %d answers (%d questions): p50 %s, p95 %s, max %s\n",
-		len(lat), len(qs), pct(0.50).Round(10*time.Microsecond), pct(0.95).Round(10*time.Microsecond), lat[len(lat)-1].Round(10*time.Microsecond))
+	wall, used := time.Since(start), cpuTime()-cpu
+	report(b, all, wall, used)
+	calls.print()
+}
+
+// askTimed asks q, then runs the SQL the answer ran straight on DuckDB.
+func askTimed(b *testing.B, e *chat.Engine, rec *recorder, db *duckdb.DB, q question, conv string) timed {
+	rec.take()
+	start := time.Now()
+	a, err := e.Ask(context.Background(), principal(q.as), cost.ChatRequest{Message: q.text, ConversationID: conv})
+	took := time.Since(start)
+	if err != nil {
+		b.Fatalf("line %d %q: %v", q.line, q.text, err)
+	}
+	ran := rec.take()
+	t := timed{q: q, took: took, queries: len(ran), shape: benchShapes[q.want.kind]}
+	if a.Interpretation != nil {
+		t.intent = a.Interpretation.Intent
+	}
+	t.sql = direct(b, db, ran)
+	return t
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
+
+// pct returns the p-th percentile of ds (sorted in place).
+func pct(ds []time.Duration, p float64) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	slices.Sort(ds)
+	return ds[int(p*float64(len(ds)-1))]
+}
+
+// report prints the benchmark's figures and the slowest answers.
+func report(b *testing.B, all []timed, wall, cpu time.Duration) {
+	line := func(name string, ts []timed) {
+		var took, sqlt []time.Duration
+		for _, t := range ts {
+			took, sqlt = append(took, t.took), append(sqlt, t.sql)
+		}
+		if len(ts) == 0 {
+			return
+		}
+		fmt.Printf("%-10s %4d answers: p50 %s, p95 %s, max %s | same SQL on DuckDB: p50 %s, p95 %s, max %s\n",
+			name, len(ts), ms(pct(took, .5)), ms(pct(took, .95)), ms(took[len(took)-1]),
+			ms(pct(sqlt, .5)), ms(pct(sqlt, .95)), ms(sqlt[len(sqlt)-1]))
+		if name == "all" {
+			b.ReportMetric(float64(pct(took, .5).Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(pct(took, .95).Microseconds())/1000, "p95-ms")
+			b.ReportMetric(float64(took[len(took)-1].Microseconds())/1000, "max-ms")
+		}
+	}
+	line("all", all)
+	var over []time.Duration
+	for _, t := range all {
+		over = append(over, max(t.took-t.sql, 0))
+	}
+	fmt.Printf("engine time beyond the same SQL on DuckDB: p50 %s, p95 %s, max %s\n",
+		ms(pct(over, .5)), ms(pct(over, .95)), ms(over[len(over)-1]))
+	for _, shape := range []string{"spike", "driver", "anomaly"} {
+		var ts []timed
+		for _, t := range all {
+			if t.shape == shape {
+				ts = append(ts, t)
+			}
+		}
+		line(shape, ts)
+	}
+	fmt.Printf("asked in %s wall, %s CPU (load average %s)\n", wall.Round(time.Millisecond), cpu.Round(time.Millisecond), loadAverage())
+	slices.SortFunc(all, func(x, y timed) int { return int(y.took - x.took) })
+	fmt.Println("slowest answers: latency, same SQL on DuckDB, ratio, queries, intent, question")
+	for _, t := range all[:min(15, len(all))] {
+		fmt.Printf("  %9s %9s %5.2f %3d %-12s %q\n", ms(t.took), ms(t.sql), t.ratio(), t.queries, t.intent, t.q.text)
+	}
+}
+
+// loadAverage is the first three fields of /proc/loadavg.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
 }

@@ -53,6 +53,9 @@ func TestBudgetActions(t *testing.T) {
 		{"", "set the budget to $100", "", org, orgSet, "Whose budget?"},
 		{"", "Set the org budget to $90k", "", 90000, true, "$90,000.00"},
 		{"", "Lower the budget of " + id + " by $1,000", id, 4500, true, "$4,500.00"},
+		{"", "Drop " + id + "'s budget by $500", id, 4000, true, "$4,000.00"},              // Lowered, not removed.
+		{"", "Raise " + id + "'s budget to $1,000", id, 4000, true, "nothing was changed"}, // Would lower it.
+		{"", "What happens if we remove " + id + "'s budget?", id, 4000, true, "nothing was changed"},
 		{"", "Remove the budget of " + id, id, 0, false, "removed"},
 	}
 	for _, s := range steps {
@@ -66,7 +69,10 @@ func TestBudgetActions(t *testing.T) {
 		if got, ok := budget(s.id); ok != s.wantSet || got != s.want {
 			t.Errorf("%q: budget of %q = %v (set %v), want %v (set %v)", s.q, s.id, got, ok, s.want, s.wantSet)
 		}
-		if a.Interpretation == nil || a.Interpretation.Intent != "set_budget" {
+		refused := strings.HasPrefix(s.q, "What happens")
+		if refused && a.Understood {
+			t.Errorf("%q: understood, want it refused", s.q)
+		} else if !refused && (a.Interpretation == nil || a.Interpretation.Intent != "set_budget") {
 			t.Errorf("%q: interpretation %+v", s.q, a.Interpretation)
 		}
 	}

@@ -57,8 +57,17 @@ type Engine struct {
 	planner    Planner
 	llmTimeout time.Duration
 
-	mu     sync.Mutex
-	vocabs map[string]cachedVocab
+	mu      sync.Mutex
+	vocabs  map[string]cachedVocab
+	loading map[string]*vocabLoad
+}
+
+// vocabLoad is one vocabulary being loaded; questions that need the same one
+// meanwhile wait for it rather than load it again.
+type vocabLoad struct {
+	done chan struct{}
+	v    *vocab
+	err  error
 }
 
 type cachedVocab struct {
@@ -94,7 +103,7 @@ func New(c Config) *Engine {
 	}
 	return &Engine{query: c.Query, store: c.Store, alerts: c.Alerts, grafanaURL: c.GrafanaURL, logger: c.Logger,
 		convs: newConversations(c.MaxConversations, c.ConversationTTL), vocabTTL: c.VocabularyTTL,
-		planner: c.Planner, llmTimeout: c.LLMTimeout, vocabs: map[string]cachedVocab{}}
+		planner: c.Planner, llmTimeout: c.LLMTimeout, vocabs: map[string]cachedVocab{}, loading: map[string]*vocabLoad{}}
 }
 
 // Ask answers one question in p's scope. A question it does not understand gets an
@@ -139,6 +148,14 @@ func (e *Engine) Ask(ctx context.Context, p cost.Principal, req cost.ChatRequest
 			pl, ok = decide(read, prior, p, today)
 		}
 	}
+	if refused == nil && ok {
+		if part, why := unforeseeable(pl, today); part != "" {
+			refused = notUnderstoodPart(part, why, []string{"What's the forecast for this month?", "What will we spend next month?"})
+		} else if part := narrowedStatus(pl); part != "" {
+			refused = notUnderstoodPart(part, "Budgets and month-end forecasts are kept for the whole organisation and per customer, not per provider, model or token type.",
+				[]string{"What's the forecast for this month?", "How much will " + part + " cost next month?", "How much did we spend on " + part + " this month?"})
+		}
+	}
 	var ans *cost.ChatAnswer
 	switch {
 	case refused != nil:
@@ -165,6 +182,9 @@ func (e *Engine) Ask(ctx context.Context, p cost.Principal, req cost.ChatRequest
 		if ans.Interpretation == nil {
 			ans.Interpretation = interpretation(p, pl, ans, v, today)
 		}
+		if !byLLM {
+			ans.Interpretation.Line += correctionsText(read.corrected)
+		}
 	}
 	if ans.Interpretation == nil {
 		ans.Interpretation = &cost.ChatInterpretation{Filters: []cost.Filter{}, Line: "Not understood"}
@@ -177,7 +197,8 @@ func (e *Engine) Ask(ctx context.Context, p cost.Principal, req cost.ChatRequest
 }
 
 // vocab returns the vocabulary of p's scope, cached per data version when the
-// store reports one, else for the vocabulary TTL.
+// store reports one, else for the vocabulary TTL. Questions that arrive while
+// it loads (the first ones after start, while Warm runs) wait for that load.
 func (e *Engine) vocab(ctx context.Context, p cost.Principal) (*vocab, error) {
 	key := p.String()
 	now := time.Now()
@@ -191,24 +212,38 @@ func (e *Engine) vocab(ctx context.Context, p cost.Principal) (*vocab, error) {
 	}
 	e.mu.Lock()
 	c, ok := e.vocabs[key]
-	e.mu.Unlock()
 	switch {
-	case ok && version != "" && c.version == version:
+	case ok && version != "" && c.version == version, ok && version == "" && now.Sub(c.at) < e.vocabTTL:
+		e.mu.Unlock()
 		return c.v, nil
-	case ok && version == "" && now.Sub(c.at) < e.vocabTTL:
-		return c.v, nil
 	}
-	v, err := loadVocab(ctx, e.query, p)
-	if err != nil {
-		return nil, err
+	load := key + "\x00" + version
+	if l := e.loading[load]; l != nil {
+		e.mu.Unlock()
+		select {
+		case <-l.done:
+			return l.v, l.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	}
-	e.mu.Lock()
-	if len(e.vocabs) > 10000 {
-		clear(e.vocabs)
-	}
-	e.vocabs[key] = cachedVocab{v, now, version}
+	l := &vocabLoad{done: make(chan struct{})}
+	e.loading[load] = l
 	e.mu.Unlock()
-	return v, nil
+	// The load is shared, so one asker's cancelled request must not fail it
+	// for the others waiting.
+	l.v, l.err = loadVocab(context.WithoutCancel(ctx), e.query, p)
+	e.mu.Lock()
+	delete(e.loading, load)
+	if l.err == nil {
+		if len(e.vocabs) > 10000 {
+			clear(e.vocabs)
+		}
+		e.vocabs[key] = cachedVocab{l.v, now, version}
+	}
+	e.mu.Unlock()
+	close(l.done)
+	return l.v, l.err
 }
 
 // Warm loads the admin's vocabulary ahead of the first question, so the first

@@ -3,6 +3,7 @@ package chat
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/llmcost/llmcost/internal/cost"
@@ -11,13 +12,20 @@ import (
 var (
 	costWords = []string{"cost", "costs", "costing", "spend", "spent", "spending", "spends", "bill", "billed", "bills",
 		"expense", "expenses", "pay", "paid", "charge", "charges", "charged", "dollars", "money", "total", "much",
-		"expensive", "price", "usage", "sum", "overall", "cheapest", "costliest"}
+		"expensive", "price", "usage", "sum", "overall", "cheapest", "costliest", "expenditure", "expenditures",
+		"outlay", "outlays", "priciest", "paying", "pays"}
 	topWords    = []string{"top", "most", "highest", "biggest", "largest", "expensive", "costliest", "priciest", "leading", "main", "heaviest", "first"}
 	bottomWords = []string{"cheapest", "least", "lowest", "smallest", "bottom", "fewest"}
 	growWords   = []string{"growth", "grow", "grew", "growing", "increase", "increased", "increases", "change",
-		"changed", "compare", "compared", "comparison", "vs", "versus", "wow", "mom", "yoy", "qoq", "delta", "difference", "rise", "rose"}
+		"changed", "compare", "compared", "comparison", "vs", "versus", "wow", "mom", "yoy", "qoq", "delta", "difference", "rise", "rose",
+		"drop", "dropped", "decline", "declined", "decrease", "decreased", "fell", "shrank"}
 	budgetVerbs = []string{"set", "raise", "lower", "reduce", "cut", "change", "update", "remove", "delete", "clear",
 		"make", "put", "drop", "bump", "increase", "decrease"}
+	// comparatives ask how spend moved ("got more expensive", "spending more than last week").
+	comparatives = []string{"more expensive", "less expensive", "got more", "got cheaper", "getting more", "became more",
+		"cost more", "costs more", "costing more", "spend more", "spending more", "spent more", "spend less",
+		"spending less", "spent less", "more than", "less than", "gone up", "went up", "go up", "going up", "gone down",
+		"went down", "go down", "going down"}
 	followWords = []string{"and", "only", "just", "now", "also", "same", "then", "instead", "but", "ok", "okay"}
 )
 
@@ -57,6 +65,7 @@ var intentRules = []intentRule{
 	}},
 	{"budget left", func(p *parsed) string {
 		return is(p.has("budget", "budgets") && p.has("left", "remaining", "remain", "remains", "rest") ||
+			p.has("when") && p.has("budget", "budgets") && p.has("hit", "reach", "exceed", "cross", "pass") ||
 			p.phrase("run out", "runs out", "running out", "days until", "days left", "money left"), intentRemaining)
 	}},
 	{"exhausted", func(p *parsed) string { return is(p.phrase("exhaust", "exhausted"), intentForecast) }},
@@ -65,7 +74,8 @@ var intentRules = []intentRule{
 	}},
 	{"forecast", func(p *parsed) string {
 		return is(p.has("forecast", "projected", "projection", "predict", "expect", "expected", "estimate") ||
-			p.phrase("end of month", "end of the month", "month end", "run rate", "on pace", "going to spend", "will we spend", "will i spend"), intentForecast)
+			p.phrase("end of month", "end of the month", "month end", "run rate", "on pace", "going to spend", "will we spend", "will i spend") ||
+			p.has("will") && p.has(costWords...) && !p.has("per") && p.noGrouping(), intentForecast)
 	}},
 	{"against the average customer", func(p *parsed) string {
 		return is(p.phrase("average customer", "typical customer", "average of all", "average of the customers", "other customers",
@@ -87,14 +97,15 @@ var intentRules = []intentRule{
 	}},
 	{"compare", func(p *parsed) string {
 		return is(p.has(growWords...) || p.phrase("week over week", "month over month", "year over year", "quarter over quarter") ||
-			p.against != nil, intentCompare)
+			p.against != nil || p.money == 0 && p.phrase(comparatives...), intentCompare)
 	}},
 	{"cheapest day", func(p *parsed) string {
 		return is(p.phrase("cheapest day", "lowest day", "quietest day", "least expensive day", "slowest day", "lightest day"), intentLowDay)
 	}},
 	{"which day", func(p *parsed) string {
 		if !p.phrase("which day", "what day", "most expensive day", "busiest day", "peak day", "highest day", "worst day",
-			"costliest day", "biggest day", "day with", "which date", "what date") {
+			"costliest day", "biggest day", "day with", "which date", "what date", "highest single day", "biggest single day",
+			"most expensive single day", "costliest single day", "single most expensive day") {
 			return ""
 		}
 		low := p.has(bottomWords...) || p.has("quietest", "slowest")
@@ -106,7 +117,8 @@ var intentRules = []intentRule{
 			p.phrase("what part of", "which part of", "how much of")) && len(p.entities) > 0 && !p.has("by", "per", "each"), intentShare)
 	}},
 	{"average", func(p *parsed) string {
-		return is(p.has("average", "avg", "mean", "typical") || p.phrase("per request", "a request", "each request", "per call") ||
+		return is(p.has("average", "avg", "mean", "typical") || p.phrase("per request", "a request", "each request", "per call", "burn rate",
+			"per active customer", "per active client", "per active tenant") ||
 			p.phrase("per day", "a day") && p.has(costWords...) &&
 				!p.has("show", "over", "chart", "series", "trend", "plot", "graph", "each", "list"), intentAverage)
 	}},
@@ -220,6 +232,7 @@ func (p *parsed) followUp() bool {
 // decide turns what was read into a plan, continuing prior when the question is
 // a follow-up. ok is false when the question asks nothing the engine knows.
 func decide(p *parsed, prior *plan, pr cost.Principal, today time.Time) (*plan, bool) {
+	p.joinAdjacent()
 	intent := p.intent()
 	dim, plural := p.dimension()
 	loose := intent == "" && (p.when != nil || len(p.entities) > 0 || dim != "" || p.shift != "")
@@ -232,6 +245,16 @@ func decide(p *parsed, prior *plan, pr cost.Principal, today time.Time) (*plan, 
 		p.shift = ""
 		if intent == "" || intent == intentTotal {
 			intent = intentCompare
+		}
+	}
+	if intent == intentForecast && p.when != nil && p.when.Range == nextMonthLastYear(today) {
+		// "What will we spend in December?": the coming December, at the current pace.
+		intent, p.next, p.when = intentNextPeriod, "month", nil
+	}
+	if intent == intentCompare && p.against == nil && p.when != nil && p.has("than") {
+		// "more than last week": the period so far against the one named.
+		if cur, ok := currentOf(*p.when, today); ok {
+			p.against, p.when = p.when, &cur
 		}
 	}
 	if prior != nil && (p.followUp() || loose || p.shift != "" || short) {
@@ -278,8 +301,8 @@ func decide(p *parsed, prior *plan, pr cost.Principal, today time.Time) (*plan, 
 			} else {
 				pl.Asc = !p.has("highest", "expensive", "most", "worst", "priciest")
 			}
-			if plural {
-				pl.Intent = intentBreakdown
+			if plural || p.groupedBy() && !p.has(topWords...) && !p.has(bottomWords...) {
+				pl.Intent = intentBreakdown // "per 1K tokens by provider": each of them.
 			}
 		}
 	case intentCompare:
@@ -320,17 +343,23 @@ func decide(p *parsed, prior *plan, pr cost.Principal, today time.Time) (*plan, 
 func budgetAct(p *parsed) *budgetAction {
 	a := &budgetAction{Amount: p.money}
 	switch {
-	case p.has("remove", "delete", "clear", "drop"):
-		a.Remove = true
+	case p.has("remove", "delete", "clear") || p.has("drop") && p.money <= 0:
+		a.Remove = true // "drop Acme's budget"; "drop it by $500" lowers it.
 	case p.money <= 0:
 		return nil
 	case p.has("by"):
 		a.By = true
-		if p.has("lower", "reduce", "cut", "decrease") {
+		if p.has("lower", "reduce", "cut", "decrease", "drop") {
 			a.Amount = -a.Amount
 		}
 	}
 	a.Org = p.has("org", "organisation", "organization", "company", "overall", "total", "global")
+	switch {
+	case p.has("raise", "increase", "bump"):
+		a.Way = 1
+	case p.has("lower", "reduce", "cut", "decrease", "drop"):
+		a.Way = -1
+	}
 	return a
 }
 
@@ -352,7 +381,8 @@ func setCompare(pl *plan, p *parsed, dim cost.Dimension, today time.Time) {
 		if pl.N == 1 && p.has("customers", "models", "providers", "services") && !p.has("most") {
 			pl.N = 5
 		}
-		pl.Asc = p.has("shrank", "decreased", "dropped", "fell", "least")
+		pl.Asc = p.has("shrank", "shrink", "decreased", "decrease", "dropped", "drop", "fell", "fall", "least", "cheaper",
+			"declined", "decline", "lower") || p.phrase("went down", "gone down", "go down", "going down", "less expensive")
 	}
 	if p.against != nil {
 		pl.Against = p.against
@@ -386,6 +416,28 @@ func repeatedDim(es []entity) (cost.Dimension, bool) {
 		seen[e.Dim] = e.Value
 	}
 	return "", false
+}
+
+// nextMonthLastYear is next month a year ago: what a bare month name ("in
+// December") reads as when that month has not come yet this year.
+func nextMonthLastYear(today time.Time) cost.DateRange {
+	from := cost.MonthStart(today).AddDate(-1, 1, 0)
+	return cost.DateRange{From: from, To: cost.MonthEnd(from)}
+}
+
+// currentOf returns the period in progress of the same kind as w, a complete
+// earlier one: this week for last week, today for yesterday.
+func currentOf(w when, today time.Time) (when, bool) {
+	name := map[string]string{"yesterday": "today", "last week": "this_week", "last month": "this_month",
+		"last year": "this_year"}[w.Phrase]
+	if name == "" {
+		return when{}, false
+	}
+	r, err := cost.Period{Name: name}.Resolve(today)
+	if err != nil {
+		return when{}, false
+	}
+	return when{r, strings.ReplaceAll(name, "_", " ")}, true
 }
 
 // defaultWhen is the period a question means when it names none.
@@ -456,12 +508,16 @@ func follow(p *parsed, prior *plan, intent string, dim cost.Dimension, today tim
 			pl.Metric = m
 		}
 	}
-	if p.when != nil {
+	switch {
+	case p.when != nil:
 		pl.When, pl.Defaulted = *p.when, false
 		if pl.Against != nil {
 			prev := cost.PreviousRange(pl.When.Range)
 			pl.Against = &when{prev, ""}
 		}
+	case pl.Intent != prior.Intent && (pl.Intent == intentBudget || pl.Intent == intentForecast || pl.Intent == intentRemaining):
+		// "and the forecast?": budgets and forecasts are of the current month.
+		pl.When, pl.Defaulted = defaultWhen(pl.Intent, p, today), true
 	}
 	if p.shift != "" {
 		pl.When, pl.Defaulted = shift(pl.When, p.shift), false

@@ -9,12 +9,7 @@ import (
 
 // testVocab is a vocabulary with the parser's keywords and one model family.
 func testVocab() *vocab {
-	v := &vocab{known: map[string]bool{}, customers: map[string]string{}}
-	for _, list := range [][]string{keywords, costWords, topWords, bottomWords, growWords, followWords} {
-		for _, w := range list {
-			v.known[w] = true
-		}
-	}
+	v := newVocab()
 	v.add(entity{Dim: cost.DimModelFamily, Value: "gemini", Op: cost.OpEq, Words: []string{"gemini"}})
 	return v
 }

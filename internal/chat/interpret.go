@@ -182,3 +182,17 @@ func budgetActionLine(a *budgetAction) string {
 	}
 	return "set to " + money(a.Amount)
 }
+
+// correctionsText names the typos a question was read with, for the
+// interpretation line: " · read “provder” as “provider”", so a wrong
+// correction is visible at once.
+func correctionsText(c [][2]string) string {
+	if len(c) == 0 {
+		return ""
+	}
+	parts := make([]string, len(c))
+	for i, x := range c {
+		parts[i] = "“" + x[0] + "” as “" + x[1] + "”"
+	}
+	return " · read " + strings.Join(parts, ", ")
+}

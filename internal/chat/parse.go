@@ -32,7 +32,7 @@ january february march april may june july august september october november dec
 monday tuesday wednesday thursday friday saturday sunday quarter daily estimate estimated
 priciest popular rate run activity fastest growing slowest request requests handle handled remove delete cancel disable stop
 embedding embeddings money going where expense biggest one two three four five six seven eight nine ten eleven twelve twenty thirty fifty hundred
-weekend weekends dollars please thanks thank hey hello hi greetings kindly exactly roughly approximately really actually just like need want know see
+weekend weekends expenditure expenditures outlay outlays paying pays dollars please thanks thank hey hello hi greetings kindly exactly roughly approximately really actually just like need want know see
 give find check look would should will doing being here everything something anything whole entire altogether
 tell show display get got into out off up down per cent cents dollar bucks amount figure figures number numbers
 so far right now currently current latest recent recently again lately still yet already ago earlier later
@@ -42,6 +42,13 @@ fraction happen happened happening heaviest increases inefficient instead jumps 
 mom okay org organisation organization others paid pay percentage ping portion pricier proportion qoq quietest
 rise rose running runs series left remaining remain remains rest set raise lower reduce cut update clear make
 put drop bump decrease until driving behind part weekdays plot graph key unattributed unallocated unassigned attributed shared without shrank smallest status surge surges theirs track typical unit vendor vendors warn
+they them theirs she her hers his him itself themselves ourselves myself yourself mine whose while
+im ive youre dont doesnt didnt cant wont isnt arent wasnt thats hows wheres whos theres
+into onto within among around despite upon via shall might must done having gets getting lets say said told asked
+sorry yes nor even very quite lot lots some both either neither another own
+quick quickly finance preparing prepare meeting full complete single serve serving served saw usd
+gone went combined together pls plz thx start started starting beginning begin pass passes passed cross crosses crossed surpass surpasses tops fortnight
+am an as at be by do go he id ids if in is it me my no of oh ok on or so to up us we eg ie re
 whom wow yearly yoy burn burned burning consume consumed consuming consumption more less happen weird strange
 `)
 
@@ -72,18 +79,25 @@ type parsed struct {
 	unplaced []string
 	// next is "month" or "quarter" for "next month/quarter".
 	next string
+	// ambiguous holds the unplaced words that are typos of several known words
+	// of different meanings, with those words.
+	ambiguous map[string][]string
+	// corrected lists the typos read as other words, in order: {typed, read}.
+	corrected [][2]string
 }
 
 // read normalises q, corrects typos and extracts periods, amounts and entities.
 func read(q string, today time.Time, v *vocab) *parsed {
 	s := normalize(q)
+	proper := properNouns(q)
+	p := &parsed{ambiguous: map[string][]string{}}
 	s = wordRe.ReplaceAllStringFunc(s, func(w string) string {
-		if c := correct([]string{w}, v.known); c[0] != w {
-			return c[0]
+		c := correctWord(w, proper[w], v)
+		if c != w && abbreviations[w] == "" && !slices.ContainsFunc(p.corrected, func(x [2]string) bool { return x[0] == w }) {
+			p.corrected = append(p.corrected, [2]string{w, c})
 		}
-		return w
+		return c
 	})
-	p := &parsed{}
 	if m := shiftRe.FindStringSubmatchIndex(s); m != nil && !strings.Contains(s, "before yesterday") && !beforeLastRe.MatchString(s) {
 		p.shift = "period"
 		if m[2] >= 0 {
@@ -123,11 +137,22 @@ func read(q string, today time.Time, v *vocab) *parsed {
 		if used[i] {
 			continue
 		}
-		if !v.known[w] && len(w) >= 3 && !hasDigit(w) {
+		switch {
+		case !v.known[w] && len(w) >= 3 && !hasDigit(w):
 			p.strange++
-			if len(w) < 4 || !nearKnown(w, v.known) {
+			if len(w) < 4 || !sameSense(w, v.known) {
 				p.unplaced = append(p.unplaced, w)
+				if near := neighbours(w, v.known); len(near) > 1 {
+					p.ambiguous[w] = near
+				}
 			}
+		case !v.known[w] && len(w) == 2 && !hasDigit(w):
+			// "EU", "HR": too short to be a typo, so a name the data does not have.
+			p.strange++
+			p.unplaced = append(p.unplaced, w)
+		case hasDigit(w) && !ordinalRe.MatchString(w) && (!allDigits(w) || i > 0 && used[i-1] && v.modelWords[p.words[i-1]]):
+			// "o1", "gpt 5", "claude 4": a model version the data does not have.
+			p.unplaced = append(p.unplaced, w)
 		}
 		if otherIDRe.MatchString(w) {
 			p.unknown = true
@@ -140,12 +165,69 @@ func read(q string, today time.Time, v *vocab) *parsed {
 	return p
 }
 
+// correctWord corrects one word. A capitalised word mid-sentence (proper) is a
+// name, a month or a day: it may be a misspelt one ("Gemni", "Novmber"), never
+// a misspelt keyword ("Grok" is not "grow").
+func correctWord(w string, proper bool, v *vocab) string {
+	if !proper {
+		return correct([]string{w}, v.known)[0]
+	}
+	if c := correct([]string{w}, v.names)[0]; c != w {
+		return c
+	}
+	return correct([]string{w}, calendarWords)[0]
+}
+
+// ordinalRe matches ordinals and counts with a unit left after periods and
+// amounts are read ("1st", "3rd", "2x", "1k").
+var ordinalRe = regexp.MustCompile(`^\d+(?:st|nd|rd|th|x|k)$`)
+
+func allDigits(w string) bool {
+	return strings.Trim(w, "0123456789") == ""
+}
+
+// calendarWords are capitalised in English but are keywords, not names: their
+// typos ("Novmber") are read as the month or day.
+var calendarWords = setOf(strings.Fields(`january february march april may june july august september october
+november december monday tuesday wednesday thursday friday saturday sunday`))
+
+// properNouns returns the lowercased words of q written with a capital letter
+// after its first word: names the asker means as written.
+func properNouns(q string) map[string]bool {
+	out := map[string]bool{}
+	if strings.ToUpper(q) == q {
+		return out // Written in capitals throughout: no word stands out as a name.
+	}
+	for i, w := range strings.Fields(q) {
+		w = strings.Trim(w, `.,;:!?"'()“”‘’`)
+		if i == 0 || w == "" || w == "I" || strings.ToUpper(w) == w && len(w) <= 3 {
+			continue // "I", and acronyms like "AWS" or "MTD", are read as words.
+		}
+		if r := w[0]; r >= 'A' && r <= 'Z' {
+			out[strings.ToLower(strings.TrimSuffix(w, "'s"))] = true
+		}
+	}
+	return out
+}
+
 // settlePeriods drops a second period that only restates the first ("so far
 // this month") and moves "the same day last week" to a week before the day it is
 // compared with.
 func (p *parsed) settlePeriods() {
 	switch {
 	case p.against == nil:
+	case weekendOf(p.against, p.when) != nil:
+		p.when, p.against = weekendOf(p.against, p.when), nil // "the weekend of Nov 14".
+	case weekendOf(p.when, p.against) != nil:
+		p.when, p.against = weekendOf(p.when, p.against), nil
+	case dayOfWeek(p.against, p.when) != nil:
+		p.when, p.against = dayOfWeek(p.against, p.when), nil // "Tuesday last week".
+	case dayOfWeek(p.when, p.against) != nil:
+		p.when, p.against = dayOfWeek(p.when, p.against), nil
+	case sameWeekday(p.against, p.when):
+		p.against = nil // "Sunday the 15th": the date, which is that weekday.
+	case sameWeekday(p.when, p.against):
+		p.when, p.against = p.against, nil
 	case p.when.Phrase == soFar:
 		p.when, p.against = p.against, nil
 	case p.against.Phrase == soFar || p.against.Range == p.when.Range:
@@ -157,6 +239,43 @@ func (p *parsed) settlePeriods() {
 		d := p.against.Range.From.AddDate(0, 0, -7)
 		p.when = &when{cost.DateRange{From: d, To: d}, sameDayPhrase}
 	}
+}
+
+// weekendOf returns the weekend of the week holding the date d, when w is "the
+// weekend" and d a single date named by itself ("the weekend of Nov 14").
+func weekendOf(w, d *when) *when {
+	if w.Phrase != "last weekend" || d.Phrase != "" || d.Range.Days() != 1 {
+		return nil
+	}
+	sat := cost.WeekStart(d.Range.From).AddDate(0, 0, 5)
+	return &when{cost.DateRange{From: sat, To: sat.AddDate(0, 0, 1)}, ""}
+}
+
+// dayOfWeek returns the day of week w ("on Tuesday") within the week r
+// ("last week", "this week"), or nil when r is no such week or has not reached
+// that day.
+func dayOfWeek(w, r *when) *when {
+	if !strings.HasPrefix(w.Phrase, "on ") || w.Range.Days() != 1 || r.Range.From.Weekday() != time.Monday || r.Range.Days() > 7 {
+		return nil
+	}
+	d := r.Range.From
+	for k := 0; d.Weekday().String() != w.Phrase[3:]; k++ {
+		if k == 6 {
+			return nil
+		}
+		d = d.AddDate(0, 0, 1)
+	}
+	if d.After(r.Range.To) {
+		return nil
+	}
+	return &when{cost.DateRange{From: d, To: d}, "on " + d.Weekday().String() + " " + r.Phrase}
+}
+
+// sameWeekday reports whether w is a weekday ("on Sunday") and d a single
+// date on that weekday.
+func sameWeekday(w, d *when) bool {
+	return strings.HasPrefix(w.Phrase, "on ") && d.Phrase == "" && d.Range.Days() == 1 && w.Range.Days() == 1 &&
+		d.Range.From.Weekday().String() == w.Phrase[3:]
 }
 
 func amount(s string, m []int) float64 {
@@ -208,7 +327,7 @@ var dimWords = map[string]cost.Dimension{
 	"clouds": cost.DimCloudProvider, "vendor": cost.DimCloudProvider, "vendors": cost.DimCloudProvider,
 	"platform": cost.DimCloudProvider, "platforms": cost.DimCloudProvider,
 	"service": cost.DimService, "services": cost.DimService,
-	"model": cost.DimModel, "models": cost.DimModel,
+	"model": cost.DimModel, "models": cost.DimModel, "llm": cost.DimModel, "llms": cost.DimModel,
 	"family": cost.DimModelFamily, "families": cost.DimModelFamily,
 	"customer": cost.DimCustomer, "customers": cost.DimCustomer, "tenant": cost.DimCustomer,
 	"tenants": cost.DimCustomer, "client": cost.DimCustomer, "clients": cost.DimCustomer,
@@ -226,7 +345,8 @@ var pluralDim = map[string]bool{"providers": true, "clouds": true, "vendors": tr
 // "which customer", "per provider", "token type". Words next to an entity of their
 // own dimension ("customer cust_acme") name a filter, not a grouping.
 func (p *parsed) dimension() (cost.Dimension, bool) {
-	if p.phrase("token type", "token types", "input vs output", "input versus output", "input and output") {
+	if p.phrase("token type", "token types", "input vs output", "input versus output", "input and output", "token split",
+		"tokens split", "split of tokens", "token breakdown", "breakdown of tokens") {
 		return cost.DimTokenType, false
 	}
 	if p.phrase("model families", "families") {
@@ -248,11 +368,88 @@ func (p *parsed) dimension() (cost.Dimension, bool) {
 		if d.IsTime() && !p.timeGrouping(i) {
 			continue
 		}
+		if w == "llm" && (i == 0 || !slices.Contains([]string{"which", "what", "by", "per", "each", "every"}, p.words[i-1])) {
+			continue // "our LLM spend": a modifier, not a grouping.
+		}
 		if found == "" || (i > 0 && (p.words[i-1] == "by" || p.words[i-1] == "per")) {
 			found, plural = d, pluralDim[w]
 		}
 	}
+	if found == "" && p.has("trend", "trends", "trending") {
+		return cost.DimDate, false // "the cost trend this month": the daily series.
+	}
 	return found, plural
+}
+
+// namesDimension reports whether any word of the question names a dimension
+// ("days", "models"), grouped by or not.
+func (p *parsed) namesDimension() bool {
+	return slices.ContainsFunc(p.words, func(w string) bool { _, ok := dimWords[w]; return ok })
+}
+
+// noGrouping reports whether the question names no dimension to group by.
+func (p *parsed) noGrouping() bool {
+	d, _ := p.dimension()
+	return d == ""
+}
+
+// joinAdjacent reads two periods that are not compared as one: a span "from
+// September to November", or two that follow each other joined by "and"
+// ("Monday and Tuesday").
+func (p *parsed) joinAdjacent() {
+	span := p.has("to", "through", "thru", "till", "until")
+	if p.against == nil || !p.has("and") && !span || p.has(growWords...) ||
+		p.has("vs", "versus", "against", "than", "compared", "comparing", "comparison", "each") {
+		return
+	}
+	a, b := p.when.Range, p.against.Range
+	if b.From.Before(a.From) {
+		a, b = b, a
+	}
+	if !span && !a.To.AddDate(0, 0, 1).Equal(b.From) || b.From.Before(a.To) {
+		return // "Monday and Wednesday" are two days, not three.
+	}
+	p.when, p.against = &when{cost.DateRange{From: a.From, To: b.To}, ""}, nil
+}
+
+// groupings returns the distinct dimensions the question groups or ranks by:
+// each dimension word after "by", "per", "each", "which" or a ranking word
+// ("top model"), or joined to one by "and" ("by model and customer").
+func (p *parsed) groupings() []cost.Dimension {
+	var out []cost.Dimension
+	for i := 1; i < len(p.words); i++ {
+		d, ok := dimWords[p.words[i]]
+		if !ok || p.used[i] {
+			continue
+		}
+		prev := p.words[i-1]
+		_, joined := dimWords[p.wordAt(i-2)]
+		ranked := prev == "which" || prev == "what" || slices.Contains(topWords, prev) || slices.Contains(bottomWords, prev)
+		if prev == "by" || prev == "per" || prev == "each" || prev == "and" && joined || ranked {
+			if !slices.Contains(out, d) {
+				out = append(out, d)
+			}
+		}
+	}
+	return out
+}
+
+func (p *parsed) wordAt(i int) string {
+	if i < 0 || i >= len(p.words) {
+		return ""
+	}
+	return p.words[i]
+}
+
+// groupedBy reports whether a dimension word follows "by" or "each" ("by
+// provider", "each model").
+func (p *parsed) groupedBy() bool {
+	for i := 1; i < len(p.words); i++ {
+		if _, ok := dimWords[p.words[i]]; ok && (p.words[i-1] == "by" || p.words[i-1] == "each") {
+			return true
+		}
+	}
+	return false
 }
 
 // timeGrouping reports whether the time word at i asks for a series ("by day",
@@ -276,6 +473,9 @@ func (p *parsed) timeGrouping(i int) bool {
 }
 
 func (p *parsed) namesEntity(i int, d cost.Dimension) bool {
+	if d.IsTime() {
+		return false // "Globex's daily spend": a series of Globex's spend.
+	}
 	if i > 0 && (p.words[i-1] == "by" || p.words[i-1] == "per") {
 		return false
 	}

@@ -56,6 +56,23 @@ var periods = map[string][2]string{
 	"next_month":    {"2026-12-01", "2026-12-31"},
 	"next_quarter":  {"2027-01-01", "2027-03-31"},
 	"oct":           {"2026-10-01", "2026-10-31"},
+	"last_10_days":  {"2026-11-16", "2026-11-26"},
+	"nov15":         {"2026-11-15", "2026-11-15"},
+	"nov4":          {"2026-11-04", "2026-11-04"},
+	"nov5":          {"2026-11-05", "2026-11-05"},
+	"nov1_10":       {"2026-11-01", "2026-11-10"},
+	"mon_wed":       {"2026-11-23", "2026-11-25"},
+	"mon_tue":       {"2026-11-23", "2026-11-24"},
+	"nov17":         {"2026-11-17", "2026-11-17"},
+	"sep_oct":       {"2026-09-01", "2026-10-31"},
+	"last_90_days":  {"2026-08-28", "2026-11-26"},
+	"nov14_15":      {"2026-11-14", "2026-11-15"},
+	"mon_thu":       {"2026-11-23", "2026-11-26"},
+	"oct2":          {"2026-10-02", "2026-10-02"},
+	"q1":            {"2026-01-01", "2026-03-31"},
+	"nov2_8":        {"2026-11-02", "2026-11-08"},
+	"last_2_months": {"2026-09-26", "2026-11-26"},
+	"q4_2025":       {"2025-10-01", "2025-12-31"},
 }
 
 // expectation is one parsed "=>" clause of the question set.
@@ -119,9 +136,10 @@ func loadQuestions(t testing.TB, path string) []question {
 func TestQuestionSet(t *testing.T) {
 	f := setup(t)
 	qs := loadQuestions(t, "testdata/questions.txt")
+	held := loadQuestions(t, "testdata/heldout.txt")
 	answered := 0
-	for _, q := range qs {
-		if q.want.kind != "unknown" {
+	for _, q := range append(qs, held...) {
+		if q.want.kind != "unknown" && q.want.kind != "refuse" && q.want.kind != "declined" {
 			answered++
 		}
 	}
@@ -130,32 +148,66 @@ func TestQuestionSet(t *testing.T) {
 	}
 	pass := 0
 	for _, q := range qs {
-		conv := q.conv
-		if conv == "" {
-			conv = fmt.Sprintf("q%d", q.line)
-		} else {
-			conv = "set-" + conv
-		}
-		a, err := f.engine.Ask(context.Background(), principal(q.as), cost.ChatRequest{Message: q.text, ConversationID: conv})
-		if err != nil {
-			t.Logf("line %d %q: error %v", q.line, q.text, err)
-			continue
-		}
-		msg := f.check(q, a)
-		if msg == "" {
-			msg = checkReading(q, a)
-		}
-		if msg != "" {
-			t.Logf("line %d %q: %s\n    answer: %s\n    line: %s", q.line, q.text, msg, a.Answer, a.Interpretation.Line)
+		if msg := f.askChecked(q, "set"); msg != "" {
+			t.Logf("line %d %q: %s", q.line, q.text, msg)
 			continue
 		}
 		pass++
 	}
+	for _, q := range held {
+		if msg := f.askChecked(q, "held"); msg != "" {
+			t.Logf("heldout.txt:%d %q: %s", q.line, q.text, msg)
+			continue
+		}
+		pass++
+	}
+	qs = append(qs, held...)
 	acc := float64(pass) / float64(len(qs))
 	t.Logf("accuracy: %d/%d = %.1f%%", pass, len(qs), 100*acc)
 	if acc < 0.97 {
 		t.Errorf("accuracy %.1f%% is below 97%%", 100*acc)
 	}
+}
+
+// askChecked asks q in a conversation of its own (or its named one, under
+// prefix) and returns what is wrong with the answer, or "" when it is right.
+func (f *fixture) askChecked(q question, prefix string) string {
+	conv := fmt.Sprintf("%s-line%d", prefix, q.line)
+	if q.conv != "" {
+		conv = prefix + "-" + q.conv
+	}
+	a, err := f.engine.Ask(context.Background(), principal(q.as), cost.ChatRequest{Message: q.text, ConversationID: conv})
+	if err != nil {
+		return fmt.Sprintf("error %v", err)
+	}
+	msg := f.check(q, a)
+	if msg == "" {
+		msg = checkReading(q, a)
+	}
+	if msg != "" {
+		return fmt.Sprintf("%s\n    answer: %s\n    line: %s", msg, a.Answer, a.Interpretation.Line)
+	}
+	return ""
+}
+
+// TestHeldOutSet asks the held-out questions (testdata/heldout.txt), written
+// apart from the question set in new users' words, and requires every one to
+// be answered right or refused as expected.
+func TestHeldOutSet(t *testing.T) {
+	f := setup(t)
+	qs := loadQuestions(t, "testdata/heldout.txt")
+	if len(qs) < 40 {
+		t.Errorf("held-out set has %d questions, want at least 40", len(qs))
+	}
+	pass := 0
+	for _, q := range qs {
+		if msg := f.askChecked(q, "heldout"); msg != "" {
+			t.Errorf("heldout.txt:%d %q: %s", q.line, q.text, msg)
+			continue
+		}
+		pass++
+	}
+	t.Logf("held out: %d/%d right", pass, len(qs))
 }
 
 // readings are the intents an answer of each expectation kind may be read as.
@@ -166,7 +218,7 @@ var readings = map[string][]string{
 	"compare": {"compare"}, "growth": {"growth"}, "budget": {"budget"}, "forecast": {"forecast"},
 	"overbudget": {"over_budget"}, "explain": {"explain"}, "drivers": {"explain"}, "anomalies": {"anomalies", "explain"},
 	"alert": {"alert"}, "help": {"help"}, "remaining": {"remaining"}, "weekends": {"weekends"},
-	"next": {"next_period"}, "vsavg": {"vs_average"}, "unknown": {""},
+	"next": {"next_period"}, "vsavg": {"vs_average"}, "unknown": {""}, "refuse": {""}, "declined": {"vs_average"}, "perrequest": {"average"},
 }
 
 // filterArgs maps expectation filters to the dimension the interpretation names.
@@ -231,7 +283,7 @@ func rangeOf(name string) cost.DateRange {
 }
 
 // sums adds up cost and tokens of the matching lines, grouped by key.
-type sums struct{ cost, tokens, tokenCost float64 }
+type sums struct{ cost, tokens, tokenCost, requests float64 }
 
 func (f *fixture) sum(r cost.DateRange, args map[string]string, as string, key func(*cost.LineItem) string) map[string]*sums {
 	out := map[string]*sums{}
@@ -250,6 +302,7 @@ func (f *fixture) sum(r cost.DateRange, args map[string]string, as string, key f
 			out[k] = s
 		}
 		s.cost += l.CostUSD
+		s.requests += float64(l.Requests)
 		if l.TokenType != "" {
 			s.tokens += l.UsageAmount
 			s.tokenCost += l.CostUSD
@@ -280,6 +333,8 @@ func keyFunc(dim string) func(*cost.LineItem) string {
 			return l.TokenType
 		case cost.DimDate:
 			return l.Date.Format(cost.DateLayout)
+		case cost.DimWeek:
+			return cost.WeekStart(l.Date).Format(cost.DateLayout)
 		case cost.DimModelFamily:
 			return cost.ModelFamily(l.Model)
 		}
@@ -351,6 +406,16 @@ func dayText(s string) string {
 // check returns "" when a matches q's expectation, or what is wrong.
 func (f *fixture) check(q question, a *cost.ChatAnswer) string {
 	w, args := q.want, q.want.args
+	if w.kind == "refuse" {
+		return refusal(a)
+	}
+	if w.kind == "declined" {
+		// Understood, and declined for the asker's scope: no figure, no data.
+		if strings.Contains(a.Answer, "$") || a.Data != nil {
+			return "declined answer holds a figure"
+		}
+		return ""
+	}
 	if w.kind == "unknown" {
 		if a.Understood || strings.Contains(a.Answer, "$") {
 			return "expected not understood, without figures"
@@ -392,9 +457,20 @@ func (f *fixture) check(q question, a *cost.ChatAnswer) string {
 				r.To = today.AddDate(0, 0, -1)
 				s = f.total(r, args, q.as)
 			}
+			if args["metric"] == "tokens" {
+				if !hasCount(a.Answer, s.tokens/float64(r.Days())) {
+					return fmt.Sprintf("want %.0f tokens a day", s.tokens/float64(r.Days()))
+				}
+				break
+			}
 			if !hasMoney(a.Answer, s.cost/float64(r.Days())) {
 				return fmt.Sprintf("want $%.2f a day", s.cost/float64(r.Days()))
 			}
+		}
+	case "perrequest":
+		s := f.total(rangeOf(args["p"]), args, q.as)
+		if !hasMoney(a.Answer, s.cost/s.requests) {
+			return fmt.Sprintf("want $%.6f a request", s.cost/s.requests)
 		}
 	case "top", "breakdown":
 		m := f.sum(rangeOf(args["p"]), args, q.as, keyFunc(args["dim"]))
@@ -418,8 +494,12 @@ func (f *fixture) check(q question, a *cost.ChatAnswer) string {
 		}
 		for _, r := range rs[:min(n, len(rs))] {
 			name := r.key
-			if args["dim"] == "date" {
+			switch args["dim"] {
+			case "date":
 				name = dayText(r.key)
+			case "week":
+				d, _ := cost.ParseDate(r.key)
+				name = "week of " + d.Format("Jan 2")
 			}
 			if !strings.Contains(strings.ToLower(a.Answer), strings.ToLower(name)) || !format(a.Answer, r.value) {
 				return fmt.Sprintf("want %s at %.6g", r.key, r.value)
@@ -431,6 +511,12 @@ func (f *fixture) check(q question, a *cost.ChatAnswer) string {
 		whole := f.total(r, map[string]string{"customer": args["of"]}, q.as)
 		if args["of"] == "" {
 			whole = f.total(r, nil, q.as)
+		}
+		if args["metric"] == "tokens" {
+			if !hasCount(a.Answer, part.tokens) || !hasCount(a.Answer, whole.tokens) || !strings.Contains(a.Answer, "tokens") {
+				return fmt.Sprintf("want %.0f of %.0f tokens", part.tokens, whole.tokens)
+			}
+			break
 		}
 		if !hasMoney(a.Answer, part.cost) || !hasMoney(a.Answer, whole.cost) {
 			return fmt.Sprintf("want $%.2f of $%.2f", part.cost, whole.cost)
@@ -473,9 +559,9 @@ func (f *fixture) check(q question, a *cost.ChatAnswer) string {
 			}
 			delta[k].cost -= s.cost
 		}
-		top := rank(delta, func(s *sums) float64 { return s.cost }, false)[0]
-		if !strings.Contains(a.Answer, top.key) || !hasMoney(a.Answer, top.value) {
-			return fmt.Sprintf("want %s growing by $%.2f", top.key, top.value)
+		top := rank(delta, func(s *sums) float64 { return s.cost }, args["order"] == "asc")[0]
+		if !strings.Contains(a.Answer, top.key) || !hasMoney(a.Answer, top.value) && !hasMoney(a.Answer, math.Abs(top.value)) {
+			return fmt.Sprintf("want %s changing by $%.2f", top.key, top.value)
 		}
 	case "budget", "forecast":
 		cust := args["customer"]

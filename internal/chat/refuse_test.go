@@ -53,21 +53,47 @@ func TestMustRefuse(t *testing.T) {
 			continue
 		}
 		n++
-		switch {
-		case a.Understood:
-			t.Errorf("line %d %q: answered: %s", line, text, a.Answer)
-		case strings.Contains(a.Answer, "$") || a.Data != nil:
-			t.Errorf("line %d %q: refusal holds a figure: %s", line, text, a.Answer)
-		case a.Interpretation == nil || !strings.HasPrefix(a.Interpretation.Line, "Not understood"):
-			t.Errorf("line %d %q: interpretation %+v", line, text, a.Interpretation)
-		case len(a.Suggestions) == 0:
-			t.Errorf("line %d %q: no suggestions", line, text)
-		default:
-			refused++
+		if msg := refusal(a); msg != "" {
+			t.Errorf("line %d %q: %s", line, text, msg)
+			continue
 		}
+		refused++
+	}
+	for _, q := range loadQuestions(t, "testdata/heldout.txt") {
+		if q.want.kind != "refuse" {
+			continue
+		}
+		n++
+		a, err := f.engine.Ask(context.Background(), principal(q.as), cost.ChatRequest{Message: q.text})
+		if err != nil {
+			t.Errorf("heldout.txt:%d %q: %v", q.line, q.text, err)
+			continue
+		}
+		if msg := refusal(a); msg != "" {
+			t.Errorf("heldout.txt:%d %q: %s", q.line, q.text, msg)
+			continue
+		}
+		refused++
 	}
 	t.Logf("refused %d/%d", refused, n)
 	if n < 60 {
 		t.Errorf("must-refuse set has %d questions, want at least 60", n)
 	}
+}
+
+// refusal says what is wrong with a as a refusal, or "" when it is one: not
+// understood, no figure, no data, an interpretation line saying so and
+// suggestions of what can be asked.
+func refusal(a *cost.ChatAnswer) string {
+	switch {
+	case a.Understood:
+		return "answered: " + a.Answer
+	case strings.Contains(a.Answer, "$") || a.Data != nil:
+		return "refusal holds a figure: " + a.Answer
+	case a.Interpretation == nil || !strings.HasPrefix(a.Interpretation.Line, "Not understood"):
+		return fmt.Sprintf("interpretation %+v", a.Interpretation)
+	case len(a.Suggestions) == 0:
+		return "no suggestions"
+	}
+	return ""
 }

@@ -2,6 +2,7 @@ package chat
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -52,7 +53,7 @@ func tokenize(s string) []string {
 // abbreviations are short forms read as the word they stand for.
 var abbreviations = map[string]string{"lst": "last", "wk": "week", "wks": "weeks", "mo": "month", "mth": "month",
 	"mths": "months", "mos": "months", "yr": "year", "yday": "yesterday", "prev": "previous", "tkns": "tokens",
-	"thru": "through", "cust": "customer", "amt": "much", "spnd": "spend", "hw": "how", "wat": "what", "wht": "what"}
+	"thru": "through", "wek": "week", "mnth": "month", "cust": "customer", "amt": "much", "spnd": "spend", "hw": "how", "wat": "what", "wht": "what"}
 
 // editDistance returns the optimal-string-alignment distance between a and b
 // (a transposition counts as one edit), or max+1 once it is certainly above max.
@@ -86,7 +87,8 @@ func editDistance(a, b string, max int) int {
 
 // correct replaces each unknown word by the one known word nearest to it within
 // a small edit distance (1 for words of 4–6 letters, 2 for longer ones). Numbers,
-// short words and words with several equally near neighbours are left alone.
+// short words and words with several equally near neighbours of different
+// meanings are left alone.
 func correct(words []string, known map[string]bool) []string {
 	out := make([]string, len(words))
 	for i, w := range words {
@@ -98,26 +100,11 @@ func correct(words []string, known map[string]bool) []string {
 		if known[w] || len(w) < 4 || hasDigit(w) || foreignTerms[w] {
 			continue
 		}
-		limit := 1
-		if len(w) >= 7 {
-			limit = 2
-		}
-		best, bestD, n := "", limit+1, 0
-		for k := range known {
-			// Typos rarely change a word's first letter; requiring it keeps
-			// ordinary words ("rate") from turning into keywords ("date").
-			if len(k) < 4 || k[0] != w[0] {
-				continue
-			}
-			switch d := editDistance(w, k, limit); {
-			case d < bestD:
-				best, bestD, n = k, d, 1
-			case d == bestD && d <= limit:
-				n++
-			}
-		}
-		if n == 1 {
-			out[i] = best
+		near := neighbours(w, known)
+		if len(near) == 1 || len(near) > 1 && !slices.ContainsFunc(near, func(k string) bool { return !costSense[k] }) {
+			// One neighbour, or several that all ask what was spent ("cots":
+			// cost or costs).
+			out[i] = near[0]
 		}
 	}
 	return out
@@ -128,7 +115,8 @@ func correct(words []string, known map[string]bool) []string {
 var foreignTerms = setOf(strings.Fields(`user users team teams employee employees department departments seat seats
 latency error errors revenue profit margin margins storage gpu gpus endpoint endpoints feature features
 conversation conversations session sessions invoice invoices carbon emissions footprint tenant_name
-prompt_id request_id hour hours minute minutes second seconds`))
+prompt_id request_id hour hours minute minutes second seconds
+prompts grok xai deepseek qwen cohere perplexity whisper dalle sora copilot midjourney groq`))
 
 func setOf(words []string) map[string]bool {
 	m := make(map[string]bool, len(words))
@@ -138,23 +126,46 @@ func setOf(words []string) map[string]bool {
 	return m
 }
 
-// nearKnown reports whether w is within the typo distance of a known word, so an
-// ambiguous typo ("expensve": expensive or expense?) is not taken for an unknown term.
-func nearKnown(w string, known map[string]bool) bool {
+// neighbours returns the known words nearest to w within the typo distance (1
+// for words of 4–6 letters, 2 for longer ones), sorted. Typos rarely change a
+// word's first letter; requiring it keeps ordinary words ("rate") from turning
+// into keywords ("date").
+func neighbours(w string, known map[string]bool) []string {
 	if foreignTerms[w] {
-		return false
+		return nil
 	}
 	limit := 1
 	if len(w) >= 7 {
 		limit = 2
 	}
+	var near []string
+	best := limit + 1
 	for k := range known {
-		if len(k) >= 4 && k[0] == w[0] && editDistance(w, k, limit) <= limit {
-			return true
+		if len(k) < 4 || k[0] != w[0] {
+			continue
+		}
+		switch d := editDistance(w, k, limit); {
+		case d < best:
+			near, best = []string{k}, d
+		case d == best && d <= limit:
+			near = append(near, k)
 		}
 	}
-	return false
+	slices.Sort(near)
+	return near
 }
+
+// sameSense reports whether w is within the typo distance of known words that
+// all mean the same, so an ambiguous typo of one meaning ("expensve": expensive
+// or expense) reads as that meaning. A typo that could be words of different
+// meanings ("mont": month or most) is not guessed at.
+func sameSense(w string, known map[string]bool) bool {
+	near := neighbours(w, known)
+	return len(near) > 0 && !slices.ContainsFunc(near, func(k string) bool { return !costSense[k] })
+}
+
+// costSense are the words that all ask what was spent.
+var costSense = setOf(append(slices.Clone(costWords), "expenses", "spend", "spent", "spends", "spending"))
 
 func hasDigit(s string) bool {
 	return strings.IndexFunc(s, unicode.IsDigit) >= 0

@@ -34,8 +34,11 @@ var (
 	weekOfRe    = regexp.MustCompile(`\bweek\s+(?:of|starting|beginning)\s*$`)
 	dayOnlyRe   = regexp.MustCompile(`\bthe\s+(\d{1,2})(?:st|nd|rd|th)\b`)
 	quarterRe   = regexp.MustCompile(`\b(?:q([1-4])|(first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter)(?:\s+(?:of\s+)?(\d{4}))?\b`)
-	relQuarter  = regexp.MustCompile(`\b(this|current|last|previous|prior)\s+quarter\b`)
+	relQuarter  = regexp.MustCompile(`\b(this|current|last|previous|prior)\s+quarter\b|\b(?:the\s+)?quarter\s+so\s+far\b|\bquarter[ -]to[ -]date\b|\bqtd\b`)
 	monthRe     = regexp.MustCompile(`\b(in|during|for|since|of|over|from|through)?\s*\b(` + monthNames + `)\b\.?(?:\s+(\d{4})\b)?`)
+	toMonthRe   = regexp.MustCompile(`^\s*(?:to|through|thru|till|until)\s+(?:` + monthNames + `)\b`)
+	versusRe    = regexp.MustCompile(`\b(?:vs|versus|against|compared\s+(?:to|with)|or)\b`)
+	weekdaysRe  = regexp.MustCompile(`\b(?:between|from)\s+(` + weekdayNames + `)\s+(?:and|to|through|thru|until|till)\s+(` + weekdayNames + `)\b`)
 	lastNRe     = regexp.MustCompile(`\b(?:last|past|previous|prior|trailing)\s+(\d{1,4}|[a-z]+)\s+(day|days|week|weeks|month|months|hour|hours)\b`)
 	yearRe      = regexp.MustCompile(`\b(?:in|for|during)\s+(20\d\d)\b`)
 	weekdayRe   = regexp.MustCompile(`\b(?:(on|last|this|past|previous|since|from)\s+)?(` + weekdayNames + `)\b`)
@@ -48,16 +51,20 @@ var fixed = []struct {
 	period string
 	phrase string
 }{
+	{regexp.MustCompile(`\b(?:since|from)\s+(?:the\s+)?(?:start|beginning)\s+of\s+(?:the\s+|this\s+)?year\b`), "this_year", "this year"},
+	{regexp.MustCompile(`\b(?:since|from)\s+(?:the\s+)?(?:start|beginning)\s+of\s+(?:the\s+|this\s+)?month\b`), "this_month", "this month"},
+	{regexp.MustCompile(`\b(?:since|from)\s+(?:the\s+)?(?:start|beginning)\s+of\s+(?:the\s+|this\s+)?week\b`), "this_week", "this week"},
 	{regexp.MustCompile(`\bday before yesterday\b`), "", "the day before yesterday"},
 	{regexp.MustCompile(`\byesterday\b`), "yesterday", "yesterday"},
 	{regexp.MustCompile(`\b(today|so far today|this day)\b`), "today", "today"},
-	{regexp.MustCompile(`\b(this|current) weeks?\b|\bweek to date\b|\bwtd\b`), "this_week", "this week"},
-	{regexp.MustCompile(`\b(last|previous|prior) week\b`), "last_week", "last week"},
+	{regexp.MustCompile(`\b(this|current) weeks?\b|\bweek[ -]to[ -]date\b|\bwtd\b`), "this_week", "this week"},
+	{regexp.MustCompile(`\b(last|previous|prior) (?:full |complete |whole )?week\b`), "last_week", "last week"},
 	{regexp.MustCompile(`\b(past|trailing) week\b`), "last_7_days", "in the last 7 days"},
-	{regexp.MustCompile(`\b(this|current) months?\b|\bmonth to date\b|\bmtd\b`), "this_month", "this month"},
-	{regexp.MustCompile(`\b(last|previous|prior) month\b`), "last_month", "last month"},
+	{regexp.MustCompile(`\b(?:the\s+)?(?:past|last|trailing)\s+fortnight\b`), "last_14_days", "in the last 14 days"},
+	{regexp.MustCompile(`\b(this|current) months?\b|\bmonth[ -]to[ -]date\b|\bmtd\b`), "this_month", "this month"},
+	{regexp.MustCompile(`\b(last|previous|prior) (?:full |complete |whole )?month\b`), "last_month", "last month"},
 	{regexp.MustCompile(`\b(past|trailing) month\b`), "last_30_days", "in the last 30 days"},
-	{regexp.MustCompile(`\b(this|current) year\b|\byear to date\b|\bytd\b`), "this_year", "this year"},
+	{regexp.MustCompile(`\b(this|current) year\b|\byear[ -]to[ -]date\b|\bytd\b`), "this_year", "this year"},
 	{regexp.MustCompile(`\b(last|previous|prior) year\b`), "last_year", "last year"},
 	{regexp.MustCompile(`\b(past|trailing) year\b`), "last_12_months", "in the last 12 months"},
 	// "so far" alone is this month; beside another period it only stresses it.
@@ -144,7 +151,7 @@ func findWhen(s string, today time.Time) (*when, string) {
 	return nil, s
 }
 
-var finders = []func(string, time.Time) (*when, string){findBeforeLast, findSameDay, findSameDays, findLastN, findFixed, findQuarter, findWeekNumber, findMonth, findWeekend, findWeekday, findYear}
+var finders = []func(string, time.Time) (*when, string){findBeforeLast, findSameDay, findSameDays, findLastN, findQuarter, findFixed, findWeekNumber, findMonth, findWeekend, findWeekday, findYear}
 
 var weekNumberRe = regexp.MustCompile(`\b(?:iso\s+)?(?:week|wk|cw)\s*(\d{1,2})\b(?:\s+(?:of\s+)?(\d{4})\b)?`)
 
@@ -209,6 +216,7 @@ func parseMonth(s string) time.Month {
 // findDates reads explicit dates: one is a day, two are a range, and "since X" runs
 // from X to today.
 func findDates(s string, today time.Time) (*when, string) {
+	orig := s
 	type hit struct {
 		t   time.Time
 		loc []int
@@ -294,6 +302,16 @@ func findDates(s string, today time.Time) (*when, string) {
 			last = h
 		}
 	}
+	if len(hits) == 2 {
+		a, b := hits[0], hits[1]
+		if b.loc[0] < a.loc[0] {
+			a, b = b, a
+		}
+		if versusRe.MatchString(orig[a.loc[1]:b.loc[0]]) {
+			// "Nov 3 vs Nov 4": two periods compared, read one at a time.
+			return &when{cost.DateRange{From: a.t, To: a.t}, ""}, blank(orig, a.loc)
+		}
+	}
 	if len(hits) >= 2 {
 		return &when{cost.DateRange{From: first.t, To: last.t}, ""}, s
 	}
@@ -305,6 +323,39 @@ func findDates(s string, today time.Time) (*when, string) {
 		return &when{cost.DateRange{From: first.t, To: today}, "since " + shortDay(first.t)}, s
 	}
 	return &when{cost.DateRange{From: first.t, To: first.t}, ""}, s
+}
+
+// badDate returns the first date-like text in s that is no calendar day
+// ("Nov 31", "2026-13-01", "13/45"), or "".
+func badDate(s string) string {
+	for _, m := range isoDateRe.FindAllStringSubmatch(s, -1) {
+		y, _ := strconv.Atoi(m[1])
+		mo, _ := strconv.Atoi(m[2])
+		d, _ := strconv.Atoi(m[3])
+		if _, ok := day(y, time.Month(mo), d); !ok {
+			return m[0]
+		}
+	}
+	for _, m := range usDateRe.FindAllStringSubmatch(s, -1) {
+		mo, _ := strconv.Atoi(m[1])
+		d, _ := strconv.Atoi(m[2])
+		if _, ok := day(2024, time.Month(mo), d); !ok || mo < 1 || mo > 12 {
+			return m[0]
+		}
+	}
+	for _, x := range []struct {
+		re         *regexp.Regexp
+		month, day int
+	}{{monDayRe, 1, 2}, {dayMonRe, 2, 1}} {
+		for _, m := range x.re.FindAllStringSubmatch(s, -1) {
+			d, _ := strconv.Atoi(m[x.day])
+			// 2024 is a leap year: Feb 29 is a day in some year.
+			if _, ok := day(2024, parseMonth(m[x.month]), d); !ok {
+				return m[0]
+			}
+		}
+	}
+	return ""
 }
 
 func findLastN(s string, today time.Time) (*when, string) {
@@ -349,7 +400,10 @@ func findFixed(s string, today time.Time) (*when, string) {
 			d := today.AddDate(0, 0, -2)
 			return &when{cost.DateRange{From: d, To: d}, f.phrase}, blank(s, loc)
 		}
-		r, _ := cost.Period{Name: f.period}.Resolve(today)
+		r, err := cost.Period{Name: f.period}.Resolve(today)
+		if err != nil {
+			continue // A period the query layer does not name is never a zero range.
+		}
 		return &when{r, f.phrase}, blank(s, loc)
 	}
 	return nil, s
@@ -359,7 +413,7 @@ func findQuarter(s string, today time.Time) (*when, string) {
 	if m := relQuarter.FindStringSubmatchIndex(s); m != nil {
 		start := time.Date(today.Year(), time.Month(3*((int(today.Month())-1)/3)+1), 1, 0, 0, 0, 0, time.UTC)
 		phrase := "this quarter"
-		if w := s[m[2]:m[3]]; w != "this" && w != "current" {
+		if m[2] >= 0 && s[m[2]:m[3]] != "this" && s[m[2]:m[3]] != "current" {
 			start, phrase = start.AddDate(0, -3, 0), "last quarter"
 		}
 		return &when{clip(cost.DateRange{From: start, To: start.AddDate(0, 3, -1)}, today), phrase}, blank(s, m)
@@ -409,7 +463,7 @@ func findMonth(s string, today time.Time) (*when, string) {
 		start := time.Date(y, mo, 1, 0, 0, 0, 0, time.UTC)
 		r := cost.DateRange{From: start, To: cost.MonthEnd(start)}
 		phrase := "in " + start.Format("January 2006")
-		if prep == "since" || prep == "from" {
+		if prep == "since" || prep == "from" && !toMonthRe.MatchString(s[m[1]:]) {
 			r.To, phrase = today, "since "+start.Format("January 2006")
 		}
 		return &when{clip(r, today), phrase}, blank(s, []int{m[0], m[1]})
@@ -418,6 +472,19 @@ func findMonth(s string, today time.Time) (*when, string) {
 }
 
 func findWeekday(s string, today time.Time) (*when, string) {
+	if m := weekdaysRe.FindStringSubmatchIndex(s); m != nil {
+		// "between Monday and Wednesday": the latest such run of days that has begun.
+		from, to := weekdayOf(s[m[2]:m[3]]), weekdayOf(s[m[4]:m[5]])
+		d := today
+		for d.Weekday() != from {
+			d = d.AddDate(0, 0, -1)
+		}
+		end := d.AddDate(0, 0, (int(to)-int(from)+7)%7)
+		if end.After(today) {
+			d, end = d.AddDate(0, 0, -7), end.AddDate(0, 0, -7)
+		}
+		return &when{cost.DateRange{From: d, To: end}, ""}, blank(s, []int{m[0], m[1]})
+	}
 	for _, m := range weekdayRe.FindAllStringSubmatchIndex(s, -1) {
 		name := s[m[4]:m[5]]
 		if len(name) <= 3 && m[2] < 0 {

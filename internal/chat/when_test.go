@@ -71,10 +71,13 @@ func TestFindWhen(t *testing.T) {
 }
 
 func TestCorrect(t *testing.T) {
-	known := map[string]bool{"yesterday": true, "gemini": true, "claude": true, "spend": true, "spent": true, "budget": true}
+	known := map[string]bool{"yesterday": true, "gemini": true, "claude": true, "spend": true, "spent": true, "budget": true,
+		"month": true, "most": true}
 	tests := []struct{ in, want string }{
 		{"yesterdy", "yesterday"}, {"gemni", "gemini"}, {"cluade", "claude"}, {"budgte", "budget"},
 		{"spend", "spend"}, {"xyzzy", "xyzzy"}, {"lst", "last"}, {"gpt", "gpt"},
+		// Several neighbours: taken when they all ask what was spent, else left alone.
+		{"spen", "spend"}, {"mont", "mont"},
 	}
 	for _, tt := range tests {
 		if got := correct([]string{tt.in}, known)[0]; got != tt.want {
