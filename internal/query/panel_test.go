@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/llmcost/llmcost/internal/cost"
+	"github.com/llmcost/llmcost/internal/query"
 )
 
 var admin = cost.AdminPrincipal()
@@ -253,8 +254,22 @@ func TestModelPanels(t *testing.T) {
 	}
 }
 
+// TestCustomerPanels checks the customers dashboard computed by its own
+// queries and, with a result cache, rolled up from the shared cost by day and
+// customer.
 func TestCustomerPanels(t *testing.T) {
-	w := newWorld(t)
+	for _, shared := range []bool{false, true} {
+		t.Run(map[bool]string{false: "Alone", true: "Shared"}[shared], func(t *testing.T) {
+			w := newWorld(t)
+			if shared {
+				query.NewCached(w.svc, 0, nil) // The service now shares base aggregates.
+			}
+			testCustomerPanels(t, w)
+		})
+	}
+}
+
+func testCustomerPanels(t *testing.T, w *world) {
 	r90 := cost.DateRange{From: testToday.AddDate(0, 0, -90), To: testToday}
 
 	res := w.panel(t, "customers", "customer-heatmap", cost.PanelRequest{Range: r90})
