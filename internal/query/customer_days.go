@@ -24,11 +24,11 @@ func (pc *panelCtx) customerDays(ctx context.Context) (*cost.Frame, error) {
 		Metrics: metrics(cost.MetricCost), GroupBy: dims(cost.DimDate, cost.DimCustomer), Filters: pc.filters})
 }
 
-// dayRows walks a (date, customer, cost) frame's rows within r, parsing each
-// date once.
-func dayRows(days *cost.Frame, r cost.DateRange, fn func(day time.Time, date, customer string, usd float64)) {
+// dayRows calls fn for each row of a frame whose first column is a date
+// within r, parsing each date once.
+func dayRows(f *cost.Frame, r cost.DateRange, fn func(day time.Time, row []any)) {
 	parsed := map[string]time.Time{}
-	for _, row := range days.Rows {
+	for _, row := range f.Rows {
 		date := str(row[0])
 		day, ok := parsed[date]
 		if !ok {
@@ -39,7 +39,7 @@ func dayRows(days *cost.Frame, r cost.DateRange, fn func(day time.Time, date, cu
 			parsed[date] = day
 		}
 		if r.Contains(day) {
-			fn(day, date, str(row[1]), num(row[2]))
+			fn(day, row)
 		}
 	}
 }
@@ -50,7 +50,8 @@ func heatmapOf(days *cost.Frame, r cost.DateRange) cost.Frame {
 	type key struct{ customer, week string }
 	sums := map[key]float64{}
 	var keys []key
-	dayRows(days, r, func(day time.Time, _, customer string, usd float64) {
+	dayRows(days, r, func(day time.Time, row []any) {
+		customer, usd := str(row[1]), num(row[2])
 		if customer == "" {
 			return
 		}
@@ -82,7 +83,8 @@ func growthOf(days *cost.Frame, r cost.DateRange) cost.Frame {
 	}
 	var out []*day
 	byDate := map[string]*day{}
-	dayRows(days, r, func(_ time.Time, date, customer string, usd float64) {
+	dayRows(days, r, func(_ time.Time, row []any) {
+		date, customer, usd := str(row[0]), str(row[1]), num(row[2])
 		d := byDate[date]
 		if d == nil {
 			d = &day{date: date}
@@ -114,7 +116,8 @@ func topOf(days *cost.Frame, r cost.DateRange, limit int) *cost.Frame {
 	}
 	var out []*spender
 	byID := map[string]*spender{}
-	dayRows(days, r, func(_ time.Time, _, customer string, usd float64) {
+	dayRows(days, r, func(_ time.Time, row []any) {
+		customer, usd := str(row[1]), num(row[2])
 		if customer == "" {
 			return
 		}
