@@ -80,6 +80,9 @@ func (s *Service) base(ctx context.Context, r cost.DateRange, q cost.AggregateQu
 		return s.aggregate(ctx, r, q)
 	}
 	q.From, q.To = r.From, r.To
+	if len(q.Filters) == 0 {
+		q.Filters = nil // No filters, however given, are one key.
+	}
 	k, err := json.Marshal(struct {
 		Query   cost.AggregateQuery `json:"q"`
 		Version string              `json:"v"`
