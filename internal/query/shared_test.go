@@ -2,6 +2,8 @@ package query_test
 
 import (
 	"context"
+	"slices"
+	"sync"
 	"testing"
 
 	"github.com/llmcost/llmcost/internal/cost"
@@ -56,4 +58,61 @@ func TestSharedBaseIsScopedAndFresh(t *testing.T) {
 	if got := growth(); !near(got, before+123.25) {
 		t.Errorf("today's cost after a new line = %v, want %v", got, before+123.25)
 	}
+}
+
+// TestSharedBaseConcurrentPanels loads a dashboard's panels at once, as the web
+// UI does, and checks each answer equals the one computed alone.
+func TestSharedBaseConcurrentPanels(t *testing.T) {
+	alone, shared := newWorld(t), newWorld(t)
+	query.NewCached(shared.svc, 0, nil)
+	ctx := context.Background()
+	for _, d := range cost.Dashboards {
+		want := map[string]*cost.Result{}
+		for _, p := range d.Panels {
+			want[p.ID] = alone.panel(t, d.ID, p.ID, cost.PanelRequest{Range: last30})
+		}
+		got := make([]*cost.Result, len(d.Panels))
+		errs := make([]error, len(d.Panels))
+		var wg sync.WaitGroup
+		for i, p := range d.Panels {
+			wg.Go(func() {
+				got[i], errs[i] = shared.svc.Panel(ctx, admin, cost.PanelRequest{Dashboard: d.ID, Panel: p.ID, Range: last30})
+			})
+		}
+		wg.Wait()
+		for i, p := range d.Panels {
+			if errs[i] != nil {
+				t.Fatalf("%s/%s: %v", d.ID, p.ID, errs[i])
+			}
+			if !sameResult(got[i], want[p.ID]) {
+				t.Errorf("%s/%s shared = %v, want %v", d.ID, p.ID, got[i].Rows, want[p.ID].Rows)
+			}
+		}
+	}
+}
+
+// sameResult compares two panel answers, numbers to within rounding.
+func sameResult(a, b *cost.Result) bool {
+	if !slices.Equal(a.Columns, b.Columns) || !slices.Equal(a.Types, b.Types) || len(a.Rows) != len(b.Rows) ||
+		a.Period != b.Period || a.Title != b.Title {
+		return false
+	}
+	for i := range a.Rows {
+		if len(a.Rows[i]) != len(b.Rows[i]) {
+			return false
+		}
+		for j, x := range a.Rows[i] {
+			y := b.Rows[i][j]
+			fx, okx := x.(float64)
+			fy, oky := y.(float64)
+			if okx && oky {
+				if !near(fx, fy) {
+					return false
+				}
+			} else if x != y {
+				return false
+			}
+		}
+	}
+	return true
 }
