@@ -10,16 +10,26 @@ import (
 	"github.com/llmcost/llmcost/internal/cost"
 )
 
-// providerDays is the overview's shared base aggregate: cost by date and cloud
-// provider, with the dashboard's filters, over the range and the month to its
-// end. Its panels read it when the service shares aggregates.
+// providerDays is the overview's shared base aggregate: cost by date, cloud
+// provider and cost source, with the dashboard's filters, over the range and
+// the month to its end. Its panels and the reconciliation of the same range
+// read it when the service shares aggregates.
 func (pc *panelCtx) providerDays(ctx context.Context) (*cost.Frame, error) {
-	from := pc.r.From
-	if m := cost.MonthStart(pc.today); m.Before(from) {
-		from = m
+	return pc.s.providerDays(ctx, overviewWindow(pc.r), pc.filters)
+}
+
+// overviewWindow is the period providerDays reads for a range: the range and
+// the month to its end.
+func overviewWindow(r cost.DateRange) cost.DateRange {
+	if m := cost.MonthStart(r.To); m.Before(r.From) {
+		r.From = m
 	}
-	return pc.s.base(ctx, cost.DateRange{From: from, To: pc.today}, cost.AggregateQuery{
-		Metrics: metrics(cost.MetricCost), GroupBy: dims(cost.DimDate, cost.DimCloudProvider), Filters: pc.filters})
+	return r
+}
+
+func (s *Service) providerDays(ctx context.Context, w cost.DateRange, filters []cost.Filter) (*cost.Frame, error) {
+	return s.base(ctx, w, cost.AggregateQuery{Metrics: metrics(cost.MetricCost),
+		GroupBy: dims(cost.DimDate, cost.DimCloudProvider, cost.DimCostSource), Filters: filters})
 }
 
 // totalOf adds up the last column of a frame's rows within r (its first
@@ -40,7 +50,7 @@ func byProviderOf(days *cost.Frame, r cost.DateRange) cost.Frame {
 		if _, ok := sums[p]; !ok {
 			providers = append(providers, p)
 		}
-		sums[p] += num(row[2])
+		sums[p] += num(row[3])
 	})
 	slices.SortFunc(providers, func(a, b string) int { return cmp.Or(cmp.Compare(sums[b], sums[a]), strings.Compare(a, b)) })
 	f := cost.Frame{Columns: []string{"cloud_provider", "cost"}, Types: []string{cost.TypeString, cost.TypeNumber},
@@ -51,10 +61,26 @@ func byProviderOf(days *cost.Frame, r cost.DateRange) cost.Frame {
 	return f
 }
 
-// trendOf is provider days within r: date, provider, cost, by date then provider.
+// trendOf rolls provider days up to cost by date and provider within r, by
+// date then provider.
 func trendOf(days *cost.Frame, r cost.DateRange) cost.Frame {
+	type key struct{ date, provider string }
+	sums := map[key]float64{}
+	var keys []key
+	dayRows(days, r, func(_ time.Time, row []any) {
+		k := key{str(row[0]), str(row[1])}
+		if _, ok := sums[k]; !ok {
+			keys = append(keys, k)
+		}
+		sums[k] += num(row[3])
+	})
+	slices.SortFunc(keys, func(a, b key) int {
+		return cmp.Or(strings.Compare(a.date, b.date), strings.Compare(a.provider, b.provider))
+	})
 	f := cost.Frame{Columns: []string{"date", "cloud_provider", "daily_cost"},
-		Types: []string{cost.TypeDate, cost.TypeString, cost.TypeNumber}, Rows: [][]any{}}
-	dayRows(days, r, func(_ time.Time, row []any) { f.Rows = append(f.Rows, slices.Clone(row)) })
+		Types: []string{cost.TypeDate, cost.TypeString, cost.TypeNumber}, Rows: make([][]any, 0, len(keys))}
+	for _, k := range keys {
+		f.Rows = append(f.Rows, []any{k.date, k.provider, sums[k]})
+	}
 	return f
 }

@@ -33,16 +33,14 @@ func (s *Service) Reconcile(ctx context.Context, p cost.Principal, r cost.DateRa
 	// Neither filters on the cost source (an IN list costs more than reading
 	// every source): sources that take no part are left out here.
 	for _, unattributed := range []bool{false, true} {
-		q := cost.AggregateQuery{Metrics: []cost.Metric{cost.MetricCost},
-			GroupBy: []cost.Dimension{cost.DimDate, cost.DimCloudProvider, cost.DimCostSource}}
-		if unattributed {
-			q.Filters = []cost.Filter{{Dimension: cost.DimCustomer, Op: cost.OpEq, Values: []string{""}}}
-		}
-		f, err := s.aggregate(ctx, r, q)
+		f, err := s.reconcileSums(ctx, r, unattributed)
 		if err != nil {
 			return nil, err
 		}
 		for _, row := range f.Rows {
+			if d, err := cost.ParseDate(str(row[0])); err != nil || !r.Contains(d) {
+				continue
+			}
 			source := str(row[2])
 			if !reconciled(source) {
 				continue
@@ -77,6 +75,21 @@ func (s *Service) Reconcile(ctx context.Context, p cost.Principal, r cost.DateRa
 	})
 	finishRow(&out.Total)
 	return out, nil
+}
+
+// reconcileSums returns cost by date, cloud provider and cost source over r
+// (or, for every line, over a period holding r: the overview's shared base
+// aggregate when the service shares aggregates).
+func (s *Service) reconcileSums(ctx context.Context, r cost.DateRange, unattributed bool) (*cost.Frame, error) {
+	if !unattributed && s.sharing() {
+		return s.providerDays(ctx, overviewWindow(r), nil)
+	}
+	q := cost.AggregateQuery{Metrics: []cost.Metric{cost.MetricCost},
+		GroupBy: []cost.Dimension{cost.DimDate, cost.DimCloudProvider, cost.DimCostSource}}
+	if unattributed {
+		q.Filters = []cost.Filter{{Dimension: cost.DimCustomer, Op: cost.OpEq, Values: []string{""}}}
+	}
+	return s.aggregate(ctx, r, q)
 }
 
 // reconciled reports whether lines of a cost source take part in
