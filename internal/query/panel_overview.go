@@ -3,7 +3,6 @@ package query
 import (
 	"context"
 	"errors"
-	"slices"
 
 	"github.com/llmcost/llmcost/internal/cost"
 )
@@ -21,21 +20,20 @@ func totalCostThisMonth(ctx context.Context, pc *panelCtx) (*cost.Result, error)
 }
 
 // total returns the cost over r (within the range or the month to its end)
-// under filters: from the shared provider days when the service shares
-// aggregates and filters are the dashboard's, else by its own query.
+// under filters (the dashboard's or fewer): from the shared provider days when
+// the service shares aggregates and they hold it, else by its own query.
 func (pc *panelCtx) total(ctx context.Context, r cost.DateRange, filters []cost.Filter) (float64, error) {
-	if !pc.s.sharing() || !slices.EqualFunc(filters, pc.filters, sameFilter) {
+	if !pc.s.sharing() {
 		return pc.s.total(ctx, r, cost.MetricCost, filters)
 	}
-	days, err := pc.providerDays(ctx)
+	days, err := pc.providerDaysOf(ctx, filters)
 	if err != nil {
 		return 0, err
 	}
+	if days == nil {
+		return pc.s.total(ctx, r, cost.MetricCost, filters)
+	}
 	return totalOf(days, r), nil
-}
-
-func sameFilter(a, b cost.Filter) bool {
-	return a.Dimension == b.Dimension && a.Op == b.Op && slices.Equal(a.Values, b.Values)
 }
 
 // monthTitle names a month-to-date window: "Total Cost, November 2026" for a

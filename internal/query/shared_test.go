@@ -66,26 +66,30 @@ func TestSharedBaseConcurrentPanels(t *testing.T) {
 	alone, shared := newWorld(t), newWorld(t)
 	query.NewCached(shared.svc, 0, nil)
 	ctx := context.Background()
-	for _, d := range cost.Dashboards {
-		want := map[string]*cost.Result{}
-		for _, p := range d.Panels {
-			want[p.ID] = alone.panel(t, d.ID, p.ID, cost.PanelRequest{Range: last30})
-		}
-		got := make([]*cost.Result, len(d.Panels))
-		errs := make([]error, len(d.Panels))
-		var wg sync.WaitGroup
-		for i, p := range d.Panels {
-			wg.Go(func() {
-				got[i], errs[i] = shared.svc.Panel(ctx, admin, cost.PanelRequest{Dashboard: d.ID, Panel: p.ID, Range: last30})
-			})
-		}
-		wg.Wait()
-		for i, p := range d.Panels {
-			if errs[i] != nil {
-				t.Fatalf("%s/%s: %v", d.ID, p.ID, errs[i])
+	vars := []cost.PanelRequest{{Range: last30}, {Range: last30, Providers: []string{"AWS"}},
+		{Range: last30, Providers: []string{"GCP", "AWS"}, CustomerID: "cust_b"}, {Range: last30, Models: []string{"gpt-4o"}}}
+	for _, v := range vars {
+		for _, d := range cost.Dashboards {
+			want := map[string]*cost.Result{}
+			for _, p := range d.Panels {
+				want[p.ID] = alone.panel(t, d.ID, p.ID, v)
 			}
-			if !sameResult(got[i], want[p.ID]) {
-				t.Errorf("%s/%s shared = %v, want %v", d.ID, p.ID, got[i].Rows, want[p.ID].Rows)
+			got := make([]*cost.Result, len(d.Panels))
+			errs := make([]error, len(d.Panels))
+			var wg sync.WaitGroup
+			for i, p := range d.Panels {
+				req := v
+				req.Dashboard, req.Panel = d.ID, p.ID
+				wg.Go(func() { got[i], errs[i] = shared.svc.Panel(ctx, admin, req) })
+			}
+			wg.Wait()
+			for i, p := range d.Panels {
+				if errs[i] != nil {
+					t.Fatalf("%s/%s %+v: %v", d.ID, p.ID, v, errs[i])
+				}
+				if !sameResult(got[i], want[p.ID]) {
+					t.Errorf("%s/%s %+v shared = %v, want %v", d.ID, p.ID, v, got[i].Rows, want[p.ID].Rows)
+				}
 			}
 		}
 	}
