@@ -3,6 +3,7 @@ package query
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"sync"
 
 	"github.com/llmcost/llmcost/internal/cost"
@@ -33,17 +34,22 @@ func newSharedAggregates() *sharedAggregates {
 }
 
 // do returns the answer kept under key, waiting for it while it is computed,
-// or runs run and keeps its answer. Errors are not kept.
+// or runs run and keeps its answer. Errors are not kept. A caller whose wait
+// ends because the request computing the answer was cancelled computes it
+// anew (run is the caller's own, bound to its context).
 func (s *sharedAggregates) do(ctx context.Context, key string, run func() (*cost.Frame, error)) (*cost.Frame, error) {
 	s.mu.Lock()
 	if e, ok := s.m[key]; ok {
 		s.mu.Unlock()
 		select {
 		case <-e.done:
-			return e.f, e.err
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
+		if cancelled(e.err) && ctx.Err() == nil {
+			return s.do(ctx, key, run)
+		}
+		return e.f, e.err
 	}
 	e := &sharedAggregate{done: make(chan struct{})}
 	s.m[key], s.keys = e, append(s.keys, key)
@@ -62,6 +68,12 @@ func (s *sharedAggregates) do(ctx context.Context, key string, run func() (*cost
 		s.mu.Unlock()
 	}
 	return e.f, e.err
+}
+
+// cancelled reports whether err ended a computation because its request's
+// context was cancelled or timed out.
+func cancelled(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
 // sharing reports whether the service shares base aggregates between panels
