@@ -62,15 +62,17 @@ func WeekdayBands(s Series, o WeekdayOptions) []cost.SeriesPoint {
 
 func weekdayBands(s Series, o WeekdayOptions) []weekdayBand {
 	o = o.withDefaults()
-	byDay := make(map[time.Time]float64, len(s))
+	byDay := make(map[int64]float64, len(s))
 	for _, p := range s {
-		byDay[cost.Day(p.Date)] = p.Value
+		byDay[dayNumber(p.Date)] = p.Value
 	}
 	var out []weekdayBand
+	hist := make([]float64, 0, o.Weeks)
 	for _, p := range s {
-		var hist []float64
+		hist = hist[:0]
+		day := dayNumber(p.Date)
 		for k := 1; k <= o.Weeks; k++ {
-			if v, ok := byDay[cost.Day(p.Date).AddDate(0, 0, -7*k)]; ok {
+			if v, ok := byDay[day-int64(7*k)]; ok {
 				hist = append(hist, v)
 			}
 		}
@@ -94,6 +96,12 @@ func weekdayBands(s Series, o WeekdayOptions) []weekdayBand {
 		out = append(out, weekdayBand{sp, (p.Value - med) / scale})
 	}
 	return out
+}
+
+// dayNumber counts UTC days since 1970-01-01: the same day numbers the same
+// calendar day, and k weeks earlier is 7k less.
+func dayNumber(t time.Time) int64 {
+	return cost.Day(t).Unix() / 86400
 }
 
 // WeekdayAnomalies returns the points WeekdayBands flags, scored in scaled MADs.

@@ -66,10 +66,16 @@ func splitSeries(f *cost.Frame, keyed bool) (total analysis.Series, byKey map[st
 	byKey = map[string]analysis.Series{}
 	sums := map[time.Time]float64{}
 	var days []time.Time
+	parsed := map[string]time.Time{} // Each date is parsed once.
 	for _, row := range f.Rows {
-		d, err := cost.ParseDate(str(row[0]))
-		if err != nil {
-			continue
+		date := str(row[0])
+		d, ok := parsed[date]
+		if !ok {
+			var err error
+			if d, err = cost.ParseDate(date); err != nil {
+				continue
+			}
+			parsed[date] = d
 		}
 		v := num(row[len(row)-1])
 		if _, ok := sums[d]; !ok {

@@ -103,8 +103,9 @@ func sameValue(got, want any) bool {
 	return got == want
 }
 
-func TestAnomalyPanelsMatchSeedSQL(t *testing.T) {
-	w := newWorld(t)
+func TestAnomalyPanelsMatchSeedSQL(t *testing.T) { bothWays(t, testAnomalyPanelsMatchSeedSQL) }
+
+func testAnomalyPanelsMatchSeedSQL(t *testing.T, w *world) {
 	for _, today := range []string{"2026-11-20", "2026-11-12", "2026-10-03"} {
 		r := cost.DateRange{From: d(today).AddDate(0, 0, -30), To: d(today)}
 		res := w.panel(t, "anomalies", "cost-anomalies", cost.PanelRequest{Range: r})

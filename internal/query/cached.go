@@ -34,12 +34,17 @@ var (
 
 // NewCached wraps s in a result cache of at most maxBytes (0 = DefaultCacheBytes).
 // Errors reading the data version are logged and the answer is computed uncached.
+// It also has s share base aggregates between the panels of a dashboard, by
+// data version (the customers dashboard's cost by day and customer).
 func NewCached(s *Service, maxBytes int64, log *slog.Logger) *Cached {
 	if maxBytes <= 0 {
 		maxBytes = DefaultCacheBytes
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
+	}
+	if s.shared == nil {
+		s.shared = newSharedAggregates()
 	}
 	return &Cached{Service: s, cache: newLRU(maxBytes), log: log}
 }

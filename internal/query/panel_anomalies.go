@@ -3,6 +3,8 @@ package query
 import (
 	"context"
 	"fmt"
+	"slices"
+	"time"
 
 	"github.com/llmcost/llmcost/internal/analysis"
 	"github.com/llmcost/llmcost/internal/cost"
@@ -25,8 +27,7 @@ const (
 // lower threshold is never below $0. The first row has no σ: its thresholds are
 // null and it is Normal.
 func costAnomalies(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
-	f, err := pc.s.aggregate(ctx, pc.r, cost.AggregateQuery{Metrics: metrics(cost.MetricCost),
-		GroupBy: dims(cost.DimDate), Filters: pc.filters})
+	f, err := pc.dailyCost(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -46,6 +47,23 @@ func costAnomalies(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
 			upper, lower, rollingStatus[sp.Status]})
 	}
 	return &cost.Result{Frame: out, Period: pc.r}, nil
+}
+
+// dailyCost is cost by date over the range. When the service shares
+// aggregates and the range lies within the period quick stats read, it is
+// their daily cost (under the same filters), cut to the range.
+func (pc *panelCtx) dailyCost(ctx context.Context) (*cost.Frame, error) {
+	if w := dailyWindow(pc.today); pc.s.sharing() && !pc.r.From.Before(w.From) {
+		days, err := pc.s.dailyFrame(ctx, pc.today, pc.filters)
+		if err != nil {
+			return nil, err
+		}
+		f := &cost.Frame{Columns: days.Columns, Types: days.Types, Rows: [][]any{}}
+		dayRows(days, pc.r, func(_ time.Time, row []any) { f.Rows = append(f.Rows, slices.Clone(row)) })
+		return f, nil
+	}
+	return pc.s.aggregate(ctx, pc.r, cost.AggregateQuery{Metrics: metrics(cost.MetricCost),
+		GroupBy: dims(cost.DimDate), Filters: pc.filters})
 }
 
 // toSeries reads a (date, value) frame.

@@ -10,6 +10,13 @@ import (
 
 // customerHeatmap: customer_id, week (Monday), weekly cost over the range.
 func customerHeatmap(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
+	if pc.s.sharing() {
+		days, err := pc.customerDays(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return &cost.Result{Frame: heatmapOf(days, pc.r), Period: pc.r}, nil
+	}
 	return pc.run(ctx, pc.r, cost.AggregateQuery{Metrics: metrics(cost.MetricCost),
 		GroupBy: dims(cost.DimCustomer, cost.DimWeek), Filters: pc.with(attributed),
 		OrderBy: []cost.Order{{By: string(cost.DimWeek)}, {By: string(cost.DimCustomer)}}},
@@ -25,9 +32,7 @@ const TopSpendersLimit = 20
 // the models used (comma-joined, sorted); top TopSpendersLimit by spend.
 func topSpenders(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
 	mtd := pc.monthToDate()
-	top, err := pc.s.aggregate(ctx, mtd, cost.AggregateQuery{
-		Metrics: metrics(cost.MetricCost, cost.MetricActiveDays), GroupBy: dims(cost.DimCustomer),
-		Filters: pc.with(attributed), OrderBy: desc(string(cost.MetricCost)), Limit: TopSpendersLimit})
+	top, err := pc.topSpendersMTD(ctx, mtd)
 	if err != nil {
 		return nil, err
 	}
@@ -72,8 +77,30 @@ func topSpenders(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
 	return res, nil
 }
 
+// topSpendersMTD returns the top TopSpendersLimit attributed customers by
+// spend over mtd: customer, spend, active days.
+func (pc *panelCtx) topSpendersMTD(ctx context.Context, mtd cost.DateRange) (*cost.Frame, error) {
+	if pc.s.sharing() {
+		days, err := pc.customerDays(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return topOf(days, mtd, TopSpendersLimit), nil
+	}
+	return pc.s.aggregate(ctx, mtd, cost.AggregateQuery{
+		Metrics: metrics(cost.MetricCost, cost.MetricActiveDays), GroupBy: dims(cost.DimCustomer),
+		Filters: pc.with(attributed), OrderBy: desc(string(cost.MetricCost)), Limit: TopSpendersLimit})
+}
+
 // customerGrowth: per day, active customers and total spend over the range.
 func customerGrowth(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
+	if pc.s.sharing() {
+		days, err := pc.customerDays(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return &cost.Result{Frame: growthOf(days, pc.r), Period: pc.r}, nil
+	}
 	return pc.run(ctx, pc.r, cost.AggregateQuery{
 		Metrics: metrics(cost.MetricActiveCustomers, cost.MetricCost),
 		GroupBy: dims(cost.DimDate), Filters: pc.filters},

@@ -20,6 +20,13 @@ func costPerModel(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
 
 // modelCostTrend: date, model, SUM(cost_usd) over the range.
 func modelCostTrend(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
+	if pc.s.sharing() {
+		days, err := pc.modelDays(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return &cost.Result{Frame: modelTrendOf(days, pc.r), Period: pc.r}, nil
+	}
 	return pc.run(ctx, pc.r, cost.AggregateQuery{Metrics: metrics(cost.MetricCost),
 		GroupBy: dims(cost.DimDate, cost.DimModel), Filters: pc.filters},
 		"date", "model", "daily_cost")
@@ -29,9 +36,7 @@ func modelCostTrend(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
 // and reasoning tokens and of its other charges over the range, largest total
 // first, so each model's bar adds up to its cost.
 func inputVsOutput(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
-	hasModel := cost.Filter{Dimension: cost.DimModel, Op: cost.OpNotIn, Values: []string{""}}
-	f, err := pc.s.aggregate(ctx, pc.r, cost.AggregateQuery{Metrics: metrics(cost.MetricCost),
-		GroupBy: dims(cost.DimModel, cost.DimTokenType), Filters: pc.with(hasModel)})
+	f, err := pc.modelTokenTypes(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -71,6 +76,21 @@ func inputVsOutput(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
 	return &cost.Result{Frame: out, Period: pc.r}, nil
 }
 
+// modelTokenTypes returns cost by model (lines with one) and token type over
+// the range.
+func (pc *panelCtx) modelTokenTypes(ctx context.Context) (*cost.Frame, error) {
+	if pc.s.sharing() {
+		days, err := pc.modelDays(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return modelTokenTypesOf(days, pc.r), nil
+	}
+	hasModel := cost.Filter{Dimension: cost.DimModel, Op: cost.OpNotIn, Values: []string{""}}
+	return pc.s.aggregate(ctx, pc.r, cost.AggregateQuery{Metrics: metrics(cost.MetricCost),
+		GroupBy: dims(cost.DimModel, cost.DimTokenType), Filters: pc.with(hasModel)})
+}
+
 // tokenColumns are the cost columns of the token-type panel.
 var tokenColumns = [...]string{"input_cost", "output_cost", "cache_cost", "reasoning_cost", "other_cost"}
 
@@ -96,6 +116,13 @@ const MinEfficiencyTokens = 100000
 // range's end) for models with more than MinEfficiencyTokens tokens, cheapest first.
 // Only token lines count, so they are filtered before grouping.
 func modelEfficiency(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
+	if pc.s.sharing() {
+		days, err := pc.modelDays(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return &cost.Result{Frame: efficiencyOf(days, pc.lastDays(7), MinEfficiencyTokens), Period: pc.lastDays(7)}, nil
+	}
 	tokenLines := cost.Filter{Dimension: cost.DimTokenType, Op: cost.OpNotIn, Values: []string{""}}
 	return pc.run(ctx, pc.lastDays(7), cost.AggregateQuery{Metrics: metrics(cost.MetricCostPer1K),
 		GroupBy: dims(cost.DimModel), Filters: pc.with(tokenLines),

@@ -11,12 +11,29 @@ import (
 // its first day to the range's last day. The title names that month.
 func totalCostThisMonth(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
 	r := pc.monthToDate()
-	v, err := pc.s.total(ctx, r, cost.MetricCost, pc.filters)
+	v, err := pc.total(ctx, r, pc.filters)
 	if err != nil {
 		return nil, err
 	}
 	return &cost.Result{Frame: cost.Frame{Columns: []string{"total_cost"}, Types: []string{cost.TypeNumber},
 		Rows: [][]any{{v}}}, Period: r, Title: monthTitle("Total Cost", r)}, nil
+}
+
+// total returns the cost over r (within the range or the month to its end)
+// under filters (the dashboard's or fewer): from the shared provider days when
+// the service shares aggregates and they hold it, else by its own query.
+func (pc *panelCtx) total(ctx context.Context, r cost.DateRange, filters []cost.Filter) (float64, error) {
+	if !pc.s.sharing() {
+		return pc.s.total(ctx, r, cost.MetricCost, filters)
+	}
+	days, err := pc.providerDaysOf(ctx, filters)
+	if err != nil {
+		return 0, err
+	}
+	if days == nil {
+		return pc.s.total(ctx, r, cost.MetricCost, filters)
+	}
+	return totalOf(days, r), nil
 }
 
 // monthTitle names a month-to-date window: "Total Cost, November 2026" for a
@@ -31,6 +48,13 @@ func monthTitle(what string, r cost.DateRange) string {
 
 // costByProvider: cloud_provider, SUM(cost_usd) over the range, largest first.
 func costByProvider(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
+	if pc.s.sharing() {
+		days, err := pc.providerDays(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return &cost.Result{Frame: byProviderOf(days, pc.r), Period: pc.r}, nil
+	}
 	return pc.run(ctx, pc.r, cost.AggregateQuery{Metrics: metrics(cost.MetricCost),
 		GroupBy: dims(cost.DimCloudProvider), Filters: pc.filters, OrderBy: desc(string(cost.MetricCost))},
 		"cloud_provider", "cost")
@@ -38,6 +62,13 @@ func costByProvider(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
 
 // dailyCostTrend: date, cloud_provider, SUM(cost_usd) over the range by date.
 func dailyCostTrend(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
+	if pc.s.sharing() {
+		days, err := pc.providerDays(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return &cost.Result{Frame: trendOf(days, pc.r), Period: pc.r}, nil
+	}
 	return pc.run(ctx, pc.r, cost.AggregateQuery{Metrics: metrics(cost.MetricCost),
 		GroupBy: dims(cost.DimDate, cost.DimCloudProvider), Filters: pc.filters},
 		"date", "cloud_provider", "daily_cost")
@@ -63,7 +94,7 @@ func budgetVsActual(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
 			own = append(own, f)
 		}
 	}
-	actual, err := pc.s.total(ctx, r, cost.MetricCost, own)
+	actual, err := pc.total(ctx, r, own)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/llmcost/llmcost/internal/cost"
+	"github.com/llmcost/llmcost/internal/query"
 )
 
 var admin = cost.AdminPrincipal()
@@ -64,8 +65,9 @@ func checkColumns(t *testing.T, res *cost.Result, want ...string) {
 	}
 }
 
-func TestOverviewPanels(t *testing.T) {
-	w := newWorld(t)
+func TestOverviewPanels(t *testing.T) { bothWays(t, testOverviewPanels) }
+
+func testOverviewPanels(t *testing.T, w *world) {
 	r := rng("2026-10-01", "2026-11-20")
 	mtd := between(d("2026-11-01"), testToday)
 
@@ -120,8 +122,9 @@ func TestOverviewPanels(t *testing.T) {
 	}
 }
 
-func TestBudgetVsActual(t *testing.T) {
-	w := newWorld(t)
+func TestBudgetVsActual(t *testing.T) { bothWays(t, testBudgetVsActual) }
+
+func testBudgetVsActual(t *testing.T, w *world) {
 	mtd := between(d("2026-11-01"), testToday)
 	tests := []struct {
 		customer string
@@ -153,8 +156,9 @@ func TestBudgetVsActual(t *testing.T) {
 	}
 }
 
-func TestModelPanels(t *testing.T) {
-	w := newWorld(t)
+func TestModelPanels(t *testing.T) { bothWays(t, testModelPanels) }
+
+func testModelPanels(t *testing.T, w *world) {
 	in30 := between(last30.From, last30.To)
 
 	res := w.panel(t, "models", "cost-per-model", cost.PanelRequest{Range: last30})
@@ -253,8 +257,24 @@ func TestModelPanels(t *testing.T) {
 	}
 }
 
-func TestCustomerPanels(t *testing.T) {
-	w := newWorld(t)
+// bothWays runs a panel test on a service alone, where each panel runs its
+// own queries, and on one with a result cache, where panels roll up the base
+// aggregates their dashboard shares.
+func bothWays(t *testing.T, test func(*testing.T, *world)) {
+	for _, shared := range []bool{false, true} {
+		t.Run(map[bool]string{false: "Alone", true: "Shared"}[shared], func(t *testing.T) {
+			w := newWorld(t)
+			if shared {
+				query.NewCached(w.svc, 0, nil) // The service now shares base aggregates.
+			}
+			test(t, w)
+		})
+	}
+}
+
+func TestCustomerPanels(t *testing.T) { bothWays(t, testCustomerPanels) }
+
+func testCustomerPanels(t *testing.T, w *world) {
 	r90 := cost.DateRange{From: testToday.AddDate(0, 0, -90), To: testToday}
 
 	res := w.panel(t, "customers", "customer-heatmap", cost.PanelRequest{Range: r90})

@@ -28,23 +28,23 @@ func (s *Service) Reconcile(ctx context.Context, p cost.Principal, r cost.DateRa
 		provider string
 	}
 	rows := map[key]*cost.ReconciliationRow{}
-	// Two provider-day-source sums, of unattributed and of attributed lines,
-	// rather than one row per customer.
-	for _, attributed := range []bool{false, true} {
-		who := cost.Filter{Dimension: cost.DimCustomer, Op: cost.OpEq, Values: []string{""}}
-		if attributed {
-			who.Op = cost.OpNotIn
-		}
-		f, err := s.aggregate(ctx, r, cost.AggregateQuery{
-			Metrics: []cost.Metric{cost.MetricCost},
-			GroupBy: []cost.Dimension{cost.DimDate, cost.DimCloudProvider, cost.DimCostSource},
-			Filters: []cost.Filter{who, {Dimension: cost.DimCostSource, Op: cost.OpIn,
-				Values: append([]string{cost.SourceBillingExport, cost.SourceAllocation}, eventSources...)}},
-		})
+	// Two provider-day-source sums, of every line and of unattributed lines,
+	// rather than one row per customer; what customers have is the difference.
+	// Neither filters on the cost source (an IN list costs more than reading
+	// every source): sources that take no part are left out here.
+	for _, unattributed := range []bool{false, true} {
+		f, err := s.reconcileSums(ctx, r, unattributed)
 		if err != nil {
 			return nil, err
 		}
 		for _, row := range f.Rows {
+			if d, err := cost.ParseDate(str(row[0])); err != nil || !r.Contains(d) {
+				continue
+			}
+			source := str(row[2])
+			if !reconciled(source) {
+				continue
+			}
 			k := key{str(row[0]), str(row[1])}
 			rr := rows[k]
 			if rr == nil {
@@ -52,7 +52,7 @@ func (s *Service) Reconcile(ctx context.Context, p cost.Principal, r cost.DateRa
 				rr = &cost.ReconciliationRow{Date: day, CloudProvider: k.provider}
 				rows[k] = rr
 			}
-			addReconciled(rr, str(row[2]), attributed, num(row[3]))
+			addReconciled(rr, source, unattributed, num(row[3]))
 		}
 	}
 	out := &cost.Reconciliation{Period: r, Rows: []cost.ReconciliationRow{}}
@@ -77,25 +77,44 @@ func (s *Service) Reconcile(ctx context.Context, p cost.Principal, r cost.DateRa
 	return out, nil
 }
 
-// addReconciled adds the cost of one cost source, attributed to customers or
-// not, to a row. Lines
-// the allocator wrote (cost source allocation) net to zero per day, so they
-// leave billed cost alone: their unattributed side lowers the unattributed
-// figure, their customers' side is the allocated figure.
-func addReconciled(rr *cost.ReconciliationRow, source string, attributed bool, usd float64) {
-	switch source {
-	case cost.SourceBillingExport:
+// reconcileSums returns cost by date, cloud provider and cost source over r
+// (or, for every line, over a period holding r: the overview's shared base
+// aggregate when the service shares aggregates).
+func (s *Service) reconcileSums(ctx context.Context, r cost.DateRange, unattributed bool) (*cost.Frame, error) {
+	if !unattributed && s.sharing() {
+		return s.providerDays(ctx, overviewWindow(r), nil)
+	}
+	q := cost.AggregateQuery{Metrics: []cost.Metric{cost.MetricCost},
+		GroupBy: []cost.Dimension{cost.DimDate, cost.DimCloudProvider, cost.DimCostSource}}
+	if unattributed {
+		q.Filters = []cost.Filter{{Dimension: cost.DimCustomer, Op: cost.OpEq, Values: []string{""}}}
+	}
+	return s.aggregate(ctx, r, q)
+}
+
+// reconciled reports whether lines of a cost source take part in
+// reconciliation: billed, allocated or estimated from events.
+func reconciled(source string) bool {
+	return source == cost.SourceBillingExport || source == cost.SourceAllocation || slices.Contains(eventSources, source)
+}
+
+// addReconciled adds the cost of one cost source, of every line or of the
+// unattributed lines alone, to a row. Lines the allocator wrote (cost source
+// allocation) net to zero per day, so they leave billed cost alone: their
+// unattributed side lowers the unattributed figure, their customers' side (all
+// of them less the unattributed side) is the allocated figure.
+func addReconciled(rr *cost.ReconciliationRow, source string, unattributed bool, usd float64) {
+	switch {
+	case source == cost.SourceBillingExport && unattributed:
+		rr.UnattributedUSD += usd
+	case source == cost.SourceBillingExport:
 		rr.BilledUSD += usd
-		if !attributed {
-			rr.UnattributedUSD += usd
-		}
-	case cost.SourceAllocation:
-		if !attributed {
-			rr.UnattributedUSD += usd
-		} else {
-			rr.AllocatedUSD += usd
-		}
-	default:
+	case source == cost.SourceAllocation && unattributed:
+		rr.UnattributedUSD += usd
+		rr.AllocatedUSD -= usd
+	case source == cost.SourceAllocation:
+		rr.AllocatedUSD += usd
+	case !unattributed:
 		rr.EstimatedUSD += usd
 	}
 }

@@ -39,22 +39,37 @@ func TestReconcile(t *testing.T) {
 	if _, err := db.Apply(ctx, &cost.Batch{Replace: []cost.Partition{{Source: "test", Key: "p1"}}, Lines: lines}); err != nil {
 		t.Fatal(err)
 	}
-	svc := query.NewService(db, func() time.Time { return testNow })
 	rg := cost.DateRange{From: d("2026-10-01"), To: d("2026-10-31")}
-	got, err := svc.Reconcile(ctx, cost.AdminPrincipal(), rg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	second := cost.ReconciliationRow{Date: d("2026-10-02"), CloudProvider: "AWS", BilledUSD: 20, EstimatedUSD: 25, GapUSD: -5, GapShare: -0.25}
 	want := &cost.Reconciliation{Period: rg, Rows: []cost.ReconciliationRow{
 		{Date: d("2026-10-01"), CloudProvider: "AWS", BilledUSD: 15, EstimatedUSD: 12, GapUSD: 3, GapShare: 0.2, UnattributedUSD: 1, AllocatedUSD: 4},
-		{Date: d("2026-10-02"), CloudProvider: "AWS", BilledUSD: 20, EstimatedUSD: 25, GapUSD: -5, GapShare: -0.25},
+		second,
 	}, Total: cost.ReconciliationRow{BilledUSD: 35, EstimatedUSD: 37, GapUSD: -2, GapShare: -0.057, UnattributedUSD: 1, AllocatedUSD: 4}}
-	if !reflect.DeepEqual(got, want) {
-		t.Fatalf("got %+v\nwant %+v", got, want)
-	}
-	_, err = svc.Reconcile(ctx, cost.Principal{CustomerID: "cust_a"}, rg)
-	if code := cost.ErrorCode(err); code != cost.CodeForbidden {
-		t.Fatalf("customer principal: got %v, want forbidden", err)
+	// From the 2nd, within a month whose 1st the overview's shared sums hold.
+	late := cost.DateRange{From: d("2026-10-02"), To: d("2026-10-31")}
+	wantLate := &cost.Reconciliation{Period: late, Rows: []cost.ReconciliationRow{second},
+		Total: cost.ReconciliationRow{BilledUSD: 20, EstimatedUSD: 25, GapUSD: -5, GapShare: -0.25}}
+	for _, shared := range []bool{false, true} {
+		svc := query.NewService(db, func() time.Time { return testNow })
+		if shared {
+			query.NewCached(svc, 0, nil)
+		}
+		for _, tt := range []struct {
+			r    cost.DateRange
+			want *cost.Reconciliation
+		}{{rg, want}, {late, wantLate}} {
+			got, err := svc.Reconcile(ctx, cost.AdminPrincipal(), tt.r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Fatalf("shared %v: got %+v\nwant %+v", shared, got, tt.want)
+			}
+		}
+		_, err := svc.Reconcile(ctx, cost.Principal{CustomerID: "cust_a"}, rg)
+		if code := cost.ErrorCode(err); code != cost.CodeForbidden {
+			t.Fatalf("customer principal: got %v, want forbidden", err)
+		}
 	}
 }
 

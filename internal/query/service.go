@@ -16,6 +16,8 @@ import (
 type Service struct {
 	store cost.Store
 	now   func() time.Time
+	// shared, when set, keeps the base aggregates panels share (NewCached).
+	shared *sharedAggregates
 }
 
 var _ cost.QueryService = (*Service)(nil)

@@ -82,13 +82,24 @@ func (s *Service) scoped(p cost.Principal, customerID string) (string, []cost.Fi
 
 // daily returns daily spend from analysis.HistoryDays before today's month to today.
 func (s *Service) daily(ctx context.Context, today time.Time, filters []cost.Filter) (analysis.Series, error) {
-	r := cost.DateRange{From: cost.MonthStart(today).AddDate(0, 0, -analysis.HistoryDays), To: today}
-	f, err := s.aggregate(ctx, r, cost.AggregateQuery{Metrics: metrics(cost.MetricCost),
-		GroupBy: dims(cost.DimDate), Filters: filters})
+	f, err := s.dailyFrame(ctx, today, filters)
 	if err != nil {
 		return nil, err
 	}
 	return toSeries(f)
+}
+
+// dailyWindow is the period daily reads: analysis.HistoryDays before today's
+// month to today.
+func dailyWindow(today time.Time) cost.DateRange {
+	return cost.DateRange{From: cost.MonthStart(today).AddDate(0, 0, -analysis.HistoryDays), To: today}
+}
+
+// dailyFrame is cost by date over dailyWindow under filters: a base aggregate
+// quick stats, forecasts and the cost-anomalies panel share.
+func (s *Service) dailyFrame(ctx context.Context, today time.Time, filters []cost.Filter) (*cost.Frame, error) {
+	return s.base(ctx, dailyWindow(today), cost.AggregateQuery{Metrics: metrics(cost.MetricCost),
+		GroupBy: dims(cost.DimDate), Filters: filters})
 }
 
 // Forecast projects the current month's spend for customerID (see QuickStats for

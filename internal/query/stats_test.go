@@ -59,8 +59,9 @@ func TestQueryInvalid(t *testing.T) {
 	}
 }
 
-func TestQuickStats(t *testing.T) {
-	w := newWorld(t)
+func TestQuickStats(t *testing.T) { bothWays(t, testQuickStats) }
+
+func testQuickStats(t *testing.T, w *world) {
 	ctx := context.Background()
 	mtd := between(d("2026-11-01"), testToday)
 	for _, id := range []string{"", "cust_b", "cust_d"} {
@@ -110,8 +111,9 @@ func TestQuickStats(t *testing.T) {
 	}
 }
 
-func TestForecastAndBudgets(t *testing.T) {
-	w := newWorld(t)
+func TestForecastAndBudgets(t *testing.T) { bothWays(t, testForecastAndBudgets) }
+
+func testForecastAndBudgets(t *testing.T, w *world) {
 	ctx := context.Background()
 	mtd := between(d("2026-11-01"), testToday)
 	f, err := w.svc.Forecast(ctx, admin, "cust_b")

@@ -2,6 +2,7 @@ package sqlbuild_test
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -299,6 +300,52 @@ func TestBuildSplitsFewValueFilters(t *testing.T) {
 			}
 			if want := max(tt.wantParts, 1) * 2; tt.wantParts > 0 && len(args) != want+tt.wantParts {
 				t.Errorf("args = %v", args)
+			}
+		})
+	}
+}
+
+func TestBuildReadsUnpricedLinesOnly(t *testing.T) {
+	unpriced := []cost.Metric{cost.MetricUnpricedTokens}
+	positive := []cost.Having{{Metric: cost.MetricUnpricedTokens, Op: "gt", Value: 0}}
+	tests := []struct {
+		name string
+		q    cost.AggregateQuery
+		want bool
+	}{
+		{"PositiveUnpriced", cost.AggregateQuery{Metrics: unpriced, GroupBy: []cost.Dimension{cost.DimModel}, Having: positive}, true},
+		{"AtLeastSome", cost.AggregateQuery{Metrics: unpriced,
+			Having: []cost.Having{{Metric: cost.MetricUnpricedTokens, Op: "gte", Value: 5}}}, true},
+		{"NoHaving", cost.AggregateQuery{Metrics: unpriced}, false},
+		{"AtLeastZero", cost.AggregateQuery{Metrics: unpriced,
+			Having: []cost.Having{{Metric: cost.MetricUnpricedTokens, Op: "gte", Value: 0}}}, false},
+		{"Below", cost.AggregateQuery{Metrics: unpriced,
+			Having: []cost.Having{{Metric: cost.MetricUnpricedTokens, Op: "lt", Value: 10}}}, false},
+		{"OtherMetric", cost.AggregateQuery{Metrics: []cost.Metric{cost.MetricUnpricedTokens, cost.MetricCost}, Having: positive}, false},
+		{"OtherHaving", cost.AggregateQuery{Metrics: unpriced, Having: append(slices.Clone(positive),
+			cost.Having{Metric: cost.MetricCost, Op: "gt", Value: 1})}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, d := range []struct {
+				dialect sqlbuild.Dialect
+				cond    string
+			}{{sqlbuild.DuckDB, " AND unpriced"}, {sqlbuild.ClickHouse, " AND unpriced = 1"}} {
+				q := tt.q
+				q.From, q.To = oct1, oct7
+				sql, _, err := sqlbuild.Build(d.dialect, &q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				where := sql[strings.Index(sql, " WHERE "):]
+				for _, next := range []string{" GROUP BY", " HAVING"} {
+					if end := strings.Index(where, next); end >= 0 {
+						where = where[:end]
+					}
+				}
+				if got := strings.HasSuffix(strings.TrimSuffix(where, ")"), d.cond); got != tt.want {
+					t.Errorf("reads unpriced lines only = %v, want %v: %s", got, tt.want, sql)
+				}
 			}
 		})
 	}

@@ -92,7 +92,31 @@ func (b *builder) where(split int, value string) (string, error) {
 		}
 		conds = append(conds, c)
 	}
+	if unpricedOnly(b.q) {
+		conds = append(conds, b.d.isTrue("unpriced"))
+	}
 	return strings.Join(conds, " AND "), nil
+}
+
+// unpricedOnly reports whether q asks only for unpriced tokens and keeps only
+// groups with some (unpriced_tokens > a threshold of at least 0): then lines
+// that are priced add nothing to any group it returns, and reading unpriced
+// lines alone gives the same answer while the engine skips every block of
+// priced lines by its statistics.
+func unpricedOnly(q *cost.AggregateQuery) bool {
+	for _, m := range q.Metrics {
+		if m != cost.MetricUnpricedTokens {
+			return false
+		}
+	}
+	positive := false
+	for _, h := range q.Having {
+		if h.Metric != cost.MetricUnpricedTokens {
+			return false
+		}
+		positive = positive || (h.Op == "gt" && h.Value >= 0) || (h.Op == "gte" && h.Value > 0)
+	}
+	return positive && len(q.Metrics) > 0
 }
 
 // filter compiles one filter, binding its values.

@@ -1,0 +1,125 @@
+package query
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/llmcost/llmcost/internal/cost"
+)
+
+// providerDays is the overview's shared base aggregate: cost by date, cloud
+// provider and cost source over the range and the month to its end, with the
+// dashboard's filters but the providers', which are kept here from its rows:
+// then its panels, budget-vs-actual (which ignores providers) and the
+// reconciliation of the same range read one base, whatever providers are
+// selected, when the service shares aggregates.
+func (pc *panelCtx) providerDays(ctx context.Context) (*cost.Frame, error) {
+	return pc.providerDaysOf(ctx, pc.filters)
+}
+
+// providerDaysOf is providerDays for filters (the dashboard's, or fewer), or
+// nil when filters other than providers' differ from the dashboard's.
+func (pc *panelCtx) providerDaysOf(ctx context.Context, filters []cost.Filter) (*cost.Frame, error) {
+	rest, providers := splitProviders(filters)
+	if base, _ := splitProviders(pc.filters); !slices.EqualFunc(rest, base, sameFilter) {
+		return nil, nil
+	}
+	days, err := pc.s.providerDays(ctx, overviewWindow(pc.r), rest)
+	if err != nil || providers == nil {
+		return days, err
+	}
+	f := &cost.Frame{Columns: days.Columns, Types: days.Types, Rows: [][]any{}}
+	for _, row := range days.Rows {
+		if slices.Contains(providers, str(row[1])) {
+			f.Rows = append(f.Rows, row)
+		}
+	}
+	return f, nil
+}
+
+// splitProviders returns filters without the cloud-provider filter the
+// dashboard variable adds, and that filter's providers (nil without one).
+func splitProviders(filters []cost.Filter) (rest []cost.Filter, providers []string) {
+	for _, f := range filters {
+		if f.Dimension == cost.DimCloudProvider && f.Op == cost.OpIn && providers == nil {
+			providers = f.Values
+			continue
+		}
+		rest = append(rest, f)
+	}
+	return rest, providers
+}
+
+func sameFilter(a, b cost.Filter) bool {
+	return a.Dimension == b.Dimension && a.Op == b.Op && slices.Equal(a.Values, b.Values)
+}
+
+// overviewWindow is the period providerDays reads for a range: the range and
+// the month to its end.
+func overviewWindow(r cost.DateRange) cost.DateRange {
+	if m := cost.MonthStart(r.To); m.Before(r.From) {
+		r.From = m
+	}
+	return r
+}
+
+func (s *Service) providerDays(ctx context.Context, w cost.DateRange, filters []cost.Filter) (*cost.Frame, error) {
+	return s.base(ctx, w, cost.AggregateQuery{Metrics: metrics(cost.MetricCost),
+		GroupBy: dims(cost.DimDate, cost.DimCloudProvider, cost.DimCostSource), Filters: filters})
+}
+
+// totalOf adds up the last column of a frame's rows within r (its first
+// column a date).
+func totalOf(f *cost.Frame, r cost.DateRange) float64 {
+	var total float64
+	dayRows(f, r, func(_ time.Time, row []any) { total += num(row[len(row)-1]) })
+	return total
+}
+
+// byProviderOf rolls provider days up to cost by provider within r, largest
+// first, then by provider.
+func byProviderOf(days *cost.Frame, r cost.DateRange) cost.Frame {
+	sums := map[string]float64{}
+	var providers []string
+	dayRows(days, r, func(_ time.Time, row []any) {
+		p := str(row[1])
+		if _, ok := sums[p]; !ok {
+			providers = append(providers, p)
+		}
+		sums[p] += num(row[3])
+	})
+	slices.SortFunc(providers, func(a, b string) int { return cmp.Or(cmp.Compare(sums[b], sums[a]), strings.Compare(a, b)) })
+	f := cost.Frame{Columns: []string{"cloud_provider", "cost"}, Types: []string{cost.TypeString, cost.TypeNumber},
+		Rows: make([][]any, 0, len(providers))}
+	for _, p := range providers {
+		f.Rows = append(f.Rows, []any{p, sums[p]})
+	}
+	return f
+}
+
+// trendOf rolls provider days up to cost by date and provider within r, by
+// date then provider.
+func trendOf(days *cost.Frame, r cost.DateRange) cost.Frame {
+	type key struct{ date, provider string }
+	sums := map[key]float64{}
+	var keys []key
+	dayRows(days, r, func(_ time.Time, row []any) {
+		k := key{str(row[0]), str(row[1])}
+		if _, ok := sums[k]; !ok {
+			keys = append(keys, k)
+		}
+		sums[k] += num(row[3])
+	})
+	slices.SortFunc(keys, func(a, b key) int {
+		return cmp.Or(strings.Compare(a.date, b.date), strings.Compare(a.provider, b.provider))
+	})
+	f := cost.Frame{Columns: []string{"date", "cloud_provider", "daily_cost"},
+		Types: []string{cost.TypeDate, cost.TypeString, cost.TypeNumber}, Rows: make([][]any, 0, len(keys))}
+	for _, k := range keys {
+		f.Rows = append(f.Rows, []any{k.date, k.provider, sums[k]})
+	}
+	return f
+}
