@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -32,6 +33,54 @@ func TestGrafanaExport_BadArgs(t *testing.T) {
 		if err := m.ParseFlags(t.Context(), args); err == nil {
 			t.Errorf("ParseFlags(%v) accepted", args)
 		}
+	}
+}
+
+// TestGrafanaExport_DataWithoutStore checks that --data naming a directory
+// without a store (a typo, a path not yet ingested into) is refused with where
+// the store was looked for, and that nothing is created: no store, no tree.
+func TestGrafanaExport_DataWithoutStore(t *testing.T) {
+	tests := []struct {
+		name   string
+		mkdir  bool
+		wantIn []string
+	}{
+		{"missing directory", false, []string{StoreFile, "from --data", "ingest --data"}},
+		{"empty directory", true, []string{StoreFile, "from --data", "ingest --data"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := t.TempDir()
+			data, out := filepath.Join(root, "data"), filepath.Join(root, "provisioning")
+			if tt.mkdir {
+				if err := os.Mkdir(data, 0o700); err != nil {
+					t.Fatal(err)
+				}
+			}
+			m := newTestMain(nil)
+			if err := m.ParseFlags(t.Context(), []string{"grafana", "export", "--data", data, out}); err != nil {
+				t.Fatal(err)
+			}
+			err := m.Run(t.Context())
+			m.Close()
+			if got, want := cost.ErrorCode(err), cost.CodeNotFound; got != want {
+				t.Fatalf("got error %v (code %q), want code %q", err, got, want)
+			}
+			msg := userMessage(err)
+			for _, s := range tt.wantIn {
+				if !strings.Contains(msg, s) {
+					t.Errorf("message lacks %q:\n%s", s, msg)
+				}
+			}
+			if strings.Contains(msg, "--init") {
+				t.Errorf("message offers --init, which grafana export does not take:\n%s", msg)
+			}
+			for _, p := range []string{filepath.Join(data, StoreFile), out} {
+				if _, err := os.Stat(p); err == nil {
+					t.Errorf("%s was created", p)
+				}
+			}
+		})
 	}
 }
 
