@@ -1,0 +1,35 @@
+package httpapi_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/llmcost/llmcost/internal/cost"
+)
+
+// TestDecode_NumberMessages checks that a number that does not fit its field
+// is named as such, not as a value of the wrong type ("must be a JSON number,
+// not number 1.5").
+func TestDecode_NumberMessages(t *testing.T) {
+	e := newEnv(t, nil)
+	tests := []struct {
+		name, method, path, body, field, want string
+	}{
+		{"FractionForWholeNumber", "POST", "/api/v1/tokens", `{"customer_id":"cust_a","ttl_seconds":1.5}`,
+			"ttl_seconds", `Field "ttl_seconds" must be a whole number within range, not 1.5.`},
+		{"TooLargeForWholeNumber", "POST", "/api/v1/tokens", `{"customer_id":"cust_a","ttl_seconds":1e30}`,
+			"ttl_seconds", `Field "ttl_seconds" must be a whole number within range, not 1e30.`},
+		{"BeyondFloat64", "PUT", "/api/v1/budgets/cust_a", `{"monthly_usd":1e400}`,
+			"monthly_usd", `Field "monthly_usd" is out of range: 1e400.`},
+		{"StringForNumber", "PUT", "/api/v1/budgets/cust_a", `{"monthly_usd":"lots"}`,
+			"monthly_usd", `Field "monthly_usd" must be a JSON number, not string.`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := wantError(t, e.do(tt.method, tt.path, e.admin, tt.body), http.StatusBadRequest, cost.CodeInvalid, tt.field)
+			if got.Error.Message != tt.want {
+				t.Errorf("message=%q, want %q", got.Error.Message, tt.want)
+			}
+		})
+	}
+}
