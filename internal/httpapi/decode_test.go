@@ -2,7 +2,9 @@ package httpapi_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/llmcost/llmcost/internal/cost"
 )
@@ -29,6 +31,38 @@ func TestDecode_NumberMessages(t *testing.T) {
 			got := wantError(t, e.do(tt.method, tt.path, e.admin, tt.body), http.StatusBadRequest, cost.CodeInvalid, tt.field)
 			if got.Error.Message != tt.want {
 				t.Errorf("message=%q, want %q", got.Error.Message, tt.want)
+			}
+		})
+	}
+}
+
+// TestForbidden_LogNamesPrincipal checks the warning logged for a refused
+// request: it names the principal, and a token refused before it has one (a
+// gateway token outside the budget check) is not logged as a customer.
+func TestForbidden_LogNamesPrincipal(t *testing.T) {
+	e := newEnv(t, nil)
+	gw, _, err := e.keys.MintGateway("litellm", time.Hour, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, token, path, want string
+	}{
+		{"Customer", e.acme, "/api/v1/budgets/cust_globex", "principal=customer:cust_acme"},
+		{"GatewayToken", gw, "/api/v1/me", "principal=none"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e.logs.Reset()
+			wantError(t, e.do("GET", tt.path, tt.token, nil), http.StatusForbidden, cost.CodeForbidden, "")
+			var got string
+			for _, line := range strings.Split(e.logs.String(), "\n") {
+				if strings.Contains(line, "request outside principal scope") {
+					got = line
+				}
+			}
+			if !strings.Contains(got, tt.want+" ") {
+				t.Errorf("log line %q, want it to contain %q", got, tt.want)
 			}
 		})
 	}
