@@ -67,3 +67,22 @@ func TestForbidden_LogNamesPrincipal(t *testing.T) {
 		})
 	}
 }
+
+// TestRequestText_NotUTF8 checks that a path or query parameter that is not
+// UTF-8 is refused as bad input (it used to reach the store and fail as 500).
+func TestRequestText_NotUTF8(t *testing.T) {
+	e := newEnv(t, nil)
+	tests := []struct {
+		name, token, path, field string
+	}{
+		{"BudgetPath", e.admin, "/api/v1/budgets/%ff", "path"},
+		{"PanelVariable", e.admin, "/api/v1/panels/overview/daily-cost-trend?var-model=%ff%fe", "var-model"},
+		{"CustomerParameter", e.admin, "/api/v1/quick-stats?customer_id=%c3", "customer_id"},
+		{"ParameterName", e.acme, "/api/v1/forecast?%ff=1", "query"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wantError(t, e.do("GET", tt.path, tt.token, nil), http.StatusBadRequest, cost.CodeInvalid, tt.field)
+		})
+	}
+}
