@@ -1,12 +1,14 @@
 package httpapi_test
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/llmcost/llmcost/internal/cost"
+	"github.com/llmcost/llmcost/internal/httpapi"
 )
 
 // TestDecode_NumberMessages checks that a number that does not fit its field
@@ -83,6 +85,32 @@ func TestRequestText_NotUTF8(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			wantError(t, e.do("GET", tt.path, tt.token, nil), http.StatusBadRequest, cost.CodeInvalid, tt.field)
+		})
+	}
+}
+
+// TestChat_CustomerIDMustBeValid checks that the admin's chat customer_id is
+// held to the rules of a customer id, as when minting a token.
+func TestChat_CustomerIDMustBeValid(t *testing.T) {
+	asked := false
+	chat := &chatService{AskFn: func(context.Context, cost.Principal, cost.ChatRequest) (*cost.ChatAnswer, error) {
+		asked = true
+		return &cost.ChatAnswer{Answer: "ok"}, nil
+	}}
+	e := newEnv(t, func(c *httpapi.Config) { c.Chat = chat })
+	tests := []struct{ name, customer string }{
+		{"ControlCharacter", `\u0000`},
+		{"LeadingSpace", ` cust_acme`},
+		{"Reserved", `_org`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			asked = false
+			body := `{"message":"How much did we spend yesterday?","customer_id":"` + tt.customer + `"}`
+			wantError(t, e.do("POST", "/api/v1/chat", e.admin, body), http.StatusBadRequest, cost.CodeInvalid, "customer_id")
+			if asked {
+				t.Error("the chat engine was asked")
+			}
 		})
 	}
 }
