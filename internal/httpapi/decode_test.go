@@ -114,3 +114,20 @@ func TestChat_CustomerIDMustBeValid(t *testing.T) {
 		})
 	}
 }
+
+// TestGatewayTokens_BadInputNamesField checks that a refused gateway-token
+// request names the request's own field.
+func TestGatewayTokens_BadInputNamesField(t *testing.T) {
+	e := newEnv(t, nil)
+	tests := []struct{ name, body, field string }{
+		{"NoName", `{"ttl_seconds":60}`, "name"},
+		{"BlankName", `{"name":"  ","ttl_seconds":60}`, "name"},
+		{"LongName", `{"name":"` + strings.Repeat("g", 201) + `","ttl_seconds":60}`, "name"},
+		{"TTLTooLong", `{"name":"litellm","ttl_seconds":99999999999}`, "ttl_seconds"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wantError(t, e.do("POST", "/api/v1/gateway-tokens", e.admin, tt.body), http.StatusBadRequest, cost.CodeInvalid, tt.field)
+		})
+	}
+}
