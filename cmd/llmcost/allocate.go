@@ -153,7 +153,7 @@ func dataRange(ctx context.Context, s cost.Store, sources []string) (first, last
 	for _, row := range f.Rows {
 		if v, ok := row[0].(string); ok {
 			if d, err := cost.ParseDate(v); err == nil {
-				c.add(d, d)
+				c.add(d, cost.MonthEnd(d)) // The month's first day: it covers the month.
 			}
 		}
 	}

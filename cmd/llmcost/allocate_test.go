@@ -103,6 +103,33 @@ func TestAllocate_CommandAndIngestHook(t *testing.T) {
 	assertSums(t, "ingest hook", costByCustomer(t, data), allocatedByCustomer)
 }
 
+// TestAllocate_OneBound runs allocate with only --from or only --to inside the
+// month with data: the other bound defaults to the end (or start) of the data's
+// months, so a --from after the month's first day is not "after the last day".
+func TestAllocate_OneBound(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want map[string]float64
+	}{
+		{"FromMidMonth", []string{"allocate", "--from", "2026-11-03"}, allocatedByCustomer},
+		{"ToMidMonth", []string{"allocate", "--to", "2026-11-20"}, allocatedByCustomer},
+		{"OffFromMidMonth", []string{"allocate", "--off", "--from", "2026-11-10"}, rawByCustomer},
+	}
+	dir := t.TempDir()
+	files := writeFiles(t, dir, map[string]string{"billed.csv": allocBilled, "events.ndjson": allocEvents})
+	data := filepath.Join(dir, "data")
+	env := map[string]string{"LLMCOST_DATA": data, "LLMCOST_NOW": "2026-11-29", "LLMCOST_LOG_LEVEL": "warn"}
+	mustRun(t, env, "ingest", "--format", "unified", files["billed.csv"]).Close()
+	mustRun(t, env, "ingest", "--format", "events", files["events.ndjson"]).Close()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mustRun(t, env, tt.args...).Close()
+			assertSums(t, tt.name, costByCustomer(t, data), tt.want)
+		})
+	}
+}
+
 // TestServe_AllocationHooks: serve with the mode on allocates after each
 // ingest over HTTP; a restart with the mode off removes the lines, and one
 // with it on writes them again. A customer token sees only its own share.

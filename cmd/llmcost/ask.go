@@ -61,9 +61,18 @@ func (m *Main) askRemote(ctx context.Context, req cost.ChatRequest) (*cost.ChatA
 }
 
 // printAnswer writes the answer, how it was understood, its data as a small
-// table, links and suggestions.
+// table, links and suggestions. The suggestions of a question that was not
+// understood follow the answer, which often introduces them ("for example:").
 func printAnswer(w io.Writer, a *cost.ChatAnswer) {
 	fmt.Fprintln(w, a.Answer)
+	if !a.Understood && len(a.Suggestions) > 0 {
+		if !strings.HasSuffix(strings.TrimSpace(a.Answer), ":") {
+			fmt.Fprintln(w, "\nTry:")
+		}
+		for _, s := range a.Suggestions {
+			fmt.Fprintf(w, "  %s\n", s)
+		}
+	}
 	if a.Interpretation != nil && a.Interpretation.Line != "" {
 		fmt.Fprintln(w, "("+a.Interpretation.Line+")")
 	}
@@ -76,12 +85,6 @@ func printAnswer(w io.Writer, a *cost.ChatAnswer) {
 	}
 	if len(a.Links) > 0 {
 		fmt.Fprintln(w)
-	}
-	if !a.Understood && len(a.Suggestions) > 0 {
-		fmt.Fprintln(w, "\nTry:")
-		for _, s := range a.Suggestions {
-			fmt.Fprintf(w, "  %s\n", s)
-		}
 	}
 }
 

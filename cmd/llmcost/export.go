@@ -59,6 +59,9 @@ func (m *Main) exportFilter() (cost.LineFilter, error) {
 			return f, cost.FieldErrorf("to", "--to %q is not a YYYY-MM-DD date.", m.exportTo)
 		}
 	}
+	if !f.From.IsZero() && !f.To.IsZero() && f.To.Before(f.From) {
+		return f, cost.FieldErrorf("to", "--to %s is before --from %s.", m.exportTo, m.exportFrom)
+	}
 	if m.Customer != "" {
 		f.CustomerID = &m.Customer
 	}

@@ -15,8 +15,8 @@ import (
 )
 
 // openExistingStore opens the store like openStore, but for commands that only
-// read (ask, export, alerts, allocate) it refuses to create a data directory or
-// an empty store unless --init was given.
+// read (ask, export, alerts, allocate, grafana export --data, mcp) it refuses
+// to create a data directory or an empty store unless --init was given.
 func (m *Main) openExistingStore() (*duckdb.DB, error) {
 	if m.Store == nil && !m.initStore {
 		path := filepath.Join(m.Config.DataDir, m.storeFile())
@@ -43,8 +43,10 @@ func (m *Main) noStoreError(path string) error {
 	if m.Command == "ask" || m.Command == "alerts" {
 		msg += fmt.Sprintf("  Or ask a server:     %s %s --server URL --token TOKEN ...\n", m.Program, m.Command)
 	}
-	msg += fmt.Sprintf("  Or start empty with: %s %s --init --data %s ...", m.Program, m.Command, dir)
-	return cost.Errorf(cost.CodeNotFound, "%s", msg)
+	if m.Command != "grafana" && m.Command != "mcp" { // The commands without --init.
+		msg += fmt.Sprintf("  Or start empty with: %s %s --init --data %s ...", m.Program, m.Command, dir)
+	}
+	return cost.Errorf(cost.CodeNotFound, "%s", strings.TrimSuffix(msg, "\n"))
 }
 
 // noDataHint says that the store holds no cost data and how to load some.

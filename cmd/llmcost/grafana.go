@@ -11,13 +11,14 @@ import (
 )
 
 const grafanaUsage = `Usage: llmcost grafana export [--url URL] [--pg-host HOST:PORT] [--daily-threshold USD]
-       [--datasource postgres|clickhouse] [--ch-host HOST:PORT] [--ch-database DB] DIR
+       [--datasource postgres|clickhouse] [--ch-host HOST:PORT] [--ch-database DB] [--data DIR] DIR
 
 Writes a Grafana provisioning tree into DIR: datasources/llmcost.yaml (Grafana's
 PostgreSQL data source pointed at "llmcost serve --pg-addr"), dashboards/llmcost.yaml
 with one dashboard JSON per built-in dashboard under dashboards/llmcost/, and
 alerting/llmcost.yaml (the daily-spend rule, the data directory's enabled
 threshold rules when --data is given, a webhook contact point and a policy).
+A --data directory must hold a store.
 Grafana reads the login from LLMCOST_PG_USER and LLMCOST_PG_PASSWORD, and the
 webhook from LLMCOST_ALERT_WEBHOOK_URL. See docs/grafana.md.
 
@@ -95,7 +96,7 @@ func (m *Main) runGrafana(ctx context.Context) error {
 	var rules []cost.AlertRule
 	var budgets []cost.Budget
 	if m.dataSet {
-		db, err := m.openStore()
+		db, err := m.openExistingStore()
 		if err != nil {
 			return err
 		}

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -31,6 +32,63 @@ func TestGrafanaExport_BadArgs(t *testing.T) {
 		m := newTestMain(nil)
 		if err := m.ParseFlags(t.Context(), args); err == nil {
 			t.Errorf("ParseFlags(%v) accepted", args)
+		}
+	}
+}
+
+// TestReadersWithoutStore_NoInit checks the commands that read a store but take
+// no --init (grafana export --data, mcp on a data directory): a directory
+// without a store (a typo, a path not yet ingested into) is refused with where
+// the store was looked for, and nothing is created.
+func TestReadersWithoutStore_NoInit(t *testing.T) {
+	commands := []struct {
+		name string
+		args func(data, out string) []string
+	}{
+		{"grafana", func(data, out string) []string { return []string{"grafana", "export", "--data", data, out} }},
+		{"mcp", func(data, _ string) []string { return []string{"mcp", "--data", data} }},
+	}
+	dirs := []struct {
+		name  string
+		mkdir bool
+	}{
+		{"missing directory", false},
+		{"empty directory", true},
+	}
+	for _, c := range commands {
+		for _, d := range dirs {
+			t.Run(c.name+"/"+d.name, func(t *testing.T) {
+				root := t.TempDir()
+				data, out := filepath.Join(root, "data"), filepath.Join(root, "provisioning")
+				if d.mkdir {
+					if err := os.Mkdir(data, 0o700); err != nil {
+						t.Fatal(err)
+					}
+				}
+				m := newTestMain(nil)
+				if err := m.ParseFlags(t.Context(), c.args(data, out)); err != nil {
+					t.Fatal(err)
+				}
+				err := m.Run(t.Context())
+				m.Close()
+				if got, want := cost.ErrorCode(err), cost.CodeNotFound; got != want {
+					t.Fatalf("got error %v (code %q), want code %q", err, got, want)
+				}
+				msg := userMessage(err)
+				for _, s := range []string{filepath.Join(data, StoreFile), "from --data", "ingest --data"} {
+					if !strings.Contains(msg, s) {
+						t.Errorf("message lacks %q:\n%s", s, msg)
+					}
+				}
+				if strings.Contains(msg, "--init") {
+					t.Errorf("message offers --init, which %s does not take:\n%s", c.name, msg)
+				}
+				for _, p := range []string{filepath.Join(data, StoreFile), out} {
+					if _, err := os.Stat(p); err == nil {
+						t.Errorf("%s was created", p)
+					}
+				}
+			})
 		}
 	}
 }

@@ -28,7 +28,7 @@ func (m *Main) runMCP(ctx context.Context) error {
 		}
 		defer cs.Close()
 	} else {
-		db, oerr := m.openStore()
+		db, oerr := m.openExistingStore()
 		if oerr != nil {
 			return oerr
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -286,6 +287,29 @@ func TestServe_MCP(t *testing.T) {
 		}
 		if strings.Contains(rr.Contents[0].Text, "cust_globex") {
 			t.Error("customer's dashboard resource mentions cust_globex")
+		}
+	})
+
+	t.Run("BadTopN", func(t *testing.T) {
+		tests := []struct {
+			name string
+			n    int
+		}{
+			{"Negative", -5},
+			{"OverMax", 101},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				res, err := cs.CallTool(t.Context(), &sdk.CallToolParams{Name: "top_n",
+					Arguments: map[string]any{"dimension": "model", "n": tt.n}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := fmt.Sprintf("n must be between 1 and 100, not %d.", tt.n)
+				if got := toolText(res); !res.IsError || !strings.Contains(got, want) {
+					t.Errorf("top_n n=%d: isError=%v text %q, want an error holding %q", tt.n, res.IsError, got, want)
+				}
+			})
 		}
 	})
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -72,7 +73,7 @@ func readSyncFile(path string) ([]syncSource, error) {
 	dec.DisallowUnknownFields()
 	var f syncFile
 	if err := dec.Decode(&f); err != nil {
-		return nil, cost.FieldErrorf("LLMCOST_SYNC_SOURCES", "%s: %v", path, err)
+		return nil, cost.FieldErrorf("LLMCOST_SYNC_SOURCES", "%s%s: %v", path, jsonPosition(data, err), err)
 	}
 	if len(f.Sources) == 0 {
 		return nil, cost.FieldErrorf("LLMCOST_SYNC_SOURCES", "%s lists no sources.", path)
@@ -90,6 +91,28 @@ func readSyncFile(path string) ([]syncSource, error) {
 		}
 	}
 	return f.Sources, nil
+}
+
+// jsonPosition returns ", line L, column C" for a JSON error that knows its
+// byte offset in data (a syntax error, a value of the wrong type), else "".
+func jsonPosition(data []byte, err error) string {
+	var (
+		syntax *json.SyntaxError
+		typ    *json.UnmarshalTypeError
+		offset int64
+	)
+	switch {
+	case errors.As(err, &syntax):
+		offset = syntax.Offset
+	case errors.As(err, &typ):
+		offset = typ.Offset
+	default:
+		return ""
+	}
+	before := data[:min(max(offset, 0), int64(len(data)))]
+	line := bytes.Count(before, []byte("\n")) + 1
+	col := max(len(before)-1-bytes.LastIndexByte(before, '\n'), 1) // The offset is past the byte at fault.
+	return fmt.Sprintf(", line %d, column %d", line, col)
 }
 
 // splitBucketURL splits "s3://bucket/prefix" into scheme, bucket and prefix.

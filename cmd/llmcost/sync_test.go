@@ -117,6 +117,30 @@ func TestReadSyncFile_Errors(t *testing.T) {
 	}
 }
 
+// TestReadSyncFile_ErrorPosition checks that a sources file that is not the
+// JSON expected is refused with the line and column at fault.
+func TestReadSyncFile_ErrorPosition(t *testing.T) {
+	tests := []struct {
+		name, body, want string
+	}{
+		{"NotJSON", "not json", "sources.json, line 1, column 2: "},
+		{"SyntaxOnLine3", "{\"sources\": [\n  {\"name\": \"a\",\n   \"kind\" \"aws-cur\"}\n]}", "sources.json, line 3, column 11: "},
+		{"WrongType", "{\"sources\": [\n  {\"name\": 5}\n]}", "sources.json, line 2, column 12: "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "sources.json")
+			if err := os.WriteFile(path, []byte(tt.body), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, err := readSyncFile(path)
+			if got := cost.ErrorMessage(err); !strings.Contains(got, tt.want) {
+				t.Errorf("message %q, want it to hold %q", got, tt.want)
+			}
+		})
+	}
+}
+
 // TestSync_EvaluatesAlerts syncs a month whose bill crosses a rule's threshold:
 // the rule fires once the sync has applied it, as after an ingest.
 func TestSync_EvaluatesAlerts(t *testing.T) {

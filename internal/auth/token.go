@@ -49,9 +49,9 @@ func (k *Keyring) Mint(customerID string, ttl time.Duration, now time.Time) (str
 func (k *Keyring) MintGateway(name string, ttl time.Duration, now time.Time) (string, time.Time, error) {
 	switch {
 	case strings.TrimSpace(name) == "":
-		return "", time.Time{}, cost.FieldErrorf("gateway", "A gateway name is required.")
+		return "", time.Time{}, cost.FieldErrorf("name", "A gateway name is required.")
 	case len(name) > 200:
-		return "", time.Time{}, cost.FieldErrorf("gateway", "Gateway name is too long.")
+		return "", time.Time{}, cost.FieldErrorf("name", "Gateway name is longer than 200 bytes.")
 	case ttl <= 0 || ttl > MaxTTL:
 		return "", time.Time{}, cost.FieldErrorf("ttl_seconds", "TTL must be between 1 second and %d seconds.", int64(MaxTTL/time.Second))
 	}

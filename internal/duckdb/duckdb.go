@@ -75,10 +75,7 @@ func OpenWith(path string, o Options) (*DB, error) {
 	dsn := path + "?" + startupConfig(o).Encode()
 	sqldb, err := sql.Open("duckdb", dsn)
 	if err != nil {
-		if o.MemoryLimit != "" {
-			return nil, cost.Errorf(cost.CodeInvalid, "DuckDB memory limit %q: %v", o.MemoryLimit, err)
-		}
-		return nil, fmt.Errorf("duckdb: open: %w", err)
+		return nil, openError(path, o, err)
 	}
 	db := &DB{db: sqldb, Now: time.Now, spoolDir: o.TempDirectory, epoch: newEpoch()}
 	if db.spoolDir == "" {
@@ -99,6 +96,24 @@ func OpenWith(path string, o Options) (*DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// openError explains why DuckDB could not open the database: a memory limit
+// it does not accept (CodeInvalid), or a file another process holds
+// (CodeConflict: DuckDB lets one process at a time open a database file).
+func openError(path string, o Options, err error) error {
+	msg := err.Error()
+	switch {
+	case o.MemoryLimit != "" && strings.Contains(msg, "memory_limit"):
+		return cost.Errorf(cost.CodeInvalid, "DuckDB memory limit %q: %v", o.MemoryLimit, err)
+	case strings.Contains(msg, "Could not set lock on file"):
+		holder := "another process"
+		if _, after, ok := strings.Cut(msg, "Conflicting lock is held in "); ok {
+			holder, _, _ = strings.Cut(after, ". ")
+		}
+		return cost.Errorf(cost.CodeConflict, "The store %s is in use by %s: one process at a time may open it.", path, holder)
+	}
+	return fmt.Errorf("duckdb: open: %w", err)
 }
 
 // withSpool returns dirs with the spool directory, where DuckDB reads the

@@ -1,8 +1,13 @@
 package duckdb_test
 
 import (
+	"bufio"
+	"fmt"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/llmcost/llmcost/internal/cost"
@@ -24,6 +29,68 @@ func TestOpenWithMemoryLimit(t *testing.T) {
 	}
 	if _, err := duckdb.OpenWith("", duckdb.Options{MemoryLimit: "lots"}); cost.ErrorCode(err) != cost.CodeInvalid {
 		t.Errorf("bad limit: err = %v, want CodeInvalid", err)
+	}
+}
+
+// TestOpenHeldByAnotherProcess opens a store another process holds: the error
+// says the store is in use and by whom (it used to blame the memory limit).
+func TestOpenHeldByAnotherProcess(t *testing.T) {
+	if path := os.Getenv("LLMCOST_TEST_HOLD_STORE"); path != "" {
+		db, err := duckdb.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		fmt.Println("open")
+		io.Copy(io.Discard, os.Stdin) // Hold the store until the parent closes stdin.
+		return
+	}
+	path := filepath.Join(t.TempDir(), "held.duckdb")
+	holder := exec.Command(os.Args[0], "-test.run=^TestOpenHeldByAnotherProcess$")
+	holder.Env = append(os.Environ(), "LLMCOST_TEST_HOLD_STORE="+path)
+	stdin, err := holder.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := holder.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := holder.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { stdin.Close(); holder.Wait() }()
+	if line, err := bufio.NewReader(stdout).ReadString('\n'); err != nil || line != "open\n" {
+		t.Fatalf("holder said %q, %v; want open", line, err)
+	}
+	tests := []struct {
+		name string
+		o    duckdb.Options
+	}{
+		{"Defaults", duckdb.Options{}},
+		{"WithMemoryLimit", duckdb.Options{MemoryLimit: "256MiB"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db, err := duckdb.OpenWith(path, tt.o)
+			if err == nil {
+				db.Close()
+				t.Fatal("opened a store another process holds")
+			}
+			if got, want := cost.ErrorCode(err), cost.CodeConflict; got != want {
+				t.Errorf("code = %q, want %q (%v)", got, want, err)
+			}
+			msg := cost.ErrorMessage(err)
+			wantPID := fmt.Sprintf("(PID %d)", holder.Process.Pid)
+			for _, want := range []string{path, "is in use by", wantPID} {
+				if !strings.Contains(msg, want) {
+					t.Errorf("message %q lacks %q", msg, want)
+				}
+			}
+			if strings.Contains(msg, "memory limit") {
+				t.Errorf("message %q blames the memory limit", msg)
+			}
+		})
 	}
 }
 

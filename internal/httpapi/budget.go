@@ -84,13 +84,18 @@ func (s *Server) handlePutBudget(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	b.UpdatedAt = s.now().UTC()
 	if err := s.cfg.Store.SetBudget(r.Context(), b); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	s.budgetsChanged(r.Context())
-	s.writeJSON(w, r, http.StatusOK, toBudgetJSON(b))
+	// Answer with the stored budget: the store stamps updated_at with its clock.
+	stored, err := s.cfg.Store.Budget(r.Context(), id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.writeJSON(w, r, http.StatusOK, toBudgetJSON(*stored))
 }
 
 // budget validates the request against the path's customer id.

@@ -125,3 +125,25 @@ func TestBudgetStatus_Scope(t *testing.T) {
 	}
 	wantError(t, e.do("GET", "/api/v1/budgets/status?all=1", e.acme, nil), 403, cost.CodeForbidden, "")
 }
+
+// TestBudgets_PutAnswersStoredBudget checks that PUT answers the budget as
+// stored, updated_at included, so the answer equals a GET that follows.
+func TestBudgets_PutAnswersStoredBudget(t *testing.T) {
+	e := newEnv(t, nil)
+	tests := []struct{ id, body string }{
+		{"cust_acme", `{"monthly_usd":1500}`},
+		{"_org", `{"monthly_usd":10000}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.id, func(t *testing.T) {
+			var put, get map[string]any
+			decode(t, e.do("PUT", "/api/v1/budgets/"+tt.id, e.admin, tt.body), http.StatusOK, &put)
+			decode(t, e.do("GET", "/api/v1/budgets/"+tt.id, e.admin, nil), http.StatusOK, &get)
+			for _, k := range []string{"customer_id", "monthly_usd", "updated_at"} {
+				if put[k] != get[k] {
+					t.Errorf("%s: PUT answered %v, GET %v", k, put[k], get[k])
+				}
+			}
+		})
+	}
+}

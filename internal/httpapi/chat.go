@@ -44,5 +44,10 @@ func validateChat(p cost.Principal, req cost.ChatRequest) error {
 	case len(req.Message) > maxChatMessage:
 		return cost.FieldErrorf("message", "The message is longer than %d bytes.", maxChatMessage)
 	}
+	if req.CustomerID != "" {
+		if err := cost.ValidCustomerID(req.CustomerID); err != nil {
+			return err
+		}
+	}
 	return checkScope(p, req.CustomerID)
 }

@@ -53,9 +53,12 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 			s.rejected(r, "quota")
 		}
 	case cost.CodeForbidden:
-		p, _ := cost.PrincipalFromContext(r.Context())
+		who := "none" // Refused before a principal was set, e.g. a gateway token.
+		if p, ok := cost.PrincipalFromContext(r.Context()); ok {
+			who = p.String()
+		}
 		s.log.Warn("request outside principal scope", "method", r.Method, "path", r.URL.Path,
-			"principal", p.String(), "query", r.URL.RawQuery, "err", cost.ErrorMessage(err))
+			"principal", who, "query", r.URL.RawQuery, "err", cost.ErrorMessage(err))
 	}
 	if code == cost.CodeUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="llmcost"`)

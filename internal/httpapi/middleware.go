@@ -6,6 +6,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/llmcost/llmcost/internal/cost"
 )
@@ -99,8 +100,32 @@ func (s *Server) authed(h http.HandlerFunc) http.HandlerFunc {
 			s.writeError(w, r, err)
 			return
 		}
+		if err := checkRequestText(r); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
 		h(w, r.WithContext(cost.NewContextWithPrincipal(r.Context(), p)))
 	}
+}
+
+// checkRequestText refuses a request whose path or query parameters are not
+// UTF-8: each may reach the store as a bound text parameter, which the store
+// cannot bind, and no customer, model or date is spelt that way.
+func checkRequestText(r *http.Request) error {
+	if !utf8.ValidString(r.URL.Path) {
+		return cost.FieldErrorf("path", "The request path is not valid UTF-8.")
+	}
+	for k, vs := range r.URL.Query() {
+		if !utf8.ValidString(k) {
+			return cost.FieldErrorf("query", "A query parameter name is not valid UTF-8.")
+		}
+		for _, v := range vs {
+			if !utf8.ValidString(v) {
+				return cost.FieldErrorf(k, "Query parameter %q is not valid UTF-8.", k)
+			}
+		}
+	}
+	return nil
 }
 
 // adminOnly is authed, and refuses customer principals with 403.

@@ -124,7 +124,7 @@ func jsonError(err error, limit int64) error {
 		if field == "" {
 			field = "body"
 		}
-		return cost.FieldErrorf(field, "Field %q must be a JSON %s, not %s.", field, jsonKind(typ), typ.Value)
+		return typeError(field, typ)
 	case errors.As(err, &tooBig):
 		return cost.Errorf(cost.CodeInvalid, "The request body is larger than %d bytes.", limit)
 	}
@@ -134,6 +134,30 @@ func jsonError(err error, limit int64) error {
 		return cost.FieldErrorf(name, "Unknown field %q.", name)
 	}
 	return cost.Errorf(cost.CodeInvalid, "Invalid JSON: %s.", msg)
+}
+
+// typeError says why a JSON value does not fit its field. A number that
+// does not fit (a fraction or too large for a whole-number field, beyond a
+// float64 for any other) is named as such rather than as a wrong type.
+func typeError(field string, e *json.UnmarshalTypeError) error {
+	n, isNumber := strings.CutPrefix(e.Value, "number ")
+	switch kind := jsonKind(e); {
+	case isNumber && kind == "number" && isInteger(e):
+		return cost.FieldErrorf(field, "Field %q must be a whole number within range, not %s.", field, n)
+	case isNumber && kind == "number":
+		return cost.FieldErrorf(field, "Field %q is out of range: %s.", field, n)
+	default:
+		return cost.FieldErrorf(field, "Field %q must be a JSON %s, not %s.", field, kind, e.Value)
+	}
+}
+
+// isInteger reports whether the field e failed to fill is a Go integer type.
+func isInteger(e *json.UnmarshalTypeError) bool {
+	switch e.Type.Kind().String() {
+	case "float32", "float64":
+		return false
+	}
+	return true
 }
 
 func jsonKind(e *json.UnmarshalTypeError) string {

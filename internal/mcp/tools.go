@@ -143,11 +143,11 @@ func (t *tools) breakdown(ctx context.Context, _ *sdk.CallToolRequest, in Breakd
 
 func (t *tools) top(ctx context.Context, _ *sdk.CallToolRequest, in TopInput) (*sdk.CallToolResult, any, error) {
 	n := in.N
-	if n <= 0 {
+	switch {
+	case n == 0:
 		n = 10
-	}
-	if n > 100 {
-		return nil, nil, cost.FieldErrorf("n", "n must be at most 100.")
+	case n < 1 || n > 100:
+		return nil, nil, cost.FieldErrorf("n", "n must be between 1 and 100, not %d.", n)
 	}
 	m := cost.Metric(in.Metric)
 	if m == "" {

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/llmcost/llmcost/internal/cost"
 )
@@ -79,6 +80,9 @@ func Check(ctx context.Context, conn *sql.Conn, text string, reserved map[string
 	if strings.ContainsRune(text, 0) {
 		// The driver passes text to DuckDB as a C string, cut at the first NUL.
 		return "", cost.Errorf(cost.CodeInvalid, "The query contains a NUL character.")
+	}
+	if !utf8.ValidString(text) {
+		return "", cost.Errorf(cost.CodeInvalid, "The query is not valid UTF-8.")
 	}
 	var raw string
 	if err := conn.QueryRowContext(ctx, "SELECT CAST(json_serialize_sql(?::VARCHAR) AS VARCHAR)", text).Scan(&raw); err != nil {

@@ -436,3 +436,23 @@ func TestCheckerScopesCTEs(t *testing.T) {
 		}
 	}
 }
+
+// TestQueryNotUTF8 checks that a query that is not UTF-8 is refused as such,
+// for the admin (on the store) and a customer (in its sandbox).
+func TestQueryNotUTF8(t *testing.T) {
+	f := serve(t)
+	tests := []struct{ name, user, password string }{
+		{"Admin", "admin", f.keys.AdminToken()},
+		{"Customer", f.own, f.ownToken},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := f.pgx(t, tt.user, tt.password)
+			_, _, err := queryAll(c, "SELECT '\xff' AS x")
+			var pgErr *pgconn.PgError
+			if !errors.As(err, &pgErr) || pgErr.Code != "42000" || !strings.Contains(pgErr.Message, "not valid UTF-8") {
+				t.Errorf("err = %v, want SQLSTATE 42000 saying the query is not valid UTF-8", err)
+			}
+		})
+	}
+}

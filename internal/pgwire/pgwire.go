@@ -160,7 +160,7 @@ func New(c Config) (*Server, error) {
 	ws, err := wire.NewServer(s.parse,
 		wire.SessionAuthStrategy(s.authenticate),
 		wire.CloseConn(s.closeSession),
-		wire.Logger(c.Logger),
+		wire.Logger(slog.New(wireLog{c.Logger.Handler()})),
 		wire.Version("16.0"),
 		wire.GlobalParameters(wire.Parameters{"TimeZone": "UTC", "DateStyle": "ISO, MDY", "integer_datetimes": "on"}),
 	)
