@@ -47,7 +47,7 @@ func (r *run) loadSpooled(ld interface{ SpoolFile() (*os.File, error) },
 		return false, func() {}, err
 	}
 	cleanup = func() { f.Close(); os.Remove(f.Name()) }
-	size, err := r.spoolTo(f)
+	size, valid, err := r.spoolTo(f)
 	if err != nil {
 		return false, cleanup, err
 	}
@@ -64,7 +64,7 @@ func (r *run) loadSpooled(ld interface{ SpoolFile() (*os.File, error) },
 		return nil
 	}
 	cols, err := csvHeader(f)
-	if err != nil {
+	if err != nil || !valid {
 		return false, cleanup, rewind()
 	}
 	r.prog.line("%s: %.1f MB copied, reading with DuckDB", r.name, float64(size)/1e6)
@@ -87,15 +87,18 @@ func (r *run) loadSpooled(ld interface{ SpoolFile() (*os.File, error) },
 }
 
 // spoolTo copies the (decompressed) content to f.
-func (r *run) spoolTo(f *os.File) (int64, error) {
-	n, err := io.Copy(f, r.src)
+// valid is false when the content is not UTF-8 throughout: DuckDB's reader is
+// then not given it, and the line-by-line reader names the line.
+func (r *run) spoolTo(f *os.File) (n int64, valid bool, err error) {
+	var text utf8Check
+	n, err = io.Copy(io.MultiWriter(f, &text), r.src)
 	var ce *cost.Error
 	if errors.As(err, &ce) {
-		return n, ce // A limit of the input, naming the file and line.
+		return n, false, ce // A limit of the input, naming the file and line.
 	} else if err != nil {
-		return n, cost.Errorf(cost.CodeInvalid, "%s: cannot read: %v", r.name, err)
+		return n, false, cost.Errorf(cost.CodeInvalid, "%s: cannot read: %v", r.name, err)
 	}
-	return n, nil
+	return n, text.Valid(), nil
 }
 
 // csvHeader reads the header line of a CSV file: names trimmed, a UTF-8
