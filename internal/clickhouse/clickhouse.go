@@ -191,3 +191,11 @@ func (s *Store) nextVersion() uint64 {
 	s.lastVersion = v
 	return v
 }
+
+// Ping checks that the ClickHouse server answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.conn.Ping(ctx); err != nil {
+		return fmt.Errorf("clickhouse: ping: %w", err)
+	}
+	return nil
+}

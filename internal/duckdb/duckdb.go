@@ -240,3 +240,13 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 	}
 	return tx.Commit()
 }
+
+// Ping runs a trivial query: it fails once the database needs reopening (after
+// a fatal engine error), which a plain connection ping does not notice.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	if err := db.db.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return fmt.Errorf("duckdb: ping: %w", err)
+	}
+	return nil
+}

@@ -203,3 +203,19 @@ func TestOpenAPI_MatchesRoutes(t *testing.T) {
 		t.Error("served document differs from OpenAPI()")
 	}
 }
+
+// /healthz answers 503 once the store no longer answers queries, so a
+// liveness probe restarts a server whose engine needs reopening.
+func TestHealth_StoreThatDoesNotAnswer(t *testing.T) {
+	e := newEnv(t, nil)
+	decode(t, e.do("GET", "/healthz", "", nil), 200, nil)
+	e.store.Close()
+	var got struct{ Status string }
+	decode(t, e.do("GET", "/healthz", "", nil), 503, &got)
+	if got.Status != "store unavailable" {
+		t.Errorf("status = %q, want %q", got.Status, "store unavailable")
+	}
+	if !strings.Contains(e.logs.String(), "the store does not answer") {
+		t.Error("the failed health check was not logged")
+	}
+}
