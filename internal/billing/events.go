@@ -9,6 +9,7 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/llmcost/llmcost/internal/cost"
 )
@@ -62,10 +63,17 @@ func firstByte(br *bufio.Reader) (byte, error) {
 	}
 }
 
+// notUTF8 says why text that is not UTF-8 is refused rather than stored with
+// replacement characters.
+const notUTF8 = "the text is not valid UTF-8; save the file as UTF-8"
+
 func readNDJSON(file string, br *bufio.Reader, fn EventFunc) error {
 	for line := 1; ; line++ {
 		b, err := br.ReadBytes('\n')
 		if len(bytes.TrimSpace(b)) > 0 {
+			if !utf8.Valid(b) {
+				return lineError(file, line, "", notUTF8)
+			}
 			var ej eventJSON
 			if derr := json.Unmarshal(b, &ej); derr != nil {
 				return eventDecodeError(file, fmt.Sprintf("line %d", line), derr)
@@ -93,8 +101,15 @@ func readEventArray(file string, br *bufio.Reader, fn EventFunc) error {
 	}
 	for n := 1; dec.More(); n++ {
 		where := fmt.Sprintf("element %d", n)
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return eventDecodeError(file, where, err)
+		}
+		if !utf8.Valid(raw) {
+			return &cost.Error{Code: cost.CodeInvalid, Message: fmt.Sprintf("%s: %s: %s", file, where, notUTF8)}
+		}
 		var ej eventJSON
-		if err := dec.Decode(&ej); err != nil {
+		if err := json.Unmarshal(raw, &ej); err != nil {
 			return eventDecodeError(file, where, err)
 		}
 		e, err := ej.validate()

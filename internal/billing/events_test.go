@@ -69,6 +69,8 @@ func TestReadEventsErrors(t *testing.T) {
 		{"broken JSON", ok + `{"id":`, `e.json: line 2: invalid JSON`, ""},
 		{"array element", `[` + strings.TrimSpace(ok) + `,{"id":"x","model":"m","timestamp":"2026-13-01T00:00:00Z"}]`, `e.json: element 2, field "timestamp"`, "timestamp"},
 		{"unterminated array", `[` + strings.TrimSpace(ok), `e.json: end of array: invalid JSON`, ""},
+		{"not UTF-8 in a line", ok + `{"id":"b","timestamp":"2026-10-01T00:00:00Z","model":"m","customer_id":"cust_` + "\xe9" + `"}`, `e.json: line 2: the text is not valid UTF-8`, ""},
+		{"not UTF-8 in an element", `[` + strings.TrimSpace(ok) + `,{"id":"x","model":"m` + "\xff" + `","timestamp":"2026-10-01T00:00:00Z"}]`, `e.json: element 2: the text is not valid UTF-8`, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
