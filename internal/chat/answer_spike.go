@@ -34,6 +34,13 @@ func (e *Engine) explain(ctx context.Context, p cost.Principal, pl *plan, v *voc
 			pl.When = w
 		}
 	}
+	if today := cost.Day(e.query.Now()); w.Range.Days() > 1 && !w.Range.To.Before(today) && w.Range.From.Before(today) {
+		// A period still under way is explained over its complete days, against
+		// as many days before it: today's few hours are no change.
+		w.Range.To = today.AddDate(0, 0, -1)
+		w.Phrase += " so far"
+		pl.When = w
+	}
 	req := cost.ExplainRequest{Range: w.Range, CustomerID: scopeCustomer(p, pl), Filters: nonCustomerFilters(pl)}
 	span := w.Range.Days() > 1
 	if span {

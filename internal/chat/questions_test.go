@@ -427,8 +427,8 @@ func (f *fixture) check(q question, a *cost.ChatAnswer) string {
 	}
 	if p := args["p"]; p != "" {
 		r := rangeOf(p)
-		if (w.kind == "anomalies" || w.kind == "average") && r.To.Equal(today) && r.Days() > 1 {
-			r.To = today.AddDate(0, 0, -1) // Today is still accruing; scans end yesterday.
+		if (w.kind == "anomalies" || w.kind == "average" || w.kind == "drivers") && !r.To.Before(today) && r.Days() > 1 {
+			r.To = today.AddDate(0, 0, -1) // Today is still accruing; scans and changes end yesterday.
 		}
 		if a.Period == nil || !a.Period.From.Equal(r.From) || !a.Period.To.Equal(r.To) {
 			return fmt.Sprintf("period %v, want %s", a.Period, r)
@@ -617,6 +617,9 @@ func (f *fixture) check(q question, a *cost.ChatAnswer) string {
 		}
 	case "drivers":
 		r := rangeOf(args["p"])
+		if !r.To.Before(today) && r.Days() > 1 {
+			r.To = today.AddDate(0, 0, -1) // A period under way changes over its complete days.
+		}
 		base := cost.DateRange{From: r.From.AddDate(0, 0, -r.Days()), To: r.From.AddDate(0, 0, -1)}
 		cur, prev := f.total(r, args, q.as).cost, f.total(base, args, q.as).cost
 		if !hasMoney(a.Answer, cur) || !hasMoney(a.Answer, prev) {
