@@ -98,28 +98,43 @@ type lineLimit struct {
 }
 
 // scan advances over p and returns an error naming the line once a record
-// grows past MaxLineBytes.
+// grows past MaxLineBytes. It goes a line at a time (IndexByte and Count use
+// the CPU's vector instructions): only newlines and, in a CSV, the parity of
+// the quotes before them change the state.
 func (l *lineLimit) scan(name string, p []byte) error {
 	if l.off {
 		return nil
 	}
-	for _, c := range p {
-		l.length++
-		switch {
-		case c == '\n':
-			l.line++
-			if !l.inQuotes {
-				l.length = 0
-			}
-		case c == '"' && l.csv:
+	for len(p) > 0 {
+		body, rest, newline := p, []byte(nil), false
+		if i := bytes.IndexByte(p, '\n'); i >= 0 {
+			body, rest, newline = p[:i], p[i+1:], true
+		}
+		if l.length += len(body); l.length > MaxLineBytes {
+			return l.tooLong(name)
+		}
+		if l.csv && bytes.Count(body, []byte{'"'})%2 == 1 {
 			l.inQuotes = !l.inQuotes
 		}
-		if l.length > MaxLineBytes {
-			return cost.Errorf(cost.CodeInvalid, "%s: line %d: the line is longer than %d bytes; "+
-				"lines (and quoted values) are limited to 1 MiB", name, l.line, MaxLineBytes)
+		if !newline {
+			return nil
 		}
+		l.length++
+		l.line++
+		if !l.inQuotes {
+			l.length = 0
+		} else if l.length > MaxLineBytes {
+			return l.tooLong(name)
+		}
+		p = rest
 	}
 	return nil
+}
+
+// tooLong is the error of a record longer than MaxLineBytes.
+func (l *lineLimit) tooLong(name string) error {
+	return cost.Errorf(cost.CodeInvalid, "%s: line %d: the line is longer than %d bytes; "+
+		"lines (and quoted values) are limited to 1 MiB", name, l.line, MaxLineBytes)
 }
 
 // ratioReader refuses gzip content that expands more than MaxGzipRatio times
