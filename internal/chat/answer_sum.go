@@ -216,6 +216,13 @@ func (e *Engine) compare(ctx context.Context, p cost.Principal, pl *plan, v *voc
 		text += fmt.Sprintf(" The difference is %s.", signed(a-b, format))
 	}
 	text += lengthNote(pl.When.Range, against.Range, cost.Day(e.query.Now()))
+	if pl.Trend {
+		weeks, err := e.weeklyTrend(ctx, p, pl, m, format)
+		if err != nil {
+			return nil, err
+		}
+		text += " " + weeks
+	}
 	f := &cost.Frame{Columns: []string{"from", "to", string(m)}, Types: []string{cost.TypeDate, cost.TypeDate, cost.TypeNumber},
 		Rows: [][]any{
 			{against.Range.From.Format(cost.DateLayout), against.Range.To.Format(cost.DateLayout), b},
@@ -298,4 +305,51 @@ func lengthNote(r, against cost.DateRange, today time.Time) string {
 // wholeMonths reports whether r runs from the first of a month to the last of one.
 func wholeMonths(r cost.DateRange) bool {
 	return r.From.Equal(cost.MonthStart(r.From)) && r.To.Equal(cost.MonthEnd(r.To))
+}
+
+// weeklyTrend states the last 4 complete weeks and which way they moved, for
+// "is it growing?": "Weekly, the last 4 complete weeks (Mon Oct 26 – Sun Nov
+// 22): $1.00, $2.00, $3.00, $4.00, up each week."
+func (e *Engine) weeklyTrend(ctx context.Context, p cost.Principal, pl *plan, m cost.Metric, format func(float64) string) (string, error) {
+	today := cost.Day(e.query.Now())
+	end := cost.WeekStart(today).AddDate(0, 0, -1)
+	r := cost.DateRange{From: end.AddDate(0, 0, -27), To: end}
+	res, err := e.runQuery(ctx, p, pl, r, cost.Query{Metrics: []cost.Metric{m}, GroupBy: []cost.Dimension{cost.DimWeek}, Limit: cost.MaxLimit})
+	if err != nil {
+		return "", err
+	}
+	vals := make([]float64, 4)
+	wi, mi := res.Col(string(cost.DimWeek)), res.Col(string(m))
+	for _, row := range res.Rows {
+		d, err := cost.ParseDate(str(row[wi]))
+		if err != nil || wi < 0 || mi < 0 {
+			continue
+		}
+		if i := int(d.Sub(r.From).Hours()/24) / 7; i >= 0 && i < 4 {
+			vals[i] = num(row[mi])
+		}
+	}
+	up, down := 0, 0
+	texts := make([]string, 4)
+	for i, x := range vals {
+		texts[i] = format(x)
+		if i > 0 && x > vals[i-1] {
+			up++
+		} else if i > 0 && x < vals[i-1] {
+			down++
+		}
+	}
+	dir := "mixed, with no steady direction"
+	switch {
+	case up == 3:
+		dir = "up each week"
+	case down == 3:
+		dir = "down each week"
+	case up == 2:
+		dir = "up in 2 of 3 weeks"
+	case down == 2:
+		dir = "down in 2 of 3 weeks"
+	}
+	return fmt.Sprintf("The last 4 complete weeks (%s – %s): %s, %s.", r.From.Format("Mon Jan 2"), r.To.Format("Mon Jan 2"),
+		strings.Join(texts, ", "), dir), nil
 }

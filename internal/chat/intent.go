@@ -18,7 +18,11 @@ var (
 	bottomWords = []string{"cheapest", "least", "lowest", "smallest", "bottom", "fewest"}
 	growWords   = []string{"growth", "grow", "grew", "growing", "increase", "increased", "increases", "change",
 		"changed", "compare", "compared", "comparison", "vs", "versus", "wow", "mom", "yoy", "qoq", "delta", "difference", "rise", "rose",
-		"drop", "dropped", "decline", "declined", "decrease", "decreased", "fell", "shrank"}
+		"drop", "dropped", "decline", "declined", "decrease", "decreased", "fell", "shrank", "rising", "rises", "climbing",
+		"trending", "shrinking", "falling", "declining", "decreasing", "increasing"}
+	// trendWords ask whether spend keeps moving one way ("is it growing?").
+	trendWords = []string{"growing", "rising", "increasing", "climbing", "trend", "trending", "shrinking", "falling",
+		"declining", "decreasing"}
 	budgetVerbs = []string{"set", "raise", "lower", "reduce", "cut", "change", "update", "remove", "delete", "clear",
 		"make", "put", "drop", "bump", "increase", "decrease"}
 	// comparatives ask how spend moved ("got more expensive", "spending more than last week").
@@ -222,6 +226,12 @@ func (p *parsed) count() int {
 	return 0
 }
 
+// trend reports whether a question asks if spend keeps moving one way: "is
+// Acme's cost growing?", "are costs going up?".
+func (p *parsed) trend() bool {
+	return p.has(trendWords...) || p.phrase("going up", "going down", "go up", "go down")
+}
+
 func (p *parsed) followUp() bool {
 	// "which customer was it?", "how many tokens was that?": a pronoun for the last answer.
 	pronoun := p.has("it", "that", "those", "them", "these") && p.when == nil && len(p.entities) == 0
@@ -307,6 +317,7 @@ func decide(p *parsed, prior *plan, pr cost.Principal, today time.Time) (*plan, 
 		}
 	case intentCompare:
 		setCompare(pl, p, dim, today)
+		pl.Trend = pl.Intent == intentCompare && p.when == nil && p.against == nil && p.trend()
 	case intentAverage:
 		pl.PerRequest = p.phrase("per request", "a request", "each request", "per call", "a call")
 		if pl.PerRequest {
@@ -486,11 +497,27 @@ func scopeToCustomer(pl *plan, p *parsed) {
 // metricIntents are the intents that only choose what to measure.
 var metricIntents = map[string]bool{intentTotal: true, intentTokens: true, intentRequests: true, intentPer1K: true, intentAverage: true}
 
-// follow continues prior with what the follow-up changes.
+var (
+	// productDims name what was bought; their values overlap (AWS sells
+	// Claude), so a follow-up naming one replaces the others unless it says
+	// it narrows the last answer.
+	productDims = map[cost.Dimension]bool{cost.DimCloudProvider: true, cost.DimService: true, cost.DimModel: true,
+		cost.DimModelFamily: true}
+	// withinPhrases narrow the last answer instead: "and of that, Claude?".
+	withinPhrases = []string{"of that", "within that", "of those", "within those", "in that", "of it", "of which",
+		"of them", "among them", "among those", "within it", "inside that", "out of that"}
+)
+
+// follow continues prior with what the follow-up changes. A value of the same
+// dimension as a filter replaces it ("and GCP?" after AWS); a value of another
+// product dimension replaces the product filters too ("and Gemini?" after AWS
+// is Gemini anywhere) unless the follow-up narrows ("of that, Claude?"), while
+// a customer or token type adds to them ("only for cust_acme").
 func follow(p *parsed, prior *plan, intent string, dim cost.Dimension, today time.Time) *plan {
 	pl := *prior
 	pl.Filters = slices.Clone(prior.Filters)
 	pl.Beyond = false
+	pl.Replaced = nil
 	switch {
 	case metricIntents[intent] && (prior.Intent == intentTop || prior.Intent == intentBreakdown || prior.Intent == intentTopDay ||
 		prior.Intent == intentCompare || prior.Intent == intentGrowth):
@@ -526,10 +553,25 @@ func follow(p *parsed, prior *plan, intent string, dim cost.Dimension, today tim
 		}
 	}
 	seen := map[cost.Dimension]bool{}
+	within := p.phrase(withinPhrases...)
 	for _, e := range p.entities {
 		if !seen[e.Dim] {
+			for _, f := range pl.Filters {
+				if f.Dim == e.Dim && productDims[f.Dim] {
+					pl.Replaced = append(pl.Replaced, f)
+				}
+			}
 			pl.Filters = withoutDim(pl.Filters, e.Dim)
 			seen[e.Dim] = true
+		}
+		if productDims[e.Dim] && !within {
+			// "and Gemini?" after AWS asks for Gemini, not for Gemini on AWS.
+			for _, f := range pl.Filters {
+				if productDims[f.Dim] && !seen[f.Dim] {
+					pl.Replaced = append(pl.Replaced, f)
+				}
+			}
+			pl.Filters = slices.DeleteFunc(pl.Filters, func(f entity) bool { return productDims[f.Dim] && !seen[f.Dim] })
 		}
 		pl.Filters = append(pl.Filters, e)
 	}

@@ -39,7 +39,14 @@ func interpretation(p cost.Principal, pl *plan, ans *cost.ChatAnswer, v *vocab, 
 			in.Against = &a
 			period += " vs " + periodLine(pl.Against.Phrase, a, today)
 		}
+		if pl.Trend {
+			end := cost.WeekStart(today).AddDate(0, 0, -1)
+			period += " and the last 4 complete weeks, " + end.AddDate(0, 0, -27).Format("Mon Jan 2") + " – " + end.Format("Mon Jan 2")
+		}
 		parts = append(parts, period)
+	}
+	if len(pl.Replaced) > 0 {
+		parts = append(parts, "in place of "+strings.ReplaceAll(scopeLine(p, &plan{Filters: pl.Replaced}, v), " · ", ", "))
 	}
 	in.Line = strings.Join(parts, " · ")
 	return in
@@ -98,6 +105,9 @@ func title(pl *plan) string {
 	case intentLowDay:
 		return "Cheapest day"
 	case intentCompare:
+		if pl.Trend {
+			return upper(m) + " trend"
+		}
 		return upper(m) + " compared"
 	case intentGrowth:
 		return fmt.Sprintf("%s that %s most", upper(noun(pl.GroupBy, 2)), pick(pl.Asc, "shrank", "grew"))

@@ -42,12 +42,18 @@ type plan struct {
 	// PerRequest makes an average one per request instead of per day.
 	PerRequest bool
 	Against    *when // The period compared with, for intentCompare/intentGrowth.
-	GroupBy    cost.Dimension
-	N          int
-	Asc        bool // Bottom-N / cheapest instead of top-N.
-	Filters    []entity
-	Alert      *cost.AlertRule
-	Budget     *budgetAction // For intentSetBudget.
+	// Trend answers "is it growing?": the month comparison plus the direction
+	// of the last 4 complete weeks.
+	Trend bool
+	// Replaced names the filters a follow-up dropped for the value it named
+	// ("and Gemini?" after AWS), shown in the interpretation line.
+	Replaced []entity
+	GroupBy  cost.Dimension
+	N        int
+	Asc      bool // Bottom-N / cheapest instead of top-N.
+	Filters  []entity
+	Alert    *cost.AlertRule
+	Budget   *budgetAction // For intentSetBudget.
 	// Beyond is set when a customer asked about other customers or all of them;
 	// the answer covers only its own data and says so.
 	Beyond bool
