@@ -236,7 +236,7 @@ func (p *parsed) followUp() bool {
 	// "which customer was it?", "how many tokens was that?": a pronoun for the last answer.
 	pronoun := p.has("it", "that", "those", "them", "these") && p.when == nil && len(p.entities) == 0
 	return pronoun || len(p.words) > 0 && slices.Contains(followWords, p.words[0]) ||
-		p.phrase("what about", "how about", "break that", "break it", "split that", "same for", "for that", "that by", "those by", "it by")
+		p.phrase(withinPhrases...) || p.phrase("what about", "how about", "break that", "break it", "split that", "same for", "for that", "that by", "those by", "it by")
 }
 
 // decide turns what was read into a plan, continuing prior when the question is

@@ -41,6 +41,7 @@ var periods = map[string][2]string{
 	"wed":           {"2026-11-25", "2026-11-25"},
 	"fri":           {"2026-11-20", "2026-11-20"},
 	"sun":           {"2026-11-22", "2026-11-22"},
+	"sat":           {"2026-11-21", "2026-11-21"},
 	"nov3":          {"2026-11-03", "2026-11-03"},
 	"nov18":         {"2026-11-18", "2026-11-18"},
 	"nov1_15":       {"2026-11-01", "2026-11-15"},
@@ -215,7 +216,7 @@ var readings = map[string][]string{
 	"total": {"total", "tokens", "requests"}, "tokens": {"total", "tokens"}, "per1k": {"per_1k"},
 	"average": {"average"}, "top": {"top", "breakdown"}, "breakdown": {"breakdown", "top"}, "share": {"share"},
 	"customers": {"total"}, "percustomer": {"average"}, "topday": {"top_day"}, "lowday": {"low_day"},
-	"compare": {"compare"}, "growth": {"growth"}, "budget": {"budget"}, "forecast": {"forecast"},
+	"compare": {"compare"}, "trend": {"compare"}, "growth": {"growth"}, "budget": {"budget"}, "forecast": {"forecast"},
 	"overbudget": {"over_budget"}, "explain": {"explain"}, "drivers": {"explain"}, "anomalies": {"anomalies", "explain"},
 	"alert": {"alert"}, "help": {"help"}, "remaining": {"remaining"}, "weekends": {"weekends"},
 	"next": {"next_period"}, "vsavg": {"vs_average"}, "unknown": {""}, "refuse": {""}, "declined": {"vs_average"}, "perrequest": {"average"},
@@ -425,6 +426,9 @@ func (f *fixture) check(q question, a *cost.ChatAnswer) string {
 	if !a.Understood {
 		return "not understood"
 	}
+	if s := strings.ReplaceAll(args["line"], "_", " "); s != "" && (a.Interpretation == nil || !strings.Contains(a.Interpretation.Line, s)) {
+		return fmt.Sprintf("line does not say %q", s)
+	}
 	if p := args["p"]; p != "" {
 		r := rangeOf(p)
 		if (w.kind == "anomalies" || w.kind == "average" || w.kind == "drivers") && !r.To.Before(today) && r.Days() > 1 {
@@ -545,6 +549,22 @@ func (f *fixture) check(q question, a *cost.ChatAnswer) string {
 		x, y := f.total(rangeOf(args["p"]), args, q.as), f.total(rangeOf(args["against"]), args, q.as)
 		if !hasMoney(a.Answer, x.cost) || !hasMoney(a.Answer, y.cost) {
 			return fmt.Sprintf("want $%.2f and $%.2f", x.cost, y.cost)
+		}
+	case "trend":
+		// The last complete month against the one before, and the last 4 complete weeks.
+		x, y := f.total(rangeOf("last_month"), args, q.as), f.total(rangeOf("sep"), args, q.as)
+		if !hasMoney(a.Answer, x.cost) || !hasMoney(a.Answer, y.cost) {
+			return fmt.Sprintf("want $%.2f and $%.2f", x.cost, y.cost)
+		}
+		for _, from := range []string{"2026-10-26", "2026-11-02", "2026-11-09", "2026-11-16"} {
+			d, _ := cost.ParseDate(from)
+			w := f.total(cost.DateRange{From: d, To: d.AddDate(0, 0, 6)}, args, q.as)
+			if !hasMoney(a.Answer, w.cost) {
+				return fmt.Sprintf("want the week of %s at $%.2f", from, w.cost)
+			}
+		}
+		if !strings.Contains(a.Interpretation.Line, "trend") {
+			return "line does not say trend"
 		}
 	case "growth":
 		cur := f.sum(rangeOf(args["p"]), args, q.as, keyFunc(args["dim"]))
