@@ -137,7 +137,7 @@ var intentRules = []intentRule{
 			p.asks(dim)), intentBreakdown)
 	}},
 	{"tokens", func(p *parsed) string {
-		return is(p.has("token", "tokens") && !p.has("cost", "costs", "spend", "spent", "dollars", "expensive"), intentTokens)
+		return is(p.has("token", "tokens") && !p.has("cost", "costs", "spend", "spent", "dollars", "expensive") && !p.paysFor(), intentTokens)
 	}},
 	{"requests", func(p *parsed) string {
 		return is(p.has("requests", "calls") && !p.has("cost", "costs", "spend", "spent"), intentRequests)
@@ -197,12 +197,19 @@ func (p *parsed) metric() cost.Metric {
 		return cost.MetricActiveCustomers
 	case p.per1K() || p.has("token", "tokens") && p.has("cheapest", "priciest", "expensive", "costliest", "cheaper", "pricier"):
 		return cost.MetricCostPer1K
-	case p.has("token", "tokens") && !p.has("cost", "costs", "spend", "spent", "dollars", "expensive", "cheapest", "costliest"):
+	case p.has("token", "tokens") && !p.has("cost", "costs", "spend", "spent", "dollars", "expensive", "cheapest", "costliest") &&
+		!p.paysFor():
 		return cost.MetricTokens
 	case p.has("requests", "calls") && !p.has("cost", "costs", "spend", "spent", "expensive"):
 		return cost.MetricRequests
 	}
 	return cost.MetricCost
+}
+
+// paysFor reports whether a question about tokens asks what they cost: "what
+// did we pay for cached tokens?" (but "how many tokens did we pay for?").
+func (p *parsed) paysFor() bool {
+	return p.has("pay", "paid", "paying") && !p.has("many")
 }
 
 // count returns N of "top N" / "5 cheapest models", or 0.
@@ -229,7 +236,9 @@ func (p *parsed) count() int {
 // trend reports whether a question asks if spend keeps moving one way: "is
 // Acme's cost growing?", "are costs going up?".
 func (p *parsed) trend() bool {
-	return p.has(trendWords...) || p.phrase("going up", "going down", "go up", "go down")
+	return p.has(trendWords...) || p.phrase("going up", "going down", "go up", "go down") ||
+		p.has("lately", "recently") && p.phrase(comparatives...) ||
+		p.phrase("spending more", "spending less", "costing more", "costing less", "getting more", "getting cheaper")
 }
 
 func (p *parsed) followUp() bool {

@@ -119,7 +119,9 @@ func (v *vocab) system(p cost.Principal, today time.Time, prior *plan) string {
 		for _, f := range prior.filters() {
 			fmt.Fprintf(&b, " %s=%s", f.Dimension, strings.Join(f.Values, "|"))
 		}
-		b.WriteString("; a follow-up changes only what it names. ")
+		b.WriteString("; a follow-up changes only what it names, and a provider, service, model or model family it names " +
+			"replaces the previous provider, service, model and family filters unless it narrows the last answer " +
+			"(\"of that\", \"within that\"). ")
 	}
 	return b.String()
 }

@@ -49,7 +49,7 @@ sorry yes nor even very quite lot lots some both either neither another own
 quick quickly finance preparing prepare meeting full complete single serve serving served saw usd
 gone went combined together pls plz thx start started starting beginning begin pass passes passed cross crosses crossed surpass surpasses tops fortnight
 am an as at be by do go he id ids if in is it me my no of oh ok on or so to up us we eg ie re
-cheap whom wow yearly yoy burn burned burning consume consumed consuming consumption more less happen weird strange
+cheap eat eats ate eaten eating whom wow yearly yoy burn burned burning consume consumed consuming consumption more less happen weird strange
 `)
 
 var (
