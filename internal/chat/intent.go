@@ -546,7 +546,7 @@ func follow(p *parsed, prior *plan, intent string, dim cost.Dimension, today tim
 	}
 	switch {
 	case p.when != nil:
-		pl.When, pl.Defaulted = *p.when, false
+		pl.When, pl.Defaulted, pl.Trend = *p.when, false, false
 		if pl.Against != nil {
 			prev := cost.PreviousRange(pl.When.Range)
 			pl.Against = &when{prev, ""}
@@ -556,7 +556,7 @@ func follow(p *parsed, prior *plan, intent string, dim cost.Dimension, today tim
 		pl.When, pl.Defaulted = defaultWhen(pl.Intent, p, today), true
 	}
 	if p.shift != "" {
-		pl.When, pl.Defaulted = shift(pl.When, p.shift), false
+		pl.When, pl.Defaulted, pl.Trend = shift(pl.When, p.shift), false, false
 		if pl.Against != nil {
 			pl.Against = &when{cost.PreviousRange(pl.When.Range), ""}
 		}
