@@ -1,6 +1,7 @@
 package billing
 
 import (
+	"bufio"
 	"encoding/csv"
 	"errors"
 	"io"
@@ -142,10 +143,21 @@ type csvFile struct {
 	rec record
 }
 
+// SkipBOM drops a UTF-8 byte-order mark at the start of rd. Dropping it before
+// the CSV reader sees it matters when the first header name is quoted: a mark
+// before the quote makes the quote a bare one, a syntax error.
+func SkipBOM(rd io.Reader) io.Reader {
+	br := bufio.NewReader(rd)
+	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
+		br.Discard(3)
+	}
+	return br
+}
+
 // openCSV reads the header of a CSV file: names are matched case-insensitively
 // and a UTF-8 byte-order mark is ignored. Every row must have the header's width.
 func openCSV(file string, rd io.Reader) (*csvFile, error) {
-	r := csv.NewReader(rd)
+	r := csv.NewReader(SkipBOM(rd))
 	r.ReuseRecord = true
 	header, err := r.Read()
 	if err == io.EOF {

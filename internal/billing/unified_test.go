@@ -115,6 +115,8 @@ func TestReadUnifiedErrors(t *testing.T) {
 		{"wrong width", header + "2026-10-01,GCP,s\n", "f.csv: line 2: column", ""},
 		{"BOM and case in header", "\ufeffDATE,Cloud_Provider,service,model,token_type,cost_usd,usage_amount,customer_id\n" + "2026-10-01,,s,m,input,1,1,c\n",
 			`f.csv: line 2, column "Cloud_Provider": value is empty`, "cloud_provider"},
+		{"BOM before a quoted header", "\ufeff\"date\",cloud_provider,service,model,token_type,cost_usd,usage_amount,customer_id\n" + "2026-10-01,,s,m,input,1,1,c\n",
+			`f.csv: line 2, column "cloud_provider": value is empty`, "cloud_provider"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
