@@ -181,8 +181,12 @@ func openCSV(file string, rd io.Reader) (*csvFile, error) {
 // next reads the next record; it returns false at the end of the file.
 func (f *csvFile) next() (bool, error) {
 	vals, err := f.r.Read()
+	var pe *csv.ParseError
 	if err == io.EOF {
 		return false, nil
+	} else if errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount) {
+		return false, lineError(f.rec.file, pe.Line, "", "the line has %d fields and the header %d; "+
+			"a field is missing, or a value holding a comma is not quoted", len(vals), len(f.rec.name))
 	} else if err != nil {
 		return false, csvError(f.rec.file, err)
 	}
