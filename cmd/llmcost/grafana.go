@@ -71,6 +71,10 @@ func (m *Main) checkGrafanaArgs() error {
 	}
 	fs := flag.NewFlagSet("llmcost grafana export", flag.ContinueOnError)
 	fs.SetOutput(m.Stderr)
+	fs.Usage = func() {
+		fmt.Fprint(m.Stdout, grafanaUsage, "\nFlags:\n")
+		printFlags(m.Stdout, fs)
+	}
 	registerGrafanaFlags(fs)
 	fs.StringVar(&m.Config.DataDir, "data", m.Config.DataDir, "data directory whose alert rules to export")
 	if err := fs.Parse(m.Args[1:]); err != nil {

@@ -74,11 +74,15 @@ func TestHelp_OwnFlagsAndDefaults(t *testing.T) {
 		"grafana": with(store, map[string]string{"url": "http://localhost:8080", "pg-host": "llmcost:5432",
 			"dashboards-path": "/var/lib/grafana/dashboards/llmcost", "daily-threshold": "1000",
 			"datasource": "postgres", "ch-host": "clickhouse:9000", "ch-database": "llmcost"}),
+		// The flags that follow "export" have their own set: its help is the command's too.
+		"grafana export": {"data": "./data", "url": "http://localhost:8080", "pg-host": "llmcost:5432",
+			"dashboards-path": "/var/lib/grafana/dashboards/llmcost", "daily-threshold": "1000",
+			"datasource": "postgres", "ch-host": "clickhouse:9000", "ch-database": "llmcost"},
 		"version": {},
 	}
 	for cmd, want := range tests {
 		t.Run(cmd, func(t *testing.T) {
-			help := helpOf(t, nil, cmd)
+			help := helpOf(t, nil, strings.Fields(cmd)...)
 			got := map[string]string{}
 			for _, f := range helpFlags(help) {
 				got[f.name] = shownDefault(f.line)

@@ -32,6 +32,14 @@ var reserved = []struct {
 	{netip.MustParsePrefix("fec0::/10"), "site-local"},
 }
 
+// withArticle puts "a" or "an" before a reason of blockedReason.
+func withArticle(reason string) string {
+	if strings.ContainsRune("aeiou", rune(reason[0])) {
+		return "an " + reason
+	}
+	return "a " + reason
+}
+
 // blockedReason says why ip is not a public address ("" when it is): loopback,
 // private, link-local, unique-local, multicast, unspecified, CGNAT, metadata,
 // and the same addresses written as IPv4-mapped IPv6.
@@ -110,7 +118,7 @@ func publicHost(host string) error {
 	}
 	if ip, ok := literalIP(h); ok {
 		if reason := blockedReason(ip); reason != "" {
-			return fmt.Errorf("%s is a %s address", host, reason)
+			return fmt.Errorf("%s is %s address", host, withArticle(reason))
 		}
 		if _, err := netip.ParseAddr(h); err != nil {
 			return fmt.Errorf("%s is an address in an unusual spelling; write it as %s", host, ip)

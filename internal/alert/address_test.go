@@ -2,6 +2,7 @@ package alert
 
 import (
 	"net/netip"
+	"strings"
 	"testing"
 )
 
@@ -96,5 +97,27 @@ func TestLiteralIP(t *testing.T) {
 				t.Errorf("literalIP(%q) = %q, want %q", tt.host, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestPublicHostMessage checks the refusal reads as a sentence: "an" before a vowel.
+func TestPublicHostMessage(t *testing.T) {
+	tests := []struct {
+		host, want string
+	}{
+		{"127.0.0.1", "127.0.0.1 is a loopback address"},
+		{"0.0.0.0", "0.0.0.0 is an unspecified address"},
+		{"[::]", "[::] is an unspecified address"},
+		{"169.254.169.254", "169.254.169.254 is a cloud metadata address"},
+	}
+	for _, tt := range tests {
+		err := publicHost(tt.host)
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("publicHost(%q) = %v, want %q", tt.host, err, tt.want)
+		}
+	}
+	e := &refusedError{host: "hooks.example.com", addr: "::", reason: "unspecified"}
+	if got, want := e.Error(), "refusing to connect to hooks.example.com (::, an unspecified address)"; !strings.HasPrefix(got, want) {
+		t.Errorf("refusal = %q, want prefix %q", got, want)
 	}
 }

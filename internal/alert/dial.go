@@ -40,9 +40,9 @@ type refusedError struct {
 }
 
 func (e *refusedError) Error() string {
-	what := e.addr + ", a " + e.reason + " address"
+	what := e.addr + ", " + withArticle(e.reason) + " address"
 	if e.host == e.addr {
-		what = "a " + e.reason + " address"
+		what = withArticle(e.reason) + " address"
 	}
 	return fmt.Sprintf("refusing to connect to %s (%s): notifications may only reach public addresses "+
 		"unless the host is allowed (LLMCOST_ALERT_ALLOW_HOSTS)", e.host, what)

@@ -1,6 +1,7 @@
 package billing
 
 import (
+	"bufio"
 	"encoding/csv"
 	"errors"
 	"io"
@@ -142,10 +143,21 @@ type csvFile struct {
 	rec record
 }
 
+// SkipBOM drops a UTF-8 byte-order mark at the start of rd. Dropping it before
+// the CSV reader sees it matters when the first header name is quoted: a mark
+// before the quote makes the quote a bare one, a syntax error.
+func SkipBOM(rd io.Reader) io.Reader {
+	br := bufio.NewReader(rd)
+	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
+		br.Discard(3)
+	}
+	return br
+}
+
 // openCSV reads the header of a CSV file: names are matched case-insensitively
 // and a UTF-8 byte-order mark is ignored. Every row must have the header's width.
 func openCSV(file string, rd io.Reader) (*csvFile, error) {
-	r := csv.NewReader(rd)
+	r := csv.NewReader(SkipBOM(rd))
 	r.ReuseRecord = true
 	header, err := r.Read()
 	if err == io.EOF {
@@ -169,8 +181,12 @@ func openCSV(file string, rd io.Reader) (*csvFile, error) {
 // next reads the next record; it returns false at the end of the file.
 func (f *csvFile) next() (bool, error) {
 	vals, err := f.r.Read()
+	var pe *csv.ParseError
 	if err == io.EOF {
 		return false, nil
+	} else if errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount) {
+		return false, lineError(f.rec.file, pe.Line, "", "the line has %d fields and the header %d; "+
+			"a field is missing, or a value holding a comma is not quoted", len(vals), len(f.rec.name))
 	} else if err != nil {
 		return false, csvError(f.rec.file, err)
 	}

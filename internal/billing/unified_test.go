@@ -112,9 +112,14 @@ func TestReadUnifiedErrors(t *testing.T) {
 		{"bad date", header + "10/01/2026,GCP,s,m,input,1,1,c\n", `f.csv: line 2, column "date": "10/01/2026" is not a date`, "date"},
 		{"empty cost", header + "2026-10-01,GCP,s,m,input,,1,c\n", `f.csv: line 2, column "cost_usd": value is empty`, "cost_usd"},
 		{"bad token type", header + "2026-10-01,GCP,s,m,prompt,1,1,c\n", `f.csv: line 2, column "token_type": "prompt" is not a token type`, "token_type"},
-		{"wrong width", header + "2026-10-01,GCP,s\n", "f.csv: line 2: column", ""},
+		{"wrong width", header + good + "2026-10-01,GCP,s\n",
+			"f.csv: line 3: the line has 3 fields and the header 8; a field is missing, or a value holding a comma is not quoted", ""},
+		{"too wide", header + "2026-10-01,GCP,Vertex AI,gemini-1.5-pro,input,1,000.5,10,c\n",
+			"f.csv: line 2: the line has 9 fields and the header 8; a field is missing, or a value holding a comma is not quoted", ""},
 		{"BOM and case in header", "\ufeffDATE,Cloud_Provider,service,model,token_type,cost_usd,usage_amount,customer_id\n" + "2026-10-01,,s,m,input,1,1,c\n",
 			`f.csv: line 2, column "Cloud_Provider": value is empty`, "cloud_provider"},
+		{"BOM before a quoted header", "\ufeff\"date\",cloud_provider,service,model,token_type,cost_usd,usage_amount,customer_id\n" + "2026-10-01,,s,m,input,1,1,c\n",
+			`f.csv: line 2, column "cloud_provider": value is empty`, "cloud_provider"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"bufio"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -107,7 +106,7 @@ func csvHeader(f *os.File) ([]string, error) {
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return nil, err
 	}
-	cr := csv.NewReader(bufio.NewReader(f))
+	cr := csv.NewReader(billing.SkipBOM(f))
 	h, err := cr.Read()
 	if err != nil {
 		return nil, err

@@ -258,6 +258,7 @@ func TestS3(t *testing.T) {
 	t.Run("cur", func(t *testing.T) { testCUR(t, b) })
 	t.Run("data-exports", func(t *testing.T) { testDataExports(t, b) })
 	t.Run("restated-scope", func(t *testing.T) { testRestatedScope(t, b) })
+	t.Run("hostile", func(t *testing.T) { testHostile(t, b) })
 }
 
 func TestGCS(t *testing.T) {
@@ -272,6 +273,7 @@ func TestAzureBlob(t *testing.T) {
 	t.Run("bucket", func(t *testing.T) { testBucket(t, b) })
 	t.Run("azure", func(t *testing.T) { testAzure(t, b) })
 	t.Run("azure-native", func(t *testing.T) { testAzureNative(t, b) })
+	t.Run("hostile", func(t *testing.T) { testHostile(t, b) })
 }
 
 // curRow is one CUR 2.0 Bedrock usage row of September 2026 for payer 111111111111.
