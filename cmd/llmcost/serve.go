@@ -154,12 +154,17 @@ func (m *Main) runServe(ctx context.Context) error {
 	if err := m.startSync(db, in.After); err != nil {
 		return err
 	}
+	// The first question should not pay for loading the names it may mention.
+	// Close stops the warm-up and waits for it, so it never outlives the store.
+	warmCtx, stopWarm := context.WithCancel(ctx)
+	warmed := make(chan struct{})
 	go func() {
-		// The first question should not pay for loading the names it may mention.
-		if err := engine.Warm(ctx); err != nil {
+		defer close(warmed)
+		if err := engine.Warm(warmCtx); err != nil && warmCtx.Err() == nil {
 			m.Logger.Warn("chat: warming the vocabulary", "err", err)
 		}
 	}()
+	m.onClose(func() error { stopWarm(); <-warmed; return nil })
 	m.Logger.Info("llmcost serving", "url", srv.URL(), "data", m.Config.DataDir, "version", Version)
 	fmt.Fprintf(m.Stdout, "llmcost %s listening on %s (data %s)\n", Version, srv.URL(), m.Config.DataDir)
 	if keys.Generated() {
