@@ -24,27 +24,6 @@ func (pc *panelCtx) modelDays(ctx context.Context) (*cost.Frame, error) {
 		GroupBy: dims(cost.DimDate, cost.DimModel, cost.DimTokenType), Filters: pc.filters})
 }
 
-// modelTrendOf rolls model days up to cost by date and model within r.
-func modelTrendOf(days *cost.Frame, r cost.DateRange) cost.Frame {
-	type key struct{ date, model string }
-	sums := map[key]float64{}
-	var keys []key
-	dayRows(days, r, func(_ time.Time, row []any) {
-		k := key{str(row[0]), str(row[1])}
-		if _, ok := sums[k]; !ok {
-			keys = append(keys, k)
-		}
-		sums[k] += num(row[3])
-	})
-	slices.SortFunc(keys, func(a, b key) int { return cmp.Or(strings.Compare(a.date, b.date), strings.Compare(a.model, b.model)) })
-	f := cost.Frame{Columns: []string{"date", "model", "daily_cost"},
-		Types: []string{cost.TypeDate, cost.TypeString, cost.TypeNumber}, Rows: make([][]any, 0, len(keys))}
-	for _, k := range keys {
-		f.Rows = append(f.Rows, []any{k.date, k.model, sums[k]})
-	}
-	return f
-}
-
 // modelTokenTypesOf rolls model days up to cost by model (lines with one) and
 // token type within r, as the frame inputVsOutput reads.
 func modelTokenTypesOf(days *cost.Frame, r cost.DateRange) *cost.Frame {

@@ -25,7 +25,7 @@ func modelCostTrend(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &cost.Result{Frame: modelTrendOf(days, pc.r), Period: pc.r}, nil
+		return &cost.Result{Frame: dailyOf(days, pc.r, "model"), Period: pc.r}, nil
 	}
 	return pc.run(ctx, pc.r, cost.AggregateQuery{Metrics: metrics(cost.MetricCost),
 		GroupBy: dims(cost.DimDate, cost.DimModel), Filters: pc.filters},

@@ -67,7 +67,7 @@ func dailyCostTrend(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &cost.Result{Frame: trendOf(days, pc.r), Period: pc.r}, nil
+		return &cost.Result{Frame: dailyOf(days, pc.r, "cloud_provider"), Period: pc.r}, nil
 	}
 	return pc.run(ctx, pc.r, cost.AggregateQuery{Metrics: metrics(cost.MetricCost),
 		GroupBy: dims(cost.DimDate, cost.DimCloudProvider), Filters: pc.filters},

@@ -100,10 +100,11 @@ func byProviderOf(days *cost.Frame, r cost.DateRange) cost.Frame {
 	return f
 }
 
-// trendOf rolls provider days up to cost by date and provider within r, by
-// date then provider.
-func trendOf(days *cost.Frame, r cost.DateRange) cost.Frame {
-	type key struct{ date, provider string }
+// dailyOf rolls a base of days (date, a dimension, …, cost in the fourth
+// column) up to cost by date and that dimension within r, by date then value;
+// name is the dimension's column.
+func dailyOf(days *cost.Frame, r cost.DateRange, name string) cost.Frame {
+	type key struct{ date, value string }
 	sums := map[key]float64{}
 	var keys []key
 	dayRows(days, r, func(_ time.Time, row []any) {
@@ -114,12 +115,12 @@ func trendOf(days *cost.Frame, r cost.DateRange) cost.Frame {
 		sums[k] += num(row[3])
 	})
 	slices.SortFunc(keys, func(a, b key) int {
-		return cmp.Or(strings.Compare(a.date, b.date), strings.Compare(a.provider, b.provider))
+		return cmp.Or(strings.Compare(a.date, b.date), strings.Compare(a.value, b.value))
 	})
-	f := cost.Frame{Columns: []string{"date", "cloud_provider", "daily_cost"},
+	f := cost.Frame{Columns: []string{"date", name, "daily_cost"},
 		Types: []string{cost.TypeDate, cost.TypeString, cost.TypeNumber}, Rows: make([][]any, 0, len(keys))}
 	for _, k := range keys {
-		f.Rows = append(f.Rows, []any{k.date, k.provider, sums[k]})
+		f.Rows = append(f.Rows, []any{k.date, k.value, sums[k]})
 	}
 	return f
 }
