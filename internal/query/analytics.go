@@ -56,8 +56,11 @@ func (s *Service) Anomalies(ctx context.Context, p cost.Principal, req cost.Anom
 	for _, k := range keys {
 		rep.Anomalies = append(rep.Anomalies, detect(byKey[k], r, req.By, k)...)
 	}
+	// Strongest first within a day; scores equal to 1e-6 (sums added in another
+	// order differ in their last bits) rank by key, so every store ranks alike.
+	rank := func(a cost.Anomaly) float64 { return math.Round(math.Abs(a.Score) * 1e6) }
 	slices.SortStableFunc(rep.Anomalies, func(a, b cost.Anomaly) int {
-		return cmp.Or(a.Date.Compare(b.Date), cmp.Compare(math.Abs(b.Score), math.Abs(a.Score)))
+		return cmp.Or(a.Date.Compare(b.Date), cmp.Compare(rank(b), rank(a)), cmp.Compare(a.Key, b.Key))
 	})
 	return rep, nil
 }
