@@ -54,7 +54,7 @@ ORDER BY i`
 
 // largeDay appends the pattern for one day, its usage and cost scaled by a factor.
 const largeDay = `
-INSERT INTO cost_lines (date, cloud_provider, service, model, model_family, token_type, usage_amount,
+INSERT INTO cost_rows (date, cloud_provider, service, model, model_family, token_type, usage_amount,
 	usage_unit, cost_usd, cost, currency, customer_id, source, source_partition, cost_source,
 	data_status, requests, unpriced, ingested_at)
 SELECT CAST(? AS DATE), cloud_provider, service, model, model_family, token_type, usage_amount * ?,

@@ -137,8 +137,8 @@ func (a *applier) exec(ctx context.Context, q string, args ...any) (int, error) 
 
 // replace deletes the lines of the partitions the batch lists.
 func (a *applier) replace(ctx context.Context) error {
-	n, err := a.exec(ctx, `DELETE FROM cost_lines USING stage_parts s
-		WHERE cost_lines.source = s.source AND cost_lines.source_partition = s.key`)
+	n, err := a.exec(ctx, `DELETE FROM cost_rows USING stage_parts s
+		WHERE cost_rows.source = s.source AND `+partitionKey("cost_rows")+` = s.key`)
 	if err != nil {
 		return fmt.Errorf("delete lines: %w", err)
 	}
@@ -146,7 +146,7 @@ func (a *applier) replace(ctx context.Context) error {
 	return nil
 }
 
-// insertLines appends the batch's lines to cost_lines in date order, inside the
+// insertLines appends the batch's lines to cost_rows in date order, inside the
 // transaction, so that zone maps on date stay tight. Columns that hold only their
 // default in this batch are left to DuckDB, which saves a call per value.
 func (a *applier) insertLines(ctx context.Context) error {
@@ -171,7 +171,7 @@ func (a *applier) insertLines(ctx context.Context) error {
 	cols = append(cols, "ingested_at")
 	all := make([]driver.Value, 0, len(lineColumns))
 	row := make([]driver.Value, 0, len(cols))
-	err := appendRows(a.conn, "", "cost_lines", cols, len(order), func(i int) ([]driver.Value, error) {
+	err := appendRows(a.conn, "", "cost_rows", cols, len(order), func(i int) ([]driver.Value, error) {
 		vals, err := lineValues(all[:0], &lines[order[i]])
 		row = row[:0]
 		for _, j := range used {
@@ -186,7 +186,7 @@ func (a *applier) insertLines(ctx context.Context) error {
 	return nil
 }
 
-// rollupColumns are the cost_lines columns an event rollup fills.
+// rollupColumns are the cost_rows columns an event rollup fills.
 const rollupColumns = `date, cloud_provider, service, model, model_family, customer_id, project, region,
 	pricing_tier, token_type, cost_source, unpriced, usage_amount, cost_usd, cost, requests,
 	usage_unit, currency, data_status, charge_category, source, source_partition, ingested_at`
@@ -207,7 +207,7 @@ func (a *applier) insertEvents(ctx context.Context) error {
 	}
 	a.res.EventsInserted = n
 	a.res.EventsDuplicate += a.ids - n
-	n, err = a.exec(ctx, `INSERT INTO cost_lines (`+rollupColumns+`)
+	n, err = a.exec(ctx, `INSERT INTO cost_rows (`+rollupColumns+`)
 		SELECT g.day, g.provider, g.service, g.model, g.model_family, g.customer_id, g.project, g.region,
 			g.pricing_tier, g.token_type, g.cost_source, g.unpriced, t.tokens, t.cost_usd, t.cost_usd,
 			t.requests, 'tokens', 'USD', ?, 'Usage', ?, ?, ?

@@ -128,9 +128,18 @@ func focusValues(t *cost.FOCUSText) []driver.Value {
 	if tags == nil {
 		tags = ""
 	}
-	return []driver.Value{l.CloudProvider, l.Service, l.Model, l.ModelFamily, l.TokenType, l.PricingTier,
-		l.UsageUnit, l.AccountID, l.Project, l.Region, tags, l.ChargeCategory, l.CustomerID, l.DataStatus,
-		t.Prefix, t.Block}
+	return []driver.Value{l.CloudProvider, l.Service, l.Model, l.ModelFamily, l.TokenType, orNull(l.PricingTier),
+		orNull(l.UsageUnit), orNull(l.AccountID), orNull(l.Project), orNull(l.Region), tags,
+		orNull(l.ChargeCategory), l.CustomerID, l.DataStatus, t.Prefix, t.Block}
+}
+
+// orNull returns nil (NULL) for "", for the cost_rows columns that store
+// "none" as NULL.
+func orNull(s string) driver.Value {
+	if s == "" {
+		return nil
+	}
+	return s
 }
 
 // fillFOCUS creates load_focus and appends the mapping rows.

@@ -39,7 +39,7 @@ func (l *loader) run(ctx context.Context, sel string, args []any) error {
 		return fmt.Errorf("%w: lines already carry this ingest's time", cost.ErrNotLoaded)
 	}
 	cols := strings.Join(lineColumns, ", ")
-	r, err := tx.ExecContext(ctx, "INSERT INTO cost_lines ("+cols+", ingested_at) "+sel, append([]any{l.now}, args...)...)
+	r, err := tx.ExecContext(ctx, "INSERT INTO cost_rows ("+cols+", ingested_at) "+sel, append([]any{l.now}, args...)...)
 	if err != nil {
 		return fmt.Errorf("%w: %v", cost.ErrNotLoaded, err)
 	}
@@ -59,16 +59,21 @@ func (l *loader) run(ctx context.Context, sel string, args []any) error {
 // replace deletes the older lines of the partitions the new lines name and
 // records each partition's line count and cost.
 func (l *loader) replace(ctx context.Context) error {
+	// Lines are grouped by day before their keys are computed, so a key is
+	// computed once per day and provider, not once per line.
 	if _, err := l.tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE load_parts AS
-		SELECT source, source_partition AS key, count(*) AS line_count, sum(cost_usd) AS cost_usd,
-			min(rowid) AS first
-		FROM cost_lines WHERE ingested_at = ? GROUP BY source, source_partition`, l.now); err != nil {
+		SELECT source, `+partitionKey("d")+` AS key, sum(n) AS line_count, sum(c) AS cost_usd,
+			min(first) AS first
+		FROM (SELECT source, source_partition, cloud_provider, date, count(*) AS n, sum(cost_usd) AS c,
+				min(rowid) AS first
+			FROM cost_rows WHERE ingested_at = ? GROUP BY source, source_partition, cloud_provider, date) d
+		GROUP BY 1, 2`, l.now); err != nil {
 		return err
 	}
 	defer l.conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS temp.main.load_parts")
-	r, err := l.tx.ExecContext(ctx, `DELETE FROM cost_lines USING load_parts p
-		WHERE cost_lines.source = p.source AND cost_lines.source_partition = p.key
-			AND cost_lines.ingested_at IS DISTINCT FROM ?`, l.now)
+	r, err := l.tx.ExecContext(ctx, `DELETE FROM cost_rows USING load_parts p
+		WHERE cost_rows.source = p.source AND `+partitionKey("cost_rows")+` = p.key
+			AND cost_rows.ingested_at IS DISTINCT FROM ?`, l.now)
 	if err != nil {
 		return err
 	}

@@ -18,7 +18,7 @@ type streamError struct{ err error }
 func (e *streamError) Error() string { return e.err.Error() }
 func (e *streamError) Unwrap() error { return e.err }
 
-// streamLines appends the lines b.Stream emits straight to cost_lines, inside
+// streamLines appends the lines b.Stream emits straight to cost_rows, inside
 // the apply's transaction, validating each as it comes; each line is written
 // once and DuckDB spills what does not fit in memory. The first line of a
 // partition not yet replaced deletes that partition's old lines first (the
@@ -34,11 +34,11 @@ func (a *applier) streamLines(ctx context.Context) error {
 		}
 		var app *duckdb.Appender
 		open := func() (err error) {
-			app, err = duckdb.NewAppenderWithColumns(c, "", "main", "cost_lines", cols)
+			app, err = duckdb.NewAppenderWithColumns(c, "", "main", "cost_rows", cols)
 			return err
 		}
 		if err := open(); err != nil {
-			return fmt.Errorf("appender cost_lines: %w", err)
+			return fmt.Errorf("appender cost_rows: %w", err)
 		}
 		n := 0
 		vals := make([]driver.Value, 0, len(cols))
@@ -59,7 +59,7 @@ func (a *applier) streamLines(ctx context.Context) error {
 					return err
 				}
 				if err := open(); err != nil {
-					return fmt.Errorf("appender cost_lines: %w", err)
+					return fmt.Errorf("appender cost_rows: %w", err)
 				}
 			}
 			s.lines++
@@ -108,7 +108,7 @@ func (a *applier) replaceStreamed(ctx context.Context, c driver.Conn, p cost.Par
 		return fmt.Errorf("driver connection %T cannot execute", c)
 	}
 	args := []driver.NamedValue{{Ordinal: 1, Value: p.Source}, {Ordinal: 2, Value: p.Key}}
-	r, err := ex.ExecContext(ctx, `DELETE FROM cost_lines WHERE source = ? AND source_partition = ?`, args)
+	r, err := ex.ExecContext(ctx, `DELETE FROM cost_rows WHERE source = ? AND `+partitionKey("cost_rows")+` = ?`, args)
 	if err != nil {
 		return fmt.Errorf("delete lines: %w", err)
 	}

@@ -88,7 +88,8 @@ func unifiedFrom(f *cost.UnifiedFile) (string, []any) {
 // unifiedSelect returns the SELECT that normalises the lines of from with m.
 // Numbers, dates and timestamps are checked line by line in SQL, as written:
 // a value with spaces around it or a NULL marker fails the check, and the
-// line-by-line reader judges it.
+// line-by-line reader judges it. The lines are stored without a partition key:
+// theirs is their provider and month (see partitionKey).
 func unifiedSelect(f *cost.UnifiedFile, m *unifiedMap, from string) string {
 	raw := func(name string) string {
 		if i, ok := m.pos[name]; ok {
@@ -114,6 +115,13 @@ func unifiedSelect(f *cost.UnifiedFile, m *unifiedMap, from string) string {
 		}
 	}
 	v := func(name string) string { return vals[name] }
+	// A nullable column the file lacks is stored as NULL (see cost_rows).
+	opt := func(name string) string {
+		if _, ok := m.pos[name]; !ok {
+			return "NULL"
+		}
+		return v(name)
+	}
 	family := "''"
 	if m.family != nil {
 		family = join("m_family", "load_family", "model")
@@ -154,17 +162,17 @@ func unifiedSelect(f *cost.UnifiedFile, m *unifiedMap, from string) string {
 	openMonth := f.OpenMonth.Format("2006-01-02")
 	return `SELECT ` + date + `, ` + ts("charge_period_start") + `, ` + ts("charge_period_end") + `,
 		` + v("cloud_provider") + `, ` + v("service") + `, ` + v("model") + `, ` + family + `, ` + v("token_type") + `,
-		` + v("pricing_tier") + `, coalesce(` + num("usage_amount") + `, 0), ` + v("usage_unit") + `,
-		` + num("cost_usd") + `, coalesce(` + num("cost") + `, 0), ` + v("currency") + `, ` + num("list_cost_usd") + `,
-		` + customer + `, ` + v("account_id") + `, ` + v("project") + `, ` + v("region") + `, nullif(` + v("tags") + `, ''), 'unified',
+		` + opt("pricing_tier") + `, coalesce(` + num("usage_amount") + `, 0), ` + opt("usage_unit") + `,
+		` + num("cost_usd") + `, coalesce(` + num("cost") + `, 0), ` + opt("currency") + `, ` + num("list_cost_usd") + `,
+		` + customer + `, ` + opt("account_id") + `, ` + opt("project") + `, ` + opt("region") + `, nullif(` + v("tags") + `, ''), 'unified',
 		CASE WHEN ` + strings.Join(checks, "\n\t\t\tAND ") + `
-			THEN ` + v("cloud_provider") + ` || '/' || strftime(TRY_CAST(` + raw("date") + ` AS DATE), '%Y-%m')
+			THEN NULL
 			ELSE error('unified: a value the line-by-line reader must check') END,
 		CASE WHEN ` + v("cost_source") + ` = '' THEN '` + cost.SourceBillingExport + `' ELSE ` + v("cost_source") + ` END,
 		CASE WHEN ` + v("data_status") + ` <> '' THEN ` + v("data_status") + `
 			WHEN ` + date + ` >= DATE '` + openMonth + `' THEN '` + cost.StatusProvisional + `'
 			ELSE '` + cost.StatusFinal + `' END,
-		` + v("charge_category") + `,
+		` + opt("charge_category") + `,
 		CASE WHEN ` + raw("requests") + ` = '' THEN 0 ELSE TRY_CAST(` + raw("requests") + ` AS BIGINT) END,
 		` + v("unpriced") + ` IN ('1', 't', 'T', 'TRUE', 'true', 'True'),
 		?

@@ -137,7 +137,7 @@ func TestSandboxFollowsStore(t *testing.T) {
 	if err := c.QueryRow(context.Background(), "SELECT sum(cost_usd) FROM cost_lines").Scan(&before); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.db.SQL().Exec(`INSERT INTO cost_lines (date, customer_id, cost_usd, ingested_at) VALUES (?, ?, 10, ?)`,
+	if _, err := f.db.SQL().Exec(`INSERT INTO cost_rows (date, customer_id, cost_usd, ingested_at) VALUES (?, ?, 10, ?)`,
 		now.AddDate(0, 0, -1), f.own, now.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +153,7 @@ func TestSandboxFollowsStore(t *testing.T) {
 // memory is refused with 53200 and the server still serves the admin.
 func TestSliceTooLarge(t *testing.T) {
 	f := serveWith(t, func(c *pgwire.Config) { c.QueryMemory = "1MB" })
-	if _, err := f.db.SQL().Exec(`INSERT INTO cost_lines (date, customer_id, project, cost_usd, ingested_at)
+	if _, err := f.db.SQL().Exec(`INSERT INTO cost_rows (date, customer_id, project, cost_usd, ingested_at)
 		SELECT DATE '2026-11-01', ?, repeat('p', 200) || range, 1, now() FROM range(200000)`, f.own); err != nil {
 		t.Fatal(err)
 	}

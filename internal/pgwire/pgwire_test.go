@@ -69,7 +69,7 @@ func serveWith(t *testing.T, configure func(*pgwire.Config)) *fixture {
 		t.Fatal(err)
 	}
 	f := &fixture{data: d, db: db, own: d.Customers[0].ID, peer: d.Customers[1].ID, dataDir: dir}
-	if _, err := db.SQL().Exec(`INSERT INTO cost_lines (date, customer_id, project, tags, cost_usd, ingested_at)
+	if _, err := db.SQL().Exec(`INSERT INTO cost_rows (date, customer_id, project, tags, cost_usd, ingested_at)
 		VALUES (?, ?, ?, ?, ?, ?)`, now.AddDate(0, 0, -2), f.peer, peerMarker, peerMarker, peerCost, now); err != nil {
 		t.Fatal(err)
 	}

@@ -57,7 +57,7 @@ func TestSandboxHoldsOnlyItsCustomer(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if _, err := db.SQL().Exec(`INSERT INTO cost_lines (date, customer_id, cost_usd, ingested_at) VALUES
+	if _, err := db.SQL().Exec(`INSERT INTO cost_rows (date, customer_id, cost_usd, ingested_at) VALUES
 		(DATE '2026-11-01', 'a', 1, now()), (DATE '2026-11-01', 'b', 2, now())`); err != nil {
 		t.Fatal(err)
 	}

@@ -87,13 +87,14 @@ func BenchmarkLayouts(b *testing.B) {
 // ingestOrder is the order ingest writes lines in, and benchPopulate generates them.
 const ingestOrder = "date, cloud_provider, model"
 
-// reorder rewrites cost_lines sorted by order.
+// reorder rewrites the lines (table cost_rows, read through the view
+// cost_lines) sorted by order.
 func reorder(db *duckdb.DB, order string) error {
 	ctx := context.Background()
 	for _, q := range []string{
-		`CREATE TABLE cost_lines_sorted AS SELECT * FROM cost_lines ORDER BY ` + order,
-		`DROP TABLE cost_lines`,
-		`ALTER TABLE cost_lines_sorted RENAME TO cost_lines`,
+		`CREATE TABLE cost_rows_sorted AS SELECT * FROM cost_rows ORDER BY ` + order,
+		`DROP TABLE cost_rows`,
+		`ALTER TABLE cost_rows_sorted RENAME TO cost_rows`,
 		`CHECKPOINT`,
 	} {
 		if _, err := db.SQL().ExecContext(ctx, q); err != nil {

@@ -23,7 +23,7 @@ import (
 // before today: 1,000 customers (1% unattributed), 8 models on 3 providers and 3
 // token types, each column derived from a hash of the row number.
 const benchPopulate = `
-INSERT INTO cost_lines (date, cloud_provider, service, model, model_family, token_type, usage_amount,
+INSERT INTO cost_rows (date, cloud_provider, service, model, model_family, token_type, usage_amount,
 	usage_unit, cost_usd, cost, currency, customer_id, source, source_partition, cost_source,
 	data_status, requests, unpriced, ingested_at)
 SELECT date,
