@@ -42,6 +42,10 @@ type DB struct {
 	spoolDir  string
 	ownSpool  bool // spoolDir was made by OpenWith and goes with Close
 	spoolOnce sync.Once
+	// focusKeyJoin has LoadFOCUS join lines to their combinations on the
+	// keys even when the keys' hashes are distinct, as it does when two
+	// collide (set by tests).
+	focusKeyJoin bool
 }
 
 var _ cost.Store = (*DB)(nil)

@@ -32,9 +32,11 @@ func (db *DB) LoadFOCUS(ctx context.Context, f *cost.FOCUSFile) (*cost.LoadResul
 	defer conn.Close()
 	from, args := csvFrom(f.Path, len(f.Columns))
 	rows, err := focusDistinct(ctx, conn, f, from, args)
+	var byHash bool
 	if err == nil {
 		defer conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS temp.main.load_focus")
-		err = fillFOCUS(ctx, conn, f, rows)
+		byHash, err = fillFOCUS(ctx, conn, f, rows)
+		byHash = byHash && !db.focusKeyJoin
 	}
 	if err != nil {
 		if ctx.Err() != nil {
@@ -43,7 +45,7 @@ func (db *DB) LoadFOCUS(ctx context.Context, f *cost.FOCUSFile) (*cost.LoadResul
 		return nil, fmt.Errorf("%w: %v", cost.ErrNotLoaded, err)
 	}
 	l := &loader{conn: conn, now: db.now(), res: &cost.LoadResult{}}
-	if err := l.run(ctx, focusSelect(f, from), args); err != nil {
+	if err := l.run(ctx, focusSelect(f, from, byHash), args); err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
@@ -142,8 +144,12 @@ func orNull(s string) driver.Value {
 	return s
 }
 
-// fillFOCUS creates load_focus and appends the mapping rows.
-func fillFOCUS(ctx context.Context, conn *sql.Conn, f *cost.FOCUSFile, rows [][]driver.Value) error {
+// fillFOCUS creates load_focus, appends the mapping rows and sets each row's
+// hash of its keys, h. It reports whether the hashes are distinct: a line's
+// combination is then found by its hash alone, one integer instead of a
+// dozen strings; every line's combination is among the rows, since they list
+// the file's distinct combinations.
+func fillFOCUS(ctx context.Context, conn *sql.Conn, f *cost.FOCUSFile, rows [][]driver.Value) (bool, error) {
 	var defs, cols []string
 	for k := range f.TextColumns {
 		defs, cols = append(defs, fmt.Sprintf("k%d VARCHAR", k)), append(cols, fmt.Sprintf("k%d", k))
@@ -156,18 +162,28 @@ func fillFOCUS(ctx context.Context, conn *sql.Conn, f *cost.FOCUSFile, rows [][]
 		}
 		defs, cols = append(defs, c+" "+typ), append(cols, c)
 	}
-	if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE load_focus ("+strings.Join(defs, ", ")+")"); err != nil {
-		return err
+	keys := strings.Join(cols[:len(f.TextColumns)+1], ", ")
+	if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE load_focus ("+strings.Join(defs, ", ")+", h UBIGINT)"); err != nil {
+		return false, err
 	}
-	return appendRows(conn, "temp", "load_focus", cols, len(rows), func(i int) ([]driver.Value, error) {
+	err := appendRows(conn, "temp", "load_focus", cols, len(rows), func(i int) ([]driver.Value, error) {
 		return rows[i], nil
 	})
+	if err != nil {
+		return false, err
+	}
+	if _, err := conn.ExecContext(ctx, "UPDATE temp.main.load_focus SET h = hash("+keys+")"); err != nil {
+		return false, err
+	}
+	var distinct bool
+	err = conn.QueryRowContext(ctx, "SELECT count(*) = count(DISTINCT h) FROM temp.main.load_focus").Scan(&distinct)
+	return distinct, err
 }
 
 // focusSelect returns the SELECT that writes the lines of from, joined with
-// load_focus. Numbers and timestamps are checked as written, as in
-// unifiedSelect.
-func focusSelect(f *cost.FOCUSFile, from string) string {
+// load_focus on their keys, or on the hash of their keys when byHash. Numbers
+// and timestamps are checked as written, as in unifiedSelect.
+func focusSelect(f *cost.FOCUSFile, from string, byHash bool) string {
 	raw := func(role string) string {
 		if i := f.Roles[role]; i >= 0 {
 			return fmt.Sprintf("t.c%d", i)
@@ -197,6 +213,9 @@ func focusSelect(f *cost.FOCUSFile, from string) string {
 		on[k] = fmt.Sprintf("m.k%d = %s", k, keys[k])
 	}
 	on[len(keys)-1] = "m.kq = (" + keys[len(keys)-1] + ")"
+	if byHash {
+		on = []string{"m.h = hash(" + strings.Join(keys, ", ") + ")"}
+	}
 	qty := "CASE WHEN " + raw("consumed_qty") + " <> '' THEN " + num("consumed_qty") +
 		" ELSE coalesce(" + num("pricing_qty") + ", 0) END"
 	date := "CAST(TRY_CAST(" + raw("start") + " AS TIMESTAMP) AS DATE)"
