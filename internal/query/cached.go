@@ -161,12 +161,12 @@ func (c *Cached) BudgetStatuses(ctx context.Context, p cost.Principal) ([]cost.B
 }
 
 // Reconcile is Service.Reconcile, cached.
-func (c *Cached) Reconcile(ctx context.Context, p cost.Principal, r cost.DateRange) (*cost.Reconciliation, error) {
-	return remember(ctx, c, "reconcile", p, r, func(x *cost.Reconciliation) *cost.Reconciliation {
+func (c *Cached) Reconcile(ctx context.Context, p cost.Principal, req cost.ReconcileRequest) (*cost.Reconciliation, error) {
+	return remember(ctx, c, "reconcile", p, req, func(x *cost.Reconciliation) *cost.Reconciliation {
 		out := *x
 		out.Rows = slices.Clone(x.Rows)
 		return &out
-	}, func() (*cost.Reconciliation, error) { return c.Service.Reconcile(ctx, p, r) })
+	}, func() (*cost.Reconciliation, error) { return c.Service.Reconcile(ctx, p, req) })
 }
 
 // Allocate is Service.Allocate, cached.

@@ -28,8 +28,17 @@ func (pc *panelCtx) providerDaysOf(ctx context.Context, filters []cost.Filter) (
 		return nil, nil
 	}
 	days, err := pc.s.providerDays(ctx, overviewWindow(pc.r), rest)
-	if err != nil || providers == nil {
-		return days, err
+	if err != nil {
+		return nil, err
+	}
+	return keepProviders(days, providers), nil
+}
+
+// keepProviders returns the rows of provider days of the given providers
+// (all of them for none).
+func keepProviders(days *cost.Frame, providers []string) *cost.Frame {
+	if providers == nil {
+		return days
 	}
 	f := &cost.Frame{Columns: days.Columns, Types: days.Types, Rows: [][]any{}}
 	for _, row := range days.Rows {
@@ -37,7 +46,7 @@ func (pc *panelCtx) providerDaysOf(ctx context.Context, filters []cost.Filter) (
 			f.Rows = append(f.Rows, row)
 		}
 	}
-	return f, nil
+	return f
 }
 
 // splitProviders returns filters without the cloud-provider filter the
