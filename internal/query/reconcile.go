@@ -103,16 +103,10 @@ func reconcileFilters(req cost.ReconcileRequest) []cost.Filter {
 // reconcileSums returns cost by date, cloud provider and cost source over r
 // under filters, of every line or of the unattributed lines. Of every line,
 // when the service shares aggregates, it is the overview's shared base of the
-// same variables (over a period holding r), its rows kept to the selected
-// providers.
+// same variables (over a period holding r).
 func (s *Service) reconcileSums(ctx context.Context, r cost.DateRange, filters []cost.Filter, unattributed bool) (*cost.Frame, error) {
 	if !unattributed && s.sharing() {
-		rest, providers := splitProviders(filters)
-		days, err := s.providerDays(ctx, overviewWindow(r), rest)
-		if err != nil {
-			return nil, err
-		}
-		return keepProviders(days, providers), nil
+		return s.providerDays(ctx, overviewWindow(r), filters)
 	}
 	q := cost.AggregateQuery{Metrics: []cost.Metric{cost.MetricCost},
 		GroupBy: []cost.Dimension{cost.DimDate, cost.DimCloudProvider, cost.DimCostSource}, Filters: filters}
