@@ -14,11 +14,13 @@ import (
 // anomalyDays is the anomalies dashboard's shared base aggregate: cost by
 // date and customer (unattributed lines under ""), with the dashboard's
 // filters, over the range and the unusual-customers baseline of its last day.
-// When the service shares aggregates, unusual-customers ranks its outliers
-// from it, and cost-anomalies reads its daily cost from it under a provider
-// or model variable (without one, from quick stats' daily cost), so a
-// filtered load reads its lines once, as an unfiltered one does. Over the
-// same period it is the customers dashboard's base (customerDays).
+// Under a provider or model variable, when the service shares aggregates,
+// unusual-customers ranks its outliers from it and cost-anomalies rolls its
+// daily cost up from it, so a filtered load reads its lines once. Without
+// one, cost-anomalies reads quick stats' daily cost, which the load reads
+// anyway, and unusual-customers ranks in the store, returning only the
+// customers it lists. Over the same period it is the customers dashboard's
+// base (customerDays).
 func (pc *panelCtx) anomalyDays(ctx context.Context) (*cost.Frame, error) {
 	return pc.s.customerDaysOver(ctx, pc.anomalyWindow(), pc.filters)
 }

@@ -58,8 +58,7 @@ func (pc *panelCtx) dailyCost(ctx context.Context) (*cost.Frame, error) {
 		return pc.s.aggregate(ctx, pc.r, cost.AggregateQuery{Metrics: metrics(cost.MetricCost),
 			GroupBy: dims(cost.DimDate), Filters: pc.filters})
 	}
-	variables := len(nonEmpty(pc.req.Providers)) > 0 || len(nonEmpty(pc.req.Models)) > 0
-	if w := dailyWindow(pc.today); !variables && !pc.r.From.Before(w.From) {
+	if w := dailyWindow(pc.today); !pc.narrowed() && !pc.r.From.Before(w.From) {
 		days, err := pc.s.dailyFrame(ctx, pc.today, pc.filters)
 		if err != nil {
 			return nil, err
@@ -121,10 +120,12 @@ func unusualCustomers(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
 }
 
 // outliers ranks the customers whose spend on day is unusual against base
-// (see unusualCustomers): from the dashboard's anomalyDays when the service
-// shares aggregates and they hold base, else in the store.
+// (see unusualCustomers): in the store, or, under a provider or model
+// variable, from the dashboard's anomalyDays (which cost-anomalies then
+// reads too) when the service shares aggregates and they hold base.
 func (pc *panelCtx) outliers(ctx context.Context, base cost.DateRange, day time.Time) (*cost.Frame, error) {
-	if w := pc.anomalyWindow(); pc.s.sharing() && !base.From.Before(w.From) && !base.To.After(w.To) {
+	w := pc.anomalyWindow()
+	if pc.s.sharing() && pc.narrowed() && !base.From.Before(w.From) && !base.To.After(w.To) {
 		days, err := pc.anomalyDays(ctx)
 		if err != nil {
 			return nil, err
@@ -133,4 +134,10 @@ func (pc *panelCtx) outliers(ctx context.Context, base cost.DateRange, day time.
 	}
 	return pc.s.store.RankOutliers(ctx, &cost.OutlierQuery{Baseline: base, Day: day, By: cost.DimCustomer,
 		Filters: pc.with(attributed), Sigmas: 1})
+}
+
+// narrowed reports whether a provider or model variable narrows the panel,
+// which quick stats' daily cost never is.
+func (pc *panelCtx) narrowed() bool {
+	return len(nonEmpty(pc.req.Providers)) > 0 || len(nonEmpty(pc.req.Models)) > 0
 }

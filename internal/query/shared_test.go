@@ -2,6 +2,7 @@ package query_test
 
 import (
 	"context"
+	"reflect"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -192,5 +193,28 @@ func TestFilteredDashboardsShareBases(t *testing.T) {
 			}
 		}
 		t.Logf("%s: store reads by variable: %v", d.ID, reads)
+	}
+}
+
+// TestSharedUnusualCustomersUnderVariables checks the outliers ranked from
+// the anomalies dashboard's shared base against the store's own ranking,
+// where they list someone: cust_c's spike on a GCP model yesterday.
+func TestSharedUnusualCustomersUnderVariables(t *testing.T) {
+	alone, shared := newWorld(t), newWorld(t)
+	query.NewCached(shared.svc, 0, nil)
+	for _, v := range []cost.PanelRequest{{Range: last30, Providers: []string{"GCP"}},
+		{Range: last30, Providers: []string{"GCP", "Azure"}}, {Range: last30, Models: []string{"gemini-1.5-pro"}},
+		{Range: last30, Providers: []string{"GCP"}, CustomerID: "cust_c"}} {
+		want := alone.panel(t, "anomalies", "unusual-customers", v)
+		got := shared.panel(t, "anomalies", "unusual-customers", v)
+		if len(want.Rows) == 0 || want.Rows[0][0] != "cust_c" {
+			t.Fatalf("%+v: the store ranks %v, want cust_c's spike first", v, want.Rows)
+		}
+		if !sameResult(got, want) {
+			t.Errorf("%+v: shared %v, want %v", v, got.Rows, want.Rows)
+		}
+		if !reflect.DeepEqual(got.Meta, want.Meta) {
+			t.Errorf("%+v: shared meta %v, want %v", v, got.Meta, want.Meta)
+		}
 	}
 }
