@@ -13,26 +13,32 @@ import (
 
 // anomalyDays is the anomalies dashboard's shared base aggregate: cost by
 // date and customer (unattributed lines under ""), with the dashboard's
-// filters, over the range and the unusual-customers baseline of its last day.
-// Under a provider or model variable, when the service shares aggregates,
-// unusual-customers ranks its outliers from it and cost-anomalies rolls its
-// daily cost up from it, so a filtered load reads its lines once. Without
-// one, cost-anomalies reads quick stats' daily cost, which the load reads
-// anyway, and unusual-customers ranks in the store, returning only the
-// customers it lists. Over the same period it is the customers dashboard's
-// base (customerDays).
+// filters, over the unusual-customers baseline of the day before the range's
+// end. When the service shares aggregates, a provider or model variable
+// narrows the panels and the range lies within that baseline (see
+// sharesAnomalyDays), unusual-customers ranks its outliers from it and
+// cost-anomalies rolls its daily cost up from it, so a filtered load reads
+// its lines once. Otherwise cost-anomalies reads quick stats' daily cost,
+// which the load reads anyway, or its own, and unusual-customers ranks in the
+// store, returning only the customers it lists. Over the same period it is
+// the customers dashboard's base (customerDays).
 func (pc *panelCtx) anomalyDays(ctx context.Context) (*cost.Frame, error) {
 	return pc.s.customerDaysOver(ctx, pc.anomalyWindow(), pc.filters)
 }
 
-// anomalyWindow is the period anomalyDays reads: the range and the baseline
-// of unusual-customers for the day before its end.
+// anomalyWindow is the period anomalyDays reads: the unusual-customers
+// baseline of the day before the range's end.
 func (pc *panelCtx) anomalyWindow() cost.DateRange {
-	w := pc.r
-	if b := unusualBaseline(pc.today.AddDate(0, 0, -1)); b.From.Before(w.From) {
-		w.From = b.From
-	}
-	return w
+	return unusualBaseline(pc.today.AddDate(0, 0, -1))
+}
+
+// sharesAnomalyDays reports whether the anomaly panels read anomalyDays: the
+// service shares aggregates, a provider or model variable narrows the panels
+// (without one, quick stats' daily cost serves cost-anomalies) and the range
+// lies within the window, so the base holds no more days than the store's
+// own ranking reads.
+func (pc *panelCtx) sharesAnomalyDays() bool {
+	return pc.s.sharing() && pc.narrowed() && !pc.r.From.Before(pc.anomalyWindow().From)
 }
 
 // unusualBaseline is the baseline unusual-customers compares a day with: the

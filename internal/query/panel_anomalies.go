@@ -50,15 +50,12 @@ func costAnomalies(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
 }
 
 // dailyCost is cost by date over the range. When the service shares
-// aggregates, it is, without a provider or model variable and when the range
+// aggregates it is, without a provider or model variable and when the range
 // lies within the period quick stats read, their daily cost (under the same
-// filters) cut to the range; otherwise the dashboard's anomalyDays rolled up.
+// filters) cut to the range; under one, the dashboard's anomalyDays rolled up
+// when they serve it. Otherwise it is its own query.
 func (pc *panelCtx) dailyCost(ctx context.Context) (*cost.Frame, error) {
-	if !pc.s.sharing() {
-		return pc.s.aggregate(ctx, pc.r, cost.AggregateQuery{Metrics: metrics(cost.MetricCost),
-			GroupBy: dims(cost.DimDate), Filters: pc.filters})
-	}
-	if w := dailyWindow(pc.today); !pc.narrowed() && !pc.r.From.Before(w.From) {
+	if w := dailyWindow(pc.today); pc.s.sharing() && !pc.narrowed() && !pc.r.From.Before(w.From) {
 		days, err := pc.s.dailyFrame(ctx, pc.today, pc.filters)
 		if err != nil {
 			return nil, err
@@ -67,11 +64,15 @@ func (pc *panelCtx) dailyCost(ctx context.Context) (*cost.Frame, error) {
 		dayRows(days, pc.r, func(_ time.Time, row []any) { f.Rows = append(f.Rows, slices.Clone(row)) })
 		return f, nil
 	}
-	days, err := pc.anomalyDays(ctx)
-	if err != nil {
-		return nil, err
+	if pc.sharesAnomalyDays() {
+		days, err := pc.anomalyDays(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return dailyTotalOf(days, pc.r), nil
 	}
-	return dailyTotalOf(days, pc.r), nil
+	return pc.s.aggregate(ctx, pc.r, cost.AggregateQuery{Metrics: metrics(cost.MetricCost),
+		GroupBy: dims(cost.DimDate), Filters: pc.filters})
 }
 
 // toSeries reads a (date, value) frame.
@@ -120,12 +121,11 @@ func unusualCustomers(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
 }
 
 // outliers ranks the customers whose spend on day is unusual against base
-// (see unusualCustomers): in the store, or, under a provider or model
-// variable, from the dashboard's anomalyDays (which cost-anomalies then
-// reads too) when the service shares aggregates and they hold base.
+// (see unusualCustomers): from the dashboard's anomalyDays (which
+// cost-anomalies then reads too) when they serve the panels and hold base,
+// else in the store.
 func (pc *panelCtx) outliers(ctx context.Context, base cost.DateRange, day time.Time) (*cost.Frame, error) {
-	w := pc.anomalyWindow()
-	if pc.s.sharing() && pc.narrowed() && !base.From.Before(w.From) && !base.To.After(w.To) {
+	if w := pc.anomalyWindow(); pc.sharesAnomalyDays() && !base.From.Before(w.From) && !base.To.After(w.To) {
 		days, err := pc.anomalyDays(ctx)
 		if err != nil {
 			return nil, err

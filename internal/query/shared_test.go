@@ -198,13 +198,20 @@ func TestFilteredDashboardsShareBases(t *testing.T) {
 
 // TestSharedUnusualCustomersUnderVariables checks the outliers ranked from
 // the anomalies dashboard's shared base against the store's own ranking,
-// where they list someone: cust_c's spike on a GCP model yesterday.
+// where they list someone: cust_c's spike on a GCP model yesterday; and the
+// daily cost summed from that base, or, over a range longer than it, read on
+// its own.
 func TestSharedUnusualCustomersUnderVariables(t *testing.T) {
 	alone, shared := newWorld(t), newWorld(t)
 	query.NewCached(shared.svc, 0, nil)
+	r90 := cost.DateRange{From: testToday.AddDate(0, 0, -90), To: testToday}
 	for _, v := range []cost.PanelRequest{{Range: last30, Providers: []string{"GCP"}},
 		{Range: last30, Providers: []string{"GCP", "Azure"}}, {Range: last30, Models: []string{"gemini-1.5-pro"}},
-		{Range: last30, Providers: []string{"GCP"}, CustomerID: "cust_c"}} {
+		{Range: last30, Providers: []string{"GCP"}, CustomerID: "cust_c"}, {Range: r90, Providers: []string{"GCP"}}} {
+		daily := alone.panel(t, "anomalies", "cost-anomalies", v)
+		if got := shared.panel(t, "anomalies", "cost-anomalies", v); !sameResult(got, daily) {
+			t.Errorf("%+v: shared cost anomalies %v, want %v", v, got.Rows, daily.Rows)
+		}
 		want := alone.panel(t, "anomalies", "unusual-customers", v)
 		got := shared.panel(t, "anomalies", "unusual-customers", v)
 		if len(want.Rows) == 0 || want.Rows[0][0] != "cust_c" {
