@@ -60,9 +60,9 @@ func (db *DB) RankOutliers(ctx context.Context, q *cost.OutlierQuery) (*cost.Fra
 }
 
 // frame runs query and reads its rows into a frame of the given columns.
-// Rows are cut from blocks of up to frameBlock rows, and a date equal to the one
-// before it in its column reuses that one's text: a frame of thousands of
-// rows allocates a few dozen times rather than several times a row.
+// Rows are cut from blocks of up to frameBlock rows, and each distinct date
+// is formatted once: a frame of thousands of rows allocates a few dozen times
+// rather than several times a row.
 func (db *DB) frame(ctx context.Context, query string, args []any, names, types []string) (*cost.Frame, error) {
 	f := &cost.Frame{Columns: names, Types: types, Rows: [][]any{}}
 	rows, err := db.db.QueryContext(ctx, query, args...)
@@ -76,7 +76,7 @@ func (db *DB) frame(ctx context.Context, query string, args []any, names, types 
 	for i := range scanned {
 		ptrs[i] = &scanned[i]
 	}
-	dates := make([]lastDate, n)
+	dates := map[int64]any{} // A date's text by its Unix time.
 	var block []any
 	for rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
@@ -89,7 +89,12 @@ func (db *DB) frame(ctx context.Context, query string, args []any, names, types 
 		block = block[n:]
 		for i, v := range scanned {
 			if t, ok := v.(time.Time); ok {
-				row[i] = dates[i].text(t)
+				text, ok := dates[t.Unix()]
+				if !ok {
+					text = frameValue(t)
+					dates[t.Unix()] = text
+				}
+				row[i] = text
 				continue
 			}
 			row[i] = frameValue(v)
@@ -101,20 +106,6 @@ func (db *DB) frame(ctx context.Context, query string, args []any, names, types 
 
 // frameBlock is the most rows frame allocates at once.
 const frameBlock = 256
-
-// lastDate remembers a column's last date and its text.
-type lastDate struct {
-	t time.Time
-	s any // t's text, nil before the first date.
-}
-
-// text returns t as a frame date, the text kept when t is the last date.
-func (d *lastDate) text(t time.Time) any {
-	if d.s == nil || !t.Equal(d.t) {
-		d.t, d.s = t, t.UTC().Format(cost.DateLayout)
-	}
-	return d.s
-}
 
 // frameValue converts a scanned value to its Frame form.
 func frameValue(v any) any {
