@@ -71,7 +71,7 @@ func (s *Server) handleAllocate(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	q := r.URL.Query()
+	q := query(r)
 	day, err := cost.ParseDate(q.Get("date"))
 	if err != nil {
 		s.writeError(w, r, cost.FieldErrorf("date", "date must be a YYYY-MM-DD day, not %q.", q.Get("date")))
