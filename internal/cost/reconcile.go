@@ -31,11 +31,21 @@ type Reconciliation struct {
 	Total  ReconciliationRow   `json:"total"` // Date and provider empty.
 }
 
+// ReconcileRequest is the period a reconciliation covers and the dashboard
+// variables it is narrowed to, as a panel's are: cloud providers and models
+// (any of them; none = all) and one customer ("" = all).
+type ReconcileRequest struct {
+	Range      DateRange `json:"range"`
+	Providers  []string  `json:"providers,omitempty"`
+	Models     []string  `json:"models,omitempty"`
+	CustomerID string    `json:"customer_id,omitempty"`
+}
+
 // Reconciler reconciles billed with estimated cost. The query service
 // implements it; it is an organisation-wide view, so customer principals get
 // CodeForbidden.
 type Reconciler interface {
-	Reconcile(ctx context.Context, p Principal, r DateRange) (*Reconciliation, error)
+	Reconcile(ctx context.Context, p Principal, req ReconcileRequest) (*Reconciliation, error)
 	// Allocate splits one model-day's billed cost across customers in proportion
 	// to their event tokens; the rest stays unattributed.
 	Allocate(ctx context.Context, p Principal, req AllocationRequest) (*Allocation, error)

@@ -60,6 +60,9 @@ func (db *DB) RankOutliers(ctx context.Context, q *cost.OutlierQuery) (*cost.Fra
 }
 
 // frame runs query and reads its rows into a frame of the given columns.
+// Rows are cut from blocks of up to frameBlock rows, and each distinct date
+// is formatted once: a frame of thousands of rows allocates a few dozen times
+// rather than several times a row.
 func (db *DB) frame(ctx context.Context, query string, args []any, names, types []string) (*cost.Frame, error) {
 	f := &cost.Frame{Columns: names, Types: types, Rows: [][]any{}}
 	rows, err := db.db.QueryContext(ctx, query, args...)
@@ -67,22 +70,42 @@ func (db *DB) frame(ctx context.Context, query string, args []any, names, types 
 		return nil, err
 	}
 	defer rows.Close()
+	n := len(names)
+	scanned := make([]any, n)
+	ptrs := make([]any, n)
+	for i := range scanned {
+		ptrs[i] = &scanned[i]
+	}
+	dates := map[int64]any{} // A date's text by its Unix time.
+	var block []any
 	for rows.Next() {
-		vals := make([]any, len(names))
-		ptrs := make([]any, len(names))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
 		if err := rows.Scan(ptrs...); err != nil {
 			return nil, err
 		}
-		for i, v := range vals {
-			vals[i] = frameValue(v)
+		if len(block) < n { // As many rows as read so far: at most half a block unused.
+			block = make([]any, n*min(max(len(f.Rows), 1), frameBlock))
 		}
-		f.Rows = append(f.Rows, vals)
+		row := block[:n:n]
+		block = block[n:]
+		for i, v := range scanned {
+			if t, ok := v.(time.Time); ok {
+				text, ok := dates[t.Unix()]
+				if !ok {
+					text = frameValue(t)
+					dates[t.Unix()] = text
+				}
+				row[i] = text
+				continue
+			}
+			row[i] = frameValue(v)
+		}
+		f.Rows = append(f.Rows, row)
 	}
 	return f, rows.Err()
 }
+
+// frameBlock is the most rows frame allocates at once.
+const frameBlock = 256
 
 // frameValue converts a scanned value to its Frame form.
 func frameValue(v any) any {

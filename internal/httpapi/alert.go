@@ -139,9 +139,9 @@ func (s *Server) handleAlertEvents(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	f := cost.AlertEventFilter{RuleID: r.URL.Query().Get("rule_id"), Limit: limit}
-	if r.URL.Query().Has("customer_id") {
-		id := r.URL.Query().Get("customer_id")
+	f := cost.AlertEventFilter{RuleID: query(r).Get("rule_id"), Limit: limit}
+	if query(r).Has("customer_id") {
+		id := query(r).Get("customer_id")
 		if id == OrgBudgetID {
 			id = ""
 		}

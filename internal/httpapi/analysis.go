@@ -33,7 +33,7 @@ func (s *Server) anomalyRequest(r *http.Request) (cost.AnomalyRequest, error) {
 	if req.CustomerID, err = customerParam(r, "customer_id"); err != nil {
 		return req, err
 	}
-	switch by := r.URL.Query().Get("by"); by {
+	switch by := query(r).Get("by"); by {
 	case "", "total":
 	case string(cost.DimCustomer), "customer":
 		req.By = cost.DimCustomer
@@ -84,7 +84,7 @@ func (s *Server) explainRequest(r *http.Request) (cost.ExplainRequest, error) {
 	if err != nil {
 		return req, err
 	}
-	q := r.URL.Query()
+	q := query(r)
 	switch {
 	case !day.IsZero():
 		req.Range = cost.DateRange{From: day, To: day}

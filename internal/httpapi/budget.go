@@ -124,7 +124,7 @@ func (s *Server) handleDeleteBudget(w http.ResponseWriter, r *http.Request) {
 // customer's with a budget.
 func (s *Server) handleBudgetStatus(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
-	if all := r.URL.Query().Get("all"); all == "1" || all == "true" {
+	if all := query(r).Get("all"); all == "1" || all == "true" {
 		sts, err := s.cfg.Query.BudgetStatuses(r.Context(), p)
 		if err != nil {
 			s.writeError(w, r, err)

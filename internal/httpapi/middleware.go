@@ -3,6 +3,7 @@ package httpapi
 import (
 	"log/slog"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -100,32 +101,37 @@ func (s *Server) authed(h http.HandlerFunc) http.HandlerFunc {
 			s.writeError(w, r, err)
 			return
 		}
-		if err := checkRequestText(r); err != nil {
+		q, err := checkRequestText(r)
+		if err != nil {
 			s.writeError(w, r, err)
 			return
 		}
-		h(w, r.WithContext(cost.NewContextWithPrincipal(r.Context(), p)))
+		r = r.WithContext(cost.NewContextWithPrincipal(r.Context(), p))
+		r.Form = q // Parsed once for every handler (query).
+		h(w, r)
 	}
 }
 
 // checkRequestText refuses a request whose path or query parameters are not
 // UTF-8: each may reach the store as a bound text parameter, which the store
-// cannot bind, and no customer, model or date is spelt that way.
-func checkRequestText(r *http.Request) error {
+// cannot bind, and no customer, model or date is spelt that way. It returns
+// the parsed query parameters.
+func checkRequestText(r *http.Request) (url.Values, error) {
 	if !utf8.ValidString(r.URL.Path) {
-		return cost.FieldErrorf("path", "The request path is not valid UTF-8.")
+		return nil, cost.FieldErrorf("path", "The request path is not valid UTF-8.")
 	}
-	for k, vs := range r.URL.Query() {
+	q := r.URL.Query()
+	for k, vs := range q {
 		if !utf8.ValidString(k) {
-			return cost.FieldErrorf("query", "A query parameter name is not valid UTF-8.")
+			return nil, cost.FieldErrorf("query", "A query parameter name is not valid UTF-8.")
 		}
 		for _, v := range vs {
 			if !utf8.ValidString(v) {
-				return cost.FieldErrorf(k, "Query parameter %q is not valid UTF-8.", k)
+				return nil, cost.FieldErrorf(k, "Query parameter %q is not valid UTF-8.", k)
 			}
 		}
 	}
-	return nil
+	return q, nil
 }
 
 // adminOnly is authed, and refuses customer principals with 403.

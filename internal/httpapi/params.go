@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -15,11 +16,20 @@ const OrgBudgetID = "_org"
 // defaultRangeDays is the span of a panel or anomaly range without from/to.
 const defaultRangeDays = 30
 
+// query returns r's query parameters: those authed parsed (and checked) when
+// it let r through, rather than parsing them again for every parameter read.
+func query(r *http.Request) url.Values {
+	if r.Form != nil {
+		return r.Form
+	}
+	return r.URL.Query()
+}
+
 // customerParam returns the customer a request names in query parameter name.
 // A customer principal may only name itself: naming another customer is
 // CodeForbidden (and logged by writeError).
 func customerParam(r *http.Request, name string) (string, error) {
-	v := r.URL.Query().Get(name)
+	v := query(r).Get(name)
 	if v == "All" || v == "$__all" {
 		v = ""
 	}
@@ -37,7 +47,7 @@ func checkScope(p cost.Principal, customerID string) error {
 // dateRange parses Grafana-style from/to parameters (YYYY-MM-DD, RFC 3339, epoch
 // ms, now-30d…). Without them the range is the last 30 days up to today.
 func dateRange(r *http.Request, now time.Time) (cost.DateRange, error) {
-	q := r.URL.Query()
+	q := query(r)
 	rg := cost.DateRange{From: cost.Day(now).AddDate(0, 0, -defaultRangeDays), To: cost.Day(now)}
 	var err error
 	if v := q.Get("from"); v != "" {
@@ -62,7 +72,7 @@ func dateRange(r *http.Request, now time.Time) (cost.DateRange, error) {
 
 // dateParam parses an optional YYYY-MM-DD (or other ParseTimeParam form) parameter.
 func dateParam(r *http.Request, name string, now time.Time) (time.Time, error) {
-	v := r.URL.Query().Get(name)
+	v := query(r).Get(name)
 	if v == "" {
 		return time.Time{}, nil
 	}
@@ -77,7 +87,7 @@ func dateParam(r *http.Request, name string, now time.Time) (time.Time, error) {
 // "All" values: no values means no filter.
 func varValues(r *http.Request, name string) []string {
 	var out []string
-	for _, v := range r.URL.Query()["var-"+name] {
+	for _, v := range query(r)["var-"+name] {
 		if v != "" && v != "All" && v != "$__all" {
 			out = append(out, v)
 		}
@@ -87,7 +97,7 @@ func varValues(r *http.Request, name string) []string {
 
 // intParam parses an optional integer parameter within [min, max].
 func intParam(r *http.Request, name string, def, min, max int) (int, error) {
-	v := r.URL.Query().Get(name)
+	v := query(r).Get(name)
 	if v == "" {
 		return def, nil
 	}

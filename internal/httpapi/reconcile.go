@@ -22,14 +22,16 @@ func (s *Server) reconciler() (cost.Reconciler, error) {
 }
 
 // handleReconcile compares billed with event-estimated cost per provider-day
-// over from/to (default the last 30 days).
+// over from/to (default the last 30 days), narrowed by the dashboard
+// variables a panel takes: var-cloud_provider and var-model (repeatable) and
+// var-customer_id.
 func (s *Server) handleReconcile(w http.ResponseWriter, r *http.Request) {
 	rc, err := s.reconciler()
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	rg, err := dateRange(r, s.now())
+	req, err := s.reconcileRequest(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -37,12 +39,28 @@ func (s *Server) handleReconcile(w http.ResponseWriter, r *http.Request) {
 	if s.notModified(w, r, nil) {
 		return
 	}
-	res, err := rc.Reconcile(r.Context(), principal(r), rg)
+	res, err := rc.Reconcile(r.Context(), principal(r), req)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	s.writeJSON(w, r, http.StatusOK, res)
+}
+
+func (s *Server) reconcileRequest(r *http.Request) (cost.ReconcileRequest, error) {
+	var req cost.ReconcileRequest
+	var err error
+	if req.Range, err = dateRange(r, s.now()); err != nil {
+		return req, err
+	}
+	if req.CustomerID, err = customerParam(r, "var-customer_id"); err != nil {
+		return req, err
+	}
+	if req.CustomerID == OrgBudgetID {
+		req.CustomerID = ""
+	}
+	req.Providers, req.Models = varValues(r, "cloud_provider"), varValues(r, "model")
+	return req, nil
 }
 
 // handleAllocate splits one model-day's billed cost across customers by their
@@ -53,7 +71,7 @@ func (s *Server) handleAllocate(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	q := r.URL.Query()
+	q := query(r)
 	day, err := cost.ParseDate(q.Get("date"))
 	if err != nil {
 		s.writeError(w, r, cost.FieldErrorf("date", "date must be a YYYY-MM-DD day, not %q.", q.Get("date")))

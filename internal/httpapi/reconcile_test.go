@@ -34,6 +34,24 @@ func TestReconciliation(t *testing.T) {
 	if len(got.Rows) != 1 || got.Rows[0] != want {
 		t.Fatalf("rows: got %+v, want [%+v]", got.Rows, want)
 	}
+	// The dashboard variables narrow it as they narrow a panel.
+	for _, tt := range []struct {
+		query string
+		rows  int
+	}{{"?var-cloud_provider=AWS", 1}, {"?var-cloud_provider=GCP", 0}, {"?var-cloud_provider=GCP&var-cloud_provider=AWS", 1},
+		{"?var-customer_id=cust_globex", 0}, {"?var-model=claude-3-5-sonnet", 1}, {"?var-model=gpt-4o", 0}} {
+		var got cost.Reconciliation
+		decode(t, e.do("GET", "/api/v1/reconciliation"+tt.query, e.admin, nil), http.StatusOK, &got)
+		if len(got.Rows) != tt.rows {
+			t.Errorf("%s: %d rows, want %d: %+v", tt.query, len(got.Rows), tt.rows, got.Rows)
+		}
+	}
+	// One customer's lines are all attributed: nothing is unattributed.
+	decode(t, e.do("GET", "/api/v1/reconciliation?var-customer_id=cust_acme", e.admin, nil), http.StatusOK, &got)
+	want = cost.ReconciliationRow{Date: day, CloudProvider: "AWS", BilledUSD: 30, EstimatedUSD: 32, GapUSD: -2, GapShare: -0.067}
+	if len(got.Rows) != 1 || got.Rows[0] != want {
+		t.Fatalf("cust_acme rows: got %+v, want [%+v]", got.Rows, want)
+	}
 	if w := e.do("GET", "/api/v1/reconciliation", e.acme, nil); w.Code != http.StatusForbidden {
 		t.Fatalf("customer token: got %d, want 403", w.Code)
 	}

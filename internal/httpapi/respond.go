@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,16 +10,20 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/klauspost/compress/gzip"
+
 	"github.com/llmcost/llmcost/internal/cost"
 )
 
 // gzipMinBytes is the smallest JSON body worth compressing.
 const gzipMinBytes = 1024
 
-// gzipWriters reuses compressors: each holds about a megabyte of state, which
-// a new one allocates and clears on every compressed answer.
+// gzipWriters reuses compressors: each holds state a new one allocates and
+// clears on every compressed answer. They are klauspost/compress's, whose
+// fastest level compresses a panel's JSON about twice as fast as the
+// standard library's, to a slightly smaller body any gzip reader reads.
 var gzipWriters = sync.Pool{New: func() any {
-	zw, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed) // Answers are small; speed beats ratio here.
+	zw, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed) // Speed beats ratio here.
 	return zw
 }}
 
@@ -40,7 +43,7 @@ func gzipped(b []byte) []byte {
 // and the body is large enough to benefit. A successful answer tagged by
 // notModified keeps its encoded body for repeats of the same request.
 func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
-	b, err := json.Marshal(v)
+	b, err := encodeJSON(v)
 	if err != nil {
 		s.log.Error("encode response", append(logAttrs(r), "err", err)...)
 		status = http.StatusInternalServerError

@@ -83,11 +83,38 @@ func remember[T any](ctx context.Context, c *Cached, kind string, p cost.Princip
 	if err != nil {
 		return out, err
 	}
-	size, err := json.Marshal(out)
-	if err == nil {
-		c.cache.put(key, out, int64(len(size)+2*len(key)+256))
+	if size, ok := answerSize(out); ok {
+		c.cache.put(key, out, size+int64(2*len(key)+256))
 	}
 	return clone(out), nil
+}
+
+// answerSize estimates the bytes an answer holds as the length of its JSON.
+// A result's cells are counted rather than encoded, as a panel's thousands of
+// rows would otherwise be encoded once more just to be measured; any other
+// answer, a few fields, is encoded. It reports false when the answer cannot
+// be encoded.
+func answerSize(v any) (int64, bool) {
+	r, ok := v.(*cost.Result)
+	if !ok || r == nil {
+		b, err := json.Marshal(v)
+		return int64(len(b)), err == nil
+	}
+	n := int64(256 + 32*len(r.Meta))
+	for _, c := range append(slices.Clone(r.Columns), r.Types...) {
+		n += int64(len(c)) + 3
+	}
+	for _, row := range r.Rows {
+		n += 3
+		for _, cell := range row {
+			if s, ok := cell.(string); ok {
+				n += int64(len(s)) + 3
+			} else {
+				n += 20 // A number's digits, or null.
+			}
+		}
+	}
+	return n, true
 }
 
 // Query is Service.Query, cached.
@@ -161,12 +188,12 @@ func (c *Cached) BudgetStatuses(ctx context.Context, p cost.Principal) ([]cost.B
 }
 
 // Reconcile is Service.Reconcile, cached.
-func (c *Cached) Reconcile(ctx context.Context, p cost.Principal, r cost.DateRange) (*cost.Reconciliation, error) {
-	return remember(ctx, c, "reconcile", p, r, func(x *cost.Reconciliation) *cost.Reconciliation {
+func (c *Cached) Reconcile(ctx context.Context, p cost.Principal, req cost.ReconcileRequest) (*cost.Reconciliation, error) {
+	return remember(ctx, c, "reconcile", p, req, func(x *cost.Reconciliation) *cost.Reconciliation {
 		out := *x
 		out.Rows = slices.Clone(x.Rows)
 		return &out
-	}, func() (*cost.Reconciliation, error) { return c.Service.Reconcile(ctx, p, r) })
+	}, func() (*cost.Reconciliation, error) { return c.Service.Reconcile(ctx, p, req) })
 }
 
 // Allocate is Service.Allocate, cached.

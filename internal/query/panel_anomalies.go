@@ -50,10 +50,12 @@ func costAnomalies(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
 }
 
 // dailyCost is cost by date over the range. When the service shares
-// aggregates and the range lies within the period quick stats read, it is
-// their daily cost (under the same filters), cut to the range.
+// aggregates it is, without a provider or model variable and when the range
+// lies within the period quick stats read, their daily cost (under the same
+// filters) cut to the range; under one, the dashboard's anomalyDays rolled up
+// when they serve it. Otherwise it is its own query.
 func (pc *panelCtx) dailyCost(ctx context.Context) (*cost.Frame, error) {
-	if w := dailyWindow(pc.today); pc.s.sharing() && !pc.r.From.Before(w.From) {
+	if w := dailyWindow(pc.today); pc.s.sharing() && !pc.narrowed() && !pc.r.From.Before(w.From) {
 		days, err := pc.s.dailyFrame(ctx, pc.today, pc.filters)
 		if err != nil {
 			return nil, err
@@ -61,6 +63,13 @@ func (pc *panelCtx) dailyCost(ctx context.Context) (*cost.Frame, error) {
 		f := &cost.Frame{Columns: days.Columns, Types: days.Types, Rows: [][]any{}}
 		dayRows(days, pc.r, func(_ time.Time, row []any) { f.Rows = append(f.Rows, slices.Clone(row)) })
 		return f, nil
+	}
+	if pc.sharesAnomalyDays() {
+		days, err := pc.anomalyDays(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return dailyTotalOf(days, pc.r), nil
 	}
 	return pc.s.aggregate(ctx, pc.r, cost.AggregateQuery{Metrics: metrics(cost.MetricCost),
 		GroupBy: dims(cost.DimDate), Filters: pc.filters})
@@ -91,10 +100,8 @@ func unusualCustomers(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
 	if !pc.req.Date.IsZero() {
 		yesterday = cost.Day(pc.req.Date)
 	}
-	today := yesterday.AddDate(0, 0, 1)
-	base := cost.DateRange{From: today.AddDate(0, 0, -UnusualBaselineDays), To: today}
-	f, err := pc.s.store.RankOutliers(ctx, &cost.OutlierQuery{Baseline: base, Day: yesterday, By: cost.DimCustomer,
-		Filters: pc.with(attributed), Sigmas: 1})
+	base := unusualBaseline(yesterday)
+	f, err := pc.outliers(ctx, base, yesterday)
 	if err != nil {
 		return nil, fmt.Errorf("query: unusual customers: %w", err)
 	}
@@ -111,4 +118,26 @@ func unusualCustomers(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
 		Types: []string{cost.TypeString, cost.TypeNumber, cost.TypeNumber, cost.TypeNumber, cost.TypeString}, Rows: rows}
 	return &cost.Result{Frame: out, Period: base, Meta: map[string]any{
 		"day": yesterday.Format(cost.DateLayout), "baseline_range": base}}, nil
+}
+
+// outliers ranks the customers whose spend on day is unusual against base
+// (see unusualCustomers): from the dashboard's anomalyDays (which
+// cost-anomalies then reads too) when they serve the panels and hold base,
+// else in the store.
+func (pc *panelCtx) outliers(ctx context.Context, base cost.DateRange, day time.Time) (*cost.Frame, error) {
+	if w := pc.anomalyWindow(); pc.sharesAnomalyDays() && !base.From.Before(w.From) && !base.To.After(w.To) {
+		days, err := pc.anomalyDays(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return outliersOf(days, base, day, 1), nil
+	}
+	return pc.s.store.RankOutliers(ctx, &cost.OutlierQuery{Baseline: base, Day: day, By: cost.DimCustomer,
+		Filters: pc.with(attributed), Sigmas: 1})
+}
+
+// narrowed reports whether a provider or model variable narrows the panel,
+// which quick stats' daily cost never is.
+func (pc *panelCtx) narrowed() bool {
+	return len(nonEmpty(pc.req.Providers)) > 0 || len(nonEmpty(pc.req.Models)) > 0
 }

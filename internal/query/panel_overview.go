@@ -11,29 +11,21 @@ import (
 // its first day to the range's last day. The title names that month.
 func totalCostThisMonth(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
 	r := pc.monthToDate()
-	v, err := pc.total(ctx, r, pc.filters)
-	if err != nil {
-		return nil, err
+	var v float64
+	if pc.s.sharing() {
+		days, err := pc.providerDays(ctx)
+		if err != nil {
+			return nil, err
+		}
+		v = totalOf(days, r)
+	} else {
+		var err error
+		if v, err = pc.s.total(ctx, r, cost.MetricCost, pc.filters); err != nil {
+			return nil, err
+		}
 	}
 	return &cost.Result{Frame: cost.Frame{Columns: []string{"total_cost"}, Types: []string{cost.TypeNumber},
 		Rows: [][]any{{v}}}, Period: r, Title: monthTitle("Total Cost", r)}, nil
-}
-
-// total returns the cost over r (within the range or the month to its end)
-// under filters (the dashboard's or fewer): from the shared provider days when
-// the service shares aggregates and they hold it, else by its own query.
-func (pc *panelCtx) total(ctx context.Context, r cost.DateRange, filters []cost.Filter) (float64, error) {
-	if !pc.s.sharing() {
-		return pc.s.total(ctx, r, cost.MetricCost, filters)
-	}
-	days, err := pc.providerDaysOf(ctx, filters)
-	if err != nil {
-		return 0, err
-	}
-	if days == nil {
-		return pc.s.total(ctx, r, cost.MetricCost, filters)
-	}
-	return totalOf(days, r), nil
 }
 
 // monthTitle names a month-to-date window: "Total Cost, November 2026" for a
@@ -94,7 +86,7 @@ func budgetVsActual(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
 			own = append(own, f)
 		}
 	}
-	actual, err := pc.total(ctx, r, own)
+	actual, err := pc.spentThisMonth(ctx, r, own)
 	if err != nil {
 		return nil, err
 	}
@@ -122,6 +114,21 @@ func budgetVsActual(ctx context.Context, pc *panelCtx) (*cost.Result, error) {
 	return &cost.Result{Frame: cost.Frame{Columns: []string{"actual", "budget", "percent_used"},
 		Types: []string{cost.TypeNumber, cost.TypeNumber, cost.TypeNumber}, Rows: [][]any{row}},
 		Period: r, Meta: meta}, nil
+}
+
+// spentThisMonth returns the cost over the month to date r under a
+// customer's filters: when the service shares aggregates and r ends today,
+// from quick stats' daily cost of the same filters, which every dashboard
+// load reads; otherwise by its own query.
+func (pc *panelCtx) spentThisMonth(ctx context.Context, r cost.DateRange, own []cost.Filter) (float64, error) {
+	if today := pc.s.today(); !pc.s.sharing() || !r.To.Equal(today) {
+		return pc.s.total(ctx, r, cost.MetricCost, own)
+	}
+	days, err := pc.s.dailyFrame(ctx, r.To, own)
+	if err != nil {
+		return 0, err
+	}
+	return totalOf(days, r), nil
 }
 
 // budget returns the monthly budget of a customer ("" or "_org" = organisation),

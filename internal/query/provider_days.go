@@ -12,49 +12,12 @@ import (
 
 // providerDays is the overview's shared base aggregate: cost by date, cloud
 // provider and cost source over the range and the month to its end, with the
-// dashboard's filters but the providers', which are kept here from its rows:
-// then its panels, budget-vs-actual (which ignores providers) and the
-// reconciliation of the same range read one base, whatever providers are
-// selected, when the service shares aggregates.
+// dashboard's filters. When the service shares aggregates, its panels (but
+// budget-vs-actual, which reads quick stats' daily cost) and the
+// reconciliation of the same range and variables read it, so a load reads
+// the lines of the selected providers once.
 func (pc *panelCtx) providerDays(ctx context.Context) (*cost.Frame, error) {
-	return pc.providerDaysOf(ctx, pc.filters)
-}
-
-// providerDaysOf is providerDays for filters (the dashboard's, or fewer), or
-// nil when filters other than providers' differ from the dashboard's.
-func (pc *panelCtx) providerDaysOf(ctx context.Context, filters []cost.Filter) (*cost.Frame, error) {
-	rest, providers := splitProviders(filters)
-	if base, _ := splitProviders(pc.filters); !slices.EqualFunc(rest, base, sameFilter) {
-		return nil, nil
-	}
-	days, err := pc.s.providerDays(ctx, overviewWindow(pc.r), rest)
-	if err != nil || providers == nil {
-		return days, err
-	}
-	f := &cost.Frame{Columns: days.Columns, Types: days.Types, Rows: [][]any{}}
-	for _, row := range days.Rows {
-		if slices.Contains(providers, str(row[1])) {
-			f.Rows = append(f.Rows, row)
-		}
-	}
-	return f, nil
-}
-
-// splitProviders returns filters without the cloud-provider filter the
-// dashboard variable adds, and that filter's providers (nil without one).
-func splitProviders(filters []cost.Filter) (rest []cost.Filter, providers []string) {
-	for _, f := range filters {
-		if f.Dimension == cost.DimCloudProvider && f.Op == cost.OpIn && providers == nil {
-			providers = f.Values
-			continue
-		}
-		rest = append(rest, f)
-	}
-	return rest, providers
-}
-
-func sameFilter(a, b cost.Filter) bool {
-	return a.Dimension == b.Dimension && a.Op == b.Op && slices.Equal(a.Values, b.Values)
+	return pc.s.providerDays(ctx, overviewWindow(pc.r), pc.filters)
 }
 
 // overviewWindow is the period providerDays reads for a range: the range and

@@ -15,14 +15,17 @@ var _ cost.Reconciler = (*Service)(nil)
 // eventSources are the cost sources estimated from gateway events.
 var eventSources = []string{cost.SourceEventEstimate, cost.SourceEventReported}
 
-// Reconcile returns, for each provider-day in r with both billing-export and
-// event cost, billed vs estimated cost, the gap and the unattributed billed
-// cost, net of what the allocator moved to customers. Only admins may
-// reconcile.
-func (s *Service) Reconcile(ctx context.Context, p cost.Principal, r cost.DateRange) (*cost.Reconciliation, error) {
+// Reconcile returns, for each provider-day in the request's range with both
+// billing-export and event cost, billed vs estimated cost, the gap and the
+// unattributed billed cost, net of what the allocator moved to customers:
+// of the lines of the selected providers, models and customer, as a panel
+// reads them. Only admins may reconcile.
+func (s *Service) Reconcile(ctx context.Context, p cost.Principal, req cost.ReconcileRequest) (*cost.Reconciliation, error) {
 	if !p.Admin {
 		return nil, cost.Errorf(cost.CodeForbidden, "Reconciliation covers the whole organisation; it needs an admin token.")
 	}
+	r := cost.DateRange{From: cost.Day(req.Range.From), To: cost.Day(req.Range.To)}
+	filters := reconcileFilters(req)
 	type key struct {
 		day      string
 		provider string
@@ -33,7 +36,10 @@ func (s *Service) Reconcile(ctx context.Context, p cost.Principal, r cost.DateRa
 	// Neither filters on the cost source (an IN list costs more than reading
 	// every source): sources that take no part are left out here.
 	for _, unattributed := range []bool{false, true} {
-		f, err := s.reconcileSums(ctx, r, unattributed)
+		if unattributed && req.CustomerID != "" {
+			continue // One customer's lines are all attributed.
+		}
+		f, err := s.reconcileSums(ctx, r, filters, unattributed)
 		if err != nil {
 			return nil, err
 		}
@@ -77,17 +83,35 @@ func (s *Service) Reconcile(ctx context.Context, p cost.Principal, r cost.DateRa
 	return out, nil
 }
 
+// reconcileFilters are the filters of a reconciliation's variables, in the
+// order a panel's are (providers, models, customer), so that its sums and a
+// dashboard's share a base.
+func reconcileFilters(req cost.ReconcileRequest) []cost.Filter {
+	var fs []cost.Filter
+	if v := nonEmpty(req.Providers); len(v) > 0 {
+		fs = append(fs, cost.Filter{Dimension: cost.DimCloudProvider, Op: cost.OpIn, Values: v})
+	}
+	if v := nonEmpty(req.Models); len(v) > 0 {
+		fs = append(fs, cost.Filter{Dimension: cost.DimModel, Op: cost.OpIn, Values: v})
+	}
+	if req.CustomerID != "" {
+		fs = append(fs, cost.Filter{Dimension: cost.DimCustomer, Op: cost.OpEq, Values: []string{req.CustomerID}})
+	}
+	return fs
+}
+
 // reconcileSums returns cost by date, cloud provider and cost source over r
-// (or, for every line, over a period holding r: the overview's shared base
-// aggregate when the service shares aggregates).
-func (s *Service) reconcileSums(ctx context.Context, r cost.DateRange, unattributed bool) (*cost.Frame, error) {
+// under filters, of every line or of the unattributed lines. Of every line,
+// when the service shares aggregates, it is the overview's shared base of the
+// same variables (over a period holding r).
+func (s *Service) reconcileSums(ctx context.Context, r cost.DateRange, filters []cost.Filter, unattributed bool) (*cost.Frame, error) {
 	if !unattributed && s.sharing() {
-		return s.providerDays(ctx, overviewWindow(r), nil)
+		return s.providerDays(ctx, overviewWindow(r), filters)
 	}
 	q := cost.AggregateQuery{Metrics: []cost.Metric{cost.MetricCost},
-		GroupBy: []cost.Dimension{cost.DimDate, cost.DimCloudProvider, cost.DimCostSource}}
+		GroupBy: []cost.Dimension{cost.DimDate, cost.DimCloudProvider, cost.DimCostSource}, Filters: filters}
 	if unattributed {
-		q.Filters = []cost.Filter{{Dimension: cost.DimCustomer, Op: cost.OpEq, Values: []string{""}}}
+		q.Filters = append(slices.Clone(filters), cost.Filter{Dimension: cost.DimCustomer, Op: cost.OpEq, Values: []string{""}})
 	}
 	return s.aggregate(ctx, r, q)
 }

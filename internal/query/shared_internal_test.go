@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"runtime"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/llmcost/llmcost/internal/cost"
 )
@@ -84,4 +86,30 @@ func TestSharedAggregatesDo(t *testing.T) {
 			t.Errorf("%d runs, want %d", runs, want)
 		}
 	})
+}
+
+func TestOutliersOf(t *testing.T) {
+	days := &cost.Frame{Rows: [][]any{
+		{"2026-11-01", "cust_a", 10.0}, {"2026-11-02", "cust_a", 10.0}, {"2026-11-03", "cust_a", 10.0}, {"2026-11-04", "cust_a", 40.0},
+		{"2026-11-01", "cust_b", 1.0}, {"2026-11-02", "cust_b", 1.0}, {"2026-11-03", "cust_b", 1.0}, {"2026-11-04", "cust_b", 2.0},
+		{"2026-11-04", "cust_c", 5.0},                                                               // One day: no deviation.
+		{"2026-11-01", "cust_d", 3.0}, {"2026-11-02", "cust_d", 3.0}, {"2026-11-03", "cust_d", 9.0}, // Nothing on the day.
+		{"2026-11-03", "cust_e", 0.0}, {"2026-11-04", "cust_e", 0.0}, // A mean of 0.
+		{"2026-11-04", "", 100.0},                                     // Unattributed.
+		{"2026-10-31", "cust_f", 1.0}, {"2026-11-04", "cust_f", 50.0}, // Its first day is outside the baseline.
+	}}
+	got := outliersOf(days, cost.DateRange{From: mustDay("2026-11-01"), To: mustDay("2026-11-05")}, mustDay("2026-11-04"), 1)
+	// cust_a: mean 17.5, σ 15, 40 > 32.5, rise 1.29; cust_b: mean 1.25, σ 0.5, 2 > 1.75, rise 0.6.
+	want := [][]any{{"cust_a", 40.0, 17.5, 15.0}, {"cust_b", 2.0, 1.25, 0.5}}
+	if !reflect.DeepEqual(got.Rows, want) {
+		t.Errorf("outliers = %v, want %v", got.Rows, want)
+	}
+}
+
+func mustDay(s string) time.Time {
+	d, err := cost.ParseDate(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
 }

@@ -2,11 +2,15 @@ package query_test
 
 import (
 	"context"
+	"reflect"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/llmcost/llmcost/internal/cost"
+	"github.com/llmcost/llmcost/internal/duckdb"
 	"github.com/llmcost/llmcost/internal/query"
 )
 
@@ -119,4 +123,105 @@ func sameResult(a, b *cost.Result) bool {
 		}
 	}
 	return true
+}
+
+// countingStore is a store that counts its reads of cost lines.
+type countingStore struct {
+	*duckdb.DB
+	reads atomic.Int32
+}
+
+func (s *countingStore) Aggregate(ctx context.Context, q *cost.AggregateQuery) (*cost.Frame, error) {
+	s.reads.Add(1)
+	return s.DB.Aggregate(ctx, q)
+}
+
+func (s *countingStore) RankOutliers(ctx context.Context, q *cost.OutlierQuery) (*cost.Frame, error) {
+	s.reads.Add(1)
+	return s.DB.RankOutliers(ctx, q)
+}
+
+func (s *countingStore) RankChanges(ctx context.Context, q *cost.ChangeQuery) (*cost.Frame, error) {
+	s.reads.Add(1)
+	return s.DB.RankChanges(ctx, q)
+}
+
+// TestFilteredDashboardsShareBases loads each dashboard as the web UI does
+// (its panels, the overview's reconciliation, quick stats) with a result
+// cache, and checks that a provider or customer variable never makes a load
+// read the store more often than no variable: filtered panels share their
+// dashboard's bases as unfiltered ones do.
+func TestFilteredDashboardsShareBases(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	filters := []struct {
+		name string
+		req  cost.PanelRequest
+	}{
+		{"none", cost.PanelRequest{Range: last30}},
+		{"provider AWS", cost.PanelRequest{Range: last30, Providers: []string{"AWS"}}},
+		{"providers GCP and Azure", cost.PanelRequest{Range: last30, Providers: []string{"GCP", "Azure"}}},
+		{"customer", cost.PanelRequest{Range: last30, CustomerID: "cust_b"}},
+		{"provider and customer", cost.PanelRequest{Range: last30, Providers: []string{"AWS"}, CustomerID: "cust_b"}},
+	}
+	for _, d := range cost.Dashboards {
+		reads := map[string]int32{}
+		for _, f := range filters {
+			store := &countingStore{DB: w.db}
+			svc := query.NewCached(query.NewService(store, func() time.Time { return testNow }), 0, nil)
+			for _, p := range d.Panels {
+				req := f.req
+				req.Dashboard, req.Panel = d.ID, p.ID
+				if _, err := svc.Panel(ctx, admin, req); err != nil {
+					t.Fatalf("%s/%s %s: %v", d.ID, p.ID, f.name, err)
+				}
+			}
+			if d.ID == "overview" {
+				if _, err := svc.Reconcile(ctx, admin, cost.ReconcileRequest{Range: f.req.Range,
+					Providers: f.req.Providers, CustomerID: f.req.CustomerID}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := svc.QuickStats(ctx, admin, f.req.CustomerID); err != nil {
+				t.Fatal(err)
+			}
+			reads[f.name] = store.reads.Load()
+		}
+		for name, n := range reads {
+			if n > reads["none"] {
+				t.Errorf("%s with %s: %d store reads, more than the %d without a variable", d.ID, name, n, reads["none"])
+			}
+		}
+		t.Logf("%s: store reads by variable: %v", d.ID, reads)
+	}
+}
+
+// TestSharedUnusualCustomersUnderVariables checks the outliers ranked from
+// the anomalies dashboard's shared base against the store's own ranking,
+// where they list someone: cust_c's spike on a GCP model yesterday; and the
+// daily cost summed from that base, or, over a range longer than it, read on
+// its own.
+func TestSharedUnusualCustomersUnderVariables(t *testing.T) {
+	alone, shared := newWorld(t), newWorld(t)
+	query.NewCached(shared.svc, 0, nil)
+	r90 := cost.DateRange{From: testToday.AddDate(0, 0, -90), To: testToday}
+	for _, v := range []cost.PanelRequest{{Range: last30, Providers: []string{"GCP"}},
+		{Range: last30, Providers: []string{"GCP", "Azure"}}, {Range: last30, Models: []string{"gemini-1.5-pro"}},
+		{Range: last30, Providers: []string{"GCP"}, CustomerID: "cust_c"}, {Range: r90, Providers: []string{"GCP"}}} {
+		daily := alone.panel(t, "anomalies", "cost-anomalies", v)
+		if got := shared.panel(t, "anomalies", "cost-anomalies", v); !sameResult(got, daily) {
+			t.Errorf("%+v: shared cost anomalies %v, want %v", v, got.Rows, daily.Rows)
+		}
+		want := alone.panel(t, "anomalies", "unusual-customers", v)
+		got := shared.panel(t, "anomalies", "unusual-customers", v)
+		if len(want.Rows) == 0 || want.Rows[0][0] != "cust_c" {
+			t.Fatalf("%+v: the store ranks %v, want cust_c's spike first", v, want.Rows)
+		}
+		if !sameResult(got, want) {
+			t.Errorf("%+v: shared %v, want %v", v, got.Rows, want.Rows)
+		}
+		if !reflect.DeepEqual(got.Meta, want.Meta) {
+			t.Errorf("%+v: shared meta %v, want %v", v, got.Meta, want.Meta)
+		}
+	}
 }
