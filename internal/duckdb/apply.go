@@ -137,12 +137,14 @@ func (a *applier) exec(ctx context.Context, q string, args ...any) (int, error) 
 
 // replace deletes the lines of the partitions the batch lists.
 func (a *applier) replace(ctx context.Context) error {
-	n, err := a.exec(ctx, `DELETE FROM cost_rows USING stage_parts s
-		WHERE cost_rows.source = s.source AND `+partitionKey("cost_rows")+` = s.key`)
-	if err != nil {
-		return fmt.Errorf("delete lines: %w", err)
+	for _, t := range lineTables {
+		n, err := a.exec(ctx, `DELETE FROM `+t+` USING stage_parts s
+			WHERE `+sourceOf(t)+` = s.source AND `+partitionKey(t)+` = s.key`)
+		if err != nil {
+			return fmt.Errorf("delete lines: %w", err)
+		}
+		a.res.LinesDeleted += n
 	}
-	a.res.LinesDeleted = n
 	return nil
 }
 

@@ -44,7 +44,7 @@ func (db *DB) LoadFOCUS(ctx context.Context, f *cost.FOCUSFile) (*cost.LoadResul
 		}
 		return nil, fmt.Errorf("%w: %v", cost.ErrNotLoaded, err)
 	}
-	l := &loader{conn: conn, now: db.now(), res: &cost.LoadResult{}}
+	l := &loader{conn: conn, now: db.now(), res: &cost.LoadResult{}, table: rowsTable, cols: lineColumns}
 	if err := l.run(ctx, focusSelect(f, from, byHash), args); err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()

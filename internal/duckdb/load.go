@@ -18,6 +18,10 @@ type loader struct {
 	tx   *sql.Tx
 	now  time.Time
 	res  *cost.LoadResult
+	// table is where the lines go (rowsTable, or basicTable), cols the
+	// columns sel fills before ingested_at, its last.
+	table string
+	cols  []string
 }
 
 // run inserts the lines sel selects, replaces the partitions they name and
@@ -38,8 +42,8 @@ func (l *loader) run(ctx context.Context, sel string, args []any) error {
 	if same > 0 {
 		return fmt.Errorf("%w: lines already carry this ingest's time", cost.ErrNotLoaded)
 	}
-	cols := strings.Join(lineColumns, ", ")
-	r, err := tx.ExecContext(ctx, "INSERT INTO cost_rows ("+cols+", ingested_at) "+sel, append([]any{l.now}, args...)...)
+	cols := strings.Join(l.cols, ", ")
+	r, err := tx.ExecContext(ctx, "INSERT INTO "+l.table+" ("+cols+", ingested_at) "+sel, append([]any{l.now}, args...)...)
 	if err != nil {
 		return fmt.Errorf("%w: %v", cost.ErrNotLoaded, err)
 	}
@@ -61,27 +65,33 @@ func (l *loader) run(ctx context.Context, sel string, args []any) error {
 func (l *loader) replace(ctx context.Context) error {
 	// Lines are grouped by day before their keys are computed, so a key is
 	// computed once per day and provider, not once per line.
+	stored := "NULL::VARCHAR"
+	if l.table == rowsTable {
+		stored = "source_partition"
+	}
 	if _, err := l.tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE load_parts AS
-		SELECT source, `+partitionKey("d")+` AS key, sum(n) AS line_count, sum(c) AS cost_usd,
+		SELECT source, coalesce(d.stored, `+unifiedKey("d")+`) AS key, sum(n) AS line_count, sum(c) AS cost_usd,
 			min(first) AS first
-		FROM (SELECT source, source_partition, cloud_provider, date, count(*) AS n, sum(cost_usd) AS c,
-				min(rowid) AS first
-			FROM cost_rows WHERE ingested_at = ? GROUP BY source, source_partition, cloud_provider, date) d
+		FROM (SELECT `+sourceOf(l.table)+` AS source, `+stored+` AS stored, cloud_provider, date, count(*) AS n,
+				sum(cost_usd) AS c, min(rowid) AS first
+			FROM `+l.table+` WHERE ingested_at = ? GROUP BY ALL) d
 		GROUP BY 1, 2`, l.now); err != nil {
 		return err
 	}
 	defer l.conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS temp.main.load_parts")
-	r, err := l.tx.ExecContext(ctx, `DELETE FROM cost_rows USING load_parts p
-		WHERE cost_rows.source = p.source AND `+partitionKey("cost_rows")+` = p.key
-			AND cost_rows.ingested_at IS DISTINCT FROM ?`, l.now)
-	if err != nil {
-		return err
+	for _, t := range lineTables {
+		r, err := l.tx.ExecContext(ctx, `DELETE FROM `+t+` USING load_parts p
+			WHERE `+sourceOf(t)+` = p.source AND `+partitionKey(t)+` = p.key
+				AND `+t+`.ingested_at IS DISTINCT FROM ?`, l.now)
+		if err != nil {
+			return err
+		}
+		n, err := r.RowsAffected()
+		if err != nil {
+			return err
+		}
+		l.res.LinesDeleted += int(n)
 	}
-	n, err := r.RowsAffected()
-	if err != nil {
-		return err
-	}
-	l.res.LinesDeleted = int(n)
 	if err := l.tx.QueryRowContext(ctx, `SELECT count(*) FROM partitions p JOIN load_parts s
 		ON p.source = s.source AND p.key = s.key`).Scan(&l.res.PartitionsReplaced); err != nil {
 		return err

@@ -108,15 +108,17 @@ func (a *applier) replaceStreamed(ctx context.Context, c driver.Conn, p cost.Par
 		return fmt.Errorf("driver connection %T cannot execute", c)
 	}
 	args := []driver.NamedValue{{Ordinal: 1, Value: p.Source}, {Ordinal: 2, Value: p.Key}}
-	r, err := ex.ExecContext(ctx, `DELETE FROM cost_rows WHERE source = ? AND `+partitionKey("cost_rows")+` = ?`, args)
-	if err != nil {
-		return fmt.Errorf("delete lines: %w", err)
+	for _, t := range lineTables {
+		r, err := ex.ExecContext(ctx, `DELETE FROM `+t+` WHERE `+sourceOf(t)+` = ? AND `+partitionKey(t)+` = ?`, args)
+		if err != nil {
+			return fmt.Errorf("delete lines: %w", err)
+		}
+		n, err := r.RowsAffected()
+		if err != nil {
+			return fmt.Errorf("delete lines: %w", err)
+		}
+		a.res.LinesDeleted += int(n)
 	}
-	n, err := r.RowsAffected()
-	if err != nil {
-		return fmt.Errorf("delete lines: %w", err)
-	}
-	a.res.LinesDeleted += int(n)
 	a.parts = append(a.parts, p)
 	if _, err := ex.ExecContext(ctx, `INSERT INTO stage_parts (source, key) VALUES (?, ?)`, args); err != nil {
 		return fmt.Errorf("stage partitions: %w", err)

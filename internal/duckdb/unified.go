@@ -51,8 +51,12 @@ func (db *DB) LoadUnified(ctx context.Context, f *cost.UnifiedFile) (*cost.LoadR
 	if err := m.mapTables(ctx, conn); err != nil {
 		return nil, fmt.Errorf("duckdb: load: %w", err)
 	}
-	l := &loader{conn: conn, now: db.now(), res: &cost.LoadResult{}}
-	if err := l.run(ctx, unifiedSelect(f, m, from), args); err != nil {
+	cols, sel := unifiedSelect(f, m, from)
+	l := &loader{conn: conn, now: db.now(), res: &cost.LoadResult{}, table: rowsTable, cols: cols}
+	if m.basic() {
+		l.table = basicTable
+	}
+	if err := l.run(ctx, sel, args); err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
@@ -85,12 +89,14 @@ func unifiedFrom(f *cost.UnifiedFile) (string, []any) {
 	return csvFrom(f.Path, len(f.Columns))
 }
 
-// unifiedSelect returns the SELECT that normalises the lines of from with m.
-// Numbers, dates and timestamps are checked line by line in SQL, as written:
-// a value with spaces around it or a NULL marker fails the check, and the
-// line-by-line reader judges it. The lines are stored without a partition key:
-// theirs is their provider and month (see partitionKey).
-func unifiedSelect(f *cost.UnifiedFile, m *unifiedMap, from string) string {
+// unifiedSelect returns the SELECT that normalises the lines of from with m,
+// and the columns it fills before ingested_at: those of basicTable when the
+// file has no other columns, else those of rowsTable. Numbers, dates and
+// timestamps are checked line by line in SQL, as written: a value with spaces
+// around it or a NULL marker fails the check, and the line-by-line reader
+// judges it. The lines are stored without a partition key: theirs is their
+// provider and month (see partitionKey).
+func unifiedSelect(f *cost.UnifiedFile, m *unifiedMap, from string) ([]string, string) {
 	raw := func(name string) string {
 		if i, ok := m.pos[name]; ok {
 			return fmt.Sprintf("t.c%d", i)
@@ -160,24 +166,62 @@ func unifiedSelect(f *cost.UnifiedFile, m *unifiedMap, from string) string {
 	)
 	date := "CAST(" + raw("date") + " AS DATE)"
 	openMonth := f.OpenMonth.Format("2006-01-02")
-	return `SELECT ` + date + `, ` + ts("charge_period_start") + `, ` + ts("charge_period_end") + `,
-		` + v("cloud_provider") + `, ` + v("service") + `, ` + v("model") + `, ` + family + `, ` + v("token_type") + `,
-		` + opt("pricing_tier") + `, coalesce(` + num("usage_amount") + `, 0), ` + opt("usage_unit") + `,
-		` + num("cost_usd") + `, coalesce(` + num("cost") + `, 0), ` + opt("currency") + `, ` + num("list_cost_usd") + `,
-		` + customer + `, ` + opt("account_id") + `, ` + opt("project") + `, ` + opt("region") + `, nullif(` + v("tags") + `, ''), 'unified',
-		CASE WHEN ` + strings.Join(checks, "\n\t\t\tAND ") + `
-			THEN NULL
-			ELSE error('unified: a value the line-by-line reader must check') END,
-		CASE WHEN ` + v("cost_source") + ` = '' THEN '` + cost.SourceBillingExport + `' ELSE ` + v("cost_source") + ` END,
-		CASE WHEN ` + v("data_status") + ` <> '' THEN ` + v("data_status") + `
+	status := `CASE WHEN ` + v("data_status") + ` <> '' THEN ` + v("data_status") + `
 			WHEN ` + date + ` >= DATE '` + openMonth + `' THEN '` + cost.StatusProvisional + `'
-			ELSE '` + cost.StatusFinal + `' END,
-		` + opt("charge_category") + `,
-		CASE WHEN ` + raw("requests") + ` = '' THEN 0 ELSE TRY_CAST(` + raw("requests") + ` AS BIGINT) END,
-		` + v("unpriced") + ` IN ('1', 't', 'T', 'TRUE', 'true', 'True'),
+			ELSE '` + cost.StatusFinal + `' END`
+	checked := func(val string) string {
+		return `CASE WHEN ` + strings.Join(checks, "\n\t\t\tAND ") + `
+			THEN ` + val + `
+			ELSE error('unified: a value the line-by-line reader must check') END`
+	}
+	exprs := map[string]string{
+		"date": date, "charge_period_start": ts("charge_period_start"), "charge_period_end": ts("charge_period_end"),
+		"cloud_provider": v("cloud_provider"), "service": v("service"), "model": v("model"), "model_family": family,
+		"token_type": v("token_type"), "pricing_tier": opt("pricing_tier"),
+		"usage_amount": "coalesce(" + num("usage_amount") + ", 0)", "usage_unit": opt("usage_unit"),
+		"cost_usd": num("cost_usd"), "cost": "coalesce(" + num("cost") + ", 0)", "currency": opt("currency"),
+		"list_cost_usd": num("list_cost_usd"), "customer_id": customer, "account_id": opt("account_id"),
+		"project": opt("project"), "region": opt("region"), "tags": "nullif(" + v("tags") + ", '')",
+		"source": "'unified'", "source_partition": checked("NULL"),
+		"cost_source": `CASE WHEN ` + v("cost_source") + ` = '' THEN '` + cost.SourceBillingExport + `' ELSE ` + v("cost_source") + ` END`,
+		"data_status": status, "charge_category": opt("charge_category"),
+		"requests": `CASE WHEN ` + raw("requests") + ` = '' THEN 0 ELSE TRY_CAST(` + raw("requests") + ` AS BIGINT) END`,
+		"unpriced": v("unpriced") + ` IN ('1', 't', 'T', 'TRUE', 'true', 'True')`,
+	}
+	cols := lineColumns
+	if m.basic() {
+		// The checks move to a column the basic table stores.
+		exprs["data_status"] = checked(status)
+		cols = basicColumns
+	}
+	list := make([]string, len(cols))
+	for k, c := range cols {
+		list[k] = exprs[c]
+	}
+	return cols, `SELECT ` + strings.Join(list, ",\n\t\t") + `,
 		?
 	FROM ` + from + ` t
 	` + strings.Join(joins, "\n\t")
+}
+
+// basicColumns are the columns of basicTable before ingested_at.
+var basicColumns = []string{"date", "cloud_provider", "service", "model", "model_family", "token_type",
+	"usage_amount", "cost_usd", "customer_id", "cost_source", "data_status"}
+
+// basicFileColumns are the unified columns a file may have for its lines to
+// go to basicTable: every other column then holds its default.
+var basicFileColumns = []string{"date", "cloud_provider", "service", "model", "token_type", "usage_amount",
+	"cost_usd", "customer_id", "cost_source", "data_status"}
+
+// basic reports whether the file's lines go to basicTable: it has none of the
+// columns that table does not store.
+func (m *unifiedMap) basic() bool {
+	for c := range m.pos {
+		if !slices.Contains(basicFileColumns, c) {
+			return false
+		}
+	}
+	return true
 }
 
 // MaxLineBytes is the longest CSV line the store's reader accepts.

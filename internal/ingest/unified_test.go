@@ -194,3 +194,80 @@ func TestIngestUnified_DuckDBReaderMatchesLineByLineOnValuesAsStored(t *testing.
 		t.Errorf("summary read by DuckDB:\n%+v\nline by line:\n%+v", gotSum, wantSum)
 	}
 }
+
+// unifiedSeed has only the seed's columns (and cost_source): DuckDB's reader
+// stores its lines in the table that keeps only those.
+const unifiedSeed = "date,cloud_provider,service,model,token_type,cost_usd,usage_amount,customer_id,cost_source\n" +
+	"2026-09-30,aws,Amazon Bedrock,anthropic.claude-3-5-sonnet-20240620-v1:0,INPUT,1.25,1000,cust_a,\n" +
+	"2026-10-01,Amazon Web Services,Amazon Bedrock,Claude3.5Sonnet,output,2.5e0,20,,list_price\n" +
+	"2026-10-02,Google Cloud,Vertex AI,Gemini 1.5 Pro,,0.75,5,cust_b,\n" +
+	"2026-10-14,Azure,Azure OpenAI,gpt-4o-2024-08-06,input,3,100,cust_b,\n"
+
+// A file of the seed's columns read by DuckDB stores what the line-by-line
+// reader stores, and each reader's lines replace the other's partitions.
+func TestIngestUnified_SeedColumnsMatchLineByLineAndReplace(t *testing.T) {
+	now := func() time.Time { return time.Date(2026, 10, 15, 12, 0, 0, 0, time.UTC) }
+	ingestInto := func(db *duckdb.DB, lineByLineOnly bool, body string) (*cost.IngestSummary, string) {
+		var store cost.Store = db
+		if lineByLineOnly {
+			store = lineByLine{db}
+		}
+		var progress bytes.Buffer
+		in := &ingest.Ingester{Store: store, Now: now, Progress: &progress}
+		sum, err := in.Ingest(context.Background(), "unified", "seed.csv", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sum, progress.String()
+	}
+	open := func() *duckdb.DB {
+		db, err := duckdb.Open("")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
+	}
+	byDuckDB, byLines := open(), open()
+	gotSum, progress := ingestInto(byDuckDB, false, unifiedSeed)
+	wantSum, _ := ingestInto(byLines, true, unifiedSeed)
+	if !strings.Contains(progress, "read by DuckDB's CSV reader") {
+		t.Fatalf("the file was not read by DuckDB; progress:\n%s", progress)
+	}
+	var basic int
+	if err := byDuckDB.SQL().QueryRow(`SELECT count(*) FROM cost_rows_basic`).Scan(&basic); err != nil || basic != 4 {
+		t.Fatalf("lines in the seed-columns table = %d (%v), want 4", basic, err)
+	}
+	if got, want := dumpLines(t, byDuckDB), dumpLines(t, byLines); !reflect.DeepEqual(got, want) {
+		t.Errorf("lines read by DuckDB:\n%s\nline by line:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if !reflect.DeepEqual(gotSum, wantSum) {
+		t.Errorf("summary read by DuckDB:\n%+v\nline by line:\n%+v", gotSum, wantSum)
+	}
+
+	// The same partitions again, costs doubled, by the other reader each
+	// time: only the latest file's lines remain.
+	doubled := strings.NewReplacer(",1.25,", ",2.5,", ",2.5e0,", ",5,", ",0.75,", ",1.5,", ",3,", ",6,").Replace(unifiedSeed)
+	for i, lineByLineOnly := range []bool{true, false, true} {
+		body := unifiedSeed
+		if i%2 == 0 {
+			body = doubled
+		}
+		sum, _ := ingestInto(byDuckDB, lineByLineOnly, body)
+		if sum.PartitionsReplaced != len(sum.Partitions) {
+			t.Errorf("round %d: %d of %d partitions replaced", i, sum.PartitionsReplaced, len(sum.Partitions))
+		}
+		var n int
+		var total float64
+		if err := byDuckDB.SQL().QueryRow(`SELECT count(*), sum(cost_usd) FROM cost_lines`).Scan(&n, &total); err != nil {
+			t.Fatal(err)
+		}
+		want := 7.5
+		if i%2 == 0 {
+			want = 15
+		}
+		if n != 4 || total != want {
+			t.Errorf("round %d: %d lines costing $%v, want 4 costing $%v", i, n, total, want)
+		}
+	}
+}
