@@ -51,11 +51,8 @@ func (db *DB) LoadUnified(ctx context.Context, f *cost.UnifiedFile) (*cost.LoadR
 	if err := m.mapTables(ctx, conn); err != nil {
 		return nil, fmt.Errorf("duckdb: load: %w", err)
 	}
-	cols, sel := unifiedSelect(f, m, from)
-	l := &loader{conn: conn, now: db.now(), res: &cost.LoadResult{}, table: rowsTable, cols: cols}
-	if m.basic() {
-		l.table = basicTable
-	}
+	table, cols, sel := unifiedSelect(f, m, from)
+	l := &loader{conn: conn, now: db.now(), res: &cost.LoadResult{}, table: table, cols: cols}
 	if err := l.run(ctx, sel, args); err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -89,14 +86,15 @@ func unifiedFrom(f *cost.UnifiedFile) (string, []any) {
 	return csvFrom(f.Path, len(f.Columns))
 }
 
-// unifiedSelect returns the SELECT that normalises the lines of from with m,
-// and the columns it fills before ingested_at: those of basicTable when the
-// file has no other columns, else those of rowsTable. Numbers, dates and
+// unifiedSelect returns the table the lines of from go to (basicTable when the
+// file has no other columns than it stores, else rowsTable), the columns the
+// SELECT fills before ingested_at, and the SELECT that normalises the lines
+// with m. Numbers, dates and
 // timestamps are checked line by line in SQL, as written: a value with spaces
 // around it or a NULL marker fails the check, and the line-by-line reader
 // judges it. The lines are stored without a partition key: theirs is their
 // provider and month (see partitionKey).
-func unifiedSelect(f *cost.UnifiedFile, m *unifiedMap, from string) ([]string, string) {
+func unifiedSelect(f *cost.UnifiedFile, m *unifiedMap, from string) (table string, cols []string, sel string) {
 	raw := func(name string) string {
 		if i, ok := m.pos[name]; ok {
 			return fmt.Sprintf("t.c%d", i)
@@ -188,17 +186,17 @@ func unifiedSelect(f *cost.UnifiedFile, m *unifiedMap, from string) ([]string, s
 		"requests": `CASE WHEN ` + raw("requests") + ` = '' THEN 0 ELSE TRY_CAST(` + raw("requests") + ` AS BIGINT) END`,
 		"unpriced": v("unpriced") + ` IN ('1', 't', 'T', 'TRUE', 'true', 'True')`,
 	}
-	cols := lineColumns
+	table, cols = rowsTable, lineColumns
 	if m.basic() {
 		// The checks move to a column the basic table stores.
 		exprs["data_status"] = checked(status)
-		cols = basicColumns
+		table, cols = basicTable, basicColumns
 	}
 	list := make([]string, len(cols))
 	for k, c := range cols {
 		list[k] = exprs[c]
 	}
-	return cols, `SELECT ` + strings.Join(list, ",\n\t\t") + `,
+	return table, cols, `SELECT ` + strings.Join(list, ",\n\t\t") + `,
 		?
 	FROM ` + from + ` t
 	` + strings.Join(joins, "\n\t")

@@ -101,6 +101,15 @@ func ingestBoth(t *testing.T, format, name, body string, mapping *billing.Mappin
 		t.Fatal(err)
 	}
 	defer db.Close()
+	sum, progress := ingestInto(t, db, format, name, body, mapping, lineByLineOnly)
+	return dumpLines(t, db), sum, progress
+}
+
+// ingestInto ingests body into db, read by the store itself or
+// (lineByLineOnly) line by line, on 15 October 2026, and returns the summary
+// and the progress text.
+func ingestInto(t *testing.T, db *duckdb.DB, format, name, body string, mapping *billing.Mapping, lineByLineOnly bool) (*cost.IngestSummary, string) {
+	t.Helper()
 	var store cost.Store = db
 	if lineByLineOnly {
 		store = lineByLine{db}
@@ -112,7 +121,7 @@ func ingestBoth(t *testing.T, format, name, body string, mapping *billing.Mappin
 	if err != nil {
 		t.Fatal(err)
 	}
-	return dumpLines(t, db), sum, progress.String()
+	return sum, progress.String()
 }
 
 // sameLoad compares what DuckDB's reader stored and reported with what the

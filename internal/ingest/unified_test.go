@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/llmcost/llmcost/internal/billing"
 	"github.com/llmcost/llmcost/internal/cost"
@@ -41,27 +40,8 @@ func TestIngestUnified_DuckDBReaderMatchesLineByLine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := func() time.Time { return time.Date(2026, 10, 15, 12, 0, 0, 0, time.UTC) }
-	load := func(lineByLineOnly bool) ([]string, *cost.IngestSummary, string) {
-		db, err := duckdb.Open("")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
-		var store cost.Store = db
-		if lineByLineOnly {
-			store = lineByLine{db}
-		}
-		var progress bytes.Buffer
-		in := &ingest.Ingester{Store: store, Now: now, Mapping: mapping, Progress: &progress}
-		sum, err := in.Ingest(context.Background(), "unified", "mixed.csv", strings.NewReader(unifiedMixed))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return dumpLines(t, db), sum, progress.String()
-	}
-	got, gotSum, progress := load(false)
-	want, wantSum, _ := load(true)
+	got, gotSum, progress := ingestBoth(t, "unified", "mixed.csv", unifiedMixed, mapping, false)
+	want, wantSum, _ := ingestBoth(t, "unified", "mixed.csv", unifiedMixed, mapping, true)
 	if !strings.Contains(progress, "read by DuckDB's CSV reader") {
 		t.Fatalf("the file was not read by DuckDB; progress:\n%s", progress)
 	}
@@ -160,27 +140,8 @@ const unifiedCanonical = "date,cloud_provider,service,model,token_type,cost_usd,
 	"2026-10-02,GCP,Vertex AI,gemini-1.5-pro,,0.5,0,,,\n"
 
 func TestIngestUnified_DuckDBReaderMatchesLineByLineOnValuesAsStored(t *testing.T) {
-	now := func() time.Time { return time.Date(2026, 10, 15, 12, 0, 0, 0, time.UTC) }
-	load := func(lineByLineOnly bool) ([]string, *cost.IngestSummary, string) {
-		db, err := duckdb.Open("")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
-		var store cost.Store = db
-		if lineByLineOnly {
-			store = lineByLine{db}
-		}
-		var progress bytes.Buffer
-		in := &ingest.Ingester{Store: store, Now: now, Progress: &progress}
-		sum, err := in.Ingest(context.Background(), "unified", "canonical.csv", strings.NewReader(unifiedCanonical))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return dumpLines(t, db), sum, progress.String()
-	}
-	got, gotSum, progress := load(false)
-	want, wantSum, _ := load(true)
+	got, gotSum, progress := ingestBoth(t, "unified", "canonical.csv", unifiedCanonical, nil, false)
+	want, wantSum, _ := ingestBoth(t, "unified", "canonical.csv", unifiedCanonical, nil, true)
 	if !strings.Contains(progress, "read by DuckDB's CSV reader") {
 		t.Fatalf("the file was not read by DuckDB; progress:\n%s", progress)
 	}
@@ -206,19 +167,8 @@ const unifiedSeed = "date,cloud_provider,service,model,token_type,cost_usd,usage
 // A file of the seed's columns read by DuckDB stores what the line-by-line
 // reader stores, and each reader's lines replace the other's partitions.
 func TestIngestUnified_SeedColumnsMatchLineByLineAndReplace(t *testing.T) {
-	now := func() time.Time { return time.Date(2026, 10, 15, 12, 0, 0, 0, time.UTC) }
-	ingestInto := func(db *duckdb.DB, lineByLineOnly bool, body string) (*cost.IngestSummary, string) {
-		var store cost.Store = db
-		if lineByLineOnly {
-			store = lineByLine{db}
-		}
-		var progress bytes.Buffer
-		in := &ingest.Ingester{Store: store, Now: now, Progress: &progress}
-		sum, err := in.Ingest(context.Background(), "unified", "seed.csv", strings.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return sum, progress.String()
+	ingestSeed := func(db *duckdb.DB, lineByLineOnly bool, body string) (*cost.IngestSummary, string) {
+		return ingestInto(t, db, "unified", "seed.csv", body, nil, lineByLineOnly)
 	}
 	open := func() *duckdb.DB {
 		db, err := duckdb.Open("")
@@ -229,8 +179,8 @@ func TestIngestUnified_SeedColumnsMatchLineByLineAndReplace(t *testing.T) {
 		return db
 	}
 	byDuckDB, byLines := open(), open()
-	gotSum, progress := ingestInto(byDuckDB, false, unifiedSeed)
-	wantSum, _ := ingestInto(byLines, true, unifiedSeed)
+	gotSum, progress := ingestSeed(byDuckDB, false, unifiedSeed)
+	wantSum, _ := ingestSeed(byLines, true, unifiedSeed)
 	if !strings.Contains(progress, "read by DuckDB's CSV reader") {
 		t.Fatalf("the file was not read by DuckDB; progress:\n%s", progress)
 	}
@@ -253,7 +203,7 @@ func TestIngestUnified_SeedColumnsMatchLineByLineAndReplace(t *testing.T) {
 		if i%2 == 0 {
 			body = doubled
 		}
-		sum, _ := ingestInto(byDuckDB, lineByLineOnly, body)
+		sum, _ := ingestSeed(byDuckDB, lineByLineOnly, body)
 		if sum.PartitionsReplaced != len(sum.Partitions) {
 			t.Errorf("round %d: %d of %d partitions replaced", i, sum.PartitionsReplaced, len(sum.Partitions))
 		}

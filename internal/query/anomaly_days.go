@@ -48,6 +48,8 @@ func unusualBaseline(day time.Time) cost.DateRange {
 	return cost.DateRange{From: today.AddDate(0, 0, -UnusualBaselineDays), To: today}
 }
 
+// customerDaysOver is the base of cost by date and customer over w under
+// filters: the customers dashboard's and the anomaly panels'.
 func (s *Service) customerDaysOver(ctx context.Context, w cost.DateRange, filters []cost.Filter) (*cost.Frame, error) {
 	return s.base(ctx, w, cost.AggregateQuery{Metrics: metrics(cost.MetricCost),
 		GroupBy: dims(cost.DimDate, cost.DimCustomer), Filters: filters})

@@ -20,8 +20,7 @@ func (pc *panelCtx) customerDays(ctx context.Context) (*cost.Frame, error) {
 	if m := cost.MonthStart(pc.today); m.Before(from) {
 		from = m
 	}
-	return pc.s.base(ctx, cost.DateRange{From: from, To: pc.today}, cost.AggregateQuery{
-		Metrics: metrics(cost.MetricCost), GroupBy: dims(cost.DimDate, cost.DimCustomer), Filters: pc.filters})
+	return pc.s.customerDaysOver(ctx, cost.DateRange{From: from, To: pc.today}, pc.filters)
 }
 
 // dayRows calls fn for each row of a frame whose first column is a date
