@@ -6,7 +6,7 @@ import "sync"
 const defaultBodiesBytes = 32 << 20
 
 // encodedBodies keeps the encoded bodies of tagged answers by ETag and by
-// whether the client accepts gzip, so that a repeat of a request whose data
+// the coding negotiated with the client, so that a repeat of a request whose data
 // has not changed is written without encoding it again. The ETag names the
 // data version, the principal, today and the request, so a body is only ever
 // served for exactly the answer it encodes. The oldest entries go first.
@@ -19,8 +19,8 @@ type encodedBodies struct {
 }
 
 type encodedBody struct {
-	body []byte
-	gzip bool // The body is gzip-compressed.
+	body   []byte
+	coding coding // The body's content coding.
 }
 
 // newEncodedBodies keeps up to maxBytes (0 = defaultBodiesBytes; negative: nothing).
@@ -34,25 +34,25 @@ func newEncodedBodies(maxBytes int64) *encodedBodies {
 	return &encodedBodies{max: int(maxBytes), entries: map[string]encodedBody{}}
 }
 
-func bodyKey(etag string, acceptsGzip bool) string {
-	if acceptsGzip {
-		return etag + "+gzip"
-	}
-	return etag
+// bodyKey names the body of an answer for clients that negotiated coding c:
+// a body is kept, and looked up, by the coding negotiated rather than the
+// one it has, as a small body goes uncompressed either way.
+func bodyKey(etag string, c coding) string {
+	return etag + "+" + string(c)
 }
 
-func (c *encodedBodies) get(etag string, acceptsGzip bool) (encodedBody, bool) {
+func (c *encodedBodies) get(etag string, accepted coding) (encodedBody, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e, ok := c.entries[bodyKey(etag, acceptsGzip)]
+	e, ok := c.entries[bodyKey(etag, accepted)]
 	return e, ok
 }
 
-func (c *encodedBodies) put(etag string, acceptsGzip bool, e encodedBody) {
+func (c *encodedBodies) put(etag string, accepted coding, e encodedBody) {
 	if len(e.body) > c.max/8 {
 		return
 	}
-	key := bodyKey(etag, acceptsGzip)
+	key := bodyKey(etag, accepted)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, ok := c.entries[key]; ok {

@@ -16,7 +16,7 @@ import (
 // request's If-None-Match already names that tag; otherwise, when the same
 // tag was answered before and its encoded body is still kept, it writes that
 // body. Nothing is computed then. It returns true when it has answered. The tag is weak, as the same answer
-// may be sent gzip-compressed or not. Without a data version it does nothing.
+// may be sent compressed in any coding or not at all. Without a data version it does nothing.
 func (s *Server) notModified(w http.ResponseWriter, r *http.Request, body any) bool {
 	if s.cfg.Store == nil {
 		return false
@@ -41,7 +41,7 @@ func (s *Server) notModified(w http.ResponseWriter, r *http.Request, body any) b
 	h.Set("Cache-Control", "private, no-cache")
 	h.Add("Vary", "Authorization")
 	if !etagMatch(r.Header.Get("If-None-Match"), tag) {
-		if e, ok := s.bodies.get(tag, acceptsGzip(r)); ok {
+		if e, ok := s.bodies.get(tag, negotiate(r)); ok {
 			writeBody(w, http.StatusOK, e)
 			return true
 		}

@@ -134,30 +134,30 @@ func TestRepeatIsServedEncoded(t *testing.T) {
 		return &cost.Result{Frame: cost.Frame{Columns: []string{"who", "n"}, Rows: rows}}, nil
 	}
 	const path = "/api/v1/panels/overview/cost-by-provider"
-	type body struct {
+	type answer struct {
 		Rows [][]any `json:"rows"`
 	}
-	for _, gz := range []string{"gzip", "identity"} {
+	for _, enc := range []string{"gzip", "identity", "zstd"} {
 		for _, tok := range []string{e.acme, e.globex, e.acme, e.globex} {
-			var b body
-			decode(t, e.do("GET", path, tok, nil, "Accept-Encoding", gz), http.StatusOK, &b)
+			var b answer
+			decode(t, e.do("GET", path, tok, nil, "Accept-Encoding", enc), http.StatusOK, &b)
 			want := "customer:cust_acme"
 			if tok == e.globex {
 				want = "customer:cust_globex"
 			}
 			if len(b.Rows) != 200 || b.Rows[0][0] != want {
-				t.Errorf("%s (%s): first row %v of %d, want %s's", want, gz, b.Rows[0], len(b.Rows), want)
+				t.Errorf("%s (%s): first row %v of %d, want %s's", want, enc, b.Rows[0], len(b.Rows), want)
 			}
 		}
 	}
-	if calls != 4 {
-		t.Errorf("panel computed %d times for 2 principals × 2 encodings, want 4", calls)
+	if calls != 6 {
+		t.Errorf("panel computed %d times for 2 principals × 3 encodings, want 6", calls)
 	}
 	if err := e.store.SetBudget(context.Background(), cost.Budget{MonthlyUSD: 1}); err != nil {
 		t.Fatal(err)
 	}
 	decode(t, e.do("GET", path, e.acme, nil), http.StatusOK, nil)
-	if calls != 5 {
-		t.Errorf("after a data change the panel was computed %d times in all, want 5", calls)
+	if calls != 7 {
+		t.Errorf("after a data change the panel was computed %d times in all, want 7", calls)
 	}
 }

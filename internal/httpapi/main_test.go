@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/klauspost/compress/zstd"
+
 	"github.com/llmcost/llmcost/internal/auth"
 	"github.com/llmcost/llmcost/internal/duckdb"
 	"github.com/llmcost/llmcost/internal/httpapi"
@@ -108,17 +110,38 @@ func decode(t *testing.T, w *httptest.ResponseRecorder, want int, v any) {
 	if v == nil {
 		return
 	}
-	var rd io.Reader = w.Body
-	if w.Header().Get("Content-Encoding") == "gzip" {
-		zr, err := gzip.NewReader(w.Body)
+	if err := json.Unmarshal(body(t, w), v); err != nil {
+		t.Fatalf("decode %T: %v", v, err)
+	}
+}
+
+// body returns a response's body, decompressed as its Content-Encoding says.
+func body(t *testing.T, w *httptest.ResponseRecorder) []byte {
+	t.Helper()
+	var rd io.Reader = bytes.NewReader(w.Body.Bytes())
+	switch enc := w.Header().Get("Content-Encoding"); enc {
+	case "":
+	case "gzip":
+		zr, err := gzip.NewReader(rd)
 		if err != nil {
 			t.Fatal(err)
 		}
 		rd = zr
+	case "zstd":
+		zr, err := zstd.NewReader(rd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer zr.Close()
+		rd = zr
+	default:
+		t.Fatalf("Content-Encoding %q", enc)
 	}
-	if err := json.NewDecoder(rd).Decode(v); err != nil {
-		t.Fatalf("decode %T: %v", v, err)
+	b, err := io.ReadAll(rd)
+	if err != nil {
+		t.Fatalf("decompress %s: %v", w.Header().Get("Content-Encoding"), err)
 	}
+	return b
 }
 
 // apiError is the error body of every failed request.

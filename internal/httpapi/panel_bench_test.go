@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/klauspost/compress/zstd"
+
 	"github.com/llmcost/llmcost/internal/auth"
 	"github.com/llmcost/llmcost/internal/cost"
 	"github.com/llmcost/llmcost/internal/duckdb"
@@ -30,8 +32,10 @@ func heatmapResult() *cost.Result {
 
 // BenchmarkPanelPath measures the HTTP path of a panel without its query:
 // the real server on loopback over a query service that answers at once, and
-// a client that reads (and, being Go's, decompresses) the whole body. One
-// figure is one request, server and client together.
+// a client that reads and decompresses the whole body. One figure is one
+// request, server and client together. The client is Go's, which asks for
+// gzip ("gzip", as Grafana's backend does), or asks for what Chromium asks
+// for and so gets zstd ("browser").
 func BenchmarkPanelPath(b *testing.B) {
 	total := &cost.Result{Frame: cost.Frame{Columns: []string{"total_cost"}, Types: []string{cost.TypeNumber},
 		Rows: [][]any{{1234567.891}}}, Period: cost.DateRange{From: testNow.AddDate(0, 0, -27), To: testNow},
@@ -40,42 +44,71 @@ func BenchmarkPanelPath(b *testing.B) {
 		name string
 		res  *cost.Result
 	}{{"one-figure", total}, {"heatmap", heatmapResult()}} {
-		b.Run(c.name, func(b *testing.B) {
-			keys, err := auth.NewKeyring("")
-			if err != nil {
+		for _, accept := range []struct{ name, header string }{{"gzip", ""}, {"browser", "gzip, deflate, br, zstd"}} {
+			b.Run(c.name+"/"+accept.name, func(b *testing.B) {
+				benchPanelPath(b, c.res, accept.header)
+			})
+		}
+	}
+}
+
+// benchPanelPath requests a panel answering res, with an Accept-Encoding
+// header unless it is "" (then Go's client asks for gzip and decompresses).
+func benchPanelPath(b *testing.B, res *cost.Result, accept string) {
+	keys, err := auth.NewKeyring("")
+	if err != nil {
+		b.Fatal(err)
+	}
+	store, err := duckdb.Open("")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer store.Close()
+	q := &queryService{PanelFn: func(context.Context, cost.Principal, cost.PanelRequest) (*cost.Result, error) {
+		return res, nil
+	}}
+	srv := httpapi.NewServer(httpapi.Config{Addr: "127.0.0.1:0", Store: store, Query: q, Keyring: keys,
+		AnswerCacheBytes: -1})
+	if err := srv.Open(); err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Close()
+	client := &http.Client{Transport: &http.Transport{}}
+	defer client.CloseIdleConnections()
+	zr, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer zr.Close()
+	url := srv.URL() + "/api/v1/panels/overview/total-cost-this-month?from=2026-10-29&to=2026-11-28"
+	b.ReportAllocs()
+	for b.Loop() {
+		req, _ := http.NewRequest("GET", url, nil)
+		req.Header.Set("Authorization", "Bearer "+keys.AdminToken())
+		if accept != "" {
+			req.Header.Set("Accept-Encoding", accept)
+		}
+		res, err := client.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var body io.Reader = res.Body
+		switch enc := res.Header.Get("Content-Encoding"); {
+		case accept == "" || enc == "":
+		case enc == "zstd":
+			if err := zr.Reset(res.Body); err != nil {
 				b.Fatal(err)
 			}
-			store, err := duckdb.Open("")
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer store.Close()
-			q := &queryService{PanelFn: func(context.Context, cost.Principal, cost.PanelRequest) (*cost.Result, error) {
-				return c.res, nil
-			}}
-			srv := httpapi.NewServer(httpapi.Config{Addr: "127.0.0.1:0", Store: store, Query: q, Keyring: keys,
-				AnswerCacheBytes: -1})
-			if err := srv.Open(); err != nil {
-				b.Fatal(err)
-			}
-			defer srv.Close()
-			client := &http.Client{Transport: &http.Transport{}}
-			defer client.CloseIdleConnections()
-			url := srv.URL() + "/api/v1/panels/overview/total-cost-this-month?from=2026-10-29&to=2026-11-28"
-			b.ReportAllocs()
-			for b.Loop() {
-				req, _ := http.NewRequest("GET", url, nil)
-				req.Header.Set("Authorization", "Bearer "+keys.AdminToken())
-				res, err := client.Do(req)
-				if err != nil {
-					b.Fatal(err)
-				}
-				io.Copy(io.Discard, res.Body)
-				res.Body.Close()
-				if res.StatusCode != http.StatusOK {
-					b.Fatal(res.Status)
-				}
-			}
-		})
+			body = zr
+		default:
+			b.Fatalf("Content-Encoding %q", enc)
+		}
+		if _, err := io.Copy(io.Discard, body); err != nil {
+			b.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			b.Fatal(res.Status)
+		}
 	}
 }

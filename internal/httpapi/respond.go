@@ -1,53 +1,27 @@
 package httpapi
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
-	"sync"
-
-	"github.com/klauspost/compress/gzip"
 
 	"github.com/llmcost/llmcost/internal/cost"
 )
 
-// gzipMinBytes is the smallest JSON body worth compressing.
-const gzipMinBytes = 1024
-
-// gzipWriters reuses compressors: each holds state a new one allocates and
-// clears on every compressed answer. They are klauspost/compress's, whose
-// fastest level compresses a panel's JSON about twice as fast as the
-// standard library's, to a slightly smaller body any gzip reader reads.
-var gzipWriters = sync.Pool{New: func() any {
-	zw, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed) // Speed beats ratio here.
-	return zw
-}}
-
-// gzipped returns b compressed.
-func gzipped(b []byte) []byte {
-	var buf bytes.Buffer
-	buf.Grow(len(b) / 4)
-	zw := gzipWriters.Get().(*gzip.Writer)
-	zw.Reset(&buf)
-	zw.Write(b)
-	zw.Close()
-	gzipWriters.Put(zw)
-	return buf.Bytes()
-}
-
-// writeJSON encodes v with status, gzip-compressed when the client accepts it
-// and the body is large enough to benefit. A successful answer tagged by
-// notModified keeps its encoded body for repeats of the same request.
+// writeJSON encodes v with status, compressed in the coding the client
+// prefers (negotiate) when the body is large enough to benefit. A successful
+// answer tagged by notModified keeps its encoded body for repeats of the
+// same request.
 func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
-	b, err := encodeJSON(v)
+	accepted := negotiate(r)
+	e, err := encodeBody(v, accepted)
 	if err != nil {
 		s.log.Error("encode response", append(logAttrs(r), "err", err)...)
 		status = http.StatusInternalServerError
-		b = []byte(`{"error":{"code":"internal","message":"Internal error."}}`)
+		e = encodedBody{body: []byte(`{"error":{"code":"internal","message":"Internal error."}}` + "\n")}
 	}
 	h := w.Header()
 	tag := h.Get("ETag")
@@ -56,14 +30,8 @@ func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v
 		h.Del("ETag")
 		h.Set("Cache-Control", "no-store")
 	}
-	b = append(b, '\n')
-	gz := acceptsGzip(r)
-	e := encodedBody{body: b}
-	if len(b) > gzipMinBytes && gz {
-		e = encodedBody{body: gzipped(b), gzip: true}
-	}
 	if status == http.StatusOK && tag != "" {
-		s.bodies.put(tag, gz, e)
+		s.bodies.put(tag, accepted, e)
 	}
 	writeBody(w, status, e)
 }
@@ -73,21 +41,11 @@ func writeBody(w http.ResponseWriter, status int, e encodedBody) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Add("Vary", "Accept-Encoding")
-	if e.gzip {
-		h.Set("Content-Encoding", "gzip")
+	if e.coding != identity {
+		h.Set("Content-Encoding", string(e.coding))
 	}
 	w.WriteHeader(status)
 	w.Write(e.body)
-}
-
-func acceptsGzip(r *http.Request) bool {
-	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
-		enc, q, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if strings.EqualFold(strings.TrimSpace(enc), "gzip") && strings.ReplaceAll(q, " ", "") != "q=0" {
-			return true
-		}
-	}
-	return false
 }
 
 // decodeJSON reads a JSON request body of at most MaxJSONBytes into v, rejecting

@@ -24,14 +24,36 @@ func encodeJSON(v any) ([]byte, error) {
 // small fields after the rows, go through json.Marshal, so the bytes are the
 // same; a NaN or infinite cell is json.Marshal's error.
 func appendResult(b []byte, r *cost.Result) ([]byte, error) {
+	b, err := appendResultHead(b, r, len(r.Rows))
+	if err != nil {
+		return nil, err
+	}
+	return appendResultTail(b, r, len(r.Rows))
+}
+
+// appendResultHead appends the start of r's JSON (appendResult): its columns,
+// its types and its first n rows.
+func appendResultHead(b []byte, r *cost.Result, n int) ([]byte, error) {
 	b = append(b, `{"columns":`...)
 	b = appendStrings(b, r.Columns)
 	b = append(b, `,"types":`...)
 	b = appendStrings(b, r.Types)
 	b = append(b, `,"rows":`...)
-	b, err := appendRows(b, r.Rows)
-	if err != nil {
-		return nil, err
+	if r.Rows == nil {
+		return append(b, "null"...), nil
+	}
+	return appendRows(append(b, '['), r.Rows[:n], true)
+}
+
+// appendResultTail appends the rest of r's JSON after appendResultHead's
+// first n rows: the other rows, then the period and the fields after it.
+func appendResultTail(b []byte, r *cost.Result, n int) ([]byte, error) {
+	var err error
+	if r.Rows != nil {
+		if b, err = appendRows(b, r.Rows[n:], n == 0); err != nil {
+			return nil, err
+		}
+		b = append(b, ']')
 	}
 	b = append(b, `,"period":`...)
 	if b, err = appendMarshal(b, r.Period); err != nil {
@@ -74,13 +96,11 @@ func appendStrings(b []byte, ss []string) []byte {
 	return append(b, ']')
 }
 
-func appendRows(b []byte, rows [][]any) ([]byte, error) {
-	if rows == nil {
-		return append(b, "null"...), nil
-	}
-	b = append(b, '[')
+// appendRows appends rows as elements of a JSON array, each after a comma
+// but the first when first.
+func appendRows(b []byte, rows [][]any, first bool) ([]byte, error) {
 	for i, row := range rows {
-		if i > 0 {
+		if i > 0 || !first {
 			b = append(b, ',')
 		}
 		if row == nil {
@@ -99,7 +119,7 @@ func appendRows(b []byte, rows [][]any) ([]byte, error) {
 		}
 		b = append(b, ']')
 	}
-	return append(b, ']'), nil
+	return b, nil
 }
 
 // appendCell appends one frame cell: strings, numbers and nulls directly,

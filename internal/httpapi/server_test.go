@@ -79,24 +79,50 @@ func TestChat(t *testing.T) {
 	wantError(t, e.do("POST", "/api/v1/chat", e.acme, `{"text":"hi"}`), 400, cost.CodeInvalid, "text")
 }
 
-func TestGzip_LargeJSONWhenAccepted(t *testing.T) {
+// TestCompression_Negotiated: a large body is sent in the coding the
+// client's Accept-Encoding prefers of zstd and gzip (zstd on a tie), never in
+// one it refuses (q=0), and decodes to the same answer in each.
+func TestCompression_Negotiated(t *testing.T) {
 	e := newEnv(t, nil)
-	w := e.do("GET", "/api/v1/dashboards", e.admin, nil, "Accept-Encoding", "gzip, deflate")
-	if got := w.Header().Get("Content-Encoding"); got != "gzip" {
-		t.Fatalf("Content-Encoding=%q, want gzip", got)
+	tests := []struct {
+		accept, want string
+	}{
+		{"", ""},
+		{"identity", ""},
+		{"gzip", "gzip"},
+		{"gzip, deflate", "gzip"},
+		{"GZIP", "gzip"},
+		{"zstd", "zstd"},
+		{"gzip, deflate, br, zstd", "zstd"}, // Chromium's.
+		{"zstd;q=0.5, gzip", "gzip"},
+		{"zstd, gzip;q=0.9", "zstd"},
+		{"zstd;q=0, gzip", "gzip"},
+		{"gzip;q=0, zstd;q=0", ""},
+		{"gzip ; q=0", ""},
+		{"*", "zstd"},
+		{"*;q=0, gzip", "gzip"},
+		{"br", ""},
+		{"zstd;q=bogus, gzip;q=0.1", "gzip"},
 	}
-	var ds []cost.DashboardDef
-	decode(t, w, 200, &ds)
-	if got, want := len(ds), len(cost.Dashboards); got != want {
-		t.Errorf("%d dashboards, want %d", got, want)
+	for _, tt := range tests {
+		w := e.do("GET", "/api/v1/dashboards", e.admin, nil, "Accept-Encoding", tt.accept)
+		if got := w.Header().Get("Content-Encoding"); got != tt.want {
+			t.Errorf("Accept-Encoding %q: Content-Encoding %q, want %q", tt.accept, got, tt.want)
+		}
+		if got := w.Header().Values("Vary"); !slices.Contains(got, "Accept-Encoding") {
+			t.Errorf("Accept-Encoding %q: Vary %q lacks Accept-Encoding", tt.accept, got)
+		}
+		var ds []cost.DashboardDef
+		decode(t, w, 200, &ds)
+		if got, want := len(ds), len(cost.Dashboards); got != want {
+			t.Errorf("Accept-Encoding %q: %d dashboards, want %d", tt.accept, got, want)
+		}
 	}
-	plain := e.do("GET", "/api/v1/dashboards", e.admin, nil)
-	if plain.Header().Get("Content-Encoding") != "" {
-		t.Error("gzip used without Accept-Encoding")
-	}
-	small := e.do("GET", "/api/v1/me", e.admin, nil, "Accept-Encoding", "gzip")
-	if small.Header().Get("Content-Encoding") != "" {
-		t.Error("tiny body was gzipped")
+	for _, enc := range []string{"gzip", "zstd"} {
+		small := e.do("GET", "/api/v1/me", e.admin, nil, "Accept-Encoding", enc)
+		if got := small.Header().Get("Content-Encoding"); got != "" {
+			t.Errorf("tiny body sent as %q", got)
+		}
 	}
 }
 

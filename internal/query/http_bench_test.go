@@ -1,6 +1,7 @@
 package query_test
 
 import (
+	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
@@ -12,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/klauspost/compress/zstd"
 
 	"github.com/llmcost/llmcost/internal/auth"
 	"github.com/llmcost/llmcost/internal/cost"
@@ -63,14 +66,19 @@ func (h *httpBench) close() {
 	h.srv.Close()
 }
 
-// get fetches one API path and reads the whole body; etag, when set, is sent as
-// If-None-Match. It returns the response's ETag.
+// browserAccepts is the Accept-Encoding Chromium sends.
+const browserAccepts = "gzip, deflate, br, zstd"
+
+// get fetches one API path as the web UI in a browser does, and reads and
+// decompresses the whole body; etag, when set, is sent as If-None-Match. It
+// returns the response's ETag.
 func (h *httpBench) get(path, etag string) (string, error) {
 	req, err := http.NewRequest("GET", h.srv.URL()+"/api/v1/"+path, nil)
 	if err != nil {
 		return "", err
 	}
 	req.Header.Set("Authorization", "Bearer "+h.token)
+	req.Header.Set("Accept-Encoding", browserAccepts)
 	if etag != "" {
 		req.Header.Set("If-None-Match", etag)
 	}
@@ -79,13 +87,44 @@ func (h *httpBench) get(path, etag string) (string, error) {
 		return "", err
 	}
 	defer res.Body.Close()
-	if _, err := io.Copy(io.Discard, res.Body); err != nil {
-		return "", err
+	if err := readBody(res); err != nil {
+		return "", fmt.Errorf("GET %s: %w", path, err)
 	}
 	if res.StatusCode != http.StatusOK && res.StatusCode != http.StatusNotModified {
 		return "", fmt.Errorf("GET %s: %s", path, res.Status)
 	}
 	return res.Header.Get("ETag"), nil
+}
+
+// zstdReaders reuses decompressors, as a browser keeps its own.
+var zstdReaders = sync.Pool{New: func() any {
+	zr, _ := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1))
+	return zr
+}}
+
+// readBody reads and decompresses a response's body, as a browser does.
+func readBody(res *http.Response) error {
+	var rd io.Reader = res.Body
+	switch enc := res.Header.Get("Content-Encoding"); enc {
+	case "":
+	case "gzip":
+		zr, err := gzip.NewReader(rd)
+		if err != nil {
+			return err
+		}
+		rd = zr
+	case "zstd":
+		zr := zstdReaders.Get().(*zstd.Decoder)
+		defer zstdReaders.Put(zr)
+		if err := zr.Reset(rd); err != nil {
+			return err
+		}
+		rd = zr
+	default:
+		return fmt.Errorf("Content-Encoding %q", enc)
+	}
+	_, err := io.Copy(io.Discard, rd)
+	return err
 }
 
 // dashboardPaths are the requests the web UI sends for a dashboard, all at

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -25,6 +26,8 @@ type browser struct {
 
 	mu       sync.Mutex
 	problems []string
+	// codings holds the Content-Encoding of each API response, by its path.
+	codings map[string]string
 }
 
 // chromiumPath finds Debian's chromium (or Chrome). Without one the browser tests
@@ -101,12 +104,41 @@ func (b *browser) observe(ev any) {
 		if e.Response.Status >= 400 {
 			p = fmt.Sprintf("HTTP %d %s", e.Response.Status, e.Response.URL)
 		}
+		b.recordCoding(e.Response)
 	}
 	if p != "" {
 		b.mu.Lock()
 		b.problems = append(b.problems, p)
 		b.mu.Unlock()
 	}
+}
+
+// recordCoding notes the Content-Encoding of an API response.
+func (b *browser) recordCoding(r *network.Response) {
+	u, err := url.Parse(r.URL)
+	if err != nil || !strings.HasPrefix(u.Path, "/api/") {
+		return
+	}
+	coding := ""
+	for k, v := range r.Headers {
+		if strings.EqualFold(k, "Content-Encoding") {
+			coding = fmt.Sprint(v)
+		}
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.codings == nil {
+		b.codings = map[string]string{}
+	}
+	b.codings[u.Path] = coding
+}
+
+// coding returns the Content-Encoding of the last response to an API path.
+func (b *browser) coding(path string) (string, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	c, ok := b.codings[path]
+	return c, ok
 }
 
 // checkClean fails the test if the page logged errors or a request failed.
@@ -135,9 +167,9 @@ func (b *browser) run(t testing.TB, actions ...chromedp.Action[chromedp.Void]) {
 }
 
 // evalJS evaluates a JavaScript expression in the page and decodes its value.
-func evalJS[T any](t testing.TB, b *browser, js string) T {
+func evalJS[T any](t testing.TB, b *browser, js string, opts ...chromedp.EvaluateOption) T {
 	t.Helper()
-	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[T](js))
+	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[T](js, opts...))
 	if err != nil {
 		t.Fatalf("evaluate %.60q: %v", js, err)
 	}

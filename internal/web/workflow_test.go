@@ -1,8 +1,11 @@
 package web_test
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
 	"math"
+	"net/http"
 	"net/url"
 	"os"
 	"regexp"
@@ -62,6 +65,47 @@ func TestHonestPanels(t *testing.T) {
 		want := []string{"Nov 2 (6 days)", "Nov 9", "Nov 16", "Nov 23", "Nov 30 (3 days)"}
 		if !slices.Equal(got, want) {
 			t.Errorf("heatmap weeks %q, want %q", got, want)
+		}
+		// Chromium asks for zstd beside gzip, and the server sends the
+		// heatmap's rows in it: the weeks above were decoded by the browser.
+		if got, ok := b.coding("/api/v1/panels/customers/customer-heatmap"); !ok || got != "zstd" {
+			t.Errorf("heatmap Content-Encoding %q (seen %v), want zstd", got, ok)
+		}
+	})
+
+	t.Run("LargeAnswerDecodesInBrowser", func(t *testing.T) {
+		// Cost by customer and day over the demo's 120 days: thousands of
+		// rows, which the server sends in zstd as two frames made at once.
+		// The page's fetch must read exactly the bytes sent uncompressed.
+		query := fmt.Sprintf(`{"metrics":["cost_usd"],"group_by":["customer_id","date"],"period":{"from":%q,"to":%q}}`,
+			s.today().AddDate(0, 0, -120).Format(cost.DateLayout), yesterday.Format(cost.DateLayout))
+		got := evalJS[string](t, b, fmt.Sprintf(`fetch('/api/v1/query', {method: 'POST', body: %q,
+			headers: {Authorization: 'Bearer ' + sessionStorage.getItem('llmcost.token'), 'Content-Type': 'application/json'}})
+			.then((r) => r.text())`, query), chromedp.EvalAwaitPromise)
+		req, err := http.NewRequest("POST", s.url+"/api/v1/query", strings.NewReader(query))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+s.admin)
+		req.Header.Set("Accept-Encoding", "identity")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		want, err := io.ReadAll(res.Body)
+		if err != nil || res.StatusCode != http.StatusOK {
+			t.Fatalf("uncompressed answer: %v %s", err, res.Status)
+		}
+		var answer struct{ Rows [][]any }
+		if err := json.Unmarshal(want, &answer); err != nil || len(answer.Rows) < 2000 {
+			t.Fatalf("uncompressed answer has %d rows (%v), want thousands", len(answer.Rows), err)
+		}
+		if got != string(want) {
+			t.Errorf("the browser read %d bytes, want the %d sent uncompressed", len(got), len(want))
+		}
+		if coding, _ := b.coding("/api/v1/query"); coding != "zstd" {
+			t.Errorf("large answer Content-Encoding %q, want zstd", coding)
 		}
 	})
 
