@@ -173,6 +173,12 @@ func Queries() []*cost.AggregateQuery {
 		q(customer, f(cost.DimCustomer, cost.OpEq, "")),
 		q(customer, f(cost.DimCustomer, cost.OpEq, "x' OR '1'='1")),
 		q(customer, f(cost.DimCloudProvider, cost.OpIn, "AWS", "Azure")),
+		// Every provider, and one no line has: as if unfiltered.
+		q(customer, f(cost.DimCloudProvider, cost.OpIn, "GCP", "AWS", "Azure", "Oracle")),
+		q([]cost.Dimension{cost.DimDate, cost.DimCloudProvider}, f(cost.DimCloudProvider, cost.OpIn, "GCP", "GCP", "Oracle")),
+		q([]cost.Dimension{cost.DimCloudProvider, cost.DimModel}, f(cost.DimCloudProvider, cost.OpIn, "GCP", "Azure"),
+			f(cost.DimCustomer, cost.OpEq, "cust_b")),
+		q([]cost.Dimension{cost.DimCloudProvider}, f(cost.DimCloudProvider, cost.OpNotIn, "AWS", "GCP")),
 		q(customer, f(cost.DimTokenType, cost.OpNotIn, "input", "")),
 		q([]cost.Dimension{cost.DimModel}, f(cost.DimModel, cost.OpPrefix, "claude")),
 		q([]cost.Dimension{cost.DimModel}, f(cost.DimModel, cost.OpPrefix, "gpt-4o_")),

@@ -243,9 +243,7 @@ func (a *applier) recordPartitions(ctx context.Context) error {
 		}
 		for i := range a.batch.Lines {
 			l := &a.batch.Lines[i]
-			s := stats[cost.Partition{Source: l.Source, Key: l.SourcePartition}]
-			s.lines++
-			s.cost += l.CostUSD
+			stats[cost.Partition{Source: l.Source, Key: l.SourcePartition}].add(l)
 		}
 	}
 	cols := []string{"source", "key", "line_count", "cost_usd", "ingested_at"}
@@ -255,6 +253,9 @@ func (a *applier) recordPartitions(ctx context.Context) error {
 	}); err != nil {
 		return fmt.Errorf("record partitions: %w", err)
 	}
+	if err := a.recordLatest(ctx, stats); err != nil {
+		return err
+	}
 	return a.recordEvents(ctx)
 }
 
@@ -263,13 +264,18 @@ func (a *applier) recordEvents(ctx context.Context) error {
 	if a.res.EventsInserted == 0 {
 		return nil
 	}
-	return a.recordEventPartition(ctx)
+	if err := a.recordEventPartition(ctx); err != nil {
+		return err
+	}
+	return a.recordEventLatest(ctx)
 }
 
-// partStats is what one partition holds.
+// partStats is what one partition holds: its lines, their cost, and the
+// newest day of each provider's lines, derived from others and not.
 type partStats struct {
-	lines int64
-	cost  float64
+	lines  int64
+	cost   float64
+	latest map[latestKey]time.Time
 }
 
 // recordEventPartition replaces the event batch's partition record with its

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/llmcost/llmcost/internal/cost"
 )
@@ -83,31 +82,4 @@ func scanLine(rows *sql.Rows) (*cost.LineItem, error) {
 		}
 	}
 	return &l, nil
-}
-
-// LatestData returns, per cloud provider, the newest date with data and when that
-// provider's lines were last ingested, ordered by provider. Lines derived from
-// others (cost.DerivedSources) do not count.
-func (db *DB) LatestData(ctx context.Context) ([]cost.Freshness, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT cloud_provider, max(date), max(ingested_at)
-		FROM cost_lines WHERE cost_source NOT IN (?, ?) GROUP BY cloud_provider ORDER BY cloud_provider`,
-		cost.DerivedSources[0], cost.DerivedSources[1])
-	if err != nil {
-		return nil, fmt.Errorf("duckdb: latest data: %w", err)
-	}
-	defer rows.Close()
-	out := []cost.Freshness{}
-	for rows.Next() {
-		var f cost.Freshness
-		var latest, ingested time.Time
-		if err := rows.Scan(&f.CloudProvider, &latest, &ingested); err != nil {
-			return nil, fmt.Errorf("duckdb: latest data: %w", err)
-		}
-		f.LatestDate, f.IngestedAt = latest.UTC(), ingested.UTC()
-		out = append(out, f)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("duckdb: latest data: %w", err)
-	}
-	return out, nil
 }

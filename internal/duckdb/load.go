@@ -61,7 +61,8 @@ func (l *loader) run(ctx context.Context, sel string, args []any) error {
 }
 
 // replace deletes the older lines of the partitions the new lines name and
-// records each partition's line count and cost.
+// records each partition's line count and cost, and its providers' newest
+// days (recordLatest).
 func (l *loader) replace(ctx context.Context) error {
 	// Lines are grouped by day before their keys are computed, so a key is
 	// computed once per day and provider, not once per line.
@@ -69,13 +70,18 @@ func (l *loader) replace(ctx context.Context) error {
 	if l.table == rowsTable {
 		stored = "source_partition"
 	}
+	if _, err := l.tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE load_days AS
+		SELECT source, coalesce(d.stored, `+unifiedKey("d")+`) AS key, cloud_provider, date, derived, n, c, first
+		FROM (SELECT `+sourceOf(l.table)+` AS source, `+stored+` AS stored, cloud_provider, date,
+				(cost_source = ? OR cost_source = ?) AS derived, count(*) AS n, sum(cost_usd) AS c, min(rowid) AS first
+			FROM `+l.table+` WHERE ingested_at = ? GROUP BY ALL) d`,
+		cost.DerivedSources[0], cost.DerivedSources[1], l.now); err != nil {
+		return err
+	}
+	defer l.conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS temp.main.load_days")
 	if _, err := l.tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE load_parts AS
-		SELECT source, coalesce(d.stored, `+unifiedKey("d")+`) AS key, sum(n) AS line_count, sum(c) AS cost_usd,
-			min(first) AS first
-		FROM (SELECT `+sourceOf(l.table)+` AS source, `+stored+` AS stored, cloud_provider, date, count(*) AS n,
-				sum(cost_usd) AS c, min(rowid) AS first
-			FROM `+l.table+` WHERE ingested_at = ? GROUP BY ALL) d
-		GROUP BY 1, 2`, l.now); err != nil {
+		SELECT source, key, sum(n) AS line_count, sum(c) AS cost_usd, min(first) AS first
+		FROM load_days GROUP BY 1, 2`); err != nil {
 		return err
 	}
 	defer l.conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS temp.main.load_parts")
@@ -102,6 +108,9 @@ func (l *loader) replace(ctx context.Context) error {
 	}
 	if _, err := l.tx.ExecContext(ctx, `INSERT INTO partitions (source, key, line_count, cost_usd, ingested_at)
 		SELECT source, key, line_count, cost_usd, ? FROM load_parts`, l.now); err != nil {
+		return err
+	}
+	if err := l.recordLatest(ctx); err != nil {
 		return err
 	}
 	rows, err := l.tx.QueryContext(ctx, `SELECT source, key FROM load_parts ORDER BY first, key`)

@@ -12,7 +12,8 @@ import (
 
 // Migration 3 moves Microsoft lines stored under keys without the subscription
 // to the keys the readers now give them, and recounts the partitions; migration
-// 4 then moves the lines to cost_rows, read through the view cost_lines.
+// 4 then moves the lines to cost_rows, read through the view cost_lines, and
+// migration 5 records each partition's providers' newest days from them.
 func TestMigrateMicrosoftScopes(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "l.duckdb")
 	db, err := duckdb.Open(path)
@@ -40,13 +41,14 @@ func TestMigrateMicrosoftScopes(t *testing.T) {
 	}
 	// Back to the schema of version 2: lines in a table named cost_lines.
 	for _, q := range []string{"DELETE FROM schema_migrations WHERE version >= 3",
-		"DROP VIEW cost_lines", "DROP TABLE cost_rows_basic", "ALTER TABLE cost_rows RENAME TO cost_lines"} {
+		"DROP VIEW cost_lines", "DROP TABLE cost_rows_basic", "ALTER TABLE cost_rows RENAME TO cost_lines",
+		"DROP TABLE partition_latest"} {
 		if _, err := db.SQL().Exec(q); err != nil {
 			t.Fatal(err)
 		}
 	}
 	db.Close()
-	if db, err = duckdb.Open(path); err != nil { // Applies migrations 3 and 4 again.
+	if db, err = duckdb.Open(path); err != nil { // Applies migrations 3 to 5 again.
 		t.Fatal(err)
 	}
 	defer db.Close()
@@ -80,6 +82,14 @@ func TestMigrateMicrosoftScopes(t *testing.T) {
 	var lines int
 	if err := db.SQL().QueryRow("SELECT count(*) FROM cost_lines WHERE source_partition = 'B-1/sub-a/2026-09'").Scan(&lines); err != nil || lines != 1 {
 		t.Errorf("lines moved to B-1/sub-a/2026-09: %d (%v), want 1", lines, err)
+	}
+	fresh, err := db.LatestData(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fresh) != 2 || fresh[0].CloudProvider != "AWS" || fresh[1].CloudProvider != "Azure" ||
+		!fresh[0].LatestDate.Equal(day) || !fresh[1].LatestDate.Equal(day) || fresh[0].IngestedAt.IsZero() {
+		t.Errorf("latest data after migrating: %+v, want AWS and Azure through %s", fresh, day)
 	}
 }
 

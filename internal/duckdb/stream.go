@@ -62,8 +62,7 @@ func (a *applier) streamLines(ctx context.Context) error {
 					return fmt.Errorf("appender cost_rows: %w", err)
 				}
 			}
-			s.lines++
-			s.cost += l.CostUSD
+			s.add(l)
 			v, err := lineValues(vals[:0], l)
 			if err == nil {
 				err = app.AppendRow(append(v, a.now)...)

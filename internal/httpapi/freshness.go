@@ -33,6 +33,9 @@ const customerFreshDays = 400
 // through the scoped query layer, and no ingest times, so nothing it reads
 // depends on another customer's data.
 func (s *Server) handleFreshness(w http.ResponseWriter, r *http.Request) {
+	if s.notModified(w, r, nil) {
+		return
+	}
 	p := principal(r)
 	var out freshnessJSON
 	var err error

@@ -93,4 +93,23 @@ func TestFreshness(t *testing.T) {
 	if w := e.do("GET", "/api/v1/freshness", "", nil); w.Code != http.StatusUnauthorized {
 		t.Errorf("without a token: status %d, want 401", w.Code)
 	}
+
+	// The answer is tagged with the data version: a reload costs nothing, the
+	// tag is no good for another principal, and the next ingest changes it.
+	tag := e.do("GET", "/api/v1/freshness", e.admin, nil).Header().Get("ETag")
+	if w := e.do("GET", "/api/v1/freshness", e.admin, nil, "If-None-Match", tag); tag == "" || w.Code != http.StatusNotModified {
+		t.Errorf("admin revalidating %q: status %d, want 304", tag, w.Code)
+	}
+	if w := e.do("GET", "/api/v1/freshness", e.acme, nil, "If-None-Match", tag); w.Code != http.StatusOK || strings.Contains(w.Body.String(), "GCP") {
+		t.Errorf("acme with the admin's tag: status %d, body %s; want its own answer", w.Code, w.Body)
+	}
+	later := &cost.Batch{Replace: []cost.Partition{{Source: "billing", Key: "AWS"}}, Lines: []cost.LineItem{line("AWS", day(0), "cust_acme")}}
+	if _, err := e.store.Apply(context.Background(), later); err != nil {
+		t.Fatal(err)
+	}
+	var after freshnessBody
+	decode(t, e.do("GET", "/api/v1/freshness", e.admin, nil, "If-None-Match", tag), http.StatusOK, &after)
+	if want := today.Format(cost.DateLayout); after.DataThrough != want {
+		t.Errorf("after an ingest: data through %q, want %q", after.DataThrough, want)
+	}
 }

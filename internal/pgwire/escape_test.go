@@ -23,7 +23,7 @@ import (
 type attack struct{ name, sql string }
 
 // storeTables are the store's relations that are not a login's four.
-var storeTables = []string{"cost_rows", "cost_rows_basic", "partitions", "events", "settings", "alert_rules", "alert_states",
+var storeTables = []string{"cost_rows", "cost_rows_basic", "partitions", "partition_latest", "events", "settings", "alert_rules", "alert_states",
 	"alert_events", "alert_channels", "schema_migrations"}
 
 // attacks lists the escape attempts. {peer} is another customer's id as a SQL

@@ -3,12 +3,15 @@ package query_test
 import (
 	"compress/gzip"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"os"
 	"slices"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -16,6 +19,7 @@ import (
 
 	"github.com/klauspost/compress/zstd"
 
+	"github.com/llmcost/llmcost/internal/alert"
 	"github.com/llmcost/llmcost/internal/auth"
 	"github.com/llmcost/llmcost/internal/cost"
 	"github.com/llmcost/llmcost/internal/duckdb"
@@ -33,6 +37,8 @@ type httpBench struct {
 	token  string
 	client *http.Client
 	today  time.Time
+	// through is the day the data runs through, as the last freshness said.
+	through string
 }
 
 // newHTTPBench serves db through the real HTTP server, with the result cache
@@ -49,8 +55,10 @@ func newHTTPBench(b *testing.B, db *duckdb.DB, today time.Time, cached bool) *ht
 	if cached {
 		q, answers = query.NewCached(svc, 0, nil), 0
 	}
+	alerts := alert.New(alert.Config{Query: q, Store: db, Alerts: db}) // Not run: the UI only reads its events.
+	b.Cleanup(func() { alerts.Close() })
 	srv := httpapi.NewServer(httpapi.Config{Addr: "127.0.0.1:0", Store: db, Query: q, Keyring: keys, Now: clock,
-		AnswerCacheBytes: answers})
+		Alerts: alerts, AnswerCacheBytes: answers})
 	if err := srv.Open(); err != nil {
 		b.Fatal(err)
 	}
@@ -69,31 +77,49 @@ func (h *httpBench) close() {
 // browserAccepts is the Accept-Encoding Chromium sends.
 const browserAccepts = "gzip, deflate, br, zstd"
 
-// get fetches one API path as the web UI in a browser does, and reads and
-// decompresses the whole body; etag, when set, is sent as If-None-Match. It
-// returns the response's ETag.
+// uiRequest is one request of the web UI: a method, an API path with its
+// query, and for POST a JSON body.
+type uiRequest struct{ method, path, body string }
+
+// get fetches one API path; see do.
 func (h *httpBench) get(path, etag string) (string, error) {
-	req, err := http.NewRequest("GET", h.srv.URL()+"/api/v1/"+path, nil)
+	tag, _, err := h.do(uiRequest{"GET", path, ""}, etag)
+	return tag, err
+}
+
+// do sends one request as the web UI in a browser does, and reads and
+// decompresses the whole body; etag, when set, is sent as If-None-Match. It
+// returns the response's ETag and its body.
+func (h *httpBench) do(u uiRequest, etag string) (string, []byte, error) {
+	var body io.Reader
+	if u.body != "" {
+		body = strings.NewReader(u.body)
+	}
+	req, err := http.NewRequest(u.method, h.srv.URL()+"/api/v1/"+u.path, body)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	req.Header.Set("Authorization", "Bearer "+h.token)
 	req.Header.Set("Accept-Encoding", browserAccepts)
+	if u.body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	if etag != "" {
 		req.Header.Set("If-None-Match", etag)
 	}
 	res, err := h.client.Do(req)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	defer res.Body.Close()
-	if err := readBody(res); err != nil {
-		return "", fmt.Errorf("GET %s: %w", path, err)
+	b, err := readBody(res)
+	if err != nil {
+		return "", nil, fmt.Errorf("%s %s: %w", u.method, u.path, err)
 	}
 	if res.StatusCode != http.StatusOK && res.StatusCode != http.StatusNotModified {
-		return "", fmt.Errorf("GET %s: %s", path, res.Status)
+		return "", nil, fmt.Errorf("%s %s: %s", u.method, u.path, res.Status)
 	}
-	return res.Header.Get("ETag"), nil
+	return res.Header.Get("ETag"), b, nil
 }
 
 // zstdReaders reuses decompressors, as a browser keeps its own.
@@ -103,76 +129,170 @@ var zstdReaders = sync.Pool{New: func() any {
 }}
 
 // readBody reads and decompresses a response's body, as a browser does.
-func readBody(res *http.Response) error {
+func readBody(res *http.Response) ([]byte, error) {
 	var rd io.Reader = res.Body
 	switch enc := res.Header.Get("Content-Encoding"); enc {
 	case "":
 	case "gzip":
 		zr, err := gzip.NewReader(rd)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		rd = zr
 	case "zstd":
 		zr := zstdReaders.Get().(*zstd.Decoder)
 		defer zstdReaders.Put(zr)
 		if err := zr.Reset(rd); err != nil {
-			return err
+			return nil, err
 		}
 		rd = zr
 	default:
-		return fmt.Errorf("Content-Encoding %q", enc)
+		return nil, fmt.Errorf("Content-Encoding %q", enc)
 	}
-	_, err := io.Copy(io.Discard, rd)
-	return err
+	return io.ReadAll(rd)
 }
 
-// dashboardPaths are the requests the web UI sends for a dashboard, all at
-// once: each panel, and the UI's own extra panels (the overview's billed vs
-// estimated table); then, after them, quick stats.
-func dashboardPaths(d cost.DashboardDef, vars url.Values) (concurrent []string, after string) {
+// dashboardLoad returns the requests the web UI sends to open a dashboard as
+// an admin (app.js, loadPanels) after the freshness stage (freshnessStage):
+// every card at once, each panel and the UI's own panels (extras.js: the
+// overview's budget pace and billed vs estimated token cost, the anomaly
+// dashboard's recent alerts); then the month's unpriced tokens by model, for
+// the unpriced-usage notice. through is the day the data runs through, which the unusual
+// customers panel is asked for.
+func dashboardLoad(d cost.DashboardDef, vars url.Values, through string) (cards []uiRequest, after uiRequest) {
+	customer := vars.Get("var-customer_id")
 	for _, p := range d.Panels {
-		concurrent = append(concurrent, "panels/"+d.ID+"/"+p.ID+"?"+vars.Encode())
+		q := vars
+		if p.ID == "unusual-customers" {
+			q = withValues(vars, url.Values{"date": {through}})
+		}
+		cards = append(cards, uiRequest{"GET", "panels/" + d.ID + "/" + p.ID + "?" + q.Encode(), ""})
 	}
-	if d.ID == "overview" {
-		concurrent = append(concurrent, "reconciliation?"+vars.Encode())
+	switch d.ID {
+	case "overview":
+		budget := url.Values{}
+		if customer != "" {
+			budget.Set("customer_id", customer)
+		}
+		cards = append(cards, uiRequest{"GET", "budgets/status?" + budget.Encode(), ""},
+			uiRequest{"POST", "query", billedVsEstimated(vars)})
+	case "anomalies":
+		cards = append(cards, uiRequest{"GET", "alerts/events?limit=50", ""})
 	}
-	quick := url.Values{}
-	if c := vars.Get("var-customer_id"); c != "" {
-		quick.Set("customer_id", c)
+	filters := []map[string]any{}
+	if customer != "" {
+		filters = append(filters, map[string]any{"dimension": "customer_id", "op": "eq", "values": []string{customer}})
 	}
-	return concurrent, "quick-stats?" + quick.Encode()
+	return cards, uiRequest{"POST", "query", jsonBody(map[string]any{"metrics": []string{"unpriced_tokens"},
+		"group_by": []string{"model"}, "filters": filters,
+		"having": []map[string]any{{"metric": "unpriced_tokens", "op": "gt", "value": 0}},
+		"period": map[string]string{"name": "month_to_date"}})}
 }
 
-// load fetches a dashboard as the UI does and returns the wall and CPU time it
-// took; with etags it revalidates (If-None-Match), and it records the tags.
+// freshnessStage is what the web UI asks before its cards (fresh.js): the
+// freshness, and the last 7 days' provisional and estimated days.
+func freshnessStage(vars url.Values) []uiRequest {
+	filters := []map[string]any{{"dimension": "data_status", "op": "in", "values": []string{"estimated", "provisional"}}}
+	if c := vars.Get("var-customer_id"); c != "" {
+		filters = append(filters, map[string]any{"dimension": "customer_id", "op": "eq", "values": []string{c}})
+	}
+	return []uiRequest{{"GET", "freshness", ""}, {"POST", "query", jsonBody(map[string]any{
+		"metrics": []string{"cost_usd"}, "group_by": []string{"date", "data_status"}, "filters": filters,
+		"period": map[string]string{"name": "last_7_days"}})}}
+}
+
+// billedVsEstimated is the body of the overview's billed vs estimated query
+// (extras.js), under the dashboard's variables.
+func billedVsEstimated(vars url.Values) string {
+	filters := []map[string]any{
+		{"dimension": "cost_source", "op": "in", "values": []string{"billing_export", "event_estimate", "event_reported"}},
+		{"dimension": "token_type", "op": "not_in", "values": []string{""}},
+	}
+	if v := vars["var-cloud_provider"]; len(v) > 0 {
+		filters = append(filters, map[string]any{"dimension": "cloud_provider", "op": "in", "values": v})
+	}
+	if c := vars.Get("var-customer_id"); c != "" {
+		filters = append(filters, map[string]any{"dimension": "customer_id", "op": "eq", "values": []string{c}})
+	}
+	if v := vars["var-model"]; len(v) > 0 {
+		filters = append(filters, map[string]any{"dimension": "model", "op": "in", "values": v})
+	}
+	return jsonBody(map[string]any{"metrics": []string{"cost_usd"}, "group_by": []string{"date", "cloud_provider", "cost_source"},
+		"filters": filters, "period": map[string]string{"from": vars.Get("from"), "to": vars.Get("to")}})
+}
+
+func jsonBody(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
+
+// withValues returns vars with add's keys set.
+func withValues(vars, add url.Values) url.Values {
+	v := url.Values{}
+	for k, vs := range vars {
+		v[k] = vs
+	}
+	for k, vs := range add {
+		v[k] = vs
+	}
+	return v
+}
+
+// load opens a dashboard as the web UI does, stage after stage, each
+// stage's requests at once (dashboardLoad), and returns the wall and CPU time
+// it took. With etags it revalidates GETs (If-None-Match), as a browser does,
+// and records their tags; a POST is sent again.
 func (h *httpBench) load(d cost.DashboardDef, vars url.Values, etags map[string]string) (wall, cpu time.Duration, err error) {
-	concurrent, after := dashboardPaths(d, vars)
-	var mu sync.Mutex
 	c0, t0 := cpuTime(), time.Now()
-	var wg sync.WaitGroup
-	errs := make([]error, len(concurrent))
-	for i, p := range concurrent {
-		wg.Go(func() {
-			mu.Lock()
-			tag := etags[p]
-			mu.Unlock()
-			tag, errs[i] = h.get(p, tag)
-			mu.Lock()
-			etags[p] = tag
-			mu.Unlock()
-		})
-	}
-	wg.Wait()
-	tag, err := h.get(after, etags[after])
-	etags[after] = tag
-	wall, cpu = time.Since(t0), cpuTime()-c0
-	for _, e := range errs {
-		if e != nil {
-			return 0, 0, e
+	var mu sync.Mutex
+	stage := func(reqs []uiRequest) ([][]byte, error) {
+		bodies := make([][]byte, len(reqs))
+		errs := make([]error, len(reqs))
+		var wg sync.WaitGroup
+		for i, u := range reqs {
+			wg.Go(func() {
+				var tag string
+				mu.Lock()
+				if u.method == "GET" {
+					tag = etags[u.path]
+				}
+				mu.Unlock()
+				tag, bodies[i], errs[i] = h.do(u, tag)
+				mu.Lock()
+				if u.method == "GET" {
+					etags[u.path] = tag
+				}
+				mu.Unlock()
+			})
 		}
+		wg.Wait()
+		return bodies, errors.Join(errs...)
 	}
-	return wall, cpu, err
+	fresh, err := stage(freshnessStage(vars))
+	if err != nil {
+		return 0, 0, err
+	}
+	// A revalidated freshness has no body: the browser keeps the one before.
+	if len(fresh[0]) > 0 {
+		var f struct {
+			DataThrough string `json:"data_through"`
+		}
+		if err := json.Unmarshal(fresh[0], &f); err != nil {
+			return 0, 0, err
+		}
+		h.through = f.DataThrough
+	}
+	cards, after := dashboardLoad(d, vars, h.through)
+	if _, err := stage(cards); err != nil {
+		return 0, 0, err
+	}
+	if _, err := stage([]uiRequest{after}); err != nil {
+		return 0, 0, err
+	}
+	return time.Since(t0), cpuTime() - c0, nil
 }
 
 // cpuTime is the CPU time (user + system) the process has used.
@@ -191,7 +311,8 @@ func median(ds []time.Duration) time.Duration {
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f", float64(d.Microseconds())/1000) }
 
 // BenchmarkHTTP loads every dashboard through the real HTTP server the way the
-// web UI does (all its panel requests at once, then quick stats): cold (a new
+// web UI does (its freshness line, then all its cards at once, then the
+// unpriced-usage notice; see load), asking for what Chromium asks for: cold (a new
 // result cache each time), warm (answers in the server's cache) and revalidated
 // (the browser's If-None-Match, answered 304); then each panel over HTTP without
 // the cache interleaved with its hand-written SQL straight on DuckDB; then

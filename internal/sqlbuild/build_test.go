@@ -128,7 +128,7 @@ func TestBuild(t *testing.T) {
 			wantSQL: "SELECT d0 AS `date`, m0 AS `active_days`, m1 AS `request_count`, m2 AS `list_cost_usd`, m3 AS `usage_amount` " +
 				"FROM (SELECT date AS d0, toFloat64(uniqExact(date)) AS m0, toFloat64(coalesce(sum(requests), 0)) AS m1, " +
 				"toFloat64(sum(list_cost_usd)) AS m2, toFloat64(coalesce(sumIf(usage_amount, token_type <> ''), 0)) AS m3 FROM cost_lines " +
-				"WHERE date <= toDate(?) AND token_type NOT IN (?, ?) GROUP BY date) ORDER BY `date`",
+				"WHERE date <= toDate(?) AND (token_type <> ? AND token_type <> ?) GROUP BY date) ORDER BY `date`",
 			wantArgs: []any{"2026-10-07", "input", "output"},
 		},
 		{

@@ -150,15 +150,20 @@ func (b *builder) filter(f cost.Filter) (string, error) {
 			ps[i] = param
 			b.args = append(b.args, v)
 		}
-		op := " IN ("
-		if f.Op == cost.OpNotIn {
-			if len(f.Values) == 1 && f.Values[0] == "" && !f.Dimension.IsTime() {
-				b.args = b.args[:len(b.args)-1]
-				return col + " <> ''", nil
-			}
-			op = " NOT IN ("
+		if f.Op == cost.OpIn {
+			return col + " IN (" + strings.Join(ps, ", ") + ")", nil
 		}
-		return col + op + strings.Join(ps, ", ") + ")", nil
+		if len(f.Values) == 1 && f.Values[0] == "" && !f.Dimension.IsTime() {
+			b.args = b.args[:len(b.args)-1]
+			return col + " <> ''", nil
+		}
+		// One inequality per value: DuckDB filters a scan by each far faster
+		// than by NOT IN, and the columns are never NULL, so both mean the same.
+		conds := make([]string, len(ps))
+		for i, p := range ps {
+			conds[i] = col + " <> " + p
+		}
+		return "(" + strings.Join(conds, " AND ") + ")", nil
 	case cost.OpPrefix:
 		if len(f.Values) != 1 {
 			return "", cost.FieldErrorf("values", "Operator %q takes exactly one value.", f.Op)

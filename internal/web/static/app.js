@@ -324,16 +324,25 @@ async function loadPanels() {
 }
 
 // unpriced warns when this month has token usage with no known price: it counts as
-// $0 in every panel until a price is added to the catalog.
+// $0 in every panel until a price is added to the catalog. It asks for just that
+// (unpriced tokens by model, month to date, in the customer's scope), not for
+// the quick stats, which cost a scan of the last months.
 async function unpriced(gen) {
   const notice = $('notice');
   try {
-    const qs = await api.get('quick-stats', app.me.admin ? { customer_id: app.state.customer } : {});
+    const filters = [];
+    if (app.me.admin && app.state.customer) filters.push({ dimension: 'customer_id', op: 'eq', values: [app.state.customer] });
+    const res = await api.send('POST', 'query', {
+      metrics: ['unpriced_tokens'], group_by: ['model'], filters,
+      having: [{ metric: 'unpriced_tokens', op: 'gt', value: 0 }], period: { name: 'month_to_date' },
+    });
     if (gen !== app.generation) return;
-    notice.hidden = !(qs.unpriced_tokens > 0);
+    const rows = res.rows || [];
+    const tokens = rows.reduce((sum, r) => sum + (r[1] || 0), 0);
+    notice.hidden = !(tokens > 0);
     if (notice.hidden) return;
-    const models = (qs.unpriced_models || []).join(', ');
-    notice.textContent = `${format(qs.unpriced_tokens, 'tokens')} used in ${period(qs.month_to_date_range)} have no known price` +
+    const models = rows.map((r) => r[0]).filter(Boolean).sort().join(', ');
+    notice.textContent = `${format(tokens, 'tokens')} used in ${period(res.period)} have no known price` +
       `${models ? ` (${models})` : ''} and count as $0 here. Add their prices to the catalog to include them.`;
   } catch (err) {
     notice.hidden = true;
