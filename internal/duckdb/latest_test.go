@@ -130,6 +130,10 @@ func TestLatestDataFollowsEveryWrite(t *testing.T) {
 		{"unified with a region", func() error {
 			return unified(wide, "2026-10-09,Azure,Foundry,m,input,1.5,10,c1,eastus")
 		}, false},
+		{"unified with derived sources", func() error {
+			return unified(append(append([]string(nil), seed...), "cost_source"),
+				"2026-10-25,GCP,Vertex,m,input,1,1,c1,allocation", "2026-10-08,GCP,Vertex,m,input,1,1,c1,billing_export")
+		}, false},
 		{"unified replaces its month", func() error {
 			return unified(seed, "2026-10-01,Azure,Foundry,m,input,1.5,10,c1")
 		}, false},
@@ -167,8 +171,8 @@ func TestLatestDataFollowsEveryWrite(t *testing.T) {
 			t.Errorf("after %s: providers %q, want, from the lines, %q", s.name, got, want)
 		}
 	}
-	if got := storeLatest(t, db); len(got) != 4 {
-		t.Errorf("providers at the end: %q, want AWS, Anthropic, Azure and OpenAI", got)
+	if got := storeLatest(t, db); len(got) != 5 {
+		t.Errorf("providers at the end: %q, want AWS, Anthropic, Azure, GCP and OpenAI", got)
 	}
 }
 

@@ -22,6 +22,9 @@ type loader struct {
 	// columns sel fills before ingested_at, its last.
 	table string
 	cols  []string
+	// derivable: the file gives the lines' cost_source, which may name a
+	// source derived from other lines (cost.DerivedSources); else none does.
+	derivable bool
 }
 
 // run inserts the lines sel selects, replaces the partitions they name and
@@ -70,12 +73,15 @@ func (l *loader) replace(ctx context.Context) error {
 	if l.table == rowsTable {
 		stored = "source_partition"
 	}
+	derived, args := "false", []any{l.now}
+	if l.derivable {
+		derived, args = "(cost_source = ? OR cost_source = ?)", []any{cost.DerivedSources[0], cost.DerivedSources[1], l.now}
+	}
 	if _, err := l.tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE load_days AS
 		SELECT source, coalesce(d.stored, `+unifiedKey("d")+`) AS key, cloud_provider, date, derived, n, c, first
 		FROM (SELECT `+sourceOf(l.table)+` AS source, `+stored+` AS stored, cloud_provider, date,
-				(cost_source = ? OR cost_source = ?) AS derived, count(*) AS n, sum(cost_usd) AS c, min(rowid) AS first
-			FROM `+l.table+` WHERE ingested_at = ? GROUP BY ALL) d`,
-		cost.DerivedSources[0], cost.DerivedSources[1], l.now); err != nil {
+				`+derived+` AS derived, count(*) AS n, sum(cost_usd) AS c, min(rowid) AS first
+			FROM `+l.table+` WHERE ingested_at = ? GROUP BY ALL) d`, args...); err != nil {
 		return err
 	}
 	defer l.conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS temp.main.load_days")

@@ -52,7 +52,8 @@ func (db *DB) LoadUnified(ctx context.Context, f *cost.UnifiedFile) (*cost.LoadR
 		return nil, fmt.Errorf("duckdb: load: %w", err)
 	}
 	table, cols, sel := unifiedSelect(f, m, from)
-	l := &loader{conn: conn, now: db.now(), res: &cost.LoadResult{}, table: table, cols: cols}
+	_, derivable := m.pos["cost_source"]
+	l := &loader{conn: conn, now: db.now(), res: &cost.LoadResult{}, table: table, cols: cols, derivable: derivable}
 	if err := l.run(ctx, sel, args); err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
