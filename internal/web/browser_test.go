@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"os"
@@ -28,6 +29,8 @@ type browser struct {
 	problems []string
 	// codings holds the Content-Encoding of each API response, by its path.
 	codings map[string]string
+	// requests lists the API requests sent, as apiRequest names them.
+	requests []string
 }
 
 // chromiumPath finds Debian's chromium (or Chrome). Without one the browser tests
@@ -100,6 +103,8 @@ func (b *browser) observe(ev any) {
 		if !e.Canceled {
 			p = "request failed: " + e.ErrorText
 		}
+	case *network.EventRequestWillBeSent:
+		b.recordRequest(e.Request)
 	case *network.EventResponseReceived:
 		if e.Response.Status >= 400 {
 			p = fmt.Sprintf("HTTP %d %s", e.Response.Status, e.Response.URL)
@@ -131,6 +136,40 @@ func (b *browser) recordCoding(r *network.Response) {
 		b.codings = map[string]string{}
 	}
 	b.codings[u.Path] = coding
+}
+
+// recordRequest notes an API request: "METHOD /api/v1/path", and for a POST
+// of a query its group_by.
+func (b *browser) recordRequest(r *network.Request) {
+	u, err := url.Parse(r.URL)
+	if err != nil || !strings.HasPrefix(u.Path, "/api/") {
+		return
+	}
+	name := r.Method + " " + u.Path
+	if r.Method == "POST" && u.Path == "/api/v1/query" {
+		var body struct {
+			GroupBy []string `json:"group_by"`
+		}
+		var data []byte
+		for _, e := range r.PostDataEntries {
+			data = append(data, e.Bytes...)
+		}
+		if json.Unmarshal(data, &body) == nil {
+			name += " by " + strings.Join(body.GroupBy, ",")
+		}
+	}
+	b.mu.Lock()
+	b.requests = append(b.requests, name)
+	b.mu.Unlock()
+}
+
+// takeRequests returns the API requests recorded since the last call.
+func (b *browser) takeRequests() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	r := b.requests
+	b.requests = nil
+	return r
 }
 
 // coding returns the Content-Encoding of the last response to an API path.

@@ -644,3 +644,43 @@ func hue(hex string) float64 {
 	}
 	return math.Mod(h*60+360, 360)
 }
+
+// TestDashboardRequests pins the requests the UI sends to (re)load a
+// dashboard, as an admin without variables: its freshness line, then every
+// card at once, then the unpriced-usage notice. The dashboard benchmark
+// (dashboardLoad and freshnessStage in internal/query/http_bench_test.go)
+// sends exactly these; a change here must change it too.
+func TestDashboardRequests(t *testing.T) {
+	s := startStack(t)
+	b := newBrowser(t, 1440, 1000)
+	fresh := []string{"GET /api/v1/freshness", "POST /api/v1/query by date,data_status"}
+	notice := "POST /api/v1/query by model"
+	tests := map[string][]string{
+		"overview": append(slices.Clone(fresh), "GET /api/v1/panels/overview/total-cost-this-month",
+			"GET /api/v1/panels/overview/cost-by-provider", "GET /api/v1/panels/overview/daily-cost-trend",
+			"GET /api/v1/panels/overview/top-customers", "GET /api/v1/panels/overview/budget-vs-actual",
+			"GET /api/v1/budgets/status", "POST /api/v1/query by date,cloud_provider,cost_source", notice),
+		"models": append(slices.Clone(fresh), "GET /api/v1/panels/models/cost-per-model",
+			"GET /api/v1/panels/models/model-cost-trend", "GET /api/v1/panels/models/input-vs-output",
+			"GET /api/v1/panels/models/model-efficiency", notice),
+		"customers": append(slices.Clone(fresh), "GET /api/v1/panels/customers/customer-heatmap",
+			"GET /api/v1/panels/customers/top-spenders", "GET /api/v1/panels/customers/customer-growth", notice),
+		"anomalies": append(slices.Clone(fresh), "GET /api/v1/panels/anomalies/cost-anomalies",
+			"GET /api/v1/panels/anomalies/unusual-customers", "GET /api/v1/alerts/events", notice),
+	}
+	b.signIn(t, s.url, "/d/overview", s.admin)
+	for _, d := range []string{"overview", "models", "customers", "anomalies"} {
+		b.open(t, s.url, "/d/"+d)
+		b.takeRequests()
+		b.run(t, chromedp.Click(chromedp.ID("refresh")))
+		b.run(t, chromedp.Poll[chromedp.Void](`document.getElementById('dash').dataset.state === 'loading'`,
+			chromedp.WithPollingTimeout(10*time.Second)))
+		b.waitReady(t)
+		got, want := b.takeRequests(), tests[d]
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s reloads with\n%s\nwant\n%s", d, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	}
+}
