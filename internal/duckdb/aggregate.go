@@ -19,16 +19,17 @@ func (db *DB) Aggregate(ctx context.Context, q *cost.AggregateQuery) (*cost.Fram
 	if i := providersIn(q); i >= 0 {
 		return db.aggregateProviders(ctx, q, i)
 	}
-	return db.aggregate(ctx, db.db, q)
+	return db.aggregate(ctx, nil, q)
 }
 
-func (db *DB) aggregate(ctx context.Context, on querier, q *cost.AggregateQuery) (*cost.Frame, error) {
+// aggregate runs q, in tx when it is set.
+func (db *DB) aggregate(ctx context.Context, tx *sql.Tx, q *cost.AggregateQuery) (*cost.Frame, error) {
 	query, args, err := sqlbuild.Build(sqlbuild.DuckDB, q)
 	if err != nil {
 		return nil, err
 	}
 	names, types := sqlbuild.Columns(q)
-	f, err := frame(ctx, on, query, args, names, types)
+	f, err := db.frame(ctx, tx, query, args, names, types)
 	if err != nil {
 		return nil, fmt.Errorf("duckdb: aggregate: %w", err)
 	}
@@ -96,7 +97,7 @@ func (db *DB) RankChanges(ctx context.Context, q *cost.ChangeQuery) (*cost.Frame
 	if err != nil {
 		return nil, err
 	}
-	f, err := frame(ctx, db.db, query, args, sqlbuild.ChangeColumns[0], sqlbuild.ChangeColumns[1])
+	f, err := db.frame(ctx, nil, query, args, sqlbuild.ChangeColumns[0], sqlbuild.ChangeColumns[1])
 	if err != nil {
 		return nil, fmt.Errorf("duckdb: rank changes: %w", err)
 	}
@@ -112,7 +113,7 @@ func (db *DB) RankOutliers(ctx context.Context, q *cost.OutlierQuery) (*cost.Fra
 	if err != nil {
 		return nil, err
 	}
-	f, err := frame(ctx, db.db, query, args, sqlbuild.OutlierColumns[0], sqlbuild.OutlierColumns[1])
+	f, err := db.frame(ctx, nil, query, args, sqlbuild.OutlierColumns[0], sqlbuild.OutlierColumns[1])
 	if err != nil {
 		return nil, fmt.Errorf("duckdb: rank outliers: %w", err)
 	}
@@ -124,13 +125,14 @@ type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-// frame runs query on q and reads its rows into a frame of the given columns.
+// frame runs query (db.query: in tx when set) and reads its rows into a
+// frame of the given columns.
 // Rows are cut from blocks of up to frameBlock rows, and each distinct date
 // is formatted once: a frame of thousands of rows allocates a few dozen times
 // rather than several times a row.
-func frame(ctx context.Context, q querier, query string, args []any, names, types []string) (*cost.Frame, error) {
+func (db *DB) frame(ctx context.Context, tx *sql.Tx, query string, args []any, names, types []string) (*cost.Frame, error) {
 	f := &cost.Frame{Columns: names, Types: types, Rows: [][]any{}}
-	rows, err := q.QueryContext(ctx, query, args...)
+	rows, err := db.query(ctx, tx, query, args)
 	if err != nil {
 		return nil, err
 	}

@@ -42,6 +42,8 @@ type DB struct {
 	spoolDir  string
 	ownSpool  bool // spoolDir was made by OpenWith and goes with Close
 	spoolOnce sync.Once
+	// stmts keeps the query layer's statements prepared.
+	stmts stmtCache
 	// focusKeyJoin has LoadFOCUS join lines to their combinations on the
 	// keys even when the keys' hashes are distinct, as it does when two
 	// collide (set by tests).
@@ -81,6 +83,10 @@ func OpenWith(path string, o Options) (*DB, error) {
 	if err != nil {
 		return nil, openError(path, o, err)
 	}
+	// A dashboard asks a few panels at once: their connections stay open,
+	// with the statements prepared on them (stmtCache), rather than all but
+	// database/sql's default two being closed after each load.
+	sqldb.SetMaxIdleConns(maxIdleConns)
 	db := &DB{db: sqldb, Now: time.Now, spoolDir: o.TempDirectory, epoch: newEpoch()}
 	if db.spoolDir == "" {
 		// A store without a temp directory (in memory, in tests) spools the
@@ -132,6 +138,9 @@ func withSpool(dirs []string, spool string) []string {
 	return append(slices.Clone(dirs), spool)
 }
 
+// maxIdleConns is how many connections the store keeps open between queries.
+const maxIdleConns = 16
+
 // startupConfig is the configuration DuckDB takes when it opens the database.
 func startupConfig(o Options) url.Values {
 	v := url.Values{
@@ -178,6 +187,7 @@ func (db *DB) Close() error {
 	if db.ownSpool {
 		defer os.RemoveAll(db.spoolDir)
 	}
+	db.stmts.close()
 	if err := db.db.Close(); err != nil {
 		return fmt.Errorf("duckdb: close: %w", err)
 	}
