@@ -264,10 +264,7 @@ func (a *applier) recordEvents(ctx context.Context) error {
 	if a.res.EventsInserted == 0 {
 		return nil
 	}
-	if err := a.recordEventPartition(ctx); err != nil {
-		return err
-	}
-	return a.recordEventLatest(ctx)
+	return a.recordEventPartition(ctx)
 }
 
 // partStats is what one partition holds: its lines, their cost, and the
@@ -279,20 +276,32 @@ type partStats struct {
 }
 
 // recordEventPartition replaces the event batch's partition record with its
-// current line count and cost.
+// current line count and cost, and its rows of partition_latest, from one
+// read of its lines (an event batch's partition gathers the daily lines of
+// every apply of the batch). They are all in cost_rows.
 func (a *applier) recordEventPartition(ctx context.Context) error {
 	batch := a.eventBatch
-	var s partStats
-	if err := a.tx.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(cost_usd), 0) FROM cost_lines
-		WHERE source = ? AND source_partition = ?`, EventSource, batch).Scan(&s.lines, &s.cost); err != nil {
-		return fmt.Errorf("record event partition: %w", err)
+	steps := []struct {
+		q    string
+		args []any
+	}{
+		{`CREATE OR REPLACE TEMP TABLE event_part AS
+			SELECT cloud_provider, cost_source = ? OR cost_source = ? AS derived, count(*) AS n, sum(cost_usd) AS c,
+				max(date) AS latest, max(ingested_at) AS ingested
+			FROM cost_rows WHERE source = ? AND source_partition = ? GROUP BY ALL`,
+			[]any{cost.DerivedSources[0], cost.DerivedSources[1], EventSource, batch}},
+		{`DELETE FROM partitions WHERE source = ? AND key = ?`, []any{EventSource, batch}},
+		{`INSERT INTO partitions (source, key, line_count, cost_usd, ingested_at)
+			SELECT ?, ?, coalesce(sum(n), 0), coalesce(sum(c), 0), ? FROM event_part`, []any{EventSource, batch, a.now}},
+		{`DELETE FROM partition_latest WHERE source = ? AND key = ?`, []any{EventSource, batch}},
+		{`INSERT INTO partition_latest (source, key, cloud_provider, derived, latest_date, ingested_at)
+			SELECT ?, ?, cloud_provider, derived, latest, ingested FROM event_part`, []any{EventSource, batch}},
+		{`DROP TABLE temp.main.event_part`, nil},
 	}
-	if _, err := a.exec(ctx, `DELETE FROM partitions WHERE source = ? AND key = ?`, EventSource, batch); err != nil {
-		return fmt.Errorf("record event partition: %w", err)
-	}
-	if _, err := a.exec(ctx, `INSERT INTO partitions (source, key, line_count, cost_usd, ingested_at)
-		VALUES (?, ?, ?, ?, ?)`, EventSource, batch, s.lines, s.cost, a.now); err != nil {
-		return fmt.Errorf("record event partition: %w", err)
+	for _, st := range steps {
+		if _, err := a.exec(ctx, st.q, st.args...); err != nil {
+			return fmt.Errorf("record event partition: %w", err)
+		}
 	}
 	return nil
 }

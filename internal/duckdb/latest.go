@@ -97,21 +97,6 @@ func (a *applier) recordLatest(ctx context.Context, stats map[cost.Partition]*pa
 	return nil
 }
 
-// recordEventLatest rewrites partition_latest for an event batch's partition,
-// which gathers the daily lines of every apply of the batch, from its lines.
-func (a *applier) recordEventLatest(ctx context.Context) error {
-	if _, err := a.exec(ctx, `DELETE FROM partition_latest WHERE source = ? AND key = ?`, EventSource, a.eventBatch); err != nil {
-		return fmt.Errorf("record latest days: %w", err)
-	}
-	if _, err := a.exec(ctx, `INSERT INTO partition_latest (source, key, cloud_provider, derived, latest_date, ingested_at)
-		SELECT source, source_partition, cloud_provider, cost_source = ? OR cost_source = ?, max(date), max(ingested_at)
-		FROM cost_rows WHERE source = ? AND source_partition = ?
-		GROUP BY ALL`, cost.DerivedSources[0], cost.DerivedSources[1], EventSource, a.eventBatch); err != nil {
-		return fmt.Errorf("record latest days: %w", err)
-	}
-	return nil
-}
-
 // latestKey is a provider's lines of a partition, derived from others or not.
 type latestKey struct {
 	provider string
