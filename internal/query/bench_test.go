@@ -205,7 +205,11 @@ func positional(q string, args []any) (string, []any) {
 
 // countRows runs q (with ? placeholders) and reads every row.
 func countRows(ctx context.Context, db *sql.DB, q string, args ...any) (int, error) {
-	rows, err := db.QueryContext(ctx, q, args...)
+	return scanCount(db.QueryContext(ctx, q, args...))
+}
+
+// scanCount reads every row of a query's answer, as countRows does.
+func scanCount(rows *sql.Rows, err error) (int, error) {
 	if err != nil {
 		return 0, err
 	}
