@@ -181,6 +181,9 @@ func buildLarge(b *testing.B, db *duckdb.DB, rows int) {
 	if err := largePopulate(ctx, db.SQL(), rows, customers); err != nil {
 		b.Fatal(err)
 	}
+	if err := db.RebuildSummaries(ctx); err != nil { // The lines were written around the store.
+		b.Fatal(err)
+	}
 	if _, err := db.SQL().ExecContext(ctx, "CHECKPOINT"); err != nil {
 		b.Fatal(err)
 	}

@@ -72,7 +72,9 @@ func (db *DB) aggregateProviders(ctx context.Context, q *cost.AggregateQuery, i 
 			others = append(others, p)
 		}
 	}
-	if len(others) < len(slices.Compact(slices.Sorted(slices.Values(kept)))) {
+	// No provider present means no line, or lines written around the store
+	// (RebuildSummaries): the filter is then kept as it is.
+	if len(present) > 0 && len(others) < len(slices.Compact(slices.Sorted(slices.Values(kept)))) {
 		c := *q
 		c.Filters = slices.Delete(slices.Clone(q.Filters), i, i+1)
 		if len(others) > 0 {

@@ -5,6 +5,7 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/llmcost/llmcost/internal/cost"
@@ -115,4 +116,36 @@ func (s *partStats) add(l *cost.LineItem) {
 	if day, ok := s.latest[k]; !ok || l.Date.After(day) {
 		s.latest[k] = l.Date
 	}
+}
+
+// RebuildSummaries recomputes partition_latest from the lines, in one
+// transaction, and publishes a new data version. Every write the store makes
+// keeps it; lines written around the store (benchmarks and tests that fill
+// cost_rows with SQL) need this before they are read, or the freshness and
+// the providers present (which a filter of several providers is read against)
+// miss them.
+func (db *DB) RebuildSummaries(ctx context.Context) error {
+	db.applyMu.Lock()
+	defer db.applyMu.Unlock()
+	tx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("duckdb: rebuild summaries: %w", err)
+	}
+	defer tx.Rollback()
+	for _, q := range []string{`DELETE FROM partition_latest`,
+		`INSERT INTO partition_latest
+		SELECT source, source_partition, cloud_provider, cost_source = ? OR cost_source = ?, max(date), max(ingested_at)
+		FROM cost_lines GROUP BY ALL`} {
+		args := []any{}
+		if strings.HasPrefix(q, "INSERT") {
+			args = []any{cost.DerivedSources[0], cost.DerivedSources[1]}
+		}
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("duckdb: rebuild summaries: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("duckdb: rebuild summaries: %w", err)
+	}
+	return nil // Unlocking publishes the new data version.
 }

@@ -230,3 +230,32 @@ func TestProvidersFilterWhileProvidersChange(t *testing.T) {
 		}
 	}
 }
+
+// TestRebuildSummaries: lines written around the store are missing from its
+// freshness until RebuildSummaries, and then counted.
+func TestRebuildSummaries(t *testing.T) {
+	db, err := duckdb.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.SQL().Exec(`INSERT INTO cost_rows (date, cloud_provider, cost_usd, cost_source, source,
+		source_partition, ingested_at) VALUES (DATE '2026-10-02', 'GCP', 1, 'billing_export', 't', 'p', TIMESTAMP '2026-10-03 00:00:00'),
+		(DATE '2026-10-05', 'GCP', 1, 'allocation', 't', 'p', TIMESTAMP '2026-10-06 00:00:00')`); err != nil {
+		t.Fatal(err)
+	}
+	if got := storeLatest(t, db); len(got) != 0 {
+		t.Fatalf("before the rebuild: %q, want nothing", got)
+	}
+	v0, _ := db.DataVersion(context.Background())
+	if err := db.RebuildSummaries(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	got, want := storeLatest(t, db), linesLatest(t, db)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") || len(got) != 1 || !strings.HasPrefix(got[0], "GCP 2026-10-02 ") {
+		t.Errorf("after the rebuild: %q, want %q (GCP through Oct 2: the allocation does not count)", got, want)
+	}
+	if v1, _ := db.DataVersion(context.Background()); v1 == v0 {
+		t.Errorf("data version %s unchanged by the rebuild", v1)
+	}
+}

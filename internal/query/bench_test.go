@@ -383,6 +383,10 @@ func buildBench(dir string, rows int, today time.Time) (*duckdb.DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := db.RebuildSummaries(ctx); err != nil { // The lines were written around the store.
+		db.Close()
+		return nil, err
+	}
 	if err := db.SetBudget(ctx, cost.Budget{MonthlyUSD: 250000}); err != nil {
 		db.Close()
 		return nil, err
