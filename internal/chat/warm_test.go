@@ -14,8 +14,9 @@ import (
 	"github.com/llmcost/llmcost/internal/query"
 )
 
-// counting is a store that counts the aggregate queries run on it: those over
-// all time, or nearly (the vocabulary's lists of names), apart from the rest.
+// counting is a store that counts the queries run on it: lists of values and
+// aggregates over all time, or nearly (the vocabulary's lists of names), apart
+// from the rest.
 type counting struct {
 	*duckdb.DB
 	mu            sync.Mutex
@@ -31,6 +32,14 @@ func (c *counting) Aggregate(ctx context.Context, q *cost.AggregateQuery) (*cost
 	}
 	c.mu.Unlock()
 	return c.DB.Aggregate(ctx, q)
+}
+
+// Distinct counts as a list of names: the vocabulary lists values over all time.
+func (c *counting) Distinct(ctx context.Context, d cost.Dimension, q *cost.AggregateQuery) ([]string, error) {
+	c.mu.Lock()
+	c.vocab++
+	c.mu.Unlock()
+	return c.DB.Distinct(ctx, d, q)
 }
 
 func (c *counting) take() (vocab, answer int) {

@@ -30,6 +30,23 @@ func (s *Store) Aggregate(ctx context.Context, q *cost.AggregateQuery) (*cost.Fr
 	return f, nil
 }
 
+// Distinct compiles the distinct values of d with the ClickHouse dialect,
+// restricted to visible rows, and runs it (cost.DataStore).
+// Returns CodeInvalid for an unknown dimension or a malformed filter.
+func (s *Store) Distinct(ctx context.Context, d cost.Dimension, q *cost.AggregateQuery) ([]string, error) {
+	q = clampRange(q)
+	query, args, err := sqlbuild.BuildDistinct(s.dialect, d, q)
+	if err != nil {
+		return nil, err
+	}
+	names, types := sqlbuild.Columns(&cost.AggregateQuery{GroupBy: []cost.Dimension{d}})
+	f, err := s.frame(ctx, query, args, names, types)
+	if err != nil {
+		return nil, fmt.Errorf("clickhouse: distinct: %w", err)
+	}
+	return f.Strings(0), nil
+}
+
 var _ cost.ChangeRanker = (*Store)(nil)
 
 // RankChanges compiles q with the ClickHouse dialect, restricted to visible

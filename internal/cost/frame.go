@@ -27,6 +27,18 @@ func (f *Frame) Col(name string) int {
 	return -1
 }
 
+// Strings returns column i of every row as text: strings and dates as they
+// are, NULL as "".
+func (f *Frame) Strings(i int) []string {
+	out := make([]string, len(f.Rows))
+	for r, row := range f.Rows {
+		if v, ok := row[i].(string); ok {
+			out[r] = v
+		}
+	}
+	return out
+}
+
 // Number reads a frame cell as a number: numbers of any Go numeric type as
 // float64; NULL (nil), NaN and anything else as 0, the figure of no data.
 func Number(v any) float64 {

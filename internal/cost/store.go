@@ -41,6 +41,12 @@ type DataStore interface {
 	// it is cheap (no query per call where the store knows its own writes).
 	DataVersion(ctx context.Context) (string, error)
 
+	// Distinct lists the distinct values of dimension d over the lines q's
+	// dates and filters keep, ordered (dates as "YYYY-MM-DD"); q's metrics and
+	// groupings are not read, so neither is any column they would need. The
+	// caller (the query layer) has applied the principal's scope.
+	Distinct(ctx context.Context, d Dimension, q *AggregateQuery) ([]string, error)
+
 	// RankChanges and RankOutliers rank in the engine, so the query layer
 	// reads only the groups it shows (ChangeRanker, OutlierRanker).
 	ChangeRanker

@@ -3,6 +3,7 @@ package costtest
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"testing"
@@ -22,6 +23,7 @@ func StoreSuite(t *testing.T, open func(t *testing.T) cost.Store) {
 		return s
 	}
 	t.Run("Aggregate", func(t *testing.T) { testAggregate(t, fresh(t)) })
+	t.Run("Distinct", func(t *testing.T) { testDistinct(t, fresh(t)) })
 	t.Run("ReplacePartition", func(t *testing.T) { testReplace(t, fresh(t)) })
 	t.Run("SameBatchTwice", func(t *testing.T) { testIdempotent(t, fresh(t)) })
 	t.Run("FailedBatchChangesNothing", func(t *testing.T) { testAtomic(t, fresh(t)) })
@@ -213,4 +215,43 @@ func Queries() []*cost.AggregateQuery {
 	baseline.Metrics = []cost.Metric{cost.MetricDailyCostAvg, cost.MetricDailyCostStdDev}
 	baseline.Having = []cost.Having{{Metric: cost.MetricDailyCostStdDev, Op: "gte", Value: 0}}
 	return append(qs, baseline)
+}
+
+// testDistinct checks Distinct against the values of the input lines, for
+// every dimension, over a range and under filters (the expected lists come
+// from the lines, not the store).
+func testDistinct(t *testing.T, s cost.Store) {
+	lines := Lines(4)
+	MustApply(t, s, BatchOf(lines))
+	from, to := Start.AddDate(0, 0, 2), Start.AddDate(0, 0, 9)
+	f := func(d cost.Dimension, op string, vs ...string) cost.Filter {
+		return cost.Filter{Dimension: d, Op: op, Values: vs}
+	}
+	qs := []*cost.AggregateQuery{
+		{},
+		{From: from, To: to},
+		{From: from, To: to, Filters: []cost.Filter{f(cost.DimCustomer, cost.OpEq, "cust_o'brien")}},
+		{Filters: []cost.Filter{f(cost.DimCloudProvider, cost.OpIn, "GCP", "Azure"), f(cost.DimTokenType, cost.OpNotIn, "")}},
+	}
+	for _, q := range qs {
+		for _, d := range cost.AllDimensions {
+			seen := map[string]bool{}
+			for i := range lines {
+				if matches(&lines[i], q) {
+					seen[dimValue(&lines[i], d)] = true
+				}
+			}
+			want := slices.Sorted(maps.Keys(seen))
+			got, err := s.Distinct(context.Background(), d, q)
+			if err != nil {
+				t.Fatalf("Distinct(%s, %+v): %v", d, q, err)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("Distinct(%s, %+v) = %q, want %q", d, q, got, want)
+			}
+		}
+	}
+	if _, err := s.Distinct(context.Background(), "tags", &cost.AggregateQuery{}); cost.ErrorCode(err) != cost.CodeInvalid {
+		t.Errorf("Distinct(tags): err = %v, want CodeInvalid", err)
+	}
 }

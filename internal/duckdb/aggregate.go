@@ -89,6 +89,22 @@ func (db *DB) aggregateProviders(ctx context.Context, q *cost.AggregateQuery, i 
 	return f, tx.Commit()
 }
 
+// Distinct compiles the distinct values of d with the DuckDB dialect and runs
+// it (cost.DataStore).
+// Returns CodeInvalid for an unknown dimension or a malformed filter.
+func (db *DB) Distinct(ctx context.Context, d cost.Dimension, q *cost.AggregateQuery) ([]string, error) {
+	query, args, err := sqlbuild.BuildDistinct(sqlbuild.DuckDB, d, q)
+	if err != nil {
+		return nil, err
+	}
+	names, types := sqlbuild.Columns(&cost.AggregateQuery{GroupBy: []cost.Dimension{d}})
+	f, err := db.frame(ctx, nil, query, args, names, types)
+	if err != nil {
+		return nil, fmt.Errorf("duckdb: distinct: %w", err)
+	}
+	return f.Strings(0), nil
+}
+
 var _ cost.ChangeRanker = (*DB)(nil)
 
 // RankChanges compiles q with the DuckDB dialect, one scan grouped by every

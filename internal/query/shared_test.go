@@ -136,6 +136,11 @@ func (s *countingStore) Aggregate(ctx context.Context, q *cost.AggregateQuery) (
 	return s.DB.Aggregate(ctx, q)
 }
 
+func (s *countingStore) Distinct(ctx context.Context, d cost.Dimension, q *cost.AggregateQuery) ([]string, error) {
+	s.reads.Add(1)
+	return s.DB.Distinct(ctx, d, q)
+}
+
 func (s *countingStore) RankOutliers(ctx context.Context, q *cost.OutlierQuery) (*cost.Frame, error) {
 	s.reads.Add(1)
 	return s.DB.RankOutliers(ctx, q)

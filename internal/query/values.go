@@ -2,6 +2,7 @@ package query
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"time"
 
@@ -22,14 +23,13 @@ func (s *Service) Values(ctx context.Context, p cost.Principal, d cost.Dimension
 	if err != nil {
 		return nil, err
 	}
-	f, err := s.aggregate(ctx, allTime, cost.AggregateQuery{Metrics: metrics(cost.MetricCost),
-		GroupBy: dims(d), Filters: filters})
+	vs, err := s.store.Distinct(ctx, d, &cost.AggregateQuery{Filters: filters, From: allTime.From, To: allTime.To})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("query.values: %w", err)
 	}
 	out := []string{}
-	for _, row := range f.Rows {
-		if v := str(row[0]); v != "" {
+	for _, v := range vs {
+		if v != "" {
 			out = append(out, v)
 		}
 	}

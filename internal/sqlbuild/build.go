@@ -378,3 +378,25 @@ func (b *builder) outerSelect() []string {
 	}
 	return cols
 }
+
+// BuildDistinct compiles the distinct values of dimension dim over the lines
+// q's filters and dates keep (q's metrics and groupings are not read), one
+// column named after dim, ordered. It reads only the columns it needs, which
+// an aggregate listing values by their cost does not.
+// Returns a CodeInvalid error for an unknown dimension or a malformed filter.
+func BuildDistinct(d Dialect, dim cost.Dimension, q *cost.AggregateQuery) (query string, args []any, err error) {
+	col, ok := d.dimensionSQL(dim)
+	if !ok {
+		return "", nil, cost.FieldErrorf("dimension", "Unknown dimension %q.", dim)
+	}
+	b := &builder{d: d, q: q}
+	where, err := b.where(-1, "")
+	if err != nil {
+		return "", nil, err
+	}
+	query = "SELECT DISTINCT " + col + " AS " + d.quote(string(dim)) + " FROM " + d.Table
+	if where != "" {
+		query += " WHERE " + where
+	}
+	return query + " ORDER BY " + d.quote(string(dim)), b.args, nil
+}

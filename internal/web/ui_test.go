@@ -55,13 +55,21 @@ func startStack(t testing.TB) *stack {
 // day before.
 func startStackAt(t testing.TB, now time.Time) *stack {
 	t.Helper()
+	return startStackWith(t, demo.Options{Seed: 7, End: now, Days: 120})
+}
+
+// startStackWith starts a stack on the demo data o generates, its clock at
+// o.End.
+func startStackWith(t testing.TB, o demo.Options) *stack {
+	t.Helper()
+	now := o.End
 	clock := func() time.Time { return now }
 	db, err := duckdb.Open("")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	ds := demo.Generate(demo.Options{Seed: 7, End: now, Days: 120})
+	ds := demo.Generate(o)
 	if err := demo.Load(context.Background(), db, ds); err != nil {
 		t.Fatal(err)
 	}

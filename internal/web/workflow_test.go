@@ -17,6 +17,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/llmcost/llmcost/internal/cost"
+	"github.com/llmcost/llmcost/internal/demo"
 )
 
 // early is a clock three days into a month, as a new user tried it: "this
@@ -683,4 +684,43 @@ func TestDashboardRequests(t *testing.T) {
 			t.Errorf("%s reloads with\n%s\nwant\n%s", d, strings.Join(got, "\n"), strings.Join(want, "\n"))
 		}
 	}
+}
+
+// TestHeatmapOfManyCustomers: past 30 customers the heatmap keeps its height,
+// shows the 30 largest spenders (the largest at the top) and scrolls through
+// the rest, every customer still on its axis.
+func TestHeatmapOfManyCustomers(t *testing.T) {
+	s := startStackWith(t, demo.Options{Seed: 3, End: early, Days: 40, Customers: 80})
+	b := newBrowser(t, 1440, 1000)
+	b.signIn(t, s.url, "/d/customers", s.admin)
+	type view struct {
+		Rows, Start, End, Height float64
+		Top                      string
+	}
+	got := evalJS[view](t, b, `(() => {
+		const el = document.querySelector('.panel[data-panel="customer-heatmap"] .chart');
+		const o = window.echarts.getInstanceByDom(el).getOption();
+		const z = o.dataZoom[0], y = o.yAxis[0].data;
+		return {rows: y.length, start: z.startValue, end: z.endValue, height: el.clientHeight, top: y[y.length - 1]};
+	})()`)
+	spend := s.spendSince(s.today().AddDate(0, 0, -30))
+	top, most := "", 0.0
+	for id, usd := range spend {
+		if usd > most {
+			top, most = id, usd
+		}
+	}
+	if got.Rows != float64(len(spend)) || len(spend) <= 30 {
+		t.Errorf("heatmap rows %v, want every one of the %d customers with spend", got.Rows, len(spend))
+	}
+	if got.End-got.Start != 29 || got.End != got.Rows-1 {
+		t.Errorf("heatmap window rows %v–%v of %v, want the last (largest) 30", got.Start, got.End, got.Rows)
+	}
+	if got.Height != 30*18+100 {
+		t.Errorf("heatmap height %v px, want %d", got.Height, 30*18+100)
+	}
+	if got.Top != s.label(top) {
+		t.Errorf("top row %q, want the largest spender %q", got.Top, s.label(top))
+	}
+	b.checkClean(t, "heatmap of many customers")
 }

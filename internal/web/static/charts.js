@@ -295,6 +295,9 @@ export function barchart(ctx) {
   return chart;
 }
 
+/** heatmapRows is the most rows a heatmap shows at once; it scrolls through more. */
+export const heatmapRows = 30;
+
 /** heatmap draws a text column (rows) by a date column (columns) by a number. */
 export function heatmap(ctx) {
   const f = ctx.frame;
@@ -307,7 +310,18 @@ export function heatmap(ctx) {
   f.rows.forEach((row) => totals.set(row[s], (totals.get(row[s]) || 0) + (row[n] || 0)));
   const keys = [...totals.keys()].sort((a, b) => totals.get(a) - totals.get(b));
   const weeks = uniq(f, d).sort();
-  const data = f.rows.map((row) => [weeks.indexOf(String(row[d]).slice(0, 10)), keys.indexOf(row[s]), row[n]]);
+  const keyAt = new Map(keys.map((k, i) => [k, i]));
+  const weekAt = new Map(weeks.map((w, i) => [w, i]));
+  const data = f.rows.map((row) => [weekAt.get(String(row[d]).slice(0, 10)), keyAt.get(row[s]), row[n]]);
+  // Past heatmapRows rows the chart shows the largest spenders first and
+  // scrolls (wheel, or the slider on its right) through the rest, rather
+  // than drawing every row at once.
+  const windowed = keys.length > heatmapRows;
+  const zoom = windowed ? [
+    { type: 'slider', yAxisIndex: 0, right: 4, width: 12, startValue: keys.length - heatmapRows, endValue: keys.length - 1,
+      zoomLock: true, brushSelect: false, showDetail: false, filterMode: 'filter' },
+    { type: 'inside', yAxisIndex: 0, zoomOnMouseWheel: false, moveOnMouseWheel: true, moveOnMouseMove: false, filterMode: 'filter' },
+  ] : undefined;
   // The colour scale tops out at the 95th percentile, so one large cell does not
   // wash out every other; larger cells take the top colour.
   const cells = data.map((x) => x[2] || 0).sort((a, b) => a - b);
@@ -317,7 +331,8 @@ export function heatmap(ctx) {
   chart.setOption({
     ...base(ctx),
     tooltip: { formatter: (p) => `${esc(ctx.label(dim, keys[p.value[1]]))}, week of ${label(weeks[p.value[0]])}: <b>${format(p.value[2], ctx.unit)}</b>` },
-    grid: { left: 8, right: 16, top: 8, bottom: 56, containLabel: true },
+    grid: { left: 8, right: windowed ? 28 : 16, top: 8, bottom: 56, containLabel: true },
+    dataZoom: zoom,
     xAxis: { type: 'category', data: weeks, axisLabel: { color: ctx.colors.muted, formatter: label }, splitArea: { show: false } },
     yAxis: { type: 'category', data: keys.map((k) => ctx.label(dim, k)), axisLabel: { color: ctx.colors.text }, triggerEvent: true },
     visualMap: {

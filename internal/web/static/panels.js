@@ -122,7 +122,7 @@ export function render(c, result, ui) {
   if (c.def.kind === 'bargauge') host.style.height = `${Math.max(110, result.rows.length * 30 + 20)}px`;
   if (c.def.kind === 'heatmap') {
     const keys = new Set(result.rows.map((r) => r[roles(result).strings[0]]));
-    host.style.height = `${Math.max(300, keys.size * 18 + 100)}px`;
+    host.style.height = `${Math.max(300, Math.min(keys.size, charts.heatmapRows) * 18 + 100)}px`;
   }
   c.body.append(host);
   if (c.def.kind === 'gauge') {
