@@ -5,7 +5,6 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/llmcost/llmcost/internal/cost"
@@ -36,25 +35,6 @@ func (db *DB) LatestData(ctx context.Context) ([]cost.Freshness, error) {
 		return nil, fmt.Errorf("duckdb: latest data: %w", err)
 	}
 	return out, nil
-}
-
-// providerSet returns the cloud providers of the lines q reads: every one
-// that partition_latest names.
-func providerSet(ctx context.Context, q querier) ([]string, error) {
-	rows, err := q.QueryContext(ctx, `SELECT DISTINCT cloud_provider FROM partition_latest`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var p string
-		if err := rows.Scan(&p); err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
 }
 
 // recordLatest rewrites partition_latest for the partitions a load replaced,
@@ -132,17 +112,13 @@ func (db *DB) RebuildSummaries(ctx context.Context) error {
 		return fmt.Errorf("duckdb: rebuild summaries: %w", err)
 	}
 	defer tx.Rollback()
-	for _, q := range []string{`DELETE FROM partition_latest`,
-		`INSERT INTO partition_latest
+	if _, err := tx.ExecContext(ctx, `DELETE FROM partition_latest`); err != nil {
+		return fmt.Errorf("duckdb: rebuild summaries: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO partition_latest
 		SELECT source, source_partition, cloud_provider, cost_source = ? OR cost_source = ?, max(date), max(ingested_at)
-		FROM cost_lines GROUP BY ALL`} {
-		args := []any{}
-		if strings.HasPrefix(q, "INSERT") {
-			args = []any{cost.DerivedSources[0], cost.DerivedSources[1]}
-		}
-		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
-			return fmt.Errorf("duckdb: rebuild summaries: %w", err)
-		}
+		FROM cost_lines GROUP BY ALL`, cost.DerivedSources[0], cost.DerivedSources[1]); err != nil {
+		return fmt.Errorf("duckdb: rebuild summaries: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("duckdb: rebuild summaries: %w", err)
