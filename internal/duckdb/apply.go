@@ -281,15 +281,16 @@ type partStats struct {
 // every apply of the batch). They are all in cost_rows.
 func (a *applier) recordEventPartition(ctx context.Context) error {
 	batch := a.eventBatch
+	derived, args := isDerived()
 	steps := []struct {
 		q    string
 		args []any
 	}{
 		{`CREATE OR REPLACE TEMP TABLE event_part AS
-			SELECT cloud_provider, cost_source = ? OR cost_source = ? AS derived, count(*) AS n, sum(cost_usd) AS c,
+			SELECT cloud_provider, ` + derived + ` AS derived, count(*) AS n, sum(cost_usd) AS c,
 				max(date) AS latest, max(ingested_at) AS ingested
 			FROM cost_rows WHERE source = ? AND source_partition = ? GROUP BY ALL`,
-			[]any{cost.DerivedSources[0], cost.DerivedSources[1], EventSource, batch}},
+			append(args, EventSource, batch)},
 		{`DELETE FROM partitions WHERE source = ? AND key = ?`, []any{EventSource, batch}},
 		{`INSERT INTO partitions (source, key, line_count, cost_usd, ingested_at)
 			SELECT ?, ?, coalesce(sum(n), 0), coalesce(sum(c), 0), ? FROM event_part`, []any{EventSource, batch, a.now}},

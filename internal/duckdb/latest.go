@@ -5,6 +5,7 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/llmcost/llmcost/internal/cost"
@@ -84,6 +85,17 @@ type latestKey struct {
 	derived  bool
 }
 
+// isDerived returns the condition that a line's cost_source is one of
+// cost.DerivedSources (lines computed from other lines), and its arguments.
+func isDerived() (string, []any) {
+	conds := make([]string, len(cost.DerivedSources))
+	args := make([]any, len(cost.DerivedSources))
+	for i, src := range cost.DerivedSources {
+		conds[i], args[i] = "cost_source = ?", src
+	}
+	return "(" + strings.Join(conds, " OR ") + ")", args
+}
+
 // add counts a line of the partition: its cost, and the newest day of its
 // provider's lines, derived or not as it is.
 func (s *partStats) add(l *cost.LineItem) {
@@ -115,9 +127,10 @@ func (db *DB) RebuildSummaries(ctx context.Context) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM partition_latest`); err != nil {
 		return fmt.Errorf("duckdb: rebuild summaries: %w", err)
 	}
+	derived, args := isDerived()
 	if _, err := tx.ExecContext(ctx, `INSERT INTO partition_latest
-		SELECT source, source_partition, cloud_provider, cost_source = ? OR cost_source = ?, max(date), max(ingested_at)
-		FROM cost_lines GROUP BY ALL`, cost.DerivedSources[0], cost.DerivedSources[1]); err != nil {
+		SELECT source, source_partition, cloud_provider, `+derived+`, max(date), max(ingested_at)
+		FROM cost_lines GROUP BY ALL`, args...); err != nil {
 		return fmt.Errorf("duckdb: rebuild summaries: %w", err)
 	}
 	if err := tx.Commit(); err != nil {

@@ -73,10 +73,11 @@ func (l *loader) replace(ctx context.Context) error {
 	if l.table == rowsTable {
 		stored = "source_partition"
 	}
-	derived, args := "false", []any{l.now}
+	derived, args := "false", []any{}
 	if l.derivable {
-		derived, args = "(cost_source = ? OR cost_source = ?)", []any{cost.DerivedSources[0], cost.DerivedSources[1], l.now}
+		derived, args = isDerived()
 	}
+	args = append(args, l.now)
 	if _, err := l.tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE load_days AS
 		SELECT source, coalesce(d.stored, `+unifiedKey("d")+`) AS key, cloud_provider, date, derived, n, c, first
 		FROM (SELECT `+sourceOf(l.table)+` AS source, `+stored+` AS stored, cloud_provider, date,

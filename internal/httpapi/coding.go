@@ -36,26 +36,25 @@ const compressMinBytes = 1024
 // accepts neither. A coding given q=0 is refused; "*" stands for a coding the
 // header does not name.
 func negotiate(r *http.Request) coding {
-	header := r.Header.Get("Accept-Encoding")
-	if header == "" {
-		return identity
-	}
-	q := map[string]float64{}
-	for _, part := range strings.Split(header, ",") {
+	// The weights of zstd, gzip and "*"; -1 when the header does not name it.
+	z, g, star := -1.0, -1.0, 0.0
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
 		name, params, _ := strings.Cut(part, ";")
-		name = strings.ToLower(strings.TrimSpace(name))
-		if name == "" {
-			continue
+		switch strings.ToLower(strings.TrimSpace(name)) {
+		case string(codingZstd):
+			z = qValue(params)
+		case string(codingGzip):
+			g = qValue(params)
+		case "*":
+			star = qValue(params)
 		}
-		q[name] = qValue(params)
 	}
-	weight := func(c coding) float64 {
-		if w, ok := q[string(c)]; ok {
-			return w
-		}
-		return q["*"] // 0 when neither it nor "*" is named.
+	if z < 0 {
+		z = star
 	}
-	z, g := weight(codingZstd), weight(codingGzip)
+	if g < 0 {
+		g = star
+	}
 	switch {
 	case z > 0 && z >= g:
 		return codingZstd
